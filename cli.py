@@ -1,0 +1,40 @@
+"""Hexalign on the command line: the same core the app uses, without a browser.
+
+Each sub-command lives in its own module under ``commands/`` and exposes
+``register(subparsers)``, which adds its parser and sets ``run`` as default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from geo.errors import HexalignError
+
+COMMAND_MODULES = (
+    "commands.metrics",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Collect every sub-command's parser."""
+    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one sub-command; errors we raise on purpose become one message and exit 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except HexalignError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
