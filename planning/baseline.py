@@ -34,8 +34,10 @@ def baseline_plan(market: Market) -> tuple[Plan, OwnerChanges]:
     free = ~market.account_pinned & (market.account_rep >= 0)
     cells, reps = market.account_cell[free], market.account_rep[free]
     hours = np.zeros((market.n_cells, market.n_reps), np.int64)
-    np.add.at(hours, (cells, reps), market.account_visit_s[free] + 1)  # +1: a 0-hour account counts
-    owner = np.where(hours.max(axis=1) > 0, hours.argmax(axis=1), UNASSIGNED)
+    count = np.zeros((market.n_cells, market.n_reps), np.int64)
+    np.add.at(hours, (cells, reps), market.account_visit_s[free])
+    np.add.at(count, (cells, reps), 1)
+    owner = _majority(hours, count)
     empty = market.cell_accounts == 0
     owner[empty] = UNASSIGNED
     owner = fill_empty(market, owner, empty)
@@ -94,11 +96,7 @@ def convert_plan(plan: Plan, target: Market) -> tuple[Plan, OwnerChanges]:
         by_count = np.zeros((target.n_cells, src.n_reps), np.int64)
         np.add.at(by_work, (tpos[cells], own[cells]), work)
         np.add.at(by_count, (tpos[cells], own[cells]), 1)
-        owner = np.where(
-            by_work.max(axis=1) > 0,
-            by_work.argmax(axis=1),
-            np.where(by_count.max(axis=1) > 0, by_count.argmax(axis=1), UNASSIGNED),
-        )
+        owner = _majority(by_work, by_count)
     owner = fill_empty(target, owner, target.cell_accounts == 0)
     converted = Plan.from_owner(target, owner)
     before = plan.account_owner()
@@ -110,3 +108,14 @@ def convert_plan(plan: Plan, target: Market) -> tuple[Plan, OwnerChanges]:
         float(accounts["tam"].to_numpy()[diff].sum()),
         float(accounts["revenue"].to_numpy()[diff].sum()),
     )
+
+
+def _majority(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
+    """Per row, the column with most ``primary`` (then most ``secondary``; ties to the lower).
+
+    Rows with nothing in either stay unassigned.
+    """
+    top = primary.max(axis=1, initial=0)
+    present = (primary > 0) | (secondary > 0)
+    best = np.where((primary == top[:, None]) & present, secondary + 1, 0)
+    return np.where(best.max(axis=1, initial=0) > 0, best.argmax(axis=1), UNASSIGNED)

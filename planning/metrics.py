@@ -135,8 +135,10 @@ def metrics_table(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> pd.DataFr
     row = {c: team.get(c, np.nan) for c in reps.columns}
     row.update(rep_id="TEAM", name="Team", workload_deviation=team["workload_worst_deviation"],
                tam_deviation=team["tam_worst_deviation"])  # fmt: skip
-    extra = ("unassigned_accounts", "unassigned_hours", "unassigned_tam", "disruption_accounts",
-             "disruption_tam", "disruption_revenue", "workload_cv", "tam_cv")  # fmt: skip
+    extra = (
+        "moved_accounts", "unassigned_accounts", "unassigned_hours", "unassigned_tam",
+        "disruption_accounts", "disruption_tam", "disruption_revenue", "workload_cv", "tam_cv",
+    )  # fmt: skip
     table = pd.concat([reps, pd.DataFrame([row]).set_index("rep_id", drop=False)])
     for name in extra:
         table[name] = np.nan
