@@ -12,9 +12,7 @@ import sys
 
 from geo.errors import HexalignError
 
-COMMAND_MODULES = (
-    "commands.metrics",
-)
+COMMAND_MODULES = ("commands.metrics",)
 
 
 def build_parser() -> argparse.ArgumentParser:
