@@ -1,0 +1,68 @@
+"""Run benchmark groups: ``python -m benchmarks [GROUP ...] [--accounts N] [--reps N]``.
+
+Prints one ``name: value unit`` line per figure on stdout (progress goes to
+stderr). One group named on the command line runs in this process; several
+(or none, meaning all) each run in a fresh ``python -m benchmarks GROUP``
+so that a group's peak memory is its own.
+
+To add a group, add one entry to ``GROUPS``: its name and the module whose
+``run(*, n_accounts=..., n_reps=..., seed=0) -> list[(name, value, unit)]``
+measures it. Modules are imported only when their group runs, so one
+group's imports never count in another's memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import subprocess
+import sys
+
+GROUPS: dict[str, str] = {
+    "core": "benchmarks.core",  # issue 3: binning, full and incremental metrics on 1M accounts
+}
+
+COUNT_UNIT = "count"
+
+
+def format_figure(name: str, value: float, unit: str) -> str:
+    """One output line; counts print as integers, everything else with 3 decimals."""
+    text = f"{int(value)}" if unit == COUNT_UNIT else f"{value:.3f}"
+    return f"{name}: {text} {unit}"
+
+
+def run_group(name: str, sizes: dict[str, int]) -> None:
+    """Run one group in this process and print its figures."""
+    figures = importlib.import_module(GROUPS[name]).run(**sizes)
+    for figure in figures:
+        print(format_figure(*figure), flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the named groups (all by default); 1 if any of them failed."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description="Run benchmarks.")
+    parser.add_argument("groups", nargs="*", metavar="GROUP", help=f"any of {', '.join(GROUPS)}")
+    parser.add_argument("--accounts", type=int, help="accounts in the synthetic team")
+    parser.add_argument("--reps", type=int, help="reps in the synthetic team")
+    args = parser.parse_args(argv)
+    groups = args.groups or list(GROUPS)
+    unknown = [name for name in groups if name not in GROUPS]
+    if unknown:
+        parser.error(f"unknown group {', '.join(unknown)}; known: {', '.join(GROUPS)}")
+    given = {k: v for k, v in (("accounts", args.accounts), ("reps", args.reps)) if v is not None}
+    if len(groups) == 1:
+        run_group(groups[0], {f"n_{k}": v for k, v in given.items()})
+        return 0
+    flags = [f"--{k}={v}" for k, v in given.items()]
+    failed = []
+    for name in groups:
+        done = subprocess.run([sys.executable, "-m", "benchmarks", name, *flags], check=False)
+        if done.returncode:
+            failed.append(name)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
