@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.area import PlanningArea, planning_area
+from geo.area import PlanningArea, planning_area, resolution_for
 from geo.cells import haversine_km, latlng_to_cells
 from planning.callplan import SEGMENTS, TravelModel, default_call_plan
 
@@ -146,8 +146,12 @@ def build_market(
     lat = accounts["lat"].to_numpy(np.float64)
     lon = accounts["lon"].to_numpy(np.float64)
     if area is None:
-        area = planning_area(lat, lon, resolution, extra_cells=extra_cells)
-    account_cell = area.positions(latlng_to_cells(lat, lon, area.resolution))
+        resolution = resolution if resolution is not None else resolution_for(lat, lon)
+        cells = latlng_to_cells(lat, lon, resolution)
+        area = planning_area(lat, lon, resolution, extra_cells=extra_cells, account_cells=cells)
+    else:
+        cells = latlng_to_cells(lat, lon, area.resolution)
+    account_cell = area.positions(cells)
     if (account_cell < 0).any():
         raise ValueError(f"{int((account_cell < 0).sum())} accounts lie outside the planning area")
 
