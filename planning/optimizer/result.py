@@ -1,0 +1,167 @@
+"""What ``balance`` hands back: the plan, its figures, and plain statements about it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from planning.optimizer import score
+from planning.optimizer.constraints import territory_pieces
+from planning.optimizer.instance import Instance
+from planning.optimizer.settings import Settings
+
+
+@dataclass(frozen=True)
+class OffTarget:
+    """One rep outside tolerance on one balanced measure."""
+
+    rep: int
+    rep_id: str
+    measure: str
+    load: float
+    target: float
+    deviation: float
+
+    def __str__(self) -> str:
+        side = "over" if self.deviation > 0 else "under"
+        return (
+            f"rep {self.rep_id} is {abs(self.deviation):.1%} {side} its {self.measure} target "
+            f"({self.load:,.1f} against {self.target:,.1f})"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class BalanceResult:
+    """A balanced plan and how good it is.
+
+    ``loads``, ``targets`` and ``deviations`` are ``(R, M)`` over every
+    measure; ``worst_deviation`` and ``cv`` look only at the balanced ones
+    (``cv`` is the largest, over those measures, coefficient of variation of
+    load / target). ``disruption`` is the share of disruption weight that
+    changed owner. ``optimal`` is True only when exhaustive search proved it.
+    """
+
+    assignment: np.ndarray
+    measure_names: tuple[str, ...]
+    balanced: tuple[str, ...]
+    loads: np.ndarray
+    targets: np.ndarray
+    deviations: np.ndarray
+    worst_deviation: float
+    cv: float
+    within_tolerance: bool
+    off_target: tuple[OffTarget, ...]
+    disruption: float
+    units_moved: int
+    cost_total: float
+    objective: score.Objective
+    pieces: np.ndarray
+    contiguous: np.ndarray
+    iterations: int
+    moves: int
+    runtime: float
+    stopped_early: bool
+    optimal: bool
+    messages: tuple[str, ...]
+
+
+def contiguity_statements(instance: Instance, owner: np.ndarray, pieces: np.ndarray) -> list[str]:
+    """Say, per split territory, whether water (no adjacency link) or locks split it."""
+    out = []
+    for r in np.flatnonzero(pieces > 1).tolist():
+        mine = owner == r
+        islands = len(np.unique(instance.components[mine]))
+        why = []
+        if islands > 1:
+            why.append(f"{islands} separate islands with no adjacency link")
+        if pieces[r] > islands:
+            locked = int((mine & instance.locked).sum())
+            reason = "locked units keep it split" if locked else "it could not be joined"
+            why.append(f"{pieces[r] - islands} extra piece(s): {reason}")
+        out.append(
+            f"rep {instance.rep_label(r)}'s territory is in {pieces[r]} pieces ({'; '.join(why)})"
+        )
+    return out
+
+
+def summarize(
+    instance: Instance,
+    settings: Settings,
+    owner: np.ndarray,
+    *,
+    iterations: int = 0,
+    moves: int = 0,
+    runtime: float = 0.0,
+    stopped_early: bool = False,
+    optimal: bool = False,
+    notes: tuple[str, ...] = (),
+) -> BalanceResult:
+    """Measure a finished plan and write down what a planner should know about it."""
+    owner = np.array(owner, dtype=np.int64)
+    owner.setflags(write=False)
+    load = score.loads(instance, owner)
+    target = score.targets(instance, load)
+    dev = score.deviations(load, target)
+    cols, _ = score.balance_columns(instance, settings)
+    ratio = np.where(target[:, cols] > 0, load[:, cols] / np.maximum(target[:, cols], 1e-300), 1)
+    cv = float(np.max(ratio.std(axis=0) / np.maximum(ratio.mean(axis=0), 1e-300)))
+    off = tuple(
+        OffTarget(
+            r,
+            instance.rep_label(r),
+            instance.measure_names[k],
+            float(load[r, k]),
+            float(target[r, k]),
+            float(dev[r, k]),
+        )
+        for r in range(instance.n_reps)
+        for k in cols.tolist()
+        if abs(dev[r, k]) > settings.tolerance + 1e-9
+    )
+    messages = [str(o) for o in off]
+    if instance.adjacency is not None:
+        _, pieces = territory_pieces(instance, owner)
+        messages += contiguity_statements(instance, owner, pieces)
+    else:
+        pieces = np.bincount(owner, minlength=instance.n_reps).clip(max=1)
+    if settings.max_capacity and instance.capacity is not None:
+        k = score.capacity_measure(instance, settings)
+        for r in np.flatnonzero(load[:, k] > instance.capacity + 1e-9).tolist():
+            messages.append(
+                f"rep {instance.rep_label(r)} carries {load[r, k]:,.1f} "
+                f"{instance.measure_names[k]}, above capacity {instance.capacity[r]:,.1f}"
+            )
+    share = float(score.disruption(instance, owner))
+    if settings.mode == "rebalance" and settings.disruption_cap is not None:
+        if share > settings.disruption_cap + 1e-9:
+            messages.append(
+                f"{share:.1%} of disruption weight moved, above the cap of "
+                f"{settings.disruption_cap:.1%}"
+            )
+    messages += notes
+    moved = (instance.current >= 0) & (owner != instance.current)
+    return BalanceResult(
+        assignment=owner,
+        measure_names=instance.measure_names,
+        balanced=settings.balance_names,
+        loads=load,
+        targets=target,
+        deviations=dev,
+        worst_deviation=float(np.abs(dev[:, cols]).max()),
+        cv=cv,
+        within_tolerance=not off,
+        off_target=off,
+        disruption=share,
+        units_moved=int(moved.sum()),
+        cost_total=float(score.cost_total(instance, owner)),
+        objective=score.objective(instance, settings, owner),
+        pieces=pieces,
+        contiguous=pieces <= 1,
+        iterations=iterations,
+        moves=moves,
+        runtime=runtime,
+        stopped_early=stopped_early,
+        optimal=optimal,
+        messages=tuple(messages),
+    )

@@ -1,0 +1,447 @@
+"""The local search: move boundary units until every rep is within tolerance, then tidy up.
+
+One round:
+
+1. recount loads exactly and fix this round's targets;
+2. (balance phase) solve :func:`~planning.optimizer.flows.desired_flows` for
+   how much load should cross each border;
+3. list every candidate move and score it, vectorised: the change in
+   imbalance, in the flow still wanted over its border, in cost, cut edges and
+   disruption;
+4. walk the improving ones best first in Python, re-scoring each against the
+   loads as they now stand, keeping the donor in one piece, capacity and the
+   disruption cap, and apply those that still improve.
+
+Python-level work is proportional to candidate moves, not to units. When
+every rep is within tolerance the polish phase keeps moving units only while
+that lowers the secondary objective without leaving the band.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from planning.optimizer import score
+from planning.optimizer.constraints import excess_pieces, removal_keeps_connected
+from planning.optimizer.exact import assignment_count, solve_exact
+from planning.optimizer.flows import desired_flows
+from planning.optimizer.growth import design_start, grow, home_units
+from planning.optimizer.instance import Instance
+from planning.optimizer.moves import (
+    Candidates,
+    boundary_candidates,
+    excess_squared,
+    free_candidates,
+    neighbour_counts,
+    shift,
+)
+from planning.optimizer.repair import merge_fragments
+from planning.optimizer.result import BalanceResult, summarize
+from planning.optimizer.settings import Settings
+
+FLOW_MARGIN = 0.8
+"""The flows aim at this fraction of the tolerance, so whole units landing a
+little long or short still end inside the band."""
+
+PATIENCE = 20
+"""Rounds without a better plan before the search gives up."""
+
+CHECK_EVERY = 256
+"""Candidates walked between two looks at the clock and ``should_stop``."""
+
+
+class _Stop(Exception):
+    """Time is up or the caller asked us to stop."""
+
+
+def balance(
+    instance: Instance,
+    settings: Settings | None = None,
+    *,
+    rng: np.random.Generator | int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    progress: Callable[[dict], None] | None = None,
+) -> BalanceResult:
+    """Balance the reps' territories of ``instance`` as ``settings`` ask.
+
+    Small instances (see ``Settings.exact``) are solved by exhaustive search
+    and come back with ``optimal=True``; the others by local search. Either
+    way the plan keeps every locked unit, never splits a territory that was in
+    one piece (islands aside), respects capacity when it can, and the result
+    says in plain words who is still off target and why.
+
+    Parameters
+    ----------
+    rng
+        Seed or generator for tie-breaking; ``settings.seed`` when None. The
+        same seed gives the same plan.
+    should_stop
+        Asked every few hundred candidate moves; when it returns True the best
+        plan so far comes back with ``stopped_early=True``.
+    progress
+        Called after each round with ``iteration``, ``elapsed`` (s),
+        ``worst_deviation`` and ``imbalance`` of the best plan so far,
+        ``moves`` and ``phase``.
+    """
+    settings = settings or Settings()
+    started = time.perf_counter()
+    generator = np.random.default_rng(settings.seed if rng is None else rng)
+    for name in settings.balance_names:
+        instance.measure_index(name)
+    if settings.exact is True or (
+        settings.exact == "auto" and assignment_count(instance) <= settings.exact_limit
+    ):
+        deadline = None if settings.time_limit is None else started + settings.time_limit
+        owner, proven = solve_exact(instance, settings, should_stop=should_stop, deadline=deadline)
+        notes = ("optimal (proven by exhaustive search)",) if proven else ("stopped early",)
+        return summarize(
+            instance,
+            settings,
+            owner,
+            iterations=1,
+            runtime=time.perf_counter() - started,
+            stopped_early=not proven,
+            optimal=proven,
+            notes=notes,
+        )
+    return _Search(instance, settings, generator, should_stop, progress, started).run()
+
+
+class _Search:
+    """State of one local search; ``run`` returns the result."""
+
+    def __init__(self, instance, settings, generator, should_stop, progress, started):
+        self.instance = instance
+        self.settings = settings
+        self.rng = generator
+        self.should_stop = should_stop
+        self.progress = progress
+        self.started = started
+        self.deadline = None if settings.time_limit is None else started + settings.time_limit
+        self.contiguity = settings.contiguity and instance.adjacency is not None
+        self.movable = ~instance.locked
+        self.bal_cols, self.bal_weights = score.balance_columns(instance, settings)
+        self.cap_col = (
+            score.capacity_measure(instance, settings)
+            if settings.max_capacity and instance.capacity is not None
+            else -1
+        )
+        self.rebalance = settings.mode == "rebalance"
+        self.weight_total = float(instance.disruption_weight[instance.current >= 0].sum()) or 1.0
+        self.cost_ref = score.cost_reference(instance)
+        self.n_edges = max(len(instance.edges[0]), 1)
+        self.notes: list[str] = []
+        self.moves = 0
+        self.checks = 0
+
+    # -- bookkeeping -------------------------------------------------------
+
+    def _check(self) -> None:
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            raise _Stop
+        if self.should_stop is not None and self.should_stop():
+            raise _Stop
+
+    def _key(self, owner: np.ndarray) -> tuple[float, float, float, float]:
+        """Lexicographic quality: capacity overflow, cap overflow, imbalance, secondary."""
+        inst, settings = self.instance, self.settings
+        load = score.loads(inst, owner)
+        obj = score.objective(inst, settings, owner)
+        return (
+            round(float(score.capacity_overflow(inst, settings, load)), 9),
+            round(float(score.disruption_overflow(inst, settings, owner)), 12),
+            float(obj.imbalance),
+            float(obj.secondary),
+        )
+
+    def _start(self) -> np.ndarray:
+        inst, settings = self.instance, self.settings
+        if settings.mode == "design":
+            owner = design_start(inst, settings)
+        else:
+            owner = inst.current.copy()
+            counts = np.bincount(owner[owner >= 0], minlength=inst.n_reps)
+            homes = home_units(inst)
+            for r in np.flatnonzero(counts == 0).tolist():
+                if not inst.locked[homes[r]]:
+                    owner[homes[r]] = r
+                    self.notes.append(
+                        f"rep {inst.rep_label(r)} had no units; started from its home unit "
+                        f"{inst.unit_label(homes[r])}"
+                    )
+            if (owner < 0).any():
+                owner = grow(inst, settings, owner)
+        if self.contiguity and excess_pieces(inst, owner):
+            owner = merge_fragments(inst, owner)
+        return owner
+
+    # -- the search ----------------------------------------------------------
+
+    def run(self) -> BalanceResult:
+        inst, settings = self.instance, self.settings
+        owner = self._start()
+        best_owner, best_key = owner.copy(), self._key(owner)
+        phase, stale, stopped, iteration = "balance", 0, False, 0
+        max_rounds = settings.max_iterations if settings.max_iterations is not None else 10**9
+        try:
+            while iteration < max_rounds:
+                self._check()
+                iteration += 1
+                load = score.loads(inst, owner)
+                target = score.targets(inst, load)
+                dev = score.deviations(load, target)
+                if phase == "balance" and self._balanced(load, dev):
+                    phase = "polish"
+                moved = self._round(owner, load, target, guide=phase == "balance")
+                if moved == 0 and phase == "balance":
+                    moved = self._round(owner, load, target, guide=False)
+                key = self._key(owner)
+                if key < best_key:
+                    best_owner, best_key, stale = owner.copy(), key, 0
+                else:
+                    stale += 1
+                self._report(iteration, best_owner, best_key, phase)
+                if moved == 0 or stale >= PATIENCE:
+                    break
+        except _Stop:
+            stopped = True
+            key = self._key(owner)
+            if key < best_key:
+                best_owner, best_key = owner.copy(), key
+        if stopped:
+            self.notes.append("stopped early (time limit or request); this is the best plan so far")
+        return summarize(
+            inst,
+            settings,
+            best_owner,
+            iterations=iteration,
+            moves=self.moves,
+            runtime=time.perf_counter() - self.started,
+            stopped_early=stopped,
+            notes=tuple(self.notes),
+        )
+
+    def _balanced(self, load: np.ndarray, dev: np.ndarray) -> bool:
+        ok = bool((np.abs(dev[:, self.bal_cols]) <= self.settings.tolerance).all())
+        if self.cap_col >= 0:
+            ok &= bool((load[:, self.cap_col] <= self.instance.capacity + 1e-9).all())
+        return ok
+
+    def _report(self, iteration, best_owner, best_key, phase) -> None:
+        if self.progress is None:
+            return
+        load = score.loads(self.instance, best_owner)
+        dev = score.deviations(load, score.targets(self.instance, load))
+        self.progress(
+            {
+                "iteration": iteration,
+                "elapsed": time.perf_counter() - self.started,
+                "worst_deviation": float(np.abs(dev[:, self.bal_cols]).max()),
+                "imbalance": best_key[2],
+                "moves": self.moves,
+                "phase": phase,
+            }
+        )
+
+    def _flows(self, moves: Candidates, load, target) -> list[np.ndarray]:
+        """Per balanced measure, the ``(R, R)`` net load still wanted from rep a to rep b."""
+        inst, tol = self.instance, self.settings.tolerance * FLOW_MARGIN
+        pairs = np.unique(moves.src * inst.n_reps + moves.dst)
+        pairs = np.stack([pairs // inst.n_reps, pairs % inst.n_reps], axis=1)
+        out = []
+        for k in self.bal_cols.tolist():
+            low, high = target[:, k] * (1 - tol), target[:, k] * (1 + tol)
+            if k == self.cap_col:
+                high = np.minimum(high, inst.capacity)
+            flow = desired_flows(pairs, load[:, k], np.minimum(low, high), high)
+            net = np.zeros((inst.n_reps, inst.n_reps))
+            np.add.at(net, (pairs[:, 0], pairs[:, 1]), flow)
+            out.append(net - net.T)
+        return out
+
+    def _candidates(self, owner: np.ndarray, load, target, guide: bool) -> Candidates:
+        inst = self.instance
+        if self.contiguity:
+            return boundary_candidates(inst, owner, self.movable)
+        n = inst.n_reps
+        if guide:
+            src, dst = np.divmod(np.arange(n * n), n)
+            keep = src != dst
+            return free_candidates(inst, owner, self.movable, src[keep], dst[keep])
+        unit = np.flatnonzero(self.movable)
+        ratio = (load / np.maximum(target, 1e-300))[:, self.bal_cols] @ self.bal_weights
+        options = [
+            np.argmin(inst.cost[unit], axis=1),
+            np.where(inst.current[unit] >= 0, inst.current[unit], owner[unit]),
+            np.full(len(unit), int(np.argmin(ratio))),
+        ]
+        units = np.tile(unit, len(options))
+        dst = np.concatenate(options)
+        key = np.unique(units * n + dst)
+        units, dst = np.divmod(key, n)
+        keep = owner[units] != dst
+        return Candidates(units[keep], owner[units[keep]], dst[keep])
+
+    def _round(self, owner: np.ndarray, load, target, *, guide: bool) -> int:
+        """One pass over the candidate moves; returns how many were made."""
+        inst, settings = self.instance, self.settings
+        moves = self._candidates(owner, load, target, guide)
+        flows = self._flows(moves, load, target) if guide and len(moves) else None
+        if flows is not None and not self.contiguity:
+            wanted = np.zeros(len(moves), dtype=bool)
+            for net in flows:
+                wanted |= net[moves.src, moves.dst] > 0
+            moves = moves.take(wanted)
+        if len(moves) == 0:
+            return 0
+        unit, src, dst = moves.unit, moves.src, moves.dst
+        give, take = shift(inst, moves)
+        cols, tol = self.bal_cols, settings.tolerance
+        w = self.bal_weights
+        la, lb = load[src][:, cols], load[dst][:, cols]
+        ta, tb = target[src][:, cols], target[dst][:, cols]
+        imb = score.IMBALANCE_SCALE * (
+            (
+                excess_squared(la - give[:, cols], ta, tol)
+                + excess_squared(lb + take[:, cols], tb, tol)
+                - excess_squared(la, ta, tol)
+                - excess_squared(lb, tb, tol)
+            )
+            * w
+        ).sum(axis=1)
+        same, into = neighbour_counts(inst, owner, moves)
+        cost_change = inst.cost[unit, dst] - inst.cost[unit, src]
+        static = settings.cost_weight * cost_change / self.cost_ref
+        if self.rebalance:
+            cur = inst.current[unit]
+            sign = (cur == src).astype(float) - (cur == dst)
+            static = static + settings.disruption_weight * sign * (
+                inst.disruption_weight[unit] / self.weight_total
+            )
+        compact = settings.compactness_weight / self.n_edges
+        total = imb + static + compact * (same - into)
+        mean_target = np.maximum(target[:, cols].mean(axis=0), 1e-300)
+        guide_scale = score.IMBALANCE_SCALE * w / mean_target**2
+        if flows is not None:
+            mid = (give[:, cols] + take[:, cols]) / 2
+            for j, net in enumerate(flows):
+                f = net[src, dst]
+                total = total + guide_scale[j] * ((f - mid[:, j]) ** 2 - f**2)
+        keep = total < -1e-12
+        if flows is None:
+            keep &= imb <= 1e-12
+        if self.cap_col >= 0:
+            keep &= load[dst, self.cap_col] + take[:, self.cap_col] <= inst.capacity[dst] + 1e-9
+        idx = np.flatnonzero(keep)
+        if len(idx) == 0:
+            return 0
+        idx = idx[np.lexsort((self.rng.random(len(idx)), total[idx]))]
+        return self._walk(owner, moves, idx, load, target, give, take, static, flows, guide_scale)
+
+    def _walk(self, owner, moves, idx, load, target, give, take, static, flows, guide_scale):
+        """Apply, best first, the candidates that still improve when their turn comes."""
+        inst, settings = self.instance, self.settings
+        neighbours = inst.neighbours
+        contiguity, has_adjacency = self.contiguity, inst.adjacency is not None
+        owner_list = owner.tolist()
+        count = np.bincount(owner, minlength=inst.n_reps).tolist()
+        L = load.tolist()
+        T = target.tolist()
+        cols = self.bal_cols.tolist()
+        weights = (self.bal_weights * score.IMBALANCE_SCALE).tolist()
+        tol = settings.tolerance
+        polish = flows is None
+        nets = [net.tolist() for net in flows] if flows is not None else []
+        gscale = guide_scale.tolist()
+        cap_col = self.cap_col
+        capacity = inst.capacity.tolist() if cap_col >= 0 else None
+        compact = settings.compactness_weight / self.n_edges
+        current = inst.current.tolist()
+        dweight = inst.disruption_weight.tolist()
+        moved_weight = float(score.moved_weight(inst, owner))
+        cap = None
+        if self.rebalance and settings.disruption_cap is not None:
+            cap = settings.disruption_cap * self.weight_total + 1e-9
+        units = moves.unit[idx].tolist()
+        srcs = moves.src[idx].tolist()
+        dsts = moves.dst[idx].tolist()
+        gives = give[idx].tolist()
+        takes = take[idx].tolist()
+        statics = static[idx].tolist()
+        n_measures = inst.n_measures
+        touched = set()
+        made = 0
+
+        def excess(value: float, goal: float) -> float:
+            if goal <= 0:
+                return 0.0
+            d = abs(value / goal - 1.0) - tol
+            return d * d if d > 0 else 0.0
+
+        for i in range(len(units)):
+            self.checks += 1
+            if self.checks % CHECK_EVERY == 0:
+                self._check()
+            u, a, b = units[i], srcs[i], dsts[i]
+            if u in touched or owner_list[u] != a or count[a] <= 1:
+                continue
+            na = nb = 0
+            if has_adjacency:
+                for v in neighbours[u]:
+                    o = owner_list[v]
+                    if o == b:
+                        nb += 1
+                    elif o == a:
+                        na += 1
+                if contiguity and nb == 0:
+                    continue
+            g, t = gives[i], takes[i]
+            la, lb, ta, tb = L[a], L[b], T[a], T[b]
+            imb = 0.0
+            for j, k in enumerate(cols):
+                imb += weights[j] * (
+                    excess(la[k] - g[k], ta[k])
+                    + excess(lb[k] + t[k], tb[k])
+                    - excess(la[k], ta[k])
+                    - excess(lb[k], tb[k])
+                )
+            if polish and imb > 1e-12:
+                continue
+            delta = imb + statics[i] + compact * (na - nb)
+            for j, k in enumerate(cols):
+                if nets:
+                    f = nets[j][a][b]
+                    m = (g[k] + t[k]) / 2
+                    delta += gscale[j] * ((f - m) ** 2 - f * f)
+            if delta >= -1e-12:
+                continue
+            if cap_col >= 0 and lb[cap_col] + t[cap_col] > capacity[b] + 1e-9:
+                continue
+            change = 0.0
+            cu = current[u]
+            if cu >= 0:
+                change = dweight[u] * ((cu != b) - (cu != a))
+            if cap is not None and change > 0 and moved_weight + change > cap:
+                continue
+            if contiguity and na >= 2 and not removal_keeps_connected(neighbours, owner_list, u):
+                continue
+            owner_list[u] = b
+            owner[u] = b
+            count[a] -= 1
+            count[b] += 1
+            for k in range(n_measures):
+                la[k] -= g[k]
+                lb[k] += t[k]
+            for j, k in enumerate(cols):
+                if nets:
+                    m = (g[k] + t[k]) / 2
+                    nets[j][a][b] -= m
+                    nets[j][b][a] += m
+            moved_weight += change
+            touched.add(u)
+            made += 1
+            self.moves += 1
+        return made
