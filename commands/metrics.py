@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     if changes is not None and changes.accounts:
         print(
             f"note: baseline at resolution {plan.market.area.resolution}: {changes.accounts} "
-            "accounts sit in a cell another rep mostly owns (counted as disruption)",
+            "accounts sit in a cell another rep mostly owns: their owner changes (disruption)",
             file=sys.stderr,
         )
     table = metrics_table(plan, args.tolerance)
@@ -57,5 +57,5 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(table.to_json(orient="records", indent=1) + "\n")
     else:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n", float_format="%.6g")
+        table.to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0

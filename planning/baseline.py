@@ -111,11 +111,13 @@ def convert_plan(plan: Plan, target: Market) -> tuple[Plan, OwnerChanges]:
 
 
 def _majority(primary: np.ndarray, secondary: np.ndarray) -> np.ndarray:
-    """Per row, the column with most ``primary`` (then most ``secondary``; ties to the lower).
+    """Per row, the column with most ``primary``, ties to the lower column.
 
-    Rows with nothing in either stay unassigned.
+    Rows where ``primary`` is all zero fall back to most ``secondary`` (a cell
+    of zero-hour accounts still has owners); rows with neither stay unassigned.
     """
-    top = primary.max(axis=1, initial=0)
-    present = (primary > 0) | (secondary > 0)
-    best = np.where((primary == top[:, None]) & present, secondary + 1, 0)
-    return np.where(best.max(axis=1, initial=0) > 0, best.argmax(axis=1), UNASSIGNED)
+    by_primary = primary.argmax(axis=1)
+    by_secondary = secondary.argmax(axis=1)
+    has_primary = primary.max(axis=1, initial=0) > 0
+    has_secondary = secondary.max(axis=1, initial=0) > 0
+    return np.where(has_primary, by_primary, np.where(has_secondary, by_secondary, UNASSIGNED))

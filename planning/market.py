@@ -41,6 +41,9 @@ class Market:
         distance from the rep's home to the cell centre.
     pinned_*
         (R,) fixed amounts each rep carries for its pinned accounts.
+    cell_owned_*
+        (N,) the part of the cell sums whose accounts had an owner last
+        quarter: only those can be disrupted.
     stay_key, stay_*
         Sorted keys ``cell * (R + 1) + rep + 1`` with the accounts / TAM /
         revenue of that cell whose last owner was that rep: what does *not*
@@ -74,6 +77,9 @@ class Market:
     pinned_revenue: np.ndarray
     pinned_dist_work: np.ndarray
     pinned_max_dist_m: np.ndarray
+    cell_owned_accounts: np.ndarray
+    cell_owned_tam: np.ndarray
+    cell_owned_revenue: np.ndarray
     stay_key: np.ndarray
     stay_accounts: np.ndarray
     stay_tam: np.ndarray
@@ -205,7 +211,9 @@ def build_market(
     pinned_max = np.zeros(n_reps, np.int64)
     np.maximum.at(pinned_max, pr, np.where(p_work > 0, dist_m[pc, pr], 0))
 
-    stay = _stay_table(account_cell[free], account_rep[free], tam[free], revenue[free], n_reps)
+    owned = free & (account_rep >= 0)
+    stay = _stay_table(account_cell[owned], account_rep[owned], tam[owned], revenue[owned], n_reps)
+    oc = account_cell[owned]
     return Market(
         area=area,
         accounts=accounts,
@@ -234,6 +242,9 @@ def build_market(
         pinned_revenue=_sum_int(pr, revenue[pinned], n_reps),
         pinned_dist_work=_sum_int(pr, p_work * dist_m[pc, pr], n_reps),
         pinned_max_dist_m=pinned_max,
+        cell_owned_accounts=np.bincount(oc, minlength=n_cells).astype(np.int64),
+        cell_owned_tam=_sum_int(oc, tam[owned], n_cells),
+        cell_owned_revenue=_sum_int(oc, revenue[owned], n_cells),
         **stay,
     )
 

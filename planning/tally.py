@@ -193,10 +193,13 @@ def _max_dist(market: Market, owner: np.ndarray, reps: np.ndarray, out: np.ndarr
 
 
 def _moved(market: Market, owner: np.ndarray, cells: np.ndarray) -> np.ndarray:
-    """Accounts, TAM and revenue in ``cells`` that leave their last quarter's owner."""
+    """Accounts, TAM and revenue in ``cells`` that leave their last quarter's owner.
+
+    Accounts nobody owned last quarter are not disrupted by getting an owner.
+    """
     stay_n, stay_tam, stay_rev = market.stay(cells, owner[cells])
     return np.array([
-        int((market.cell_accounts[cells] - stay_n).sum()),
-        int((market.cell_tam[cells] - stay_tam).sum()),
-        int((market.cell_revenue[cells] - stay_rev).sum()),
+        int((market.cell_owned_accounts[cells] - stay_n).sum()),
+        int((market.cell_owned_tam[cells] - stay_tam).sum()),
+        int((market.cell_owned_revenue[cells] - stay_rev).sum()),
     ])  # fmt: skip

@@ -198,3 +198,37 @@ def test_metrics_table_has_a_team_row_with_the_documented_columns(toy):
     assert table.loc["TEAM", "accounts"] == 3
     assert table.loc["TEAM", "tam"] == 1600.49
     assert table.loc["TEAM", "cells"] == 7
+
+
+def test_equal_hours_tie_goes_to_lower_rep_whatever_the_account_count():
+    ring = sorted(h3.grid_disk(h3.latlng_to_cell(45.0, -93.0, 7), 1))
+    accounts = make_accounts(
+        [
+            ("b", ring[0], "B", 1.0, 0.0, "R10", False),  # 9 h
+            ("c1", ring[0], "C", 1.0, 0.0, "R2", False),  # 3 h each, 9 h in all
+            ("c2", ring[0], "C", 1.0, 0.0, "R2", False),
+            ("c3", ring[0], "C", 1.0, 0.0, "R2", False),
+        ]
+    )
+    reps = make_reps({"R2": ring[0], "R10": ring[1]})
+    plan, changes = baseline_plan(toy_market(accounts, reps))
+    assert rep_metrics(plan).loc["R2", "accounts"] == 4
+    assert changes.accounts == 1
+
+
+def test_accounts_without_an_owner_are_not_disrupted_by_getting_one():
+    ring = sorted(h3.grid_disk(h3.latlng_to_cell(45.0, -93.0, 7), 1))
+    accounts = make_accounts(
+        [
+            ("new", ring[0], "C", 5.0, 0.0, None, False),
+            ("old", ring[0], "C", 5.0, 0.0, "R1", False),
+        ]
+    )
+    reps = make_reps({"R1": ring[0], "R2": ring[1]})
+    market = toy_market(accounts, reps)
+    plan, changes = baseline_plan(market)
+    assert changes.accounts == 0
+    cell = int(market.area.positions(np.array([h3.str_to_int(ring[0])], np.uint64))[0])
+    moved = reassign(plan, np.array([cell]), 1)
+    assert team_metrics(moved)["moved_accounts"] == 1  # only "old" leaves its owner
+    assert team_metrics(reassign(plan, np.array([cell]), -1))["moved_accounts"] == 1

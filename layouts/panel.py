@@ -1,0 +1,155 @@
+"""The live panel: per-rep table rows, the two charts and the team summary.
+
+Formatting lives here and only here, so the browser tests compare the page
+with the core's numbers through the very same functions.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from dash import html
+
+from layouts.palette import rep_colour
+
+TABLE_COLUMNS = (
+    ("rep_id", "Rep"), ("name", "Name"), ("status", "Balance"),
+    ("workload_hours", "Workload h/yr"), ("utilisation", "Utilisation"), ("coverage", "Coverage"),
+    ("tam", "TAM"), ("revenue", "Revenue"), ("market_share", "Share"),
+    ("accounts_a", "A"), ("accounts_b", "B"), ("accounts_c", "C"), ("cells", "Cells"),
+    ("contiguity_components", "Pieces"), ("polsby_popper", "Compactness"),
+    ("workload_deviation", "Workload vs fair"), ("tam_deviation", "TAM vs fair"),
+)  # fmt: skip
+
+
+def hours(v: float) -> str:
+    """Hours with one decimal and thousands separators."""
+    return f"{v:,.1f}"
+
+
+def money(v: float) -> str:
+    """Money in whole units with thousands separators."""
+    return f"{v:,.0f}"
+
+
+def pct(v: float, signed: bool = False) -> str:
+    """A share as a percentage with one decimal; a dash where undefined."""
+    if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
+        return "–"
+    return f"{v * 100:+.1f}%" if signed else f"{v * 100:.1f}%"
+
+
+def status(row: pd.Series) -> str:
+    """Why a rep is flagged, in words (never colour alone)."""
+    notes = []
+    if not row["workload_balanced"]:
+        notes.append(f"⚠ workload {pct(row['workload_deviation'], True)}")
+    if not row["tam_balanced"]:
+        notes.append(f"⚠ TAM {pct(row['tam_deviation'], True)}")
+    if row["contiguity_components"] > 1:
+        notes.append(f"⚠ {row['contiguity_components']} pieces")
+    return "; ".join(notes) if notes else "✓ within tolerance"
+
+
+def table_rows(reps: pd.DataFrame) -> list[dict]:
+    """The per-rep table's rows, formatted for reading."""
+    rows = []
+    for _, r in reps.iterrows():
+        pp = r["polsby_popper"]
+        rows.append({
+            "rep_id": r["rep_id"],
+            "name": r["name"],
+            "status": status(r),
+            "flagged": not (r["workload_balanced"] and r["tam_balanced"]),
+            "workload_hours": hours(r["workload_hours"]),
+            "utilisation": pct(r["utilisation"]),
+            "coverage": pct(r["coverage"]),
+            "tam": money(r["tam"]),
+            "revenue": money(r["revenue"]),
+            "market_share": pct(r["market_share"]),
+            "accounts_a": int(r["accounts_a"]),
+            "accounts_b": int(r["accounts_b"]),
+            "accounts_c": int(r["accounts_c"]),
+            "cells": int(r["cells"]),
+            "contiguity_components": int(r["contiguity_components"]),
+            "polsby_popper": "–" if math.isnan(pp) else f"{pp:.2f}",
+            "workload_deviation": pct(r["workload_deviation"], True),
+            "tam_deviation": pct(r["tam_deviation"], True),
+        })  # fmt: skip
+    return rows
+
+
+def workload_chart(reps: pd.DataFrame, tolerance: float) -> dict:
+    """Workload bars against capacity ticks, over the fair-share tolerance band."""
+    ids = list(reps["rep_id"])
+    target = reps["workload_target_hours"]
+    return {
+        "data": [
+            _band(ids, target, tolerance),
+            {"type": "bar", "x": ids, "y": list(reps["workload_hours"]), "name": "workload",
+             "marker": {"color": [rep_colour(i) for i in range(len(ids))]},
+             "hovertemplate": "%{x}: %{y:,.1f} h/yr<extra></extra>", "width": 0.5},
+            {"type": "scatter", "mode": "markers", "x": ids, "y": list(reps["capacity_hours"]),
+             "name": "capacity", "marker": {"symbol": "line-ew-open", "size": 22, "color": "#000"},
+             "hovertemplate": "%{x} capacity: %{y:,.0f} h/yr<extra></extra>"},
+        ],
+        "layout": _chart_layout("Workload vs capacity (h/yr)"),
+    }  # fmt: skip
+
+
+def tam_chart(reps: pd.DataFrame, tolerance: float) -> dict:
+    """TAM per rep over its fair-share band."""
+    ids = list(reps["rep_id"])
+    target = reps["tam_target"]
+    return {
+        "data": [
+            _band(ids, target, tolerance),
+            {"type": "bar", "x": ids, "y": list(reps["tam"]), "name": "TAM", "width": 0.5,
+             "marker": {"color": [rep_colour(i) for i in range(len(ids))]},
+             "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"},
+        ],
+        "layout": _chart_layout("TAM"),
+    }  # fmt: skip
+
+
+def team_summary(team: dict) -> html.Ul:
+    """Balance, coverage, what nobody owns and what moved since last quarter."""
+    items = [
+        ("Worst workload deviation", pct(team["workload_worst_deviation"], True)),
+        ("Workload CV", pct(team["workload_cv"])),
+        ("Worst TAM deviation", pct(team["tam_worst_deviation"], True)),
+        ("TAM CV", pct(team["tam_cv"])),
+        ("Team coverage", pct(team["coverage"])),
+        ("Reps out of tolerance", str(team["reps_out_of_tolerance"])),
+        ("Unassigned", f"{team['unassigned_accounts']:,} accounts, "
+         f"{hours(team['unassigned_hours'])} h/yr, TAM {money(team['unassigned_tam'])}"),
+        ("Moved vs baseline", f"{team['moved_accounts']:,} accounts "
+         f"({pct(team['disruption_accounts'])}), TAM {pct(team['disruption_tam'])}"),
+    ]  # fmt: skip
+    return html.Ul(
+        [html.Li([html.Span(k + ": "), html.B(v, **{"data-figure": k})]) for k, v in items],
+        className="team-summary",
+    )
+
+
+def _band(ids: list, target: pd.Series, tolerance: float) -> dict:
+    """The fair-share tolerance band drawn behind the bars."""
+    return {
+        "type": "bar", "x": ids, "y": list(target * 2 * tolerance),
+        "base": list(target * (1 - tolerance)),
+        "marker": {"color": "rgba(0,114,178,0.15)"}, "name": f"fair share ±{tolerance:.0%}",
+        "hoverinfo": "skip", "width": 0.9,
+    }  # fmt: skip
+
+
+def _chart_layout(title: str) -> dict:
+    return {
+        "title": {"text": title, "font": {"size": 13}},
+        "barmode": "overlay",
+        "margin": {"l": 50, "r": 10, "t": 30, "b": 30},
+        "height": 220,
+        "showlegend": False,
+        "paper_bgcolor": "#ffffff",
+        "plot_bgcolor": "#ffffff",
+    }
