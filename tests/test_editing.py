@@ -1,0 +1,92 @@
+"""Moves, locks, undo and redo through the store, as the app makes them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from data.store import NothingToUndoError, StaleVersionError
+from planning import editing
+from planning.tally import full_tally
+from tests.test_core_incremental import world
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'plans.sqlite'}"
+
+
+@pytest.fixture
+def scenario(url):
+    m = world()
+    return editing.ensure_scenarios(url, "test", m.accounts, m.reps, m.call_plan, resolution=7)
+
+
+def test_ensure_scenarios_is_idempotent(url, scenario):
+    m = world()
+    assert (
+        editing.ensure_scenarios(url, "test", m.accounts, m.reps, m.call_plan, resolution=7)
+        == scenario
+    )
+
+
+def test_move_is_saved_with_an_exact_tally(url, scenario):
+    _, sid = scenario
+    _, plan, version = editing.load(url, sid)
+    edit = editing.apply(url, sid, version, "move", np.arange(20), 2)
+    assert edit.version == version + 1
+    _, again, v = editing.load(url, sid)
+    assert v == edit.version
+    assert (again.owner[:20] == 2).all()
+    assert again.tally.equals(full_tally(again.market, again.owner))
+
+
+def test_locked_cells_are_skipped_and_counted(url, scenario):
+    _, sid = scenario
+    _, plan, version = editing.load(url, sid)
+    version = editing.apply(url, sid, version, "lock", np.arange(5), None).version
+    edit = editing.apply(url, sid, version, "move", np.arange(10), 3)
+    assert edit.skipped_locked == 5
+    assert np.array_equal(edit.plan.owner[:5], plan.owner[:5])
+    assert (edit.plan.owner[5:10] == 3).all()
+
+
+def test_sixty_undos_and_redos_restore_exact_numbers(url, scenario):
+    _, sid = scenario
+    _, start, version = editing.load(url, sid)
+    rng = np.random.default_rng(1)
+    states = [start.owner.copy()]
+    for _ in range(60):
+        cells = rng.choice(start.market.n_cells, 15, replace=False)
+        edit = editing.apply(url, sid, version, "move", cells, int(rng.integers(-1, 4)))
+        version = edit.version
+        states.append(edit.plan.owner.copy())
+    for k in range(60, 0, -1):
+        edit = editing.step(url, sid, version, redo=False)
+        version = edit.version
+        assert np.array_equal(edit.plan.owner, states[k - 1])
+    assert edit.plan.tally.equals(start.tally)
+    with pytest.raises(NothingToUndoError):
+        editing.step(url, sid, version, redo=False)
+    for k in range(1, 61):
+        edit = editing.step(url, sid, version, redo=True)
+        version = edit.version
+        assert np.array_equal(edit.plan.owner, states[k])
+    assert edit.plan.tally.equals(full_tally(edit.plan.market, edit.plan.owner))
+
+
+def test_a_stale_view_is_refused(url, scenario):
+    _, sid = scenario
+    _, _, version = editing.load(url, sid)
+    editing.apply(url, sid, version, "move", np.arange(3), 1)
+    with pytest.raises(StaleVersionError):
+        editing.apply(url, sid, version, "move", np.arange(3, 6), 2)
+
+
+def test_resolution_change_makes_a_linked_scenario(url, scenario):
+    dataset_id, sid = scenario
+    new_id, changes = editing.at_resolution(url, sid, 8)
+    board, plan, _ = editing.load(url, new_id)
+    assert plan.market.area.resolution == 8
+    assert changes.accounts >= 0
+    assert editing.open_store(url).scenario(new_id).parent_id == sid
