@@ -12,7 +12,7 @@ import sys
 
 from geo.errors import HexalignError
 
-COMMAND_MODULES = ("commands.metrics",)
+COMMAND_MODULES = ("commands.metrics", "commands.balance_instance")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -31,47 +31,94 @@ def excess_pieces_batch(instance: Instance, owners: np.ndarray) -> np.ndarray:
 
     Labels spread the smallest unit number along edges whose ends share an
     owner, with pointer jumping, until nothing changes; every piece then has
-    one unit labelled with itself.
+    one unit labelled with itself. Arrays are unit-major so each step reads
+    contiguous rows.
     """
     n, n_units = owners.shape
     a, b = instance.edges
-    if len(a) == 0:
+    if len(a) == 0 or n == 0:
         return np.zeros(n, np.int64)
-    same = owners[:, a] == owners[:, b]
-    labels = np.broadcast_to(np.arange(n_units), owners.shape).copy()
+    by_unit = np.ascontiguousarray(owners.T)
+    same = by_unit[a] == by_unit[b]
+    dtype = np.int16 if n_units < 2**15 else np.int64
+    labels = np.repeat(np.arange(n_units, dtype=dtype)[:, None], n, axis=1)
     pairs = list(zip(a.tolist(), b.tolist(), strict=True))
     while True:
         before = labels.copy()
         for e, (u, v) in enumerate(pairs):
-            s = same[:, e]
-            low = np.minimum(labels[:, u], labels[:, v])
-            labels[:, u] = np.where(s, low, labels[:, u])
-            labels[:, v] = np.where(s, low, labels[:, v])
-        labels = np.take_along_axis(labels, labels, axis=1)
+            low = np.where(same[e], np.minimum(labels[u], labels[v]), labels[u])
+            labels[u] = low
+            labels[v] = np.where(same[e], low, labels[v])
+        labels = np.take_along_axis(labels, labels.astype(np.intp), axis=0)
         if np.array_equal(labels, before):
             break
-    pieces = (labels == np.arange(n_units)).sum(axis=1)
+    pieces = (labels == np.arange(n_units, dtype=dtype)[:, None]).sum(axis=0)
     present = np.zeros(n, np.int64)
     comps = instance.components
     for c in np.unique(comps).tolist():
-        members = owners[:, comps == c]
+        members = by_unit[comps == c]
         for r in range(instance.n_reps):
-            present += (members == r).any(axis=1)
+            present += (members == r).any(axis=0)
     return pieces - present
 
 
 def _keys(instance: Instance, settings: Settings, owners: np.ndarray) -> list[np.ndarray]:
-    """Sort keys, most important last (the order ``np.lexsort`` reads them)."""
-    obj = score.objective(instance, settings, owners)
-    keys = [
+    """Sort keys but contiguity, least important first (the order ``np.lexsort`` reads)."""
+    load = score.loads(instance, owners)
+    obj = score.objective(instance, settings, owners, load)
+    return [
         np.asarray(obj.secondary),
         np.asarray(obj.imbalance),
         np.round(score.disruption_overflow(instance, settings, owners), 12),
-        np.round(score.capacity_overflow(instance, settings, score.loads(instance, owners)), 9),
+        np.round(score.capacity_overflow(instance, settings, load), 9),
     ]
-    if settings.contiguity and instance.adjacency is not None:
-        keys.append(excess_pieces_batch(instance, owners))
-    return keys
+
+
+def _better(keys: list[np.ndarray], best: tuple[float, ...]) -> np.ndarray:
+    """Rows whose keys (least important first) beat ``best`` (most important first)."""
+    less = np.zeros(len(keys[0]), dtype=bool)
+    equal = np.ones(len(keys[0]), dtype=bool)
+    for k, b in zip(reversed(keys), best, strict=True):
+        less |= equal & (k < b)
+        equal &= k == b
+    return less
+
+
+def _chunk_best(instance, settings, owners, best_key):
+    """Index and key of the best plan in ``owners`` that beats ``best_key``, or None.
+
+    Contiguity is the costliest key, so plans are taken in order of the other
+    keys and checked in growing batches: the first one with no excess piece
+    wins. Only when none has, every remaining plan is checked.
+    """
+    keys = _keys(instance, settings, owners)
+    contiguity = settings.contiguity and instance.adjacency is not None
+    rows = np.arange(len(owners))
+    if best_key is not None:
+        rows = rows[_better(keys, best_key[1:]) | (best_key[0] > 0)] if contiguity else rows
+        if not contiguity:
+            rows = rows[_better(keys, best_key)]
+    if len(rows) == 0:
+        return None
+    rows = rows[np.lexsort([k[rows] for k in keys])]
+    if not contiguity:
+        i = int(rows[0])
+        return i, tuple(float(k[i]) for k in reversed(keys))
+    done, size = 0, 64
+    excess = np.empty(len(rows), np.int64)
+    while done < len(rows):
+        batch = rows[done : done + size]
+        excess[done : done + len(batch)] = excess_pieces_batch(instance, owners[batch])
+        hit = np.flatnonzero(excess[done : done + len(batch)] == 0)
+        if len(hit):
+            i = int(batch[hit[0]])
+            return i, (0.0, *(float(k[i]) for k in reversed(keys)))
+        done += len(batch)
+        size *= 4
+    j = int(np.argmin(excess))
+    i = int(rows[j])
+    key = (float(excess[j]), *(float(k[i]) for k in reversed(keys)))
+    return (i, key) if best_key is None or key < best_key else None
 
 
 def solve_exact(
@@ -96,11 +143,9 @@ def solve_exact(
         index = np.arange(start, min(start + CHUNK, total), dtype=np.int64)
         owners = np.broadcast_to(base, (len(index), instance.n_units)).copy()
         owners[:, free] = (index[:, None] // powers) % n_reps
-        keys = _keys(instance, settings, owners)
-        i = int(np.lexsort(keys)[0])
-        key = tuple(float(k[i]) for k in reversed(keys))
-        if best_key is None or key < best_key:
-            best_owner, best_key = owners[i].copy(), key
+        found = _chunk_best(instance, settings, owners, best_key)
+        if found is not None:
+            best_owner, best_key = owners[found[0]].copy(), found[1]
         stop = should_stop is not None and should_stop()
         if stop or (deadline is not None and time.perf_counter() > deadline):
             return best_owner, start + CHUNK >= total

@@ -149,14 +149,17 @@ class Objective:
     secondary: np.ndarray | float
 
 
-def objective(instance: Instance, settings: Settings, owner: np.ndarray) -> Objective:
+def objective(
+    instance: Instance, settings: Settings, owner: np.ndarray, load: np.ndarray | None = None
+) -> Objective:
     """Score plans: imbalance, then weighted cost, compactness and (rebalance) disruption.
 
     Cost is total cost over :func:`cost_reference`; compactness is the share of
     adjacency edges cut; disruption is the share of weight moved (it counts
-    only in rebalance mode: a design starts from scratch).
+    only in rebalance mode: a design starts from scratch). Pass ``load`` when
+    it is already known.
     """
-    load = loads(instance, owner)
+    load = loads(instance, owner) if load is None else load
     imb = imbalance(instance, settings, deviations(load, targets(instance, load)))
     cost = cost_total(instance, owner) / cost_reference(instance)
     n_edges = len(instance.edges[0])

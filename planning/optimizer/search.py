@@ -47,7 +47,17 @@ FLOW_MARGIN = 0.8
 little long or short still end inside the band."""
 
 PATIENCE = 20
-"""Rounds without a better plan before the search gives up."""
+"""Rounds without a better plan before the search gives up; small instances,
+whose rounds are cheap, get up to ``PATIENCE_BUDGET / units`` (at most 10x)."""
+
+PATIENCE_BUDGET = 20_000
+
+GUIDED_STALE = 3
+"""Rounds without a better plan after which the flows stop guiding: the search
+then descends on the objective alone, swaps, and shakes."""
+
+SWAP_SAMPLE = 96
+"""Units per side of a border that a swap round scores against each other."""
 
 CHECK_EVERY = 256
 """Candidates walked between two looks at the clock and ``should_stop``."""
@@ -133,9 +143,11 @@ class _Search:
         self.weight_total = float(instance.disruption_weight[instance.current >= 0].sum()) or 1.0
         self.cost_ref = score.cost_reference(instance)
         self.n_edges = max(len(instance.edges[0]), 1)
+        self.patience = int(np.clip(PATIENCE_BUDGET // instance.n_units, PATIENCE, 10 * PATIENCE))
         self.notes: list[str] = []
         self.moves = 0
         self.checks = 0
+        self.tally: list[list[float]] | None = None  # loads kept move by move, for tests
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -149,7 +161,7 @@ class _Search:
         """Lexicographic quality: capacity overflow, cap overflow, imbalance, secondary."""
         inst, settings = self.instance, self.settings
         load = score.loads(inst, owner)
-        obj = score.objective(inst, settings, owner)
+        obj = score.objective(inst, settings, owner, load)
         return (
             round(float(score.capacity_overflow(inst, settings, load)), 9),
             round(float(score.disruption_overflow(inst, settings, owner)), 12),
@@ -160,7 +172,7 @@ class _Search:
     def _start(self) -> np.ndarray:
         inst, settings = self.instance, self.settings
         if settings.mode == "design":
-            owner = design_start(inst, settings)
+            owner = design_start(inst)
         else:
             owner = inst.current.copy()
             counts = np.bincount(owner[owner >= 0], minlength=inst.n_reps)
@@ -173,7 +185,7 @@ class _Search:
                         f"{inst.unit_label(homes[r])}"
                     )
             if (owner < 0).any():
-                owner = grow(inst, settings, owner)
+                owner = grow(inst, owner)
         if self.contiguity and excess_pieces(inst, owner):
             owner = merge_fragments(inst, owner)
         return owner
@@ -195,17 +207,27 @@ class _Search:
                 dev = score.deviations(load, target)
                 if phase == "balance" and self._balanced(load, dev):
                     phase = "polish"
-                moved = self._round(owner, load, target, guide=phase == "balance")
-                if moved == 0 and phase == "balance":
+                guided = phase == "balance" and stale < GUIDED_STALE
+                moved = self._round(owner, load, target, guide=guided)
+                if phase == "balance" and moved == 0 and guided:
                     moved = self._round(owner, load, target, guide=False)
+                if phase == "balance" and moved == 0:
+                    moved = self._swaps(owner, load, target)
+                if phase == "balance" and moved == 0:
+                    # A local optimum that is still off target: shake it and go on.
+                    moved = self._kick(owner, load)
                 key = self._key(owner)
                 if key < best_key:
                     best_owner, best_key, stale = owner.copy(), key, 0
                 else:
                     stale += 1
                 self._report(iteration, best_owner, best_key, phase)
-                if moved == 0 or stale >= PATIENCE:
+                if moved == 0 or stale >= self.patience:
                     break
+            if phase == "balance" and stale >= self.patience:
+                self.notes.append(
+                    f"no better plan in the last {self.patience} rounds; this is the best found"
+                )
         except _Stop:
             stopped = True
             key = self._key(owner)
@@ -223,6 +245,163 @@ class _Search:
             stopped_early=stopped,
             notes=tuple(self.notes),
         )
+
+    def _swaps(self, owner: np.ndarray, load: np.ndarray, target: np.ndarray) -> int:
+        """Exchange one unit each way between an off-target rep and a neighbour.
+
+        When no single move helps (typically two measures pulling opposite
+        ways: a rep short of workload but long on TAM), giving a TAM-heavy unit
+        and taking a workload-heavy one can. Per rep pair, up to
+        ``SWAP_SAMPLE`` units a side are scored in every combination,
+        vectorised, and the best swap that keeps every hard rule is made.
+        """
+        inst, settings = self.instance, self.settings
+        cols, tol = self.bal_cols, settings.tolerance
+        dev = score.deviations(load, target)[:, cols]
+        off = np.flatnonzero((np.abs(dev) > tol).any(axis=1))
+        if len(off) == 0:
+            return 0
+        if self.contiguity:
+            moves = boundary_candidates(inst, owner, self.movable)
+        else:
+            unit = np.flatnonzero(self.movable)
+            n = inst.n_reps
+            moves = Candidates(
+                np.repeat(unit, n), np.repeat(owner[unit], n), np.tile(np.arange(n), len(unit))
+            )
+            moves = moves.take(moves.src != moves.dst)
+        pair_key = moves.src * inst.n_reps + moves.dst
+        weights = self.bal_weights * score.IMBALANCE_SCALE
+        owner_list = owner.tolist()
+        made = 0
+        done: set[tuple[int, int]] = set()
+        for a in off.tolist():
+            for b in np.unique(moves.dst[moves.src == a]).tolist():
+                if (min(a, b), max(a, b)) in done:
+                    continue
+                done.add((min(a, b), max(a, b)))
+                self._check()
+                ua = self._sample(moves.unit[pair_key == a * inst.n_reps + b])
+                ub = self._sample(moves.unit[pair_key == b * inst.n_reps + a])
+                if len(ua) == 0 or len(ub) == 0:
+                    continue
+                la, lb = load[a], load[b]
+                give_u, take_u = self._amounts(ua, a, b)
+                give_v, take_v = self._amounts(ub, b, a)
+                new_a = la - give_u[:, None, :] + take_v[None, :, :]
+                new_b = lb + take_u[:, None, :] - give_v[None, :, :]
+                imb = (
+                    (
+                        excess_squared(new_a[..., cols], target[a, cols], tol)
+                        + excess_squared(new_b[..., cols], target[b, cols], tol)
+                        - excess_squared(la[cols], target[a, cols], tol)
+                        - excess_squared(lb[cols], target[b, cols], tol)
+                    )
+                    * weights
+                ).sum(axis=-1)
+                ok = imb < -1e-12
+                if self.cap_col >= 0:
+                    k = self.cap_col
+                    ok &= new_a[..., k] <= max(inst.capacity[a], la[k]) + 1e-9
+                    ok &= new_b[..., k] <= max(inst.capacity[b], lb[k]) + 1e-9
+                order = np.argsort(np.where(ok, imb, np.inf), axis=None)[: int(ok.sum())][:16]
+                for flat in order.tolist():
+                    i, j = divmod(flat, len(ub))
+                    if self._swap(owner, owner_list, int(ua[i]), int(ub[j]), a, b):
+                        load[a], load[b] = new_a[i, j], new_b[i, j]
+                        made += 1
+                        break
+        return made
+
+    def _sample(self, units: np.ndarray) -> np.ndarray:
+        if len(units) <= SWAP_SAMPLE:
+            return units
+        return self.rng.choice(units, SWAP_SAMPLE, replace=False)
+
+    def _amounts(self, units: np.ndarray, src: int, dst: int):
+        moves = Candidates(units, np.full(len(units), src), np.full(len(units), dst))
+        return shift(self.instance, moves)
+
+    def _swap(self, owner, owner_list, u: int, v: int, a: int, b: int) -> bool:
+        """Move ``u`` a -> b then ``v`` b -> a if both steps keep the rules; else change nothing."""
+        inst, settings = self.instance, self.settings
+        neighbours = inst.neighbours
+        if settings.disruption_cap is not None and self.rebalance:
+            change = 0.0
+            for unit, frm, to in ((u, a, b), (v, b, a)):
+                cur = inst.current[unit]
+                if cur >= 0:
+                    change += inst.disruption_weight[unit] * ((cur != to) - (cur != frm))
+            moved = float(score.moved_weight(inst, owner))
+            if change > 0 and moved + change > settings.disruption_cap * self.weight_total:
+                return False
+        if self.contiguity:
+            if b not in (owner_list[w] for w in neighbours[u]):
+                return False
+            if not removal_keeps_connected(neighbours, owner_list, u):
+                return False
+        owner_list[u] = b
+        if self.contiguity and (
+            a not in (owner_list[w] for w in neighbours[v])
+            or not removal_keeps_connected(neighbours, owner_list, v)
+        ):
+            owner_list[u] = a
+            return False
+        owner_list[v] = a
+        owner[u], owner[v] = b, a
+        self.moves += 2
+        return True
+
+    def _kick(self, owner: np.ndarray, load: np.ndarray) -> int:
+        """Make a few random moves that keep every hard rule, better or not.
+
+        Iterated local search: from a local optimum that is still off target,
+        a small random step lets the next rounds find a different, perhaps
+        better, local optimum; the best plan seen is kept apart.
+        """
+        inst = self.instance
+        if self.contiguity:
+            moves = boundary_candidates(inst, owner, self.movable)
+        else:
+            unit = np.flatnonzero(self.movable)
+            moves = Candidates(unit, owner[unit], self.rng.integers(0, inst.n_reps, len(unit)))
+            moves = moves.take(moves.src != moves.dst)
+        if len(moves) == 0:
+            return 0
+        wanted = 1 + int(self.rng.integers(0, 3))
+        order = self.rng.permutation(len(moves)).tolist()
+        owner_list = owner.tolist()
+        count = np.bincount(owner, minlength=inst.n_reps)
+        moved_weight = float(score.moved_weight(inst, owner))
+        _, take = shift(inst, moves)
+        made = 0
+        for i in order:
+            u, a, b = int(moves.unit[i]), int(moves.src[i]), int(moves.dst[i])
+            if owner_list[u] != a or count[a] <= 1:
+                continue
+            if self.cap_col >= 0:
+                if load[b, self.cap_col] + take[i, self.cap_col] > inst.capacity[b] + 1e-9:
+                    continue
+            if self.rebalance and self.settings.disruption_cap is not None:
+                cu = inst.current[u]
+                change = inst.disruption_weight[u] * ((cu != b) - (cu != a)) if cu >= 0 else 0
+                if moved_weight + change > self.settings.disruption_cap * self.weight_total:
+                    continue
+                moved_weight += change
+            if self.contiguity:
+                if b not in (owner_list[v] for v in inst.neighbours[u]):
+                    continue
+                if not removal_keeps_connected(inst.neighbours, owner_list, u):
+                    continue
+            owner_list[u] = b
+            owner[u] = b
+            count[a] -= 1
+            count[b] += 1
+            made += 1
+            self.moves += 1
+            if made >= wanted:
+                break
+        return made
 
     def _balanced(self, load: np.ndarray, dev: np.ndarray) -> bool:
         ok = bool((np.abs(dev[:, self.bal_cols]) <= self.settings.tolerance).all())
@@ -444,4 +623,5 @@ class _Search:
             touched.add(u)
             made += 1
             self.moves += 1
+        self.tally = L
         return made

@@ -1,0 +1,102 @@
+"""``cli.py balance-instance``: the generic optimizer on CSV files of units, reps and costs."""
+
+from __future__ import annotations
+
+import argparse
+
+from geo.errors import PlanError
+from planning.optimizer import Settings, balance
+from planning.optimizer.io import read_instance, write_assignment
+
+MINIMIZE = {
+    "cost": "cost_weight",
+    "disruption": "disruption_weight",
+    "compactness": "compactness_weight",
+}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``balance-instance`` sub-command."""
+    p = sub.add_parser(
+        "balance-instance",
+        help="balance units between reps from CSV files (generic optimizer, no H3)",
+    )
+    p.add_argument("--units", required=True, help="CSV unit_id,<measures>[,current_rep][,locked]")
+    p.add_argument("--reps", required=True, help="CSV rep_id[,capacity]")
+    p.add_argument("--cost", required=True, help="CSV unit_id,rep_id,cost (every pair)")
+    p.add_argument("--adjacency", help="CSV unit_a,unit_b; without it contiguity is off")
+    p.add_argument("--balance", required=True, help="measure column(s) to balance, comma-separated")
+    p.add_argument("--tolerance", type=float, default=0.05, help="0.05 = within 5%% of target")
+    p.add_argument(
+        "--minimize",
+        default="disruption",
+        help="what decides among balanced plans: cost, disruption, compactness, comma-separated",
+    )
+    p.add_argument("--mode", choices=("rebalance", "design"), help="default: rebalance if "
+                   "the units file has current_rep values, else design")  # fmt: skip
+    p.add_argument("--cost-counts-toward", help="measure the cost adds to (travel into workload)")
+    p.add_argument("--max-capacity", action="store_true", help="no rep above its capacity")
+    p.add_argument("--disruption-cap", type=float, help="most share of units that may move")
+    p.add_argument("--exact", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--time-limit", type=float, default=60.0, help="seconds")
+    p.add_argument("--out", required=True, help="where to write unit_id,rep_id")
+    p.set_defaults(run=run)
+
+
+def _settings(args: argparse.Namespace, has_current: bool) -> Settings:
+    wanted = [w.strip() for w in args.minimize.split(",") if w.strip()]
+    unknown = [w for w in wanted if w not in MINIMIZE]
+    if unknown or not wanted:
+        raise PlanError(f"--minimize takes {', '.join(MINIMIZE)}; got {args.minimize!r}")
+    weights = {field: (1.0 if name in wanted else 0.0) for name, field in MINIMIZE.items()}
+    names = [c.strip() for c in args.balance.split(",") if c.strip()]
+    return Settings(
+        balance={name: 1.0 for name in names},
+        tolerance=args.tolerance,
+        mode=args.mode or ("rebalance" if has_current else "design"),
+        seed=args.seed,
+        time_limit=args.time_limit,
+        max_capacity=args.max_capacity,
+        disruption_cap=args.disruption_cap,
+        exact={"auto": "auto", "always": True, "never": False}[args.exact],
+        **weights,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the files, balance, write the plan, print the figures."""
+    instance = read_instance(
+        args.units,
+        args.reps,
+        args.cost,
+        args.adjacency,
+        cost_counts_toward=args.cost_counts_toward,
+    )
+    settings = _settings(args, bool((instance.current >= 0).any()))
+    result = balance(instance, settings)
+    rows = write_assignment(args.out, instance, result.assignment)
+
+    print(f"mode: {settings.mode}")
+    print(f"cost: {result.cost_total:,.2f}")
+    if settings.mode == "rebalance":
+        print(
+            f"disruption: {result.disruption:.1%} of disruption weight moved "
+            f"({result.units_moved} of {instance.n_units} units)"
+        )
+    cols = [instance.measure_index(n) for n in settings.balance_names]
+    for r in range(instance.n_reps):
+        parts = [
+            f"{instance.measure_names[k]} {result.loads[r, k]:,.2f} against target "
+            f"{result.targets[r, k]:,.2f} ({result.deviations[r, k]:+.1%})"
+            for k in cols
+        ]
+        print(f"rep {instance.rep_label(r)}: " + "; ".join(parts))
+    print(f"worst deviation: {result.worst_deviation:.1%} (tolerance {settings.tolerance:.1%})")
+    status = "optimal (proven by exhaustive search)" if result.optimal else "best found"
+    print(status)
+    for message in result.messages:
+        if message != status:
+            print(message)
+    print(f"wrote {rows} rows to {args.out}")
+    return 0

@@ -1,0 +1,115 @@
+"""Contiguity checks, fragments repair and the batch piece count against plain BFS."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planning.optimizer import Instance, adjacency_from_edges, grid_adjacency
+from planning.optimizer.constraints import (
+    excess_pieces,
+    locks_kept,
+    removal_keeps_connected,
+    territory_pieces,
+)
+from planning.optimizer.exact import excess_pieces_batch
+from planning.optimizer.repair import merge_fragments
+
+
+def grid(rows, cols, n_reps=3, **kw) -> Instance:
+    n = rows * cols
+    return Instance(np.ones(n), ("w",), np.zeros((n, n_reps)), grid_adjacency(rows, cols), **kw)
+
+
+def bfs_pieces(neighbours, owner, rep) -> int:
+    """Plain BFS count of the pieces of ``rep`` (the test's own, independent of the optimizer)."""
+    left = {u for u, o in enumerate(owner) if o == rep}
+    pieces = 0
+    while left:
+        pieces += 1
+        queue = deque([left.pop()])
+        while queue:
+            u = queue.popleft()
+            for v in neighbours[u]:
+                if v in left:
+                    left.remove(v)
+                    queue.append(v)
+    return pieces
+
+
+# A 3x3 grid: rep 0 has an L and a stray corner, rep 1 the middle column, rep 2 the rest.
+#   0 1 0
+#   0 1 2
+#   0 1 2
+THREE = np.array([0, 1, 0, 0, 1, 2, 0, 1, 2])
+
+
+def test_pieces_of_a_hand_drawn_plan():
+    inst = grid(3, 3)
+    labels, pieces = territory_pieces(inst, THREE)
+    assert pieces.tolist() == [2, 1, 1]
+    assert labels[0] == labels[3] == labels[6] != labels[2]
+    assert excess_pieces(inst, THREE) == 1
+
+
+def test_islands_are_no_excess():
+    # Two separate 1x2 strips (no edge between units 1 and 2): rep 0 owns one unit on each.
+    inst = Instance(np.ones(4), ("w",), np.zeros((4, 2)), grid_adjacency(1, 4))
+    a, b = inst.edges
+    keep = ~((a == 1) & (b == 2))
+    islands = Instance(
+        np.ones(4), ("w",), np.zeros((4, 2)), adjacency_from_edges(a[keep], b[keep], 4)
+    )
+    owner = np.array([0, 1, 0, 1])
+    assert territory_pieces(islands, owner)[1].tolist() == [2, 2]
+    assert excess_pieces(islands, owner) == 0
+    assert excess_pieces(inst, owner) == 2
+
+
+def test_removal_check_on_hand_cases():
+    inst = grid(3, 3)
+    owner = THREE.tolist()
+    assert removal_keeps_connected(inst.neighbours, owner, 6)  # end of the L
+    assert not removal_keeps_connected(inst.neighbours, owner, 4)  # middle of rep 1's column
+    assert removal_keeps_connected(inst.neighbours, owner, 7)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 2), min_size=20, max_size=20), st.integers(0, 19))
+def test_removal_check_matches_bfs(owner, u):
+    inst = grid(4, 5)
+    rep = owner[u]
+    before = bfs_pieces(inst.neighbours, owner, rep)
+    after_owner = list(owner)
+    after_owner[u] = -1
+    after = bfs_pieces(inst.neighbours, after_owner, rep)
+    # "Keeps connected" means u's own piece does not split: the count does not grow.
+    assert removal_keeps_connected(inst.neighbours, owner, u) == (after <= before)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.lists(st.integers(0, 2), min_size=12, max_size=12), min_size=1, max_size=8))
+def test_batch_excess_pieces_matches_one_by_one(plans):
+    inst = grid(3, 4)
+    owners = np.array(plans)
+    expected = [excess_pieces(inst, p) for p in owners]
+    assert excess_pieces_batch(inst, owners).tolist() == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2), min_size=30, max_size=30), st.sets(st.integers(0, 29)))
+def test_merge_fragments_leaves_one_piece_per_rep_and_keeps_locks(owner, locked_units):
+    owner = np.array(owner)
+    locked = np.zeros(30, dtype=bool)
+    # lock at most one unit per rep so contiguity stays reachable
+    for u in sorted(locked_units):
+        if not locked[owner == owner[u]].any():
+            locked[u] = True
+    inst = grid(5, 6, current=owner, locked=locked)
+    merged = merge_fragments(inst, owner)
+    assert locks_kept(inst, merged)
+    for r in range(3):
+        assert bfs_pieces(inst.neighbours, merged.tolist(), r) <= 1
