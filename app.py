@@ -1,7 +1,8 @@
 """Hexalign's web app: ``python app.py`` serves it, ``gunicorn app:server`` too.
 
-The data set is read once per worker (immutable); the working plan lives in
-the database, so any worker can answer any request.
+The data set is read once per worker and stored (once) in the database with
+its baseline and a working scenario; every edit goes to the database, so
+any worker can answer any request.
 """
 
 from __future__ import annotations
@@ -10,13 +11,21 @@ import argparse
 from pathlib import Path
 
 from dash import Dash
+from flask_compress import Compress
 
+import callbacks.clientside
+import callbacks.map
+import callbacks.resolution  # noqa: F401  (registers the callbacks)
+from callbacks.context import DATABASE_URL_KEY, TILE_URL_KEY
+from callbacks.geometry import register_geometry_route
 from data.demo import demo_paths
 from data.settings import Settings
 from data.validation import load_accounts, load_call_plan, load_reps
 from layouts.main import main_layout
-from planning.metrics import rep_metrics
-from planning.workspace import open_plan
+from planning.callplan import default_call_plan
+from planning.editing import ensure_scenarios, open_store
+
+ASSETS = Path(__file__).resolve().parent / "assets"
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -27,11 +36,25 @@ def create_app(settings: Settings | None = None) -> Dash:
         accounts_path, reps_path = demo_paths()
     reps = load_reps(reps_path)
     accounts = load_accounts(accounts_path, rep_ids=list(reps["rep_id"]))
-    call_plan = load_call_plan(settings.call_plan) if settings.call_plan else None
-    plan, _ = open_plan(accounts, reps, call_plan)
-    app = Dash(__name__, title="Hexalign")
-    options = [{"label": f"{r.rep_id} {r.name}", "value": r.rep_id} for r in reps.itertuples()]
-    app.layout = main_layout(rep_metrics(plan), options)
+    call_plan = load_call_plan(settings.call_plan) if settings.call_plan else default_call_plan()
+    url = settings.database_url
+    dataset_id, scenario_id = ensure_scenarios(
+        url, Path(accounts_path).stem, accounts, reps, call_plan
+    )
+    resolution = open_store(url).scenario(scenario_id).resolution
+
+    app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False)
+    app.server.config[DATABASE_URL_KEY] = url
+    app.server.config[TILE_URL_KEY] = settings.tile_url
+    app.server.config["COMPRESS_MIMETYPES"] = [
+        "application/json", "application/geo+json", "text/html", "text/css",
+        "application/javascript",
+    ]  # fmt: skip
+    Compress(app.server)
+    register_geometry_route(app.server)
+    app.layout = main_layout(
+        list(reps["rep_id"].astype(str)), list(reps["name"].astype(str)), scenario_id, resolution
+    )
     return app
 
 
@@ -41,12 +64,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--accounts", type=Path)
     parser.add_argument("--reps", type=Path)
     parser.add_argument("--call-plan", type=Path)
+    parser.add_argument("--database", help="SQLAlchemy URL (default: a SQLite file under var/)")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--debug", action="store_true")
     args = parser.parse_args(argv)
-    settings = Settings.from_env(accounts=args.accounts, reps=args.reps, call_plan=args.call_plan)
+    settings = Settings.from_env(
+        accounts=args.accounts, reps=args.reps, call_plan=args.call_plan, database_url=args.database
+    )
     create_app(settings).run(host=args.host, port=args.port, debug=args.debug)
+
+
+def __getattr__(name: str):
+    """``gunicorn app:server``: build the app (from the environment) when asked for."""
+    if name == "server":
+        return create_app().server
+    raise AttributeError(name)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,8 @@ resolution; level 0 is the plan's own resolution (one unit per cell).
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,3 +139,73 @@ def _widen(bbox: BBox, share: float) -> BBox:
     west, south, east, north = bbox
     dx, dy = (east - west) * share, (north - south) * share
     return west - dx, south - dy, east + dx, north + dy
+
+
+def quantise(bbox: BBox) -> BBox:
+    """Snap a view outward to a power-of-two grid, so nearby views share one geometry URL."""
+    west, south, east, north = bbox
+    span = max(east - west, north - south, 1e-6)
+    step = 2.0 ** math.floor(math.log2(span / 4))
+    return (
+        math.floor(west / step) * step,
+        math.floor(south / step) * step,
+        math.ceil(east / step) * step,
+        math.ceil(north / step) * step,
+    )
+
+
+def pick_view(levels: list[DisplayLevel], bbox: BBox | None) -> tuple[int, BBox | None, np.ndarray]:
+    """Level, snapped view and drawn units for a map view (None = the whole area).
+
+    The whole area is drawn while its coarsest fitting level shows it all, so
+    zooming in only switches to in-view geometry once finer cells are needed.
+    """
+    whole_level, whole_units = choose_view(levels, None)
+    if bbox is None:
+        return whole_level, None, whole_units
+    snapped = quantise(bbox)
+    level, units = choose_view(levels, snapped)
+    if level >= whole_level:
+        return whole_level, None, whole_units
+    return level, snapped, units
+
+
+def drawn_units(levels: list[DisplayLevel], level: int, snapped: BBox | None) -> np.ndarray:
+    """The units drawn for a (level, snapped view) pair, as ``pick_view`` chose them."""
+    return units_in_view(levels[level], _widen(snapped, 0.5) if snapped is not None else None)[
+        :MAX_DRAWN
+    ]
+
+
+def view_key(snapped: BBox | None) -> str:
+    """A URL-safe name for a snapped view."""
+    if snapped is None:
+        return "all"
+    return "_".join(f"{v:.6g}" for v in snapped)
+
+
+def parse_view_key(key: str) -> BBox | None:
+    """Inverse of ``view_key``; ValueError for anything else."""
+    if key == "all":
+        return None
+    parts = [float(p) for p in key.split("_")]
+    if len(parts) != 4:
+        raise ValueError(f"bad view key {key!r}")
+    return tuple(parts)  # type: ignore[return-value]
+
+
+def geojson_bytes(level: DisplayLevel, units: np.ndarray) -> bytes:
+    """A FeatureCollection of the units, each with its unit index as numeric ``id``."""
+    rings = unit_rings(level, units)
+    features = [
+        {
+            "type": "Feature",
+            "id": int(u),
+            "properties": {},
+            "geometry": {"type": "Polygon", "coordinates": [r]},
+        }
+        for u, r in zip(units.tolist(), rings, strict=True)
+    ]
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, separators=(",", ":")
+    ).encode()

@@ -1,33 +1,130 @@
-"""The main screen's component tree."""
+"""The main screen: toolbar, map with legend, and the live panel."""
 
 from __future__ import annotations
 
-import pandas as pd
+import json
+
 from dash import dash_table, dcc, html
 
 from layouts.ids import Ids
+from layouts.palette import UNASSIGNED_COLOUR, rep_colour
+from layouts.panel import TABLE_COLUMNS
+from planning.mapview import COLOUR_MODES
 
-TABLE_COLUMNS = (
-    ("rep_id", "Rep"), ("name", "Name"), ("workload_hours", "Workload (h/yr)"),
-    ("capacity_hours", "Capacity (h/yr)"), ("utilisation", "Utilisation"),
-    ("coverage", "Coverage"), ("tam", "TAM"), ("revenue", "Revenue"),
-    ("market_share", "Share"), ("accounts", "Accounts"), ("cells", "Cells"),
-    ("contiguity_components", "Pieces"), ("workload_deviation", "Workload vs fair share"),
-    ("tam_deviation", "TAM vs fair share"),
-)  # fmt: skip
+UNASSIGNED_VALUE = "__unassigned__"
+TOOLS = {"move": "Move to rep", "lock": "Lock", "unlock": "Unlock"}
 
 
-def main_layout(table: pd.DataFrame, rep_options: list[dict]) -> html.Div:
-    """Header, rep picker, tolerance and the per-rep table."""
+def rep_options(rep_ids: list[str], names: list[str]) -> list[dict]:
+    """Dropdown options: each rep, numbered for the keyboard, then "Unassigned"."""
+    options = [
+        {"label": f"{i + 1}. {r} {n}" if i < 9 else f"{r} {n}", "value": r}
+        for i, (r, n) in enumerate(zip(rep_ids, names, strict=True))
+    ]
+    return [*options, {"label": "0. Unassigned", "value": UNASSIGNED_VALUE}]
+
+
+def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
+    """Rep swatches with names (the map's legend)."""
+    items = [
+        html.Li([html.Span(className="swatch", style={"background": rep_colour(i)}), f"{r} {n}"])
+        for i, (r, n) in enumerate(zip(rep_ids, names, strict=True))
+    ]
+    items.append(
+        html.Li(
+            [html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}), "Unassigned"]
+        )
+    )
+    return html.Ul(items, id=Ids.LEGEND, className="legend")
+
+
+def main_layout(
+    rep_ids: list[str], names: list[str], scenario_id: int, resolution: int
+) -> html.Div:
+    """The whole page; the stores carry ids and small messages, never the plan itself."""
+    toolbar = html.Div(
+        [
+            html.Label(["Receiving rep", dcc.Dropdown(
+                rep_options(rep_ids, names), rep_ids[0] if rep_ids else None,
+                id=Ids.REP_PICKER, clearable=False, style={"width": "15rem"})]),
+            html.Label(["Selection does", dcc.RadioItems(
+                [{"label": v, "value": k} for k, v in TOOLS.items()], "move",
+                id=Ids.TOOL, inline=True)]),
+            html.Label(["Colour by", dcc.Dropdown(
+                [{"label": v, "value": k} for k, v in COLOUR_MODES.items()], "owner",
+                id=Ids.COLOUR_MODE, clearable=False, style={"width": "12rem"})]),
+            html.Label(["Cell size (H3 res.)", dcc.Dropdown(
+                list(range(4, 10)), resolution, id=Ids.RESOLUTION, clearable=False,
+                style={"width": "6rem"})]),
+            html.Label(["Tolerance %", dcc.Input(
+                id=Ids.TOLERANCE, type="number", value=10, min=0, max=100, step=1,
+                debounce=True, style={"width": "5rem"})]),
+            html.Button("↶ Undo", id=Ids.UNDO, title="Undo (Ctrl+Z)", n_clicks=0),
+            html.Button("↷ Redo", id=Ids.REDO, title="Redo (Ctrl+Y)", n_clicks=0),
+        ],
+        className="toolbar",
+    )  # fmt: skip
+    table = dash_table.DataTable(
+        id=Ids.REP_TABLE,
+        columns=[{"id": c, "name": n} for c, n in TABLE_COLUMNS],
+        data=[],
+        style_table={"overflowX": "auto"},
+        style_cell={"fontFamily": "inherit", "fontSize": "0.85rem", "padding": "2px 6px"},
+        style_data_conditional=[
+            {"if": {"filter_query": "{flagged} eq true"}, "fontWeight": "bold"},
+            {
+                "if": {"filter_query": "{flagged} eq true", "column_id": "status"},
+                "color": "#B00020",
+            },
+        ],
+        sort_action="native",
+    )
+    message = html.Div(
+        id=Ids.MESSAGE, role="status", className="message", **{"aria-live": "polite"}
+    )
+    labels = [f"{r} {n}" for r, n in zip(rep_ids, names, strict=True)]
+    keys = {
+        "data-reps": json.dumps([*rep_ids, UNASSIGNED_VALUE]),
+        "data-labels": json.dumps(labels),
+    }
     return html.Div(
         [
-            html.H1("Hexalign"),
-            html.Label(["Receiving rep ", dcc.Dropdown(rep_options, id=Ids.REP_PICKER)]),
-            html.Label(["Tolerance ", dcc.Input(id=Ids.TOLERANCE, type="number", value=10)]),
-            dash_table.DataTable(
-                id=Ids.REP_TABLE,
-                columns=[{"id": c, "name": n} for c, n in TABLE_COLUMNS],
-                data=table[[c for c, _ in TABLE_COLUMNS]].to_dict("records"),
+            html.Header([html.H1("Hexalign"), html.Span(id=Ids.SCENARIO_NAME), message]),
+            toolbar,
+            html.Div(
+                [
+                    html.Div(
+                        [
+                            dcc.Graph(
+                                id=Ids.MAP,
+                                config={"scrollZoom": True, "displaylogo": False,
+                                        "modeBarButtonsToRemove": ["toImage"]},
+                                style={"height": "72vh"},
+                            ),  # fmt: skip
+                            legend(rep_ids, names),
+                        ],
+                        className="map-column",
+                    ),
+                    html.Div(
+                        [
+                            html.Div(id=Ids.TEAM_SUMMARY),
+                            dcc.Graph(id=Ids.WORKLOAD_CHART, config={"displayModeBar": False}),
+                            dcc.Graph(id=Ids.TAM_CHART, config={"displayModeBar": False}),
+                        ],
+                        className="panel-column",
+                    ),
+                ],
+                className="main",
             ),
-        ]
-    )
+            table,
+            html.Div(id=Ids.REP_KEYS, hidden=True, **keys),
+            dcc.Store(id=Ids.SCENARIO, storage_type="local", data={"id": scenario_id}),
+            dcc.Store(id=Ids.VERSION),
+            dcc.Store(id=Ids.VIEW),
+            dcc.Store(id=Ids.SELECTION),
+            dcc.Store(id=Ids.PAINT),
+            dcc.Store(id=Ids.KEY_COMMAND),
+            dcc.Store(id=Ids.PAINTED),
+        ],
+        className="app",
+    )  # fmt: skip

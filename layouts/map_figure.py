@@ -14,6 +14,7 @@ from layouts.palette import CONTINUOUS_SCALE, UNASSIGNED_COLOUR, owner_coloursca
 from planning.mapview import COLOUR_MODES, UnitFacts
 
 MAP_UIREVISION = "hexalign-map"
+CHANGED_COLOUR = "#D55E00"
 HOVER = (
     "<b>%{customdata[7]}</b>%{customdata[8]}<br>"
     "Accounts A/B/C: %{customdata[1]} / %{customdata[2]} / %{customdata[3]}<br>"
@@ -55,7 +56,12 @@ def colour_settings(mode: str, n_reps: int) -> dict:
             "showscale": False,
         }
     if mode == "changed":
-        scale = [[0, UNASSIGNED_COLOUR], [0.5, UNASSIGNED_COLOUR], [0.5, "#D55E00"], [1, "#D55E00"]]
+        scale = [
+            [0, UNASSIGNED_COLOUR],
+            [0.5, UNASSIGNED_COLOUR],
+            [0.5, CHANGED_COLOUR],
+            [1, CHANGED_COLOUR],
+        ]
         return {"zmin": 0, "zmax": 1, "colorscale": scale, "showscale": False}
     return {
         "colorscale": CONTINUOUS_SCALE,
@@ -97,11 +103,9 @@ def map_figure(
         "type": "scattermap",
         "lat": list(reps["home_lat"]),
         "lon": list(reps["home_lon"]),
-        "mode": "markers+text",
-        "text": [str(r) for r in rep_ids],
-        "textposition": "top center",
-        "textfont": {"size": 12, "color": "#111111"},
-        "marker": {"size": 13, "color": [rep_colour(i) for i in range(len(rep_ids))]},
+        # markers only: map text needs font glyphs from a server, and the map must work offline
+        "mode": "markers",
+        "marker": {"size": 16, "color": [rep_colour(i) for i in range(len(rep_ids))], "opacity": 1},
         "hovertext": [f"{r} {n}: home base" for r, n in zip(rep_ids, names, strict=True)],
         "hoverinfo": "text",
         "name": "homes",
@@ -128,7 +132,7 @@ def map_figure(
     }
 
 
-def fit_view(lat: np.ndarray, lon: np.ndarray, width_px: int = 900, height_px: int = 700) -> dict:
+def fit_view(lat: np.ndarray, lon: np.ndarray, width_px: int = 800, height_px: int = 600) -> dict:
     """Centre and zoom that show every cell in a map of about the given size."""
     lat_span = max(float(lat.max() - lat.min()), 1e-3) * 1.15
     lon_span = max(float(lon.max() - lon.min()), 1e-3) * 1.15
@@ -140,5 +144,14 @@ def fit_view(lat: np.ndarray, lon: np.ndarray, width_px: int = 900, height_px: i
             "lat": float((lat.max() + lat.min()) / 2),
             "lon": float((lon.max() + lon.min()) / 2),
         },
-        "zoom": round(min(zoom_x, zoom_y), 2),
+        "zoom": round(min(zoom_x, zoom_y) - 0.4, 2),
     }
+
+
+def unit_colours(mode: str, facts: UnitFacts) -> list[str] | None:
+    """Flat colours for the stepped modes (what feature-state paints); None for continuous ones."""
+    if mode == "owner":
+        return [rep_colour(int(o)) for o in facts.owner]
+    if mode == "changed":
+        return [CHANGED_COLOUR if c else UNASSIGNED_COLOUR for c in facts.changed]
+    return None

@@ -1,0 +1,18 @@
+"""What a callback needs to know about its deployment: read from Flask config, never a global."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+DATABASE_URL_KEY = "HEXALIGN_DATABASE_URL"
+TILE_URL_KEY = "HEXALIGN_TILE_URL"
+
+
+def database_url() -> str:
+    """The database of this app (set once by ``app.create_app``)."""
+    return current_app.config[DATABASE_URL_KEY]
+
+
+def tile_url() -> str | None:
+    """Optional raster tiles drawn under the cells."""
+    return current_app.config.get(TILE_URL_KEY)

@@ -1,0 +1,207 @@
+"""Map callbacks: draw the view, turn a selection into a move, undo and redo.
+
+Each callback unpacks the Dash payload, calls one function of
+``planning.editing`` (or the view helpers), and packs the result.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from dash import Input, Output, State, callback, ctx, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import database_url, tile_url
+from callbacks.geometry import geometry_url
+from data.store import NothingToUndoError, ReadOnlyScenarioError, StaleVersionError
+from geo.lod import drawn_units, pick_view, view_key
+from layouts.ids import Ids
+from layouts.main import UNASSIGNED_VALUE
+from layouts.map_figure import fit_view, map_figure, unit_colours
+from layouts.panel import table_rows, tam_chart, team_summary, workload_chart
+from planning import editing
+from planning.mapview import unit_facts
+from planning.metrics import rep_metrics, team_metrics
+
+PANEL = (
+    Output(Ids.REP_TABLE, "data"),
+    Output(Ids.WORKLOAD_CHART, "figure"),
+    Output(Ids.TAM_CHART, "figure"),
+    Output(Ids.TEAM_SUMMARY, "children"),
+)
+
+
+def panel(plan, tolerance_pct) -> tuple:
+    """Table rows, the two charts and the team summary for a plan."""
+    tolerance = _tolerance(tolerance_pct)
+    reps = rep_metrics(plan, tolerance)
+    return (
+        table_rows(reps),
+        workload_chart(reps, tolerance),
+        tam_chart(reps, tolerance),
+        team_summary(team_metrics(plan, tolerance)),
+    )
+
+
+@callback(
+    Output(Ids.MAP, "figure"),
+    Output(Ids.VIEW, "data"),
+    Output(Ids.SCENARIO_NAME, "children"),
+    Output(Ids.RESOLUTION, "value"),
+    Input(Ids.SCENARIO, "data"),
+    Input(Ids.COLOUR_MODE, "value"),
+    Input(Ids.MAP, "relayoutData"),
+    State(Ids.VIEW, "data"),
+)
+def draw_map(scenario, mode, relayout, view):
+    """The whole figure: on load, scenario switch, colour mode, or a zoom needing other cells."""
+    url = database_url()
+    board, plan, _ = editing.load(url, scenario["id"])
+    bbox = _bbox(relayout) if ctx.triggered_id == Ids.MAP else (view or {}).get("bbox")
+    if ctx.triggered_id == Ids.MAP and bbox is None:
+        raise PreventUpdate
+    level, snapped, units = pick_view(board.levels, bbox)
+    new_view = {"scenario": scenario["id"], "level": level, "snapped": snapped, "bbox": bbox}
+    if ctx.triggered_id == Ids.MAP and view and view.get("scenario") == scenario["id"]:
+        if (view.get("level"), _key(view.get("snapped"))) == (level, _key(snapped)):
+            raise PreventUpdate
+    record = editing.open_store(url).scenario(scenario["id"])
+    facts = unit_facts(board.levels[level], plan, board.baseline.owner, units)
+    geo = geometry_url(record.dataset_id, record.resolution, record.area_id, level, snapped)
+    reps = board.market.reps
+    fig = map_figure(facts, mode, geo, reps, fit_view(board.market.area.lat, board.market.area.lon),
+                     tile_url())  # fmt: skip
+    name = f"{record.name}{' (read-only)' if record.read_only else ''}"
+    return fig, new_view, name, record.resolution
+
+
+@callback(
+    Output(Ids.VERSION, "data"),
+    *PANEL,
+    Input(Ids.SCENARIO, "data"),
+    Input(Ids.TOLERANCE, "value"),
+)
+def refresh_panel(scenario, tolerance_pct):
+    """Panel numbers and the version the page now shows (load, switch, tolerance)."""
+    _, plan, version = editing.load(database_url(), scenario["id"])
+    return {"version": version}, *panel(plan, tolerance_pct)
+
+
+@callback(
+    Output(Ids.VERSION, "data", allow_duplicate=True),
+    Output(Ids.PAINT, "data"),
+    Output(Ids.MESSAGE, "children"),
+    *(Output(o.component_id, o.component_property, allow_duplicate=True) for o in PANEL),
+    Output(Ids.SCENARIO, "data", allow_duplicate=True),
+    Input(Ids.SELECTION, "data"),
+    Input(Ids.UNDO, "n_clicks"),
+    Input(Ids.REDO, "n_clicks"),
+    Input(Ids.KEY_COMMAND, "data"),
+    State(Ids.REP_PICKER, "value"),
+    State(Ids.TOOL, "value"),
+    State(Ids.SCENARIO, "data"),
+    State(Ids.VERSION, "data"),
+    State(Ids.VIEW, "data"),
+    State(Ids.COLOUR_MODE, "value"),
+    State(Ids.TOLERANCE, "value"),
+    prevent_initial_call=True,
+)
+def edit(selection, _undo, _redo, key, rep, tool, scenario, version, view, mode, tolerance_pct):
+    """Apply a selection (move, lock, unlock), an undo or a redo; repaint only what changed."""
+    url = database_url()
+    trigger = ctx.triggered_id
+    if trigger == Ids.KEY_COMMAND:
+        trigger = {"undo": Ids.UNDO, "redo": Ids.REDO}.get((key or {}).get("cmd"))
+    if trigger is None or not view or not version:
+        raise PreventUpdate
+    board, plan, _ = editing.load(url, scenario["id"])
+    try:
+        if trigger == Ids.SELECTION:
+            units = np.asarray((selection or {}).get("units") or [], dtype=np.int64)
+            if len(units) == 0 or selection.get("level") != view["level"]:
+                raise PreventUpdate
+            cells = board.levels[view["level"]].cells_of(units)
+            rep_pos = None if rep == UNASSIGNED_VALUE else board.market.rep_position(rep)
+            result = editing.apply(url, scenario["id"], version["version"], tool, cells, rep_pos)
+            message = _describe(tool, result, rep)
+        else:
+            result = editing.step(url, scenario["id"], version["version"], redo=trigger == Ids.REDO)
+            message = (
+                f"{'Redone' if trigger == Ids.REDO else 'Undone'}: {len(result.changed):,} cells."
+            )
+    except NothingToUndoError as err:
+        return no_update, no_update, f"Nothing to {'redo' if 'redo' in str(err) else 'undo'}.", \
+            *([no_update] * 4), no_update  # fmt: skip
+    except ReadOnlyScenarioError:
+        return no_update, no_update, "This scenario is read-only: branch it to edit.", \
+            *([no_update] * 4), no_update  # fmt: skip
+    except StaleVersionError:
+        _, current, current_version = editing.load(url, scenario["id"])
+        return ({"version": current_version}, no_update,
+                "Someone else changed this scenario meanwhile: the map now shows the current plan; "
+                "please repeat your last action.", *panel(current, tolerance_pct),
+                {**scenario, "refresh": current_version})  # fmt: skip
+    paint = _paint(board, result, view, mode)
+    return (
+        {"version": result.version},
+        paint,
+        message,
+        *panel(result.plan, tolerance_pct),
+        no_update,
+    )
+
+
+def _paint(board, result, view, mode) -> dict:
+    """Only the drawn units the change touched: their position in the trace and new values."""
+    level = board.levels[view["level"]]
+    drawn = drawn_units(board.levels, view["level"], _tuple(view.get("snapped")))
+    touched = np.unique(level.unit_of_cell[result.changed])
+    pos = np.searchsorted(drawn, touched)
+    pos = np.minimum(pos, max(len(drawn) - 1, 0))
+    visible = (drawn[pos] == touched) if len(drawn) else np.zeros(len(touched), bool)
+    units, pos = touched[visible], pos[visible]
+    facts = unit_facts(level, result.plan, board.baseline.owner, units)
+    z = facts.values(mode)
+    return {
+        "idx": pos.tolist(),
+        "z": [None if v != v else float(v) for v in z.tolist()],
+        "owner": facts.owner.tolist(),
+        "work": np.round(facts.workload_h, 1).tolist(),
+        "locked": facts.locked.astype(int).tolist(),
+        "fc": unit_colours(mode, facts),
+        "version": result.version,
+    }
+
+
+def _describe(tool, result, rep) -> str:
+    n = len(result.changed)
+    who = "Unassigned" if rep == UNASSIGNED_VALUE else rep
+    text = {"move": f"Moved {n:,} cells to {who}.", "lock": f"Locked {n:,} cells.",
+            "unlock": f"Unlocked {n:,} cells."}[tool]  # fmt: skip
+    if result.skipped_locked:
+        text += f" {result.skipped_locked:,} locked cells were skipped (unlock them to move them)."
+    return text
+
+
+def _bbox(relayout) -> list[float] | None:
+    """West, south, east, north of the map after a pan or zoom, from Plotly's derived corners."""
+    corners = (relayout or {}).get("map._derived", {}).get("coordinates")
+    if not corners:
+        return None
+    lons = [c[0] for c in corners]
+    lats = [c[1] for c in corners]
+    return [min(lons), min(lats), max(lons), max(lats)]
+
+
+def _key(snapped) -> str:
+    return view_key(_tuple(snapped))
+
+
+def _tuple(snapped):
+    return None if snapped is None else tuple(snapped)
+
+
+def _tolerance(pct) -> float:
+    try:
+        return max(0.0, float(pct)) / 100.0
+    except (TypeError, ValueError):
+        return 0.10
