@@ -12,7 +12,7 @@ import sys
 
 from geo.errors import HexalignError
 
-COMMAND_MODULES = ("commands.metrics", "commands.balance_instance")
+COMMAND_MODULES = ("commands.metrics", "commands.balance_instance", "commands.export")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,403 @@
+"""A plan out of Hexalign: account lists, a workbook, territory maps, the plan file.
+
+Every format reads back to the same plan (``read_exported_plan``). Text that
+a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) is neutralised with a leading ``'`` in CSV and
+Excel files: account and rep names come from customers' files, and
+``=HYPERLINK(...)`` in a name must not become a live link in a sales leader's
+spreadsheet. Values that start with ``'`` get one more, so the escape can
+be undone exactly (``unneutralise``). Numbers are never touched.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import geopandas as gpd
+import h3
+import h3.api.numpy_int as h3i
+import shapely
+from shapely.geometry import shape
+
+from data.planfile import read_plan_csv, write_plan_csv
+from geo.cells import cells_to_str
+from geo.errors import FileUnreadableError
+from planning.compare import Comparison
+from planning.metrics import DEFAULT_TOLERANCE, metrics_table, rep_metrics
+from planning.plan import Plan
+
+FORMATS = ("csv", "xlsx", "geojson", "parquet", "plan")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+ESCAPE = "'"
+
+# Metric column -> spreadsheet header with its unit; percentages are stored as
+# fractions and shown with a % number format.
+METRIC_HEADERS = {
+    "rep_id": "Rep ID",
+    "name": "Rep name",
+    "accounts": "Accounts (count)",
+    "accounts_a": "A accounts (count)",
+    "accounts_b": "B accounts (count)",
+    "accounts_c": "C accounts (count)",
+    "visit_hours": "Visit time (h/yr)",
+    "travel_hours": "Travel time (h/yr)",
+    "workload_hours": "Workload (h/yr)",
+    "capacity_hours": "Capacity (h/yr)",
+    "utilisation": "Utilisation (% of capacity)",
+    "coverage": "Coverage (% of workload)",
+    "tam": "TAM (currency)",
+    "revenue": "Revenue (currency)",
+    "market_share": "Market share (% of TAM)",
+    "cells": "Cells (count)",
+    "contiguity_components": "Contiguous pieces (count)",
+    "polsby_popper": "Compactness, Polsby-Popper (0-1)",
+    "mean_home_km": "Mean distance from home (km)",
+    "max_home_km": "Max distance from home (km)",
+    "workload_target_hours": "Workload fair share (h/yr)",
+    "workload_deviation": "Workload vs fair share (%)",
+    "tam_target": "TAM fair share (currency)",
+    "tam_deviation": "TAM vs fair share (%)",
+    "workload_balanced": "Workload within tolerance (yes/no)",
+    "tam_balanced": "TAM within tolerance (yes/no)",
+    "moved_accounts": "Accounts changing owner (count)",
+    "unassigned_accounts": "Unassigned accounts (count)",
+    "unassigned_hours": "Unassigned workload (h/yr)",
+    "unassigned_tam": "Unassigned TAM (currency)",
+    "disruption_accounts": "Accounts changing owner (% of accounts)",
+    "disruption_tam": "TAM changing owner (% of TAM)",
+    "disruption_revenue": "Revenue changing owner (% of revenue)",
+    "workload_cv": "Workload spread, CV (ratio)",
+    "tam_cv": "TAM spread, CV (ratio)",
+}
+PERCENT_COLUMNS = {
+    "utilisation", "coverage", "market_share", "workload_deviation", "tam_deviation",
+    "disruption_accounts", "disruption_tam", "disruption_revenue",
+}  # fmt: skip
+ACCOUNT_HEADERS = {
+    "account_id": "Account ID",
+    "name": "Account name",
+    "segment": "Segment",
+    "lat": "Latitude (deg)",
+    "lon": "Longitude (deg)",
+    "tam": "TAM (currency)",
+    "revenue": "Revenue (currency)",
+    "h3_cell": "H3 cell",
+    "rep_id": "Rep ID",
+    "rep_name": "Rep name",
+    "last_rep_id": "Last quarter's rep ID",
+    "pinned": "Pinned to rep (yes/no)",
+    "changes_owner": "Changes owner (yes/no)",
+}
+
+
+# -- formula injection ------------------------------------------------------------
+
+
+def neutralise(value: object) -> object:
+    """A text value a spreadsheet will show as text; anything else unchanged."""
+    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, ESCAPE)):
+        return ESCAPE + value
+    return value
+
+
+def unneutralise(value: object) -> object:
+    """Undo ``neutralise`` (for reading our own exports back)."""
+    if isinstance(value, str) and value.startswith(ESCAPE):
+        return value[1:]
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy whose text cells (and column names) are neutralised; numeric columns as they were."""
+    out = frame.copy()
+    for name in out.columns:
+        col = out[name]
+        if pd.api.types.is_string_dtype(col) or col.dtype == object:
+            out[name] = col.map(neutralise, na_action="ignore").astype(object)
+    out.columns = [neutralise(c) for c in out.columns]
+    return out
+
+
+# -- tables -------------------------------------------------------------------------
+
+
+def assignment_table(plan: Plan) -> pd.DataFrame:
+    """One row per account: where it is, who owns it under the plan, and who did before.
+
+    Rep columns are ``string`` with <NA> for nobody (unassigned cell, no last owner).
+    """
+    m = plan.market
+    owner = plan.account_owner()
+    labels = np.append(m.rep_ids.astype(object), None)  # position -1 -> None
+    names = np.append(m.reps["name"].astype(str).to_numpy(dtype=object), None)
+    acc = m.accounts
+    return pd.DataFrame(
+        {
+            "account_id": acc["account_id"].astype(str).to_numpy(),
+            "name": acc["name"].astype(str).to_numpy(),
+            "segment": acc["segment"].astype(str).to_numpy(),
+            "lat": acc["lat"].to_numpy(np.float64),
+            "lon": acc["lon"].to_numpy(np.float64),
+            "tam": acc["tam"].to_numpy(np.float64),
+            "revenue": acc["revenue"].to_numpy(np.float64),
+            "h3_cell": cells_to_str(m.area.cells[m.account_cell]),
+            "rep_id": pd.array(labels[owner], dtype="string"),
+            "rep_name": pd.array(names[owner], dtype="string"),
+            "last_rep_id": pd.array(labels[m.account_rep], dtype="string"),
+            "pinned": m.account_pinned,
+            "changes_owner": owner != m.account_rep,
+        }
+    )
+
+
+def territories_frame(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> gpd.GeoDataFrame:
+    """One feature per rep: the dissolved territory and the rep's metrics.
+
+    The geometry is H3's own outline of the rep's cells (``cells_to_h3shape``),
+    so neighbouring territories share edges exactly, with no slivers. A rep
+    without cells keeps its row (its metrics still count) with no geometry.
+    """
+    m = plan.market
+    metrics = rep_metrics(plan, tolerance).reset_index(drop=True)
+    geometries = [
+        _dissolve(m.area.cells[plan.owner == r]) for r in range(m.n_reps)
+    ]  # fmt: skip
+    metrics["h3_resolution"] = m.area.resolution
+    metrics = metrics.replace([np.inf, -np.inf], np.nan)
+    return gpd.GeoDataFrame(metrics, geometry=geometries, crs="EPSG:4326")
+
+
+def _dissolve(cells: np.ndarray) -> shapely.Geometry | None:
+    if not len(cells):
+        return None
+    outline = h3i.cells_to_h3shape(np.asarray(cells, np.uint64))
+    geometry = shape(outline.__geo_interface__)
+    return geometry if geometry.is_valid else shapely.make_valid(geometry)
+
+
+# -- writers ------------------------------------------------------------------------
+
+
+def write_assignment_csv(plan: Plan, path: str | Path) -> Path:
+    """Per-account assignment as CSV (UTF-8), text neutralised against formula injection."""
+    path = Path(path)
+    neutralise_frame(assignment_table(plan)).to_csv(path, index=False, lineterminator="\n")
+    return path
+
+
+def write_workbook(
+    plan: Plan,
+    path: str | Path,
+    *,
+    settings: dict[str, Any] | None = None,
+    title: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    comparison: Comparison | None = None,
+    exported_at: datetime | None = None,
+) -> Path:
+    """The plan as an Excel workbook a sales leader can hand around.
+
+    Sheets: Summary (one row per rep plus TEAM, units in the headers),
+    Accounts (who owns which account), Plan (h3_cell, rep_id: reads back as
+    the plan), Settings (the scenario's settings and the export time), and,
+    with ``comparison``, Compare / Compare reps / Moved cells.
+    """
+    path = Path(path)
+    exported_at = exported_at or datetime.now(UTC)
+    summary = metrics_table(plan, tolerance)
+    accounts = assignment_table(plan)
+    rows = [
+        ("scenario", title or ""),
+        ("exported_at", exported_at.isoformat(timespec="seconds")),
+        ("h3_resolution", plan.market.area.resolution),
+        ("cells", plan.market.n_cells),
+        ("reps", plan.market.n_reps),
+        ("tolerance", tolerance),
+        *_flatten(settings or {}),
+    ]
+    sheets: list[tuple[str, pd.DataFrame, set[str]]] = [
+        ("Summary", summary.rename(columns=METRIC_HEADERS), _pct(summary.columns)),
+        ("Accounts", accounts.rename(columns=ACCOUNT_HEADERS), set()),
+        ("Plan", _plan_rows(plan), set()),
+        ("Settings", pd.DataFrame(rows, columns=["setting", "value"]), set()),
+    ]
+    if comparison is not None:
+        sheets += comparison_sheets(comparison)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame, percent in sheets:
+            _write_sheet(writer, name, frame, percent)
+    return path
+
+
+def comparison_sheets(comparison: Comparison) -> list[tuple[str, pd.DataFrame, set[str]]]:
+    """The comparison as (sheet name, frame, percent columns), for ``write_workbook``."""
+    reps = comparison.reps.reset_index(drop=True)
+    percent = {
+        c for c in reps.columns if c.rsplit("_", 1)[0] in PERCENT_COLUMNS
+    }  # fmt: skip
+    headers = {c: _compare_header(c) for c in reps.columns}
+    summary = comparison.summary_frame()
+    return [
+        ("Compare", summary, set()),
+        ("Compare reps", reps.rename(columns=headers), {headers[c] for c in percent}),
+        ("Moved cells", comparison.changes, set()),
+    ]
+
+
+def write_comparison_workbook(comparison: Comparison, path: str | Path) -> Path:
+    """Only the comparison sheets, as their own workbook."""
+    path = Path(path)
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        for name, frame, percent in comparison_sheets(comparison):
+            _write_sheet(writer, name, frame, percent)
+    return path
+
+
+def write_territories(
+    plan: Plan, path: str | Path, *, tolerance: float = DEFAULT_TOLERANCE, driver: str = "GeoJSON"
+) -> Path:
+    """Territories as GeoJSON (``driver="GeoJSON"``) or GeoParquet (``driver="Parquet"``)."""
+    path = Path(path)
+    frame = territories_frame(plan, tolerance)
+    if driver == "Parquet":
+        frame.to_parquet(path)
+    else:
+        path.unlink(missing_ok=True)  # GDAL refuses to overwrite a GeoJSON file
+        frame.to_file(path, driver=driver)
+    return path
+
+
+def export_plan(
+    plan: Plan,
+    fmt: str,
+    path: str | Path,
+    *,
+    settings: dict[str, Any] | None = None,
+    title: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    comparison: Comparison | None = None,
+) -> Path:
+    """Write ``plan`` in one of ``FORMATS``; the command line and the app call this."""
+    if fmt == "csv":
+        return write_assignment_csv(plan, path)
+    if fmt == "xlsx":
+        return write_workbook(
+            plan, path, settings=settings, title=title, tolerance=tolerance, comparison=comparison
+        )
+    if fmt == "geojson":
+        return write_territories(plan, path, tolerance=tolerance)
+    if fmt == "parquet":
+        return write_territories(plan, path, tolerance=tolerance, driver="Parquet")
+    if fmt == "plan":
+        return write_plan_csv(plan, path)
+    raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+
+
+# -- reading exports back -------------------------------------------------------------
+
+
+def read_exported_plan(path: str | Path, fmt: str) -> pd.DataFrame:
+    """Cells and owners (``h3_cell`` uint64, ``rep_id`` str) from any exported file.
+
+    The account CSV knows only the cells that hold accounts (and pinned
+    accounts follow their rep, not their cell, so they are left out); every
+    other format carries the whole plan.
+    """
+    path = Path(path)
+    if fmt == "plan":
+        return read_plan_csv(path)
+    if fmt == "csv":
+        table = pd.read_csv(path, dtype=str, keep_default_na=False).map(unneutralise)
+        table = table[(table["pinned"] != "True") & (table["rep_id"] != "")]
+        return _pairs(table["h3_cell"], table["rep_id"])
+    if fmt == "xlsx":
+        table = pd.read_excel(path, sheet_name="Plan", dtype=str, keep_default_na=False)
+        table = table.map(unneutralise)
+        return _pairs(table["h3_cell"], table["rep_id"])
+    if fmt in ("geojson", "parquet"):
+        frame = gpd.read_parquet(path) if fmt == "parquet" else gpd.read_file(path)
+        cells, reps = [], []
+        for rep, res, geometry in zip(
+            frame["rep_id"], frame["h3_resolution"], frame.geometry, strict=True
+        ):
+            if geometry is None or geometry.is_empty:
+                continue
+            found = h3.geo_to_cells(geometry, int(res))
+            cells += found
+            reps += [rep] * len(found)
+        return _pairs(pd.Series(cells, dtype=object), pd.Series(reps, dtype=object))
+    raise FileUnreadableError(f"{path}: unknown export format {fmt!r}")
+
+
+def _pairs(cells: Iterable[str], reps: Iterable[str]) -> pd.DataFrame:
+    table = pd.DataFrame({"h3_cell": list(cells), "rep_id": [str(r) for r in reps]})
+    table = table.drop_duplicates()
+    table["h3_cell"] = np.array([h3.str_to_int(c) for c in table["h3_cell"]], np.uint64)
+    return table.reset_index(drop=True)
+
+
+# -- helpers ------------------------------------------------------------------------
+
+
+def _plan_rows(plan: Plan) -> pd.DataFrame:
+    owned = np.flatnonzero(plan.owner >= 0)
+    return pd.DataFrame(
+        {
+            "h3_cell": cells_to_str(plan.market.area.cells[owned]),
+            "rep_id": plan.market.rep_ids[plan.owner[owned]].astype(object),
+        }
+    )
+
+
+def _pct(columns: Iterable[str]) -> set[str]:
+    return {METRIC_HEADERS.get(c, c) for c in columns if c in PERCENT_COLUMNS}
+
+
+def _compare_header(column: str) -> str:
+    base, _, side = column.rpartition("_")
+    if side not in ("a", "b", "delta"):
+        return METRIC_HEADERS.get(column, column)
+    label = {"a": "before", "b": "after", "delta": "change"}[side]
+    return f"{METRIC_HEADERS.get(base, base)} {label}"
+
+
+def _flatten(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, object]]:
+    """Nested settings as dotted keys; lists and odd values as JSON text."""
+    rows: list[tuple[str, object]] = []
+    for key, value in settings.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            rows += _flatten(value, f"{name}.")
+        elif value is None or isinstance(value, str | bool | int | float):
+            rows.append((name, value))
+        else:
+            rows.append((name, json.dumps(value, default=str)))
+    return rows
+
+
+def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, percent: set[str]) -> None:
+    """Write one neutralised sheet: NaN and infinity as empty cells, % formats, a frozen header."""
+    clean = neutralise_frame(frame)
+    for col in clean.columns:
+        if pd.api.types.is_float_dtype(clean[col]):
+            values = clean[col].to_numpy(np.float64)
+            clean[col] = pd.Series(
+                [v if math.isfinite(v) else None for v in values], index=clean.index, dtype=object
+            )
+    clean.to_excel(writer, sheet_name=name, index=False)
+    sheet = writer.sheets[name]
+    sheet.freeze_panes = "A2"
+    for idx, column in enumerate(clean.columns, start=1):
+        letter = sheet.cell(row=1, column=idx).column_letter
+        sheet.column_dimensions[letter].width = min(max(len(str(column)) + 2, 10), 40)
+        if column in percent or unneutralise(column) in percent:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=idx, max_col=idx):
+                cell.number_format = "0.0%"
