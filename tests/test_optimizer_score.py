@@ -59,7 +59,8 @@ def test_objective_parts(line):
     assert obj.compactness == pytest.approx(1 / 3)  # edge 1-2 of three is cut
     assert obj.disruption == pytest.approx(1 / 4)  # unit 2 changed owner
     assert obj.secondary == pytest.approx(2 * 2 / 6 + 3 / 3 + 4 / 4)
-    design = score.objective(line, Settings(mode="design", disruption_weight=4.0), PLAN)
+    design_settings = Settings(mode="design", disruption_weight=4.0, compactness_weight=0.0)
+    design = score.objective(line, design_settings, PLAN)
     assert design.secondary == 0.0
 
 

@@ -331,7 +331,7 @@ class _Search:
             for unit, frm, to in ((u, a, b), (v, b, a)):
                 cur = inst.current[unit]
                 if cur >= 0:
-                    change += inst.disruption_weight[unit] * ((cur != to) - (cur != frm))
+                    change += inst.disruption_weight[unit] * (int(cur != to) - int(cur != frm))
             moved = float(score.moved_weight(inst, owner))
             if change > 0 and moved + change > settings.disruption_cap * self.weight_total:
                 return False
@@ -384,7 +384,7 @@ class _Search:
                     continue
             if self.rebalance and self.settings.disruption_cap is not None:
                 cu = inst.current[u]
-                change = inst.disruption_weight[u] * ((cu != b) - (cu != a)) if cu >= 0 else 0
+                change = inst.disruption_weight[u] * (int(cu != b) - int(cu != a)) if cu >= 0 else 0
                 if moved_weight + change > self.settings.disruption_cap * self.weight_total:
                     continue
                 moved_weight += change

@@ -52,7 +52,7 @@ class Settings:
     balance: Mapping[str, float] | tuple[tuple[str, float], ...] = (("workload", 1.0),)
     tolerance: float = 0.05
     contiguity: bool = True
-    compactness_weight: float = 0.0
+    compactness_weight: float = 1.0
     cost_weight: float = 0.0
     disruption_weight: float = 1.0
     disruption_cap: float | None = None
