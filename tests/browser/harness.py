@@ -1,0 +1,112 @@
+"""Serve the real app in a subprocess and drive Debian's Chromium with Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+MAP_READY = """() => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  return !!(sub && sub.map && sub.map.loaded() && gd.calcdata && gd.calcdata[0] && gd.calcdata[0].length > 1
+            && document.querySelectorAll('#rep-table tbody tr td').length > 0);
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 90.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout} s")
+
+
+@contextmanager
+def serve(database_url: str, *extra: str, gunicorn_workers: int = 0):
+    """Run the app (python app.py, or gunicorn with N workers) and yield its base URL."""
+    port = free_port()
+    env = {**os.environ, "HEXALIGN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+    if gunicorn_workers:
+        cmd = [sys.executable, "-m", "gunicorn", "-w", str(gunicorn_workers), "-b", f"127.0.0.1:{port}",
+               "--no-control-socket", "--timeout", "120", "app:server"]  # fmt: skip
+    else:
+        cmd = [sys.executable, "app.py", "--port", str(port), *extra]
+    log = open(Path(database_url.split("///")[-1]).with_suffix(".log"), "w")  # noqa: SIM115
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def open_page(browser, base_url: str, width: int = 1600, height: int = 1000):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(base_url + "/")
+    page.wait_for_function(MAP_READY, timeout=90_000)
+    return page
+
+
+def painted_version(page) -> int:
+    return int(page.evaluate("() => Number(document.querySelector('#map .js-plotly-plot')"
+                             ".getAttribute('data-painted-version') || 0)"))  # fmt: skip
+
+
+def drag(page, points: list[tuple[float, float]], steps: int = 6) -> None:
+    """A real mouse drag through ``points`` (fractions of the map's box)."""
+    box = page.locator("#map .js-plotly-plot").first.bounding_box()
+    xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
+    page.mouse.move(*xy[0])
+    page.mouse.down()
+    for x, y in xy[1:]:
+        page.mouse.move(x, y, steps=steps)
+    page.mouse.up()
+
+
+def lasso(page, cx: float, cy: float, r: float) -> None:
+    page.locator('#map .modebar-btn[data-val="lasso"]').first.click()
+    ring = [(cx + r * np.cos(a), cy + r * 0.8 * np.sin(a)) for a in np.linspace(0, 2 * np.pi, 14)]
+    drag(page, ring)
+
+
+def box_select(page, x0: float, y0: float, x1: float, y1: float) -> None:
+    page.locator('#map .modebar-btn[data-val="select"]').first.click()
+    drag(page, [(x0, y0), ((x0 + x1) / 2, (y0 + y1) / 2), (x1, y1)])
+
+
+def table(page) -> dict[str, dict[str, str]]:
+    """The rep table as shown: rep_id -> column -> text."""
+    rows = page.evaluate("""() => Array.from(document.querySelectorAll('#rep-table tbody tr'))
+        .map(tr => Object.fromEntries(Array.from(tr.querySelectorAll('td[data-dash-column]'))
+        .map(td => [td.dataset.dashColumn, td.innerText.trim()])))
+        .filter(r => Object.keys(r).length)""")
+    return {r["rep_id"]: r for r in rows}

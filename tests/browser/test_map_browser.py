@@ -1,0 +1,140 @@
+"""The map in a real browser: real box and lasso drags, exact numbers, undo, reload, keyboard.
+
+Expected numbers come from an independent full recount of the stored plan
+(``Plan.from_owner``), formatted by the same function the page uses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from data.store import Store
+from geo.area import area_from_cells
+from layouts.panel import TABLE_COLUMNS, table_rows
+from planning.market import build_market
+from planning.metrics import rep_metrics
+from planning.plan import Plan
+from tests.browser.harness import box_select, lasso, open_page, serve, table
+
+pytestmark = pytest.mark.browser
+SHOWN = [c for c, _ in TABLE_COLUMNS]
+
+
+def working_scenario(store: Store) -> int:
+    dataset = store.datasets()[0].id
+    return next(s.id for s in store.scenarios(dataset) if not s.baseline)
+
+
+def expected_table(store: Store, scenario_id: int, tolerance: float = 0.10) -> dict:
+    record = store.scenario(scenario_id)
+    accounts, reps, call_plan = store.load_dataset(record.dataset_id)
+    area = area_from_cells(store.area_cells(record.area_id), record.resolution)
+    plan = Plan.from_owner(
+        build_market(accounts, reps, call_plan, area=area), record.owner, record.locked
+    )
+    rows = table_rows(rep_metrics(plan, tolerance))
+    return {r["rep_id"]: {c: str(r[c]) for c in SHOWN} for r in rows}
+
+
+def shown(page) -> dict:
+    return {rep: {c: row[c] for c in SHOWN} for rep, row in table(page).items()}
+
+
+def wait_version(page, store: Store, scenario_id: int, version: int) -> None:
+    page.wait_for_function(
+        "v => Number(document.querySelector('#map .js-plotly-plot').getAttribute('data-painted-version')) >= v",
+        arg=version, timeout=30_000,
+    )  # fmt: skip
+    assert store.scenario(scenario_id).version == version
+
+
+def pick(page, label: str) -> None:
+    page.locator("#rep-picker").click()
+    page.locator(".Select-menu-outer, [role=listbox]").get_by_text(label, exact=False).first.click()
+
+
+def rep_position(store: Store, scenario_id: int, rep_id: str) -> int:
+    _, reps, _ = store.load_dataset(store.scenario(scenario_id).dataset_id)
+    return list(reps["rep_id"]).index(rep_id)
+
+
+@pytest.fixture
+def app(tmp_path):
+    url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
+    with serve(url) as base:
+        store = Store(url)
+        yield base, store, working_scenario(store)
+        store.close()
+
+
+def test_map001_box_and_lasso_move_cells_undo_and_reload(browser, app):
+    base, store, sid = app
+    page = open_page(browser, base)
+    assert shown(page) == expected_table(store, sid)
+    start = store.scenario(sid)
+
+    pick(page, "R03")
+    lasso(page, 0.45, 0.5, 0.07)
+    wait_version(page, store, sid, start.version + 1)
+    first = store.scenario(sid)
+    moved = first.owner != start.owner
+    assert moved.sum() > 0
+    assert (first.owner[moved] == rep_position(store, sid, "R03")).all()
+    assert shown(page) == expected_table(store, sid)
+    assert page.locator("#message").inner_text().startswith(f"Moved {moved.sum():,} cells to R03")
+
+    pick(page, "R05")
+    box_select(page, 0.30, 0.30, 0.40, 0.42)
+    wait_version(page, store, sid, start.version + 2)
+    second = store.scenario(sid)
+    moved = second.owner != first.owner
+    assert moved.sum() > 0 and (second.owner[moved] == rep_position(store, sid, "R05")).all()
+    after_box = shown(page)
+    assert after_box == expected_table(store, sid)
+
+    pick(page, "Unassigned")
+    lasso(page, 0.62, 0.62, 0.06)
+    wait_version(page, store, sid, start.version + 3)
+    third = store.scenario(sid)
+    moved = third.owner != second.owner
+    assert moved.sum() > 0 and (third.owner[moved] == -1).all()
+    assert shown(page) == expected_table(store, sid)
+
+    page.locator("#undo").click()
+    wait_version(page, store, sid, start.version + 4)
+    assert np.array_equal(store.scenario(sid).owner, second.owner)
+    assert shown(page) == after_box  # the previous numbers, exactly
+
+    page.reload()
+    page.wait_for_function("() => document.querySelectorAll('#rep-table tbody td').length > 0")
+    page.wait_for_timeout(500)
+    assert shown(page) == after_box
+    page.close()
+
+
+def test_map002_keyboard_picks_a_rep_and_undoes(browser, app):
+    base, store, sid = app
+    page = open_page(browser, base)
+    before = shown(page)
+    start = store.scenario(sid)
+    page.locator("body").press("2")
+    assert "R02" in page.locator("#rep-picker").inner_text()
+    page.keyboard.press("ArrowRight")
+    assert "R03" in page.locator("#rep-picker").inner_text()
+
+    lasso(page, 0.40, 0.45, 0.07)
+    wait_version(page, store, sid, start.version + 1)
+    moved = store.scenario(sid).owner != start.owner
+    assert (
+        moved.sum() > 0
+        and (store.scenario(sid).owner[moved] == rep_position(store, sid, "R03")).all()
+    )
+    assert shown(page) != before
+
+    page.keyboard.press("Control+z")
+    wait_version(page, store, sid, start.version + 2)
+    assert np.array_equal(store.scenario(sid).owner, start.owner)
+    assert shown(page) == before
+    assert page.locator("#message").inner_text().startswith("Undone")
+    page.close()
