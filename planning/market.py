@@ -106,10 +106,13 @@ class Market:
 
     def stay(self, cells: np.ndarray, owners: np.ndarray) -> tuple[np.ndarray, ...]:
         """Accounts, TAM and revenue in ``cells`` whose last owner is ``owners``."""
+        if len(self.stay_key) == 0:
+            nothing = np.zeros(len(cells), np.int64)
+            return nothing, nothing, nothing
         key = cells.astype(np.int64) * (self.n_reps + 1) + owners + 1
         pos = np.searchsorted(self.stay_key, key)
         pos = np.minimum(pos, max(len(self.stay_key) - 1, 0))
-        hit = self.stay_key[pos] == key if len(self.stay_key) else np.zeros(len(key), bool)
+        hit = self.stay_key[pos] == key
         return tuple(
             np.where(hit, arr[pos], 0)
             for arr in (self.stay_accounts, self.stay_tam, self.stay_revenue)

@@ -6,4 +6,12 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 .venv/bin/ruff check .
 .venv/bin/ruff format --check --quiet . || { echo "ruff format would change files: run .venv/bin/ruff format ." >&2; exit 1; }
-exec .venv/bin/python -m pytest "$@"
+# A throwaway PostgreSQL on 127.0.0.1 for the store tests, stopped whatever happens.
+if pg_env=$(bash scripts/postgres.sh start); then
+  eval "$pg_env"                                # exports HEXALIGN_TEST_POSTGRES_URL and HEXALIGN_PG_DIR
+  trap 'bash scripts/postgres.sh stop' EXIT
+  trap 'exit 130' INT TERM                      # Ctrl-C still goes through the EXIT trap
+else
+  echo "test.sh: no PostgreSQL could be started; its store tests will be skipped" >&2
+fi
+.venv/bin/python -m pytest "$@"

@@ -232,3 +232,11 @@ def test_accounts_without_an_owner_are_not_disrupted_by_getting_one():
     moved = reassign(plan, np.array([cell]), 1)
     assert team_metrics(moved)["moved_accounts"] == 1  # only "old" leaves its owner
     assert team_metrics(reassign(plan, np.array([cell]), -1))["moved_accounts"] == 1
+
+
+def test_a_team_with_no_previous_owners_still_plans():
+    ring = sorted(h3.grid_disk(h3.latlng_to_cell(45.0, -93.0, 7), 1))
+    accounts = make_accounts([("a", ring[0], "C", 5.0, 0.0, None, False)])
+    plan, changes = baseline_plan(toy_market(accounts, make_reps({"R1": ring[0]})))
+    assert changes.accounts == 0
+    assert team_metrics(reassign(plan, np.arange(7), 0))["moved_accounts"] == 0
