@@ -76,7 +76,8 @@ def read_plan_csv(path: str | Path, rep_ids: list[str] | None = None) -> pd.Data
     if problems:
         raise InputError(path.name, sorted(problems, key=lambda p: p.row))
     if not len(raw):
-        raise InputError(path.name, [RowProblem(1, None, "the plan lists no cells, so its resolution is unknown")])
+        reason = "the plan lists no cells, so its resolution is unknown"
+        raise InputError(path.name, [RowProblem(1, None, reason)])
     table = pd.DataFrame({"h3_cell": cells, "rep_id": raw["rep_id"].str.strip().to_numpy()})
     table.attrs["resolution"] = int(valid[0])
     return table
