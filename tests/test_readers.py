@@ -109,8 +109,8 @@ def test_parquet_index_comes_back_as_a_column(tmp_path):
 
 
 def test_a_new_format_is_one_dict_entry(tmp_path, monkeypatch):
-    monkeypatch.setitem(READERS, ".json", lambda path: pd.read_json(path))
-    table = read_table(write(tmp_path, "a.json", '[{" a ": 1}]'))
+    monkeypatch.setitem(READERS, ".jsonl", lambda path, options: pd.read_json(path, lines=True))
+    table = read_table(write(tmp_path, "a.jsonl", '{" a ": 1}\n'))
     assert list(table.columns) == ["a"]
 
 
@@ -126,11 +126,12 @@ def parquet_bytes(tmp_path):
         ("empty.parquet", b"", "empty.parquet is empty"),
         ("garbage.csv", bytes(range(256)) * 4, "garbage.csv contains binary data"),
         ("book.csv", b"PK\x03\x04" + bytes(200), "book.csv is a zip archive or Excel workbook"),
-        ("latin.csv", "name\nCafé\n".encode("latin-1"), "latin.csv is not UTF-8 text"),
         ("blank.csv", b"\n\na,b\n", "blank.csv has no header line"),
         ("ragged.csv", b"a,b\n1,2\n3,4,5\n", "ragged.csv line 3 has 3 fields but the header has 2"),
         ("text.parquet", b"account_id,lat\n1,2\n", "text.parquet is not a readable Parquet file"),
-        ("a.xlsx", b"PK\x03\x04", "a.xlsx is a .xlsx file; Hexalign reads .csv, .parquet"),
+        ("a.xlsx", b"PK\x03\x04", "a.xlsx is not an Excel workbook"),
+        ("a.ods", b"PK\x03\x04", "a.ods is an OpenDocument spreadsheet; save it as .xlsx"),
+        ("a.doc", b"x", "a.doc is a .doc file; Hexalign reads .csv, .geojson"),
     ],
 )
 def test_unreadable_files_raise_one_sentence(tmp_path, name, content, expected):

@@ -201,7 +201,7 @@ def bad_row(**cells):
         ({"segment": ""}, "segment", "segment is empty; expected one of A, B, C"),
         ({"tam": "-1"}, "tam", "tam -1 is negative"),
         ({"revenue": "-0.01"}, "revenue", "revenue -0.01 is negative"),
-        ({"tam": "1.000.000"}, "tam", "tam '1.000.000' is not a number"),
+        ({"tam": "1.2.3"}, "tam", "tam '1.2.3' is not a number"),
         ({"revenue": "$5"}, "revenue", "revenue '$5' is not a number"),
         ({"tam": "inf"}, "tam", "tam 'inf' is not a number"),
         ({"revenue": ""}, "revenue", "revenue is empty"),
@@ -226,12 +226,12 @@ def test_unknown_rep_is_only_checked_when_reps_are_given(tmp_path):
 
 
 def test_missing_columns_are_a_header_problem(tmp_path):
-    path = write(tmp_path, "accounts.csv", "account_id,name,Lat,lon,segment", "A1,x,1,2,A")
+    path = write(tmp_path, "accounts.csv", "account_id,name,Breadth,lon,segment", "A1,x,1,2,A")
     problems = refusal(load_accounts, path)
     assert len(problems) == 1
     assert problems[0].row == 1
     assert "'lat', 'tam', 'revenue'" in problems[0].reason
-    assert "found 'account_id', 'name', 'Lat'" in problems[0].reason
+    assert "found 'account_id', 'name', 'Breadth'" in problems[0].reason
 
 
 def test_repeated_column_is_a_header_problem(tmp_path):
