@@ -8,9 +8,11 @@ any worker can answer any request.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from dash import Dash
+from dash.development.base_component import Component
 from flask_compress import Compress
 
 import callbacks.clientside
@@ -26,6 +28,8 @@ from planning.callplan import default_call_plan
 from planning.editing import ensure_scenarios, open_store
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+# (tab title, layout builder) of the sections under the map; each module owns its callbacks.
+SECTIONS: list[tuple[str, Callable[[], Component]]] = []
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -53,7 +57,11 @@ def create_app(settings: Settings | None = None) -> Dash:
     Compress(app.server)
     register_geometry_route(app.server)
     app.layout = main_layout(
-        list(reps["rep_id"].astype(str)), list(reps["name"].astype(str)), scenario_id, resolution
+        list(reps["rep_id"].astype(str)),
+        list(reps["name"].astype(str)),
+        scenario_id,
+        resolution,
+        sections=[(title, build()) for title, build in SECTIONS],
     )
     return app
 

@@ -24,6 +24,7 @@ class Ids(StrEnum):
     LEGEND = "legend"
     REP_KEYS = "rep-keys"
     SCENARIO_NAME = "scenario-name"
+    SECTIONS = "sections"
     # stores
     SCENARIO = "scenario-store"
     VERSION = "version-store"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from dash import dash_table, dcc, html
+from dash.development.base_component import Component
 
 from layouts.ids import Ids
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
@@ -39,9 +40,18 @@ def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
 
 
 def main_layout(
-    rep_ids: list[str], names: list[str], scenario_id: int, resolution: int
+    rep_ids: list[str],
+    names: list[str],
+    scenario_id: int,
+    resolution: int,
+    sections: list[tuple[str, Component]] | None = None,
 ) -> html.Div:
-    """The whole page; the stores carry ids and small messages, never the plan itself."""
+    """The whole page; the stores carry ids and small messages, never the plan itself.
+
+    ``sections`` are (title, component) pairs shown as tabs under the table:
+    scenarios, auto-balance, data import, each built by its own module.
+    """
+    tabs = [dcc.Tab(child, label=title) for title, child in sections or []]
     toolbar = html.Div(
         [
             html.Label(["Receiving rep", dcc.Dropdown(
@@ -50,9 +60,9 @@ def main_layout(
             html.Label(["Selection does", dcc.RadioItems(
                 [{"label": v, "value": k} for k, v in TOOLS.items()], "move",
                 id=Ids.TOOL, inline=True)]),
-            html.Label(["Colour by", dcc.Dropdown(
+            html.Label(["Colour by", dcc.RadioItems(
                 [{"label": v, "value": k} for k, v in COLOUR_MODES.items()], "owner",
-                id=Ids.COLOUR_MODE, clearable=False, style={"width": "12rem"})]),
+                id=Ids.COLOUR_MODE, inline=True)]),
             html.Label(["Cell size (H3 res.)", dcc.Dropdown(
                 list(range(4, 10)), resolution, id=Ids.RESOLUTION, clearable=False,
                 style={"width": "6rem"})]),
@@ -117,6 +127,7 @@ def main_layout(
                 className="main",
             ),
             table,
+            dcc.Tabs(tabs, id=Ids.SECTIONS),
             html.Div(id=Ids.REP_KEYS, hidden=True, **keys),
             dcc.Store(id=Ids.SCENARIO, storage_type="local", data={"id": scenario_id}),
             dcc.Store(id=Ids.VERSION),
