@@ -1,0 +1,123 @@
+"""The map's Dash-free parts: level of detail, unit facts, figure dict, palette."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from geo.lod import (
+    MAX_DRAWN,
+    choose_view,
+    display_levels,
+    drawn_units,
+    geojson_bytes,
+    parse_view_key,
+    pick_view,
+    quantise,
+    unit_owner,
+    view_key,
+)
+from layouts.map_figure import map_figure, unit_colours
+from layouts.palette import REP_COLOURS, UNASSIGNED_COLOUR, owner_colourscale, rep_colour
+from planning.baseline import baseline_plan
+from planning.mapview import unit_facts
+from planning.plan import reassign
+from tests.test_core_incremental import world
+
+
+@pytest.fixture(scope="module")
+def board():
+    market = world(8)
+    plan, _ = baseline_plan(market)
+    return market, plan, display_levels(market.area)
+
+
+def test_every_cell_belongs_to_exactly_one_unit_per_level(board):
+    market, _, levels = board
+    assert levels[0].resolution == 8 and len(levels[0]) == market.n_cells
+    for level in levels:
+        children = level.cells_of(np.arange(len(level)))
+        assert sorted(children.tolist()) == list(range(market.n_cells))
+        assert len(level) <= market.n_cells
+
+
+def test_pick_view_never_draws_more_than_the_limit_and_matches_the_url(board):
+    _, _, levels = board
+    for bbox in (None, (-93.2, 44.9, -92.8, 45.2), (-93.05, 45.0, -93.0, 45.03)):
+        level, snapped, units = pick_view(levels, bbox)
+        assert len(units) <= MAX_DRAWN
+        assert np.array_equal(units, drawn_units(levels, level, snapped))
+        assert parse_view_key(view_key(snapped)) == snapped
+
+
+def test_zooming_in_draws_finer_cells(board):
+    market, _, levels = board
+    assert pick_view(levels, None)[0] == 0  # 1,040 cells fit: the whole area at full detail
+    coarse, units = choose_view(levels, None, max_drawn=200)
+    assert coarse > 0 and len(units) <= 200
+    fine, units = choose_view(levels, quantise((-93.02, 45.0, -93.0, 45.01)), max_drawn=200)
+    assert fine == 0 and 0 < len(units) <= 200
+
+
+def test_unit_owner_is_the_majority_of_children(board):
+    market, plan, levels = board
+    level = levels[1]
+    owner = plan.owner.copy()
+    u = 0
+    kids = level.cells_of(np.array([u]))
+    owner[kids] = 2
+    owner[kids[: len(kids) // 3]] = 1
+    assert unit_owner(level, owner, market.n_reps)[u] == 2
+
+
+def test_facts_follow_a_move(board):
+    market, plan, levels = board
+    level = levels[1]
+    units = np.arange(len(level))
+    moved = reassign(plan, level.cells_of(np.array([3])), 0)
+    facts = unit_facts(level, moved, plan.owner, units)
+    assert facts.owner[3] == 0
+    assert facts.accounts.sum() == market.cell_accounts.sum()
+    assert facts.tam.sum() == pytest.approx(market.cell_tam.sum() / 100)
+    assert facts.changed[3] == bool((plan.owner[level.cells_of(np.array([3]))] != 0).any())
+    assert unit_colours("owner", facts)[3] == rep_colour(0)
+    assert unit_colours("workload", facts) is None
+
+
+def test_geojson_features_carry_numeric_ids(board):
+    _, _, levels = board
+    doc = json.loads(geojson_bytes(levels[1], np.array([0, 5])))
+    assert [f["id"] for f in doc["features"]] == [0, 5]
+    ring = doc["features"][0]["geometry"]["coordinates"][0]
+    assert ring[0] == ring[-1] and len(ring) >= 6
+
+
+def test_figure_is_offline_unless_tiles_are_set(board):
+    market, plan, levels = board
+    units = np.arange(len(levels[1]))
+    facts = unit_facts(levels[1], plan, plan.owner, units)
+    view = {"center": {"lat": 45, "lon": -93}, "zoom": 8}
+    fig = map_figure(facts, "owner", "/geo/x.json", market.reps, view)
+    assert fig["layout"]["map"]["style"] == "white-bg" and fig["layout"]["map"]["layers"] == []
+    assert fig["data"][0]["geojson"] == "/geo/x.json"
+    assert "text" not in fig["data"][1]["mode"]  # map text would fetch font glyphs from a server
+    tiled = map_figure(
+        facts, "owner", "/geo/x.json", market.reps, view, tile_url="http://tiles/{z}/{x}/{y}.png"
+    )
+    assert tiled["layout"]["map"]["layers"][0]["source"] == ["http://tiles/{z}/{x}/{y}.png"]
+
+
+def test_palette_has_24_distinct_colours_and_a_grey_for_unassigned():
+    assert len(set(REP_COLOURS)) == 24
+    assert UNASSIGNED_COLOUR not in REP_COLOURS
+    assert rep_colour(-1) == UNASSIGNED_COLOUR
+    scale = owner_colourscale(3)
+    # z = owner maps into the middle of its own step with zmin=-1.5, zmax=n-0.5
+    for owner in (-1, 0, 1, 2):
+        t = (owner + 1.5) / 4
+        step = next(
+            c for (a, c), (b, _) in zip(scale[::2], scale[1::2], strict=True) if a <= t <= b
+        )
+        assert step == rep_colour(owner)
