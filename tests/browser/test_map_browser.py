@@ -138,3 +138,45 @@ def test_map002_keyboard_picks_a_rep_and_undoes(browser, app):
     assert shown(page) == before
     assert page.locator("#message").inner_text().startswith("Undone")
     page.close()
+
+
+def test_map003_locks_clicks_and_resolution(browser, app):
+    base, store, sid = app
+    page = open_page(browser, base)
+    start = store.scenario(sid)
+
+    page.get_by_label("Lock", exact=True).check()
+    lasso(page, 0.45, 0.5, 0.06)
+    wait_version(page, store, sid, start.version + 1)
+    locked = store.scenario(sid).locked
+    assert locked.sum() > 0
+    assert page.locator("#message").inner_text() == f"Locked {locked.sum():,} cells."
+
+    page.get_by_label("Move to rep", exact=True).check()
+    pick(page, "R12")
+    lasso(page, 0.45, 0.5, 0.09)  # a wider ring around the locked cells
+    wait_version(page, store, sid, start.version + 2)
+    after = store.scenario(sid)
+    assert np.array_equal(after.owner[locked], start.owner[locked])  # locked cells stayed
+    assert "locked cells were skipped" in page.locator("#message").inner_text()
+    assert shown(page) == expected_table(store, sid)
+
+    box = page.locator("#map .js-plotly-plot").bounding_box()
+    pick(page, "R01")
+    page.mouse.click(box["x"] + 0.3 * box["width"], box["y"] + 0.6 * box["height"])
+    wait_version(page, store, sid, start.version + 3)
+    clicked = store.scenario(sid).owner != after.owner
+    assert clicked.sum() >= 1 and (store.scenario(sid).owner[clicked] == 0).all()
+
+    page.locator("#resolution").click()
+    page.locator(".Select-menu-outer, [role=listbox]").get_by_text("5", exact=True).first.click()
+    page.wait_for_function("() => document.querySelector('#message').innerText.includes('changed owner')",
+                           timeout=60_000)  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelector('#scenario-name').innerText.includes('res 5')"
+    )
+    converted = store.scenario_id("Working plan @ res 5")
+    assert store.scenario(converted).resolution == 5
+    page.wait_for_timeout(1000)
+    assert shown(page) == expected_table(store, converted)
+    page.close()
