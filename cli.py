@@ -12,7 +12,13 @@ import sys
 
 from geo.errors import HexalignError
 
-COMMAND_MODULES = ("commands.metrics", "commands.balance_instance", "commands.export")
+COMMAND_MODULES = (
+    "commands.metrics",
+    "commands.balance",
+    "commands.balance_instance",
+    "commands.export",
+    "commands.check",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
