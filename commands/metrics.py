@@ -33,13 +33,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--tolerance", type=float, default=DEFAULT_TOLERANCE, help="balance tolerance (0.1 = 10%%)"
     )
     p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--mapping", help='column mapping JSON {"column in the file": "field"}')
+    p.add_argument("--sheet", help="sheet of an accounts workbook (default: the best fit)")
+    p.add_argument("--reps-sheet", help="sheet of a reps workbook (default: the best fit)")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, plan, measure, print."""
-    reps = load_reps(args.reps)
-    accounts = load_accounts(args.accounts, rep_ids=list(reps["rep_id"]))
+    reps = load_reps(args.reps, mapping=args.mapping, sheet=args.reps_sheet)
+    accounts = load_accounts(
+        args.accounts, list(reps["rep_id"]), mapping=args.mapping, sheet=args.sheet
+    )
     call_plan = load_call_plan(args.call_plan) if args.call_plan else None
     assignment = read_plan_csv(args.plan, list(reps["rep_id"])) if args.plan else None
     plan, changes = open_plan(

@@ -39,7 +39,8 @@ import os
 import re
 import unicodedata
 import zipfile
-from collections.abc import Callable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -135,8 +136,11 @@ _ALPHABETS = {
 }
 _ALPHABETS["latin-1"] = _ALPHABETS["cp1252"]
 _PREFERENCE = ("cp1252", "latin-1", "cp1250")  # tie order
-_WORD = re.compile(rb"[A-Za-z\x80-\xff]*[\x80-\xff][A-Za-z\x80-\xff]*")
-_MAX_WORDS = 50_000
+_HIGH = re.compile(rb"[\x80-\xff]+")
+_LETTERS_BEFORE = re.compile(rb"[A-Za-z\x80-\xff]*\Z")
+_LETTERS_AFTER = re.compile(rb"[A-Za-z\x80-\xff]*")
+_ASCII_LETTER = re.compile(rb"[A-Za-z]")
+_WORDS_PER_BLOCK = 2_000  # a sample from every block: cheap, and rare letters still count
 
 
 def _utf8_failure(path: Path) -> UnicodeDecodeError | None:
@@ -166,10 +170,27 @@ def _word_score(word: str, alphabets: Mapping[str, str]) -> int:
     return 2 * best - len(accented)
 
 
+def _words_with_high_bytes(block: bytes) -> Iterator[bytes]:
+    """Up to ``_WORDS_PER_BLOCK`` words of ``block`` holding bytes above 0x7f."""
+    if block.isascii():
+        return
+    end = 0
+    for k, run in enumerate(_HIGH.finditer(block)):
+        if k >= _WORDS_PER_BLOCK:
+            return
+        start, stop = run.span()
+        if start < end:  # another accented letter of the word just taken
+            continue
+        left = _LETTERS_BEFORE.search(block, max(0, start - 40), start)
+        right = _LETTERS_AFTER.match(block, stop, stop + 40)
+        end = right.end()
+        yield block[left.start() : end]
+
+
 def _legacy_encoding(path: Path) -> str:
     """Choose Windows-1250, Windows-1252 or Latin-1 for a file that is not UTF-8."""
     valid = {"cp1250": True, "cp1252": True}
-    words: dict[bytes, int] = {}
+    counted: Counter[bytes] = Counter()
     with path.open("rb") as f:
         while block := f.read(_SCAN_BLOCK):
             for name in valid:
@@ -178,11 +199,8 @@ def _legacy_encoding(path: Path) -> str:
                         block.decode(name)
                     except UnicodeDecodeError:
                         valid[name] = False
-            if len(words) < _MAX_WORDS:
-                for match in _WORD.finditer(block):
-                    word = match.group()
-                    if re.search(rb"[A-Za-z]", word):
-                        words[word] = words.get(word, 0) + 1
+            counted.update(_words_with_high_bytes(block))
+    words = {w: n for w, n in counted.items() if _ASCII_LETTER.search(w)}
     candidates = [name for name in ("cp1250", "cp1252") if valid[name]]
     if not valid["cp1252"]:
         candidates.append("latin-1")
@@ -248,7 +266,7 @@ def _csv_layout(path: Path) -> tuple[str, str]:
     # An incremental decoder tolerates a character cut in half at _SNIFF_BYTES.
     text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=False)
     controls = sum(unicodedata.category(c) == "Cc" and c not in "\t\r\n" for c in text)
-    if controls > len(text) / 100:
+    if controls > max(8, len(text) / 100):
         raise FileUnreadableError(f"{path.name} contains binary data, not CSV text.")
     header = text.splitlines()[0] if text.strip() else ""
     if not header.strip():
@@ -437,7 +455,9 @@ def _read_xlsx(path: Path, options: ReadOptions) -> RawTable:
         else:
             chosen = _best_sheet(book, names, options)
         try:
-            rows = [tuple(r) for r in book[chosen].iter_rows(values_only=True)]
+            sheet = book[chosen]
+            sheet.reset_dimensions()  # some writers declare a wrong used range
+            rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
         except Exception as exc:
             raise FileUnreadableError(
                 f"{path.name} sheet {chosen!r} cannot be read ({type(exc).__name__}); "
@@ -519,7 +539,7 @@ def _read_geojson(path: Path, options: ReadOptions) -> RawTable:
         point, why = _point(geometry)
         if why:
             problems.append(RowProblem(i + 2, "lat", f"feature {i}: {why}"))
-        record["lat"], record["lon"] = (point[1], point[0]) if point else ("", "")
+        record["lat"], record["lon"] = (point[1], point[0]) if point else (None, None)
         records.append(record)
     columns = list(dict.fromkeys(k for r in records for k in r))
     if not columns:

@@ -194,6 +194,11 @@ def _text(col: pd.Series) -> pd.Series:
     return col.astype("str").fillna("").str.strip()
 
 
+def _is_empty(text: pd.Series) -> np.ndarray:
+    """``text == ""`` as a numpy mask, without turning Arrow strings into Python objects."""
+    return (text == "").to_numpy(dtype=bool, na_value=True)
+
+
 def _blank_rows(raw: pd.DataFrame, key: str) -> np.ndarray:
     """Positions of rows with no value at all.
 
@@ -201,13 +206,13 @@ def _blank_rows(raw: pd.DataFrame, key: str) -> np.ndarray:
     keeping them would invent empty records. Only rows whose ``key`` is empty can
     be blank, so the full check runs on those few.
     """
-    candidates = np.flatnonzero(_text(raw[key]).to_numpy() == "")
+    candidates = np.flatnonzero(_is_empty(_text(raw[key])))
     if not candidates.size:
         return candidates
     sub = raw.iloc[candidates]
     blank = np.ones(len(sub), dtype=bool)
     for i in range(sub.shape[1]):
-        blank &= _text(sub.iloc[:, i]).to_numpy() == ""
+        blank &= _is_empty(_text(sub.iloc[:, i]))
     return candidates[blank]
 
 
@@ -226,17 +231,28 @@ def _number_pattern(mark: str, grouping: bool) -> str:
     return rf"^[+-]?(?:(?:{whole})(?:{m}\d*)?|{m}\d+)(?:[eE][+-]?\d+)?$"
 
 
-def _read_style(text: pa.Array, mark: str, grouping: bool) -> tuple[np.ndarray, np.ndarray]:
+def _arrow_text(text: pd.Series) -> pa.ChunkedArray:
+    """The Arrow strings behind a ``str`` Series (no copy when Arrow-backed)."""
+    return pa.chunked_array(pa.array(text, type=pa.large_string(), from_pandas=True))
+
+
+def _to_numpy(array: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    return np.asarray(
+        array.to_numpy(zero_copy_only=False) if isinstance(array, pa.Array) else array.to_numpy()
+    )
+
+
+def _read_style(text: pa.ChunkedArray, mark: str, grouping: bool) -> tuple[np.ndarray, np.ndarray]:
     """Which cells read as numbers with decimal ``mark``, and their values (NaN elsewhere)."""
     ok = pc.fill_null(pc.match_substring_regex(text, _number_pattern(mark, grouping)), False)
     if grouping:
-        drop = rf"[,' {_SPACES}]" if mark == "." else rf"[. {_SPACES}]"
-        text = pc.replace_substring_regex(text, drop, "")
+        separators = ",' " if mark == "." else ". "
+        for separator in separators + _SPACES:
+            text = pc.replace_substring(text, separator, "")
     if mark == ",":
         text = pc.replace_substring(text, ",", ".")
     text = pc.if_else(ok, text, pa.scalar("nan"))
-    values = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
-    return ok.to_numpy(zero_copy_only=False), values
+    return _to_numpy(ok), _to_numpy(pc.cast(text, pa.float64()))
 
 
 class _NumberColumn:
@@ -248,47 +264,40 @@ class _NumberColumn:
 
     def __init__(self, col: pd.Series, grouping: bool):
         n = len(col)
-        self.text = _text(col) if not _is_native(col) else col.astype("str")
         if _is_native(col):
+            self.text = col.astype("str")
             values = col.to_numpy(dtype="float64", na_value=np.nan)
             self.empty = np.isnan(values)
-            ok = ~self.empty
-            self.point = self.comma = (ok, values)
+            self.point = self.comma = (~self.empty, values)
             return
+        self.text = _text(col)
         native = np.zeros(n, dtype=bool)
         native_values = np.full(n, np.nan)
-        if col.dtype == object:
-            is_number = col.map(_is_number).to_numpy(dtype=bool)
-            if is_number.any():
-                native = is_number
+        if col.dtype == object:  # Excel or GeoJSON: numbers among text
+            native = col.map(_is_number).to_numpy(dtype=bool)
+            if native.any():
                 native_values[native] = col[native].to_numpy(dtype="float64")
-        self.empty = (self.text.to_numpy() == "") & ~native
-        text = pa.array(
-            self.text.where(~native & ~self.empty, "0").to_numpy(dtype=object), type=pa.string()
-        )
+        self.empty = _is_empty(self.text) & ~native
+        cell = ~self.empty & ~native
+        text = pc.if_else(pa.array(cell), _arrow_text(self.text), pa.scalar("0"))
         try:  # fast path: plain numbers with a point (or none) cast in one go
-            plain = pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+            plain = _to_numpy(pc.cast(text, pa.float64()))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             point = _read_style(text, ".", grouping)
             comma = _read_style(text, ",", grouping)
         else:
             finite = np.isfinite(plain)
-            has_mark = pc.match_substring(text, ".").to_numpy(zero_copy_only=False)
+            has_mark = _to_numpy(pc.match_substring(text, "."))
             ambiguous = np.zeros(n, dtype=bool)
             if grouping:
-                ambiguous = pc.match_substring_regex(text, _AMBIGUOUS_POINT).to_numpy(
-                    zero_copy_only=False
-                )
+                ambiguous = _to_numpy(pc.match_substring_regex(text, _AMBIGUOUS_POINT))
             comma_ok = finite & (~has_mark | ambiguous)
             comma_values = plain.copy()
             if ambiguous.any():
-                grouped = pc.replace_substring(text.filter(pa.array(ambiguous)), ".", "")
-                comma_values[ambiguous] = pc.cast(grouped, pa.float64()).to_numpy(
-                    zero_copy_only=False
-                )
+                grouped = pc.replace_substring(pc.filter(text, pa.array(ambiguous)), ".", "")
+                comma_values[ambiguous] = _to_numpy(pc.cast(grouped, pa.float64()))
             point = (finite, plain)
             comma = (comma_ok, np.where(comma_ok, comma_values, np.nan))
-        cell = ~self.empty
         self.point = (point[0] & cell | native, np.where(native, native_values, point[1]))
         self.comma = (comma[0] & cell | native, np.where(native, native_values, comma[1]))
 
@@ -574,7 +583,7 @@ def _check_repeats(
 
 def _check_ids(problems: _Problems, ids: pd.Series, name: str) -> None:
     """Report empty ids and every repeat of a non-empty id."""
-    empty = ids.to_numpy() == ""
+    empty = _is_empty(ids)
     problems.add(empty, name, f"{name} is empty")
     _check_repeats(problems, ids, name, ~empty)
 
@@ -742,7 +751,7 @@ def check_accounts(
     segment_text = _text(frame["segment"])
     segment = segment_text.str.upper()
     allowed = ", ".join(SEGMENTS)
-    seg_empty = segment.to_numpy() == ""
+    seg_empty = _is_empty(segment)
     derived = 0
     if derive_segments is not None:
         tam = _loose_values(parsed["tam"], styles["tam"])
@@ -757,7 +766,7 @@ def check_accounts(
         seg_empty = np.zeros(len(frame), dtype=bool)  # no TAM: its own problem says so
     problems.add(seg_empty, "segment", f"segment is empty; expected one of {allowed}")
     problems.add(
-        (segment.to_numpy() != "") & ~segment.isin(SEGMENTS).to_numpy(),
+        ~_is_empty(segment) & ~segment.isin(SEGMENTS).to_numpy(),
         "segment",
         f"segment {{value!r}} is not one of {allowed}",
         value=segment_text,
@@ -900,7 +909,7 @@ def check_call_plan(
     segment = segment_text.str.upper()
     allowed = ", ".join(SEGMENTS)
     known = segment.isin(SEGMENTS).to_numpy()
-    empty = segment.to_numpy() == ""
+    empty = _is_empty(segment)
     problems.add(empty, "segment", f"segment is empty; expected one of {allowed}")
     problems.add(
         ~empty & ~known,
@@ -927,7 +936,7 @@ def check_call_plan(
 
     channel_text = _text(frame["channel"])
     channel = channel_text.str.lower()
-    channel_empty = channel.to_numpy() == ""
+    channel_empty = _is_empty(channel)
     problems.add(
         channel_empty, "channel", f"channel is empty; expected one of {', '.join(CHANNELS)}"
     )
