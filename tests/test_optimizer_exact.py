@@ -39,6 +39,9 @@ def brute_force(inst: Instance, s: Settings):
     cost_ref = sum(sum(inst.cost[u]) / n_reps for u in range(n_units))
     had_owner = [u for u in range(n_units) if inst.current[u] >= 0]
     weight_total = sum(inst.disruption_weight[u] for u in had_owner)
+    # Capacity binds unless even the cheapest plan overloads the whole team.
+    least = inst.measures[:, kc].sum() + inst.fixed[:, kc].sum() + inst.cost.min(axis=1).sum()
+    binds = s.max_capacity and least <= sum(inst.capacity)
     best, best_plans = None, []
     for plan in itertools.product(range(n_reps), repeat=n_units):
         if any(plan[u] != inst.current[u] for u in range(n_units) if inst.locked[u]):
@@ -49,7 +52,7 @@ def brute_force(inst: Instance, s: Settings):
         for u, r in enumerate(plan):
             for k in range(inst.n_measures):
                 load[r][k] += inst.measures[u, k] + (inst.cost[u, r] if k == kc else 0.0)
-        if s.max_capacity and any(load[r][kc] > inst.capacity[r] + 1e-9 for r in range(n_reps)):
+        if binds and any(load[r][kc] > inst.capacity[r] + 1e-9 for r in range(n_reps)):
             continue
         imbalance = 0.0
         for k, w in zip(cols, s.balance_weights, strict=True):

@@ -8,6 +8,8 @@ Today rep 0 owns 0-1-2 and rep 1 owns 3; the plan scored gives unit 2 to rep 1.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -65,9 +67,18 @@ def test_objective_parts(line):
 
 
 def test_capacity_overflow_counts_only_when_asked(line):
-    load = score.loads(line, PLAN)
-    assert score.capacity_overflow(line, Settings(max_capacity=True), load) == 4.0
-    assert score.capacity_overflow(line, Settings(), load) == 0.0
+    roomy = dataclasses.replace(line, capacity=[8.0, 7.0])
+    load = score.loads(roomy, PLAN)  # 4 and 9 hours
+    assert score.capacity_overflow(roomy, Settings(max_capacity=True), load) == 2.0
+    assert score.capacity_overflow(roomy, Settings(), load) == 0.0
+
+
+def test_capacity_no_plan_can_meet_is_lifted(line):
+    # Any plan carries at least 10 hours + 1 fixed + 2 of cheapest travel = 13 > 5 + 5.
+    settings = Settings(max_capacity=True)
+    assert score.least_capacity_load(line, settings) == 13.0
+    assert score.capacity_ceiling(line, settings).tolist() == [np.inf, np.inf]
+    assert score.capacity_overflow(line, settings, score.loads(line, PLAN)) == 0.0
 
 
 def test_batches_score_like_single_plans(line):

@@ -46,7 +46,9 @@ def excess_pieces(instance: Instance, owner: np.ndarray) -> int:
     return int(pieces.sum() - len(reachable))
 
 
-def removal_keeps_connected(neighbours: list[list[int]], owner: list[int], u: int) -> bool:
+def removal_keeps_connected(
+    neighbours: list[list[int]], owner: list[int], u: int, limit: int | None = None
+) -> bool:
     """Whether unit ``u`` can leave its rep without splitting the piece it sits in.
 
     Breadth-first searches start from every neighbour of ``u`` in the same
@@ -54,6 +56,9 @@ def removal_keeps_connected(neighbours: list[list[int]], owner: list[int], u: in
     connected. One runs dry first: that side is cut off, and finding that out
     cost only the size of the smaller side. On a grid the searches usually
     meet within a few steps around ``u``.
+
+    With ``limit``, give up after that many units searched and answer False:
+    never a wrong yes, sometimes a cautious no (the sides meet only far away).
     """
     rep = owner[u]
     starts = [v for v in neighbours[u] if owner[v] == rep]
@@ -72,13 +77,15 @@ def removal_keeps_connected(neighbours: list[list[int]], owner: list[int], u: in
             i = parent[i]
         return i
 
+    budget = -1 if limit is None else limit
     while True:
         for g in list(queues):
             queue = queues.get(g)
             if queue is None:
                 continue
-            if not queue:
+            if not queue or budget == 0:
                 return False
+            budget -= 1
             w = queue.popleft()
             for v in neighbours[w]:
                 if owner[v] != rep:

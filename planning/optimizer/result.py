@@ -127,10 +127,19 @@ def summarize(
         pieces = np.bincount(owner, minlength=instance.n_reps).clip(max=1)
     if settings.max_capacity and instance.capacity is not None:
         k = score.capacity_measure(instance, settings)
-        for r in np.flatnonzero(load[:, k] > instance.capacity + 1e-9).tolist():
+        name, room = instance.measure_names[k], instance.capacity.sum()
+        least = score.least_capacity_load(instance, settings)
+        if least > room:
             messages.append(
-                f"rep {instance.rep_label(r)} carries {load[r, k]:,.1f} "
-                f"{instance.measure_names[k]}, above capacity {instance.capacity[r]:,.1f}"
+                f"the team carries at least {least:,.1f} {name}, {least / room - 1:.1%} more "
+                f"than its total capacity {room:,.1f}: no plan keeps every rep within "
+                "capacity, so the overload is shared in proportion to capacity"
+            )
+        ceiling = score.capacity_ceiling(instance, settings)
+        for r in np.flatnonzero(load[:, k] > ceiling + 1e-9).tolist():
+            messages.append(
+                f"rep {instance.rep_label(r)} carries {load[r, k]:,.1f} {name}, "
+                f"above capacity {instance.capacity[r]:,.1f}"
             )
     share = float(score.disruption(instance, owner))
     if settings.mode == "rebalance" and settings.disruption_cap is not None:

@@ -125,12 +125,39 @@ def capacity_measure(instance: Instance, settings: Settings) -> int:
     return instance.measure_index(settings.balance_names[0])
 
 
+def least_capacity_load(instance: Instance, settings: Settings) -> float:
+    """The team's load of the capacity measure under any plan at least: travel at its cheapest."""
+    k = capacity_measure(instance, settings)
+    total = instance.measures[:, k].sum() + instance.fixed[:, k].sum()
+    if k == instance.cost_measure:
+        total += instance.cost.min(axis=1).sum()
+    return float(total)
+
+
+def capacity_ceiling(instance: Instance, settings: Settings) -> np.ndarray:
+    """Most each rep may carry of the capacity measure, ``(R,)``.
+
+    Its capacity, unless even the least load any plan gives the team is more
+    than the total capacity: then no plan keeps everyone within capacity, the
+    ceiling is lifted, and balancing against targets (which follow capacity)
+    shares the overload in proportion; the result says so. The test does not
+    depend on the plan, so adding travel can never lift it. Infinite without
+    capacity or ``max_capacity``.
+    """
+    if instance.capacity is None or not settings.max_capacity:
+        return np.full(instance.n_reps, np.inf)
+    if least_capacity_load(instance, settings) > instance.capacity.sum():
+        return np.full(instance.n_reps, np.inf)
+    return instance.capacity
+
+
 def capacity_overflow(instance: Instance, settings: Settings, load: np.ndarray) -> np.ndarray:
-    """Sum over reps of load above capacity (0 without capacity or ``max_capacity``)."""
+    """Sum over reps of load above :func:`capacity_ceiling` (0 without ``max_capacity``)."""
     if instance.capacity is None or not settings.max_capacity:
         return np.zeros(load.shape[:-2])
     k = capacity_measure(instance, settings)
-    return np.maximum(load[..., k] - instance.capacity, 0.0).sum(axis=-1)
+    over = load[..., k] - capacity_ceiling(instance, settings)
+    return np.maximum(over, 0.0).sum(axis=-1)
 
 
 @dataclass(frozen=True)

@@ -59,6 +59,15 @@ then descends on the objective alone, swaps, and shakes."""
 SWAP_SAMPLE = 96
 """Units per side of a border that a swap round scores against each other."""
 
+BLOCKED_ROUNDS = 2
+"""A unit whose removal would split its territory is not tried again for this
+many further rounds: an articulation point usually stays one, and proving it
+costs a search of the part it cuts off."""
+
+SEARCH_LIMIT = 64
+"""Units the contiguity check may visit before it cautiously says no. Moves that
+keep a territory whole almost always show it within a few steps of the unit."""
+
 CHECK_EVERY = 256
 """Candidates walked between two looks at the clock and ``should_stop``."""
 
@@ -139,6 +148,7 @@ class _Search:
             if settings.max_capacity and instance.capacity is not None
             else -1
         )
+        self.ceiling = score.capacity_ceiling(instance, settings)
         self.rebalance = settings.mode == "rebalance"
         self.weight_total = float(instance.disruption_weight[instance.current >= 0].sum()) or 1.0
         self.cost_ref = score.cost_reference(instance)
@@ -148,6 +158,8 @@ class _Search:
         self.moves = 0
         self.checks = 0
         self.tally: list[list[float]] | None = None  # loads kept move by move, for tests
+        self.round = 0
+        self.blocked: dict[int, int] = {}  # unit -> last round its removal is not retried
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -202,6 +214,7 @@ class _Search:
             while iteration < max_rounds:
                 self._check()
                 iteration += 1
+                self.round = iteration
                 load = score.loads(inst, owner)
                 target = score.targets(inst, load)
                 dev = score.deviations(load, target)
@@ -302,8 +315,9 @@ class _Search:
                 ok = imb < -1e-12
                 if self.cap_col >= 0:
                     k = self.cap_col
-                    ok &= new_a[..., k] <= max(inst.capacity[a], la[k]) + 1e-9
-                    ok &= new_b[..., k] <= max(inst.capacity[b], lb[k]) + 1e-9
+                    ceiling = self.ceiling
+                    ok &= new_a[..., k] <= max(ceiling[a], la[k]) + 1e-9
+                    ok &= new_b[..., k] <= max(ceiling[b], lb[k]) + 1e-9
                 order = np.argsort(np.where(ok, imb, np.inf), axis=None)[: int(ok.sum())][:16]
                 for flat in order.tolist():
                     i, j = divmod(flat, len(ub))
@@ -374,13 +388,14 @@ class _Search:
         count = np.bincount(owner, minlength=inst.n_reps)
         moved_weight = float(score.moved_weight(inst, owner))
         _, take = shift(inst, moves)
+        ceiling = self.ceiling
         made = 0
         for i in order:
             u, a, b = int(moves.unit[i]), int(moves.src[i]), int(moves.dst[i])
             if owner_list[u] != a or count[a] <= 1:
                 continue
             if self.cap_col >= 0:
-                if load[b, self.cap_col] + take[i, self.cap_col] > inst.capacity[b] + 1e-9:
+                if load[b, self.cap_col] + take[i, self.cap_col] > ceiling[b] + 1e-9:
                     continue
             if self.rebalance and self.settings.disruption_cap is not None:
                 cu = inst.current[u]
@@ -406,7 +421,8 @@ class _Search:
     def _balanced(self, load: np.ndarray, dev: np.ndarray) -> bool:
         ok = bool((np.abs(dev[:, self.bal_cols]) <= self.settings.tolerance).all())
         if self.cap_col >= 0:
-            ok &= bool((load[:, self.cap_col] <= self.instance.capacity + 1e-9).all())
+            ceiling = self.ceiling
+            ok &= bool((load[:, self.cap_col] <= ceiling + 1e-9).all())
         return ok
 
     def _report(self, iteration, best_owner, best_key, phase) -> None:
@@ -425,31 +441,42 @@ class _Search:
             }
         )
 
-    def _flows(self, moves: Candidates, load, target) -> list[np.ndarray]:
-        """Per balanced measure, the ``(R, R)`` net load still wanted from rep a to rep b."""
+    def _flows(self, pairs: np.ndarray, load, target) -> list[np.ndarray]:
+        """Per balanced measure, the ``(R, R)`` net load still wanted from rep a to rep b.
+
+        ``pairs`` are the directed rep pairs ``a * R + b`` a unit may move along.
+        """
         inst, tol = self.instance, self.settings.tolerance * FLOW_MARGIN
-        pairs = np.unique(moves.src * inst.n_reps + moves.dst)
+        pairs = np.unique(pairs)
         pairs = np.stack([pairs // inst.n_reps, pairs % inst.n_reps], axis=1)
         out = []
         for k in self.bal_cols.tolist():
             low, high = target[:, k] * (1 - tol), target[:, k] * (1 + tol)
             if k == self.cap_col:
-                high = np.minimum(high, inst.capacity)
+                high = np.minimum(high, self.ceiling)
             flow = desired_flows(pairs, load[:, k], np.minimum(low, high), high)
             net = np.zeros((inst.n_reps, inst.n_reps))
             np.add.at(net, (pairs[:, 0], pairs[:, 1]), flow)
             out.append(net - net.T)
         return out
 
-    def _candidates(self, owner: np.ndarray, load, target, guide: bool) -> Candidates:
+    def _candidates(self, owner: np.ndarray, load, target, guide: bool):
+        """Candidate moves for a round and, when guided, the flows that steer them."""
         inst = self.instance
-        if self.contiguity:
-            return boundary_candidates(inst, owner, self.movable)
         n = inst.n_reps
+        if self.contiguity:
+            moves = boundary_candidates(inst, owner, self.movable)
+            if not guide or len(moves) == 0:
+                return moves, None
+            return moves, self._flows(moves.src * n + moves.dst, load, target)
         if guide:
-            src, dst = np.divmod(np.arange(n * n), n)
-            keep = src != dst
-            return free_candidates(inst, owner, self.movable, src[keep], dst[keep])
+            # Without contiguity any unit may go to any rep: only pairs the flows want.
+            pairs = np.arange(n * n)
+            pairs = pairs[pairs // n != pairs % n]
+            flows = self._flows(pairs, load, target)
+            wanted = np.argwhere(np.any([net > 0 for net in flows], axis=0))
+            moves = free_candidates(inst, owner, self.movable, wanted[:, 0], wanted[:, 1])
+            return moves, flows
         unit = np.flatnonzero(self.movable)
         ratio = (load / np.maximum(target, 1e-300))[:, self.bal_cols] @ self.bal_weights
         options = [
@@ -462,18 +489,12 @@ class _Search:
         key = np.unique(units * n + dst)
         units, dst = np.divmod(key, n)
         keep = owner[units] != dst
-        return Candidates(units[keep], owner[units[keep]], dst[keep])
+        return Candidates(units[keep], owner[units[keep]], dst[keep]), None
 
     def _round(self, owner: np.ndarray, load, target, *, guide: bool) -> int:
         """One pass over the candidate moves; returns how many were made."""
         inst, settings = self.instance, self.settings
-        moves = self._candidates(owner, load, target, guide)
-        flows = self._flows(moves, load, target) if guide and len(moves) else None
-        if flows is not None and not self.contiguity:
-            wanted = np.zeros(len(moves), dtype=bool)
-            for net in flows:
-                wanted |= net[moves.src, moves.dst] > 0
-            moves = moves.take(wanted)
+        moves, flows = self._candidates(owner, load, target, guide)
         if len(moves) == 0:
             return 0
         unit, src, dst = moves.unit, moves.src, moves.dst
@@ -513,7 +534,8 @@ class _Search:
         if flows is None:
             keep &= imb <= 1e-12
         if self.cap_col >= 0:
-            keep &= load[dst, self.cap_col] + take[:, self.cap_col] <= inst.capacity[dst] + 1e-9
+            ceiling = self.ceiling
+            keep &= load[dst, self.cap_col] + take[:, self.cap_col] <= ceiling[dst] + 1e-9
         idx = np.flatnonzero(keep)
         if len(idx) == 0:
             return 0
@@ -536,7 +558,7 @@ class _Search:
         nets = [net.tolist() for net in flows] if flows is not None else []
         gscale = guide_scale.tolist()
         cap_col = self.cap_col
-        capacity = inst.capacity.tolist() if cap_col >= 0 else None
+        capacity = self.ceiling.tolist()
         compact = settings.compactness_weight / self.n_edges
         current = inst.current.tolist()
         dweight = inst.disruption_weight.tolist()
@@ -552,6 +574,7 @@ class _Search:
         statics = static[idx].tolist()
         n_measures = inst.n_measures
         touched = set()
+        blocked = self.blocked
         made = 0
 
         def excess(value: float, goal: float) -> float:
@@ -605,8 +628,12 @@ class _Search:
                 change = dweight[u] * ((cu != b) - (cu != a))
             if cap is not None and change > 0 and moved_weight + change > cap:
                 continue
-            if contiguity and na >= 2 and not removal_keeps_connected(neighbours, owner_list, u):
-                continue
+            if contiguity and na >= 2:
+                if blocked.get(u, -1) >= self.round:
+                    continue
+                if not removal_keeps_connected(neighbours, owner_list, u, SEARCH_LIMIT):
+                    blocked[u] = self.round + BLOCKED_ROUNDS
+                    continue
             owner_list[u] = b
             owner[u] = b
             count[a] -= 1
