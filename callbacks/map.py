@@ -15,7 +15,7 @@ from callbacks.geometry import geometry_url
 from data.store import NothingToUndoError, ReadOnlyScenarioError, StaleVersionError
 from geo.lod import drawn_units, pick_view, view_key
 from layouts.ids import Ids
-from layouts.main import UNASSIGNED_VALUE
+from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
 from layouts.map_figure import fit_view, map_figure, unit_colours
 from layouts.panel import table_rows, tam_chart, team_summary, workload_chart
 from planning import editing
@@ -205,3 +205,18 @@ def _tolerance(pct) -> float:
         return max(0.0, float(pct)) / 100.0
     except (TypeError, ValueError):
         return 0.10
+
+
+@callback(
+    Output(Ids.REP_PICKER, "options"),
+    Output(Ids.LEGEND, "children"),
+    Output(Ids.REP_KEYS, "data-reps"),
+    Output(Ids.REP_KEYS, "data-labels"),
+    Input(Ids.SCENARIO, "data"),
+)
+def rep_widgets(scenario):
+    """Rep picker, legend and keyboard map of the scenario's team (data sets may differ)."""
+    board, _, _ = editing.load(database_url(), scenario["id"])
+    reps = board.market.reps
+    ids, names = list(reps["rep_id"].astype(str)), list(reps["name"].astype(str))
+    return rep_options(ids, names), legend(ids, names).children, *rep_keys(ids, names)

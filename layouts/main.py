@@ -25,6 +25,12 @@ def rep_options(rep_ids: list[str], names: list[str]) -> list[dict]:
     return [*options, {"label": "0. Unassigned", "value": UNASSIGNED_VALUE}]
 
 
+def rep_keys(rep_ids: list[str], names: list[str]) -> tuple[str, str]:
+    """What the keyboard script reads: rep values in key order, and hover labels by position."""
+    labels = [f"{r} {n}" for r, n in zip(rep_ids, names, strict=True)]
+    return json.dumps([*rep_ids, UNASSIGNED_VALUE]), json.dumps(labels)
+
+
 def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
     """Rep swatches with names (the map's legend)."""
     items = [
