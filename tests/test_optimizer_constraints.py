@@ -113,3 +113,12 @@ def test_merge_fragments_leaves_one_piece_per_rep_and_keeps_locks(owner, locked_
     assert locks_kept(inst, merged)
     for r in range(3):
         assert bfs_pieces(inst.neighbours, merged.tolist(), r) <= 1
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(0, 1), min_size=30, max_size=30), st.integers(0, 29), st.integers(0, 8))
+def test_a_limited_check_may_say_no_but_never_a_wrong_yes(owner, u, limit):
+    inst = grid(5, 6)
+    exact = removal_keeps_connected(inst.neighbours, owner, u)
+    limited = removal_keeps_connected(inst.neighbours, owner, u, limit)
+    assert exact or not limited

@@ -170,3 +170,12 @@ def test_capacity_no_plan_can_meet_is_reported():
     result = balance(inst, settings)
     assert result.optimal  # the least overflow, proven
     assert any("above capacity" in m for m in result.messages)
+
+
+def test_progress_is_reported_per_chunk():
+    inst = world(2, 5, 3, seed=6)
+    seen = []
+    result = balance(inst, Settings(tolerance=0.1), progress=seen.append)
+    assert result.optimal and result.iterations == len(seen) == 2  # 3^10 plans in chunks of 2^15
+    assert seen[-1]["phase"] == "exact"
+    assert seen[-1]["worst_deviation"] == pytest.approx(result.worst_deviation)

@@ -127,11 +127,13 @@ def solve_exact(
     *,
     should_stop: Callable[[], bool] | None = None,
     deadline: float | None = None,
+    progress: Callable[[int, np.ndarray], None] | None = None,
 ) -> tuple[np.ndarray, bool]:
     """The best plan over every assignment of the unlocked units.
 
     Returns the plan and whether the search finished (the plan is then a
-    proven optimum); stopping early returns the best plan seen.
+    proven optimum); stopping early returns the best plan seen. ``progress``
+    hears the chunk number and the best plan after every chunk of plans.
     """
     free = np.flatnonzero(~instance.locked)
     n_reps = instance.n_reps
@@ -146,6 +148,8 @@ def solve_exact(
         found = _chunk_best(instance, settings, owners, best_key)
         if found is not None:
             best_owner, best_key = owners[found[0]].copy(), found[1]
+        if progress is not None:
+            progress(start // CHUNK + 1, best_owner)
         stop = should_stop is not None and should_stop()
         if stop or (deadline is not None and time.perf_counter() > deadline):
             return best_owner, start + CHUNK >= total

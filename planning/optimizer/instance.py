@@ -120,6 +120,8 @@ class Instance:
         if measures.ndim != 2:
             raise PlanError(f"measures must be (units, measures); got shape {measures.shape}")
         n_units, n_measures = measures.shape
+        if n_units == 0:
+            raise PlanError("an instance needs at least one unit; got none")
         names = tuple(str(n) for n in self.measure_names)
         if len(names) != n_measures or len(set(names)) != n_measures:
             raise PlanError(

@@ -114,13 +114,38 @@ def balance(
         settings.exact == "auto" and assignment_count(instance) <= settings.exact_limit
     ):
         deadline = None if settings.time_limit is None else started + settings.time_limit
-        owner, proven = solve_exact(instance, settings, should_stop=should_stop, deadline=deadline)
-        notes = ("optimal (proven by exhaustive search)",) if proven else ("stopped early",)
+        chunks = []
+
+        def report(chunk: int, best: np.ndarray) -> None:
+            chunks.append(chunk)
+            if progress is not None:
+                load = score.loads(instance, best)
+                dev = score.deviations(load, score.targets(instance, load))
+                cols, _ = score.balance_columns(instance, settings)
+                progress(
+                    {
+                        "iteration": chunk,
+                        "elapsed": time.perf_counter() - started,
+                        "worst_deviation": float(np.abs(dev[:, cols]).max()),
+                        "imbalance": float(score.objective(instance, settings, best).imbalance),
+                        "moves": 0,
+                        "phase": "exact",
+                    }
+                )
+
+        owner, proven = solve_exact(
+            instance, settings, should_stop=should_stop, deadline=deadline, progress=report
+        )
+        notes = (
+            ("optimal (proven by exhaustive search)",)
+            if proven
+            else ("stopped early (time limit or request); this is the best plan so far",)
+        )
         return summarize(
             instance,
             settings,
             owner,
-            iterations=1,
+            iterations=len(chunks),
             runtime=time.perf_counter() - started,
             stopped_early=not proven,
             optimal=proven,
@@ -237,7 +262,7 @@ class _Search:
                 self._report(iteration, best_owner, best_key, phase)
                 if moved == 0 or stale >= self.patience:
                     break
-            if phase == "balance" and stale >= self.patience:
+            if phase == "balance" and stale >= self.patience and best_key[2] > 0:
                 self.notes.append(
                     f"no better plan in the last {self.patience} rounds; this is the best found"
                 )
