@@ -14,9 +14,13 @@ from scipy.optimize import linprog
 
 
 def desired_flows(
-    pairs: np.ndarray, load: np.ndarray, low: np.ndarray, high: np.ndarray
+    pairs: np.ndarray,
+    load: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    price: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Least total flow over rep borders that brings every load into ``[low, high]``.
+    """Cheapest flow over rep borders that brings every load into ``[low, high]``.
 
     Parameters
     ----------
@@ -25,6 +29,9 @@ def desired_flows(
         (a border whose units on one side are all locked flows one way only).
     load, low, high
         ``(R,)`` loads now and the band each should end in.
+    price
+        ``(P,)`` cost per unit of flow along each pair, 1 by default: a border
+        that proved hard to cross can be made dearer.
 
     Returns
     -------
@@ -52,8 +59,9 @@ def desired_flows(
         format="csr",
     )
     b_ub = np.r_[high - load, load - low]
-    penalty = 10.0 * (n_reps + 1)
-    c = np.r_[np.ones(n_pairs), np.full(2 * n_reps, penalty)]
+    price = np.ones(n_pairs) if price is None else np.asarray(price, dtype=float)
+    penalty = 10.0 * (n_reps + 1) * float(price.max())
+    c = np.r_[price, np.full(2 * n_reps, penalty)]
     res = linprog(c, A_ub=a_ub, b_ub=b_ub, bounds=(0, None), method="highs")
     if res.status != 0:
         return np.zeros(n_pairs)

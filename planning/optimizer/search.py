@@ -19,6 +19,8 @@ that lowers the secondary objective without leaving the band.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import time
 from collections.abc import Callable
 
@@ -51,6 +53,11 @@ PATIENCE = 20
 whose rounds are cheap, get up to ``PATIENCE_BUDGET / units`` (at most 10x)."""
 
 PATIENCE_BUDGET = 20_000
+
+PLATEAU = 0.01
+"""Give up balancing when the best imbalance fell by less than this share over
+the last ``patience`` rounds: what is left is usually out of reach (an island
+with too many reps, locked units), and the search would only grind."""
 
 GUIDED_STALE = 3
 """Rounds without a better plan after which the flows stop guiding: the search
@@ -185,6 +192,8 @@ class _Search:
         self.tally: list[list[float]] | None = None  # loads kept move by move, for tests
         self.round = 0
         self.blocked: dict[int, int] = {}  # unit -> last round its removal is not retried
+        self.price = np.ones((instance.n_reps, instance.n_reps))  # of flow along each border
+        self.residual: list[list[list[float]]] = []
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -234,6 +243,7 @@ class _Search:
         owner = self._start()
         best_owner, best_key = owner.copy(), self._key(owner)
         phase, stale, stopped, iteration = "balance", 0, False, 0
+        history: list[float] = []  # best imbalance after each round
         max_rounds = settings.max_iterations if settings.max_iterations is not None else 10**9
         try:
             while iteration < max_rounds:
@@ -260,11 +270,18 @@ class _Search:
                 else:
                     stale += 1
                 self._report(iteration, best_owner, best_key, phase)
-                if moved == 0 or stale >= self.patience:
+                history.append(best_key[2])
+                plateau = (
+                    phase == "balance"
+                    and len(history) > self.patience
+                    and history[-1] > (1 - PLATEAU) * history[-1 - self.patience]
+                )
+                if moved == 0 or stale >= self.patience or plateau:
                     break
-            if phase == "balance" and stale >= self.patience and best_key[2] > 0:
+            if phase == "balance" and best_key[2] > 0 and (stale >= self.patience or plateau):
                 self.notes.append(
-                    f"no better plan in the last {self.patience} rounds; this is the best found"
+                    f"imbalance fell by less than {PLATEAU:.0%} in the last {self.patience} "
+                    "rounds; this is the best plan found"
                 )
         except _Stop:
             stopped = True
@@ -471,15 +488,19 @@ class _Search:
 
         ``pairs`` are the directed rep pairs ``a * R + b`` a unit may move along.
         """
-        inst, tol = self.instance, self.settings.tolerance * FLOW_MARGIN
+        inst, tol = self.instance, self.settings.tolerance
         pairs = np.unique(pairs)
         pairs = np.stack([pairs // inst.n_reps, pairs % inst.n_reps], axis=1)
         out = []
         for k in self.bal_cols.tolist():
-            low, high = target[:, k] * (1 - tol), target[:, k] * (1 + tol)
+            # Reps outside the band aim a little inside it; reps inside need only stay there.
+            dev = np.abs(score.deviations(load[:, k], target[:, k]))
+            aim = np.where(dev > tol, tol * FLOW_MARGIN, tol)
+            low, high = target[:, k] * (1 - aim), target[:, k] * (1 + aim)
             if k == self.cap_col:
                 high = np.minimum(high, self.ceiling)
-            flow = desired_flows(pairs, load[:, k], np.minimum(low, high), high)
+            price = self.price[pairs[:, 0], pairs[:, 1]]
+            flow = desired_flows(pairs, load[:, k], np.minimum(low, high), high, price)
             net = np.zeros((inst.n_reps, inst.n_reps))
             np.add.at(net, (pairs[:, 0], pairs[:, 1]), flow)
             out.append(net - net.T)
@@ -564,15 +585,45 @@ class _Search:
         idx = np.flatnonzero(keep)
         if len(idx) == 0:
             return 0
-        idx = idx[np.lexsort((self.rng.random(len(idx)), total[idx]))]
-        return self._walk(owner, moves, idx, load, target, give, take, static, flows, guide_scale)
+        # Best first, with a thumb on the scale for units mostly surrounded by the
+        # receiving rep: borders move as smooth fronts, not as tentacles.
+        rank = total * (into + 1) / (same + 1)
+        idx = idx[np.lexsort((self.rng.random(len(idx)), rank[idx]))]
+        made = self._walk(
+            owner, moves, idx, rank, load, target, give, take, static, flows, guide_scale
+        )
+        if flows is not None:
+            self._learn_prices(flows, target)
+        return made
 
-    def _walk(self, owner, moves, idx, load, target, give, take, static, flows, guide_scale):
-        """Apply, best first, the candidates that still improve when their turn comes."""
+    def _learn_prices(self, flows: list[np.ndarray], target: np.ndarray) -> None:
+        """Make borders dearer where the wanted flow could not cross, cheaper where it did.
+
+        The flows know loads, not shapes: a border whose units all hold their
+        territory together, or are locked, carries nothing. Pricing it up lets
+        the next flows route around, through reps that can pass the load on.
+        """
+        wanted = np.zeros_like(self.price)
+        moved = np.zeros_like(self.price)
+        scale = target[:, self.bal_cols].mean(axis=0)
+        for j, net in enumerate(flows):
+            wanted += np.maximum(net, 0) / scale[j]
+            moved += np.maximum(net - np.array(self.residual[j]), 0) / scale[j]
+        stuck = (wanted > 1e-3) & (moved < 0.1 * wanted)
+        self.price = np.where(stuck, np.minimum(self.price * 4, 1e3), np.maximum(self.price / 2, 1))
+
+    def _walk(self, owner, moves, idx, rank, load, target, give, take, static, flows, guide_scale):
+        """Apply, best first, the candidates that still improve when their turn comes.
+
+        A heap holds the candidates. Every move opens the unit's neighbours to
+        the receiving rep, so those join the heap at once: one round can shift
+        a border by as many units as the flow wants, not one layer.
+        """
         inst, settings = self.instance, self.settings
         neighbours = inst.neighbours
         contiguity, has_adjacency = self.contiguity, inst.adjacency is not None
         owner_list = owner.tolist()
+        movable = self.movable.tolist()
         count = np.bincount(owner, minlength=inst.n_reps).tolist()
         L = load.tolist()
         T = target.tolist()
@@ -591,13 +642,12 @@ class _Search:
         cap = None
         if self.rebalance and settings.disruption_cap is not None:
             cap = settings.disruption_cap * self.weight_total + 1e-9
-        units = moves.unit[idx].tolist()
-        srcs = moves.src[idx].tolist()
-        dsts = moves.dst[idx].tolist()
-        gives = give[idx].tolist()
-        takes = take[idx].tolist()
-        statics = static[idx].tolist()
         n_measures = inst.n_measures
+        cost_measure = inst.cost_measure
+        measures = inst.measures
+        cost = inst.cost
+        cost_scale = settings.cost_weight / self.cost_ref
+        disruption_scale = settings.disruption_weight / self.weight_total if self.rebalance else 0.0
         touched = set()
         blocked = self.blocked
         made = 0
@@ -608,13 +658,8 @@ class _Search:
             d = abs(value / goal - 1.0) - tol
             return d * d if d > 0 else 0.0
 
-        for i in range(len(units)):
-            self.checks += 1
-            if self.checks % CHECK_EVERY == 0:
-                self._check()
-            u, a, b = units[i], srcs[i], dsts[i]
-            if u in touched or owner_list[u] != a or count[a] <= 1:
-                continue
+        def evaluate(u, a, b, g, t, fixed_part):
+            """Change in the round's objective if ``u`` goes a -> b now; None if not allowed."""
             na = nb = 0
             if has_adjacency:
                 for v in neighbours[u]:
@@ -624,8 +669,7 @@ class _Search:
                     elif o == a:
                         na += 1
                 if contiguity and nb == 0:
-                    continue
-            g, t = gives[i], takes[i]
+                    return None, na, nb
             la, lb, ta, tb = L[a], L[b], T[a], T[b]
             imb = 0.0
             for j, k in enumerate(cols):
@@ -636,16 +680,61 @@ class _Search:
                     - excess(lb[k], tb[k])
                 )
             if polish and imb > 1e-12:
-                continue
-            delta = imb + statics[i] + compact * (na - nb)
-            for j, k in enumerate(cols):
-                if nets:
+                return None, na, nb
+            delta = imb + fixed_part + compact * (na - nb)
+            if nets:
+                for j, k in enumerate(cols):
                     f = nets[j][a][b]
                     m = (g[k] + t[k]) / 2
                     delta += gscale[j] * ((f - m) ** 2 - f * f)
-            if delta >= -1e-12:
+            return delta, na, nb
+
+        def opened(u, b):
+            """Candidates the move of ``u`` to ``b`` creates: its neighbours may follow it."""
+            for v in neighbours[u]:
+                a = owner_list[v]
+                if a == b or a < 0 or not movable[v] or v in touched:
+                    continue
+                g = measures[v].tolist()
+                t = list(g)
+                if cost_measure >= 0:
+                    g[cost_measure] += cost[v, a]
+                    t[cost_measure] += cost[v, b]
+                fixed_part = cost_scale * float(cost[v, b] - cost[v, a])
+                cv = current[v]
+                if disruption_scale and cv >= 0:
+                    fixed_part += disruption_scale * dweight[v] * ((cv == a) - (cv == b))
+                delta, na, nb = evaluate(v, a, b, g, t, fixed_part)
+                if delta is not None and delta < -1e-12:
+                    rank = delta * (nb + 1) / (na + 1)
+                    heapq.heappush(heap, (rank, next(sequence), v, a, b, g, t, fixed_part))
+
+        sequence = itertools.count(len(idx))  # ties go to the earlier candidate
+        heap = list(
+            zip(
+                rank[idx].tolist(),
+                range(len(idx)),
+                moves.unit[idx].tolist(),
+                moves.src[idx].tolist(),
+                moves.dst[idx].tolist(),
+                give[idx].tolist(),
+                take[idx].tolist(),
+                static[idx].tolist(),
+                strict=True,
+            )
+        )
+        heapq.heapify(heap)
+        while heap:
+            _, _, u, a, b, g, t, fixed_part = heapq.heappop(heap)
+            self.checks += 1
+            if self.checks % CHECK_EVERY == 0:
+                self._check()
+            if u in touched or owner_list[u] != a or count[a] <= 1:
                 continue
-            if cap_col >= 0 and lb[cap_col] + t[cap_col] > capacity[b] + 1e-9:
+            delta, na, _ = evaluate(u, a, b, g, t, fixed_part)
+            if delta is None or delta >= -1e-12:
+                continue
+            if cap_col >= 0 and L[b][cap_col] + t[cap_col] > capacity[b] + 1e-9:
                 continue
             change = 0.0
             cu = current[u]
@@ -663,6 +752,7 @@ class _Search:
             owner[u] = b
             count[a] -= 1
             count[b] += 1
+            la, lb = L[a], L[b]
             for k in range(n_measures):
                 la[k] -= g[k]
                 lb[k] += t[k]
@@ -675,5 +765,8 @@ class _Search:
             touched.add(u)
             made += 1
             self.moves += 1
+            if contiguity:
+                opened(u, b)
         self.tally = L
+        self.residual = nets
         return made
