@@ -85,6 +85,40 @@ def contiguity_statements(instance: Instance, owner: np.ndarray, pieces: np.ndar
     return out
 
 
+def island_statements(
+    instance: Instance, settings: Settings, owner: np.ndarray, load, target, off
+) -> list[str]:
+    """Say when reps are off target because their island holds too much or too little.
+
+    Units only move between touching territories, so reps confined to one
+    adjacency component share its load whatever the search does.
+    """
+    comps = instance.components
+    if instance.adjacency is None or comps.max() == 0:
+        return []
+    cols, _ = score.balance_columns(instance, settings)
+    out, seen = [], set()
+    for r in sorted({o.rep for o in off}):
+        where = np.unique(comps[owner == r])
+        if len(where) != 1 or int(where[0]) in seen:
+            continue
+        c = int(where[0])
+        seen.add(c)
+        here = np.flatnonzero(comps == c)
+        confined = [int(q) for q in np.unique(owner[here]) if (comps[owner == q] == c).all()]
+        for k in cols.tolist():
+            ratio = load[confined, k].sum() / max(target[confined, k].sum(), 1e-300)
+            if abs(ratio - 1) > settings.tolerance:
+                names = ", ".join(instance.rep_label(q) for q in confined)
+                out.append(
+                    f"reps {names} share an island of {len(here)} units with no adjacency "
+                    f"link to the rest and together carry {ratio:.1%} of their "
+                    f"{instance.measure_names[k]} targets there: contiguity keeps them off"
+                )
+                break
+    return out
+
+
 def summarize(
     instance: Instance,
     settings: Settings,
@@ -123,6 +157,8 @@ def summarize(
     if instance.adjacency is not None:
         _, pieces = territory_pieces(instance, owner)
         messages += contiguity_statements(instance, owner, pieces)
+        if settings.contiguity:
+            messages += island_statements(instance, settings, owner, load, target, off)
     else:
         pieces = np.bincount(owner, minlength=instance.n_reps).clip(max=1)
     if settings.max_capacity and instance.capacity is not None:

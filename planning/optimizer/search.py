@@ -278,6 +278,8 @@ class _Search:
                 )
                 if moved == 0 or stale >= self.patience or plateau:
                     break
+            if best_key[2] > 0:
+                best_owner, best_key = self._finish(best_owner, best_key)
             if phase == "balance" and best_key[2] > 0 and (stale >= self.patience or plateau):
                 self.notes.append(
                     f"imbalance fell by less than {PLATEAU:.0%} in the last {self.patience} "
@@ -300,6 +302,26 @@ class _Search:
             stopped_early=stopped,
             notes=tuple(self.notes),
         )
+
+    def _finish(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
+        """Polish the best plan of a search that stalled off target.
+
+        The search may have wandered from its best plan; from there, one guided
+        round (to pass load along chains of reps) and plain descent, repeated
+        while they help, fix the reps that are off by a hair.
+        """
+        inst = self.instance
+        best_owner, best_key = owner, key
+        owner = owner.copy()
+        for _ in range(PATIENCE):
+            for guide in (True, False, False, False):
+                load = score.loads(inst, owner)
+                self._round(owner, load, score.targets(inst, load), guide=guide)
+            new_key = self._key(owner)
+            if not new_key < best_key:
+                break
+            best_owner, best_key = owner.copy(), new_key
+        return best_owner, best_key
 
     def _swaps(self, owner: np.ndarray, load: np.ndarray, target: np.ndarray) -> int:
         """Exchange one unit each way between an off-target rep and a neighbour.
@@ -577,8 +599,9 @@ class _Search:
                 f = net[src, dst]
                 total = total + guide_scale[j] * ((f - mid[:, j]) ** 2 - f**2)
         keep = total < -1e-12
-        if flows is None:
-            keep &= imb <= 1e-12
+        if flows is None:  # balance strictly first, as in the walk
+            keep = (imb < -1e-12) | ((imb <= 1e-12) & keep)
+            total = np.where(imb < -1e-12, imb, total)
         if self.cap_col >= 0:
             ceiling = self.ceiling
             keep &= load[dst, self.cap_col] + take[:, self.cap_col] <= ceiling[dst] + 1e-9
@@ -679,8 +702,13 @@ class _Search:
                     - excess(la[k], ta[k])
                     - excess(lb[k], tb[k])
                 )
-            if polish and imb > 1e-12:
-                return None, na, nb
+            if polish:
+                # Without flows, balance comes strictly first: any gain in it is
+                # taken; otherwise the move must not cost balance and must pay.
+                if imb > 1e-12:
+                    return None, na, nb
+                if imb < -1e-12:
+                    return imb, na, nb
             delta = imb + fixed_part + compact * (na - nb)
             if nets:
                 for j, k in enumerate(cols):
