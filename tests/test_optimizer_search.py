@@ -248,3 +248,28 @@ def test_disruption_cap_holds(grid20):
     assert not result.within_tolerance  # 5 % of units cannot fix a 60 % imbalance...
     assert result.off_target  # ...and the result says who is still off
     assert_rules_kept(grid20, result)
+
+
+def test_an_island_with_too_many_reps_is_explained():
+    # A 5x5 mainland (units 0-24) and a 2x2 island (25-28); reps C and D live on the island.
+    mainland, island = grid_adjacency(5, 5), grid_adjacency(2, 2)
+    a = np.r_[np.repeat(np.arange(25), np.diff(mainland[0])), np.repeat(np.arange(4), 2) + 25]
+    b = np.r_[mainland[1], island[1] + 25]
+    cost = np.ones((29, 4))
+    cost[[0, 24, 25, 28], [0, 1, 2, 3]] = 0.0  # homes: A at 0, B at 24, C at 25, D at 28
+    inst = Instance(
+        np.ones((29, 1)),
+        ("workload",),
+        cost,
+        adjacency_from_edges(a, b, 29),
+        rep_ids=["A", "B", "C", "D"],
+    )
+    result = balance(inst, Settings(mode="design", seed=0, exact=False))
+    assert set(result.assignment[25:].tolist()) == {2, 3}
+    assert not result.within_tolerance
+    # 4 units of 29 against two shares of 29 / 4: 27.6 % of their targets.
+    assert (
+        "reps C, D share an island of 4 units with no adjacency link to the rest and "
+        "together carry 27.6% of their workload targets there: contiguity keeps them off"
+    ) in result.messages
+    assert_rules_kept(inst, result)

@@ -4,17 +4,22 @@ One round:
 
 1. recount loads exactly and fix this round's targets;
 2. (balance phase) solve :func:`~planning.optimizer.flows.desired_flows` for
-   how much load should cross each border;
+   how much load should cross each border, so reps within tolerance pass
+   surplus on instead of blocking it;
 3. list every candidate move and score it, vectorised: the change in
    imbalance, in the flow still wanted over its border, in cost, cut edges and
    disruption;
-4. walk the improving ones best first in Python, re-scoring each against the
-   loads as they now stand, keeping the donor in one piece, capacity and the
-   disruption cap, and apply those that still improve.
+4. walk the improving ones best first from a heap, re-scoring each against
+   the loads as they now stand, keeping the donor in one piece, capacity and
+   the disruption cap; every move lets the unit's neighbours follow it, so a
+   border shifts as far as the flow wants within one round.
 
-Python-level work is proportional to candidate moves, not to units. When
-every rep is within tolerance the polish phase keeps moving units only while
-that lowers the secondary objective without leaving the band.
+Borders the flow wanted but could not cross are priced up for the next
+round. When single moves stall: plain descent, then swaps, then a random
+shake (iterated local search), keeping the best plan apart. When every rep is
+within tolerance the polish phase moves units only while that lowers the
+secondary objective without leaving the band. Python-level work is
+proportional to candidate moves, not to units.
 """
 
 from __future__ import annotations

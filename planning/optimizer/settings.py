@@ -30,6 +30,11 @@ class Settings:
         Allowed relative deviation from target, 0.05 = within 5 %.
     contiguity
         Keep every territory in one piece (needs an adjacency; islands excepted).
+    compactness_weight, cost_weight, disruption_weight
+        Weights of the secondary terms. At 1 each, moving one unit is worth
+        about as much disruption as cutting two or three edges fewer saves
+        in compactness: smooth borders at little cost. Set compactness to 0
+        to move strictly the fewest units.
     disruption_cap
         Most share of disruption weight that may change owner (rebalance only).
     mode
