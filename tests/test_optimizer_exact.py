@@ -54,6 +54,10 @@ def brute_force(inst: Instance, s: Settings):
                 load[r][k] += inst.measures[u, k] + (inst.cost[u, r] if k == kc else 0.0)
         if binds and any(load[r][kc] > inst.capacity[r] + 1e-9 for r in range(n_reps)):
             continue
+        moved = sum(inst.disruption_weight[u] for u in had_owner if plan[u] != inst.current[u])
+        if s.mode == "rebalance" and s.disruption_cap is not None:
+            if moved > s.disruption_cap * weight_total + 1e-9:
+                continue
         imbalance = 0.0
         for k, w in zip(cols, s.balance_weights, strict=True):
             total = sum(load[r][k] for r in range(n_reps))
@@ -62,7 +66,6 @@ def brute_force(inst: Instance, s: Settings):
                 imbalance += 1e6 * w * max(abs(dev) - s.tolerance, 0.0) ** 2
         cost = sum(inst.cost[u, r] for u, r in enumerate(plan)) / cost_ref
         cut = sum(plan[u] != plan[v] for u, v in edges) / len(edges)
-        moved = sum(inst.disruption_weight[u] for u in had_owner if plan[u] != inst.current[u])
         secondary = s.cost_weight * cost + s.compactness_weight * cut
         if s.mode == "rebalance":
             secondary += s.disruption_weight * moved / weight_total
@@ -108,6 +111,17 @@ CASES = {
             capacity=[24.0, 30.0],  # binds: without it the best plan moves one unit, not three
         ),
         Settings(tolerance=0.2, max_capacity=True, disruption_weight=2.0),
+    ),
+    "disruption cap, weighted units": (
+        world(
+            2,
+            4,
+            2,
+            seed=7,
+            current=[0, 0, 0, 1, 0, 0, 0, 1],
+            disruption_weight=[1.0, 2.0, 1.0, 1.0, 3.0, 1.0, 1.0, 1.0],
+        ),
+        Settings(tolerance=0.02, disruption_cap=0.25),
     ),
     "tolerance nobody can meet": (
         world(2, 3, 2, seed=4),

@@ -273,3 +273,20 @@ def test_an_island_with_too_many_reps_is_explained():
         "together carry 27.6% of their workload targets there: contiguity keeps them off"
     ) in result.messages
     assert_rules_kept(inst, result)
+
+
+def test_a_cap_wins_over_mending_a_split_plan(grid20):
+    # Yesterday's plan: rep 0 also owns a stray 3x3 block inside rep 1's land.
+    current = grid20.current.copy()
+    inside = np.flatnonzero((current == 1) & ~grid20.locked)
+    block = inside[:9]
+    current[block] = 0
+    inst = dataclasses.replace(grid20, current=current)
+    before = [pieces(inst, current, r) for r in range(4)]
+    result = balance(inst, Settings(seed=0, disruption_cap=0.02))
+    assert result.disruption <= 0.02 + 1e-12
+    after = [pieces(inst, result.assignment, r) for r in range(4)]
+    assert all(a <= max(b, 1) for a, b in zip(after, before, strict=True))
+    assert before[0] == after[0] == 2  # mending means moving 9 units: 2.25 %, over the cap
+    mended = balance(inst, Settings(seed=0))
+    assert all(pieces(inst, mended.assignment, r) == 1 for r in range(4))

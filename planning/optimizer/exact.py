@@ -1,10 +1,10 @@
 """Exhaustive search for small instances: every assignment of the free units, scored.
 
-Plans compare by the same key as the local search's best plan, in order:
-pieces beyond one per rep and adjacency component (when contiguity is on),
-load above capacity (with ``max_capacity``), disruption above the cap, then
-imbalance, then the secondary objective. The first plan in enumeration order
-wins ties, so the answer is deterministic.
+Plans compare by these keys, in order: disruption above the cap (a limit the
+caller set for this run wins), pieces beyond one per rep and adjacency
+component (when contiguity is on), load above capacity (with
+``max_capacity``), imbalance, then the secondary objective. The first plan in
+enumeration order wins ties, so the answer is deterministic.
 """
 
 from __future__ import annotations
@@ -63,13 +63,12 @@ def excess_pieces_batch(instance: Instance, owners: np.ndarray) -> np.ndarray:
 
 
 def _keys(instance: Instance, settings: Settings, owners: np.ndarray) -> list[np.ndarray]:
-    """Sort keys but contiguity, least important first (the order ``np.lexsort`` reads)."""
+    """Sort keys below contiguity, least important first (the order ``np.lexsort`` reads)."""
     load = score.loads(instance, owners)
     obj = score.objective(instance, settings, owners, load)
     return [
         np.asarray(obj.secondary),
         np.asarray(obj.imbalance),
-        np.round(score.disruption_overflow(instance, settings, owners), 12),
         np.round(score.capacity_overflow(instance, settings, load), 9),
     ]
 
@@ -87,23 +86,30 @@ def _better(keys: list[np.ndarray], best: tuple[float, ...]) -> np.ndarray:
 def _chunk_best(instance, settings, owners, best_key):
     """Index and key of the best plan in ``owners`` that beats ``best_key``, or None.
 
-    Contiguity is the costliest key, so plans are taken in order of the other
-    keys and checked in growing batches: the first one with no excess piece
-    wins. Only when none has, every remaining plan is checked.
+    Only plans with the least disruption above the cap compete. Contiguity
+    is the costliest key to compute, so those plans are taken in order of the
+    keys below it and checked in growing batches: the first one with no
+    excess piece wins. Only when none has, every remaining plan is checked.
     """
+    over = np.round(score.disruption_overflow(instance, settings, owners), 12)
+    least = float(over.min())
+    if best_key is not None and least > best_key[0]:
+        return None
+    inner = best_key[1:] if best_key is not None and least == best_key[0] else None
     keys = _keys(instance, settings, owners)
     contiguity = settings.contiguity and instance.adjacency is not None
-    rows = np.arange(len(owners))
-    if best_key is not None:
-        rows = rows[_better(keys, best_key[1:]) | (best_key[0] > 0)] if contiguity else rows
+    rows = np.flatnonzero(over == least)
+    if inner is not None:
         if not contiguity:
-            rows = rows[_better(keys, best_key)]
+            rows = rows[_better([k[rows] for k in keys], inner[1:])]
+        elif inner[0] == 0:
+            rows = rows[_better([k[rows] for k in keys], inner[1:])]
     if len(rows) == 0:
         return None
     rows = rows[np.lexsort([k[rows] for k in keys])]
     if not contiguity:
         i = int(rows[0])
-        return i, tuple(float(k[i]) for k in reversed(keys))
+        return i, (least, 0.0, *(float(k[i]) for k in reversed(keys)))
     done, size = 0, 64
     excess = np.empty(len(rows), np.int64)
     while done < len(rows):
@@ -112,12 +118,12 @@ def _chunk_best(instance, settings, owners, best_key):
         hit = np.flatnonzero(excess[done : done + len(batch)] == 0)
         if len(hit):
             i = int(batch[hit[0]])
-            return i, (0.0, *(float(k[i]) for k in reversed(keys)))
+            return i, (least, 0.0, *(float(k[i]) for k in reversed(keys)))
         done += len(batch)
         size *= 4
     j = int(np.argmin(excess))
     i = int(rows[j])
-    key = (float(excess[j]), *(float(k[i]) for k in reversed(keys)))
+    key = (least, float(excess[j]), *(float(k[i]) for k in reversed(keys)))
     return (i, key) if best_key is None or key < best_key else None
 
 

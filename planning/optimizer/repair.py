@@ -8,7 +8,9 @@ from planning.optimizer.constraints import territory_pieces
 from planning.optimizer.instance import Instance
 
 
-def merge_fragments(instance: Instance, owner: np.ndarray) -> np.ndarray:
+def merge_fragments(
+    instance: Instance, owner: np.ndarray, budget: float | None = None
+) -> np.ndarray:
     """Hand every stray piece of a territory to the neighbouring rep it touches most.
 
     A rep keeps, per adjacency component, its piece with the most locked
@@ -17,8 +19,16 @@ def merge_fragments(instance: Instance, owner: np.ndarray) -> np.ndarray:
     with, which joins that piece, so nobody gains a piece. Fragments that hold
     locked units stay (the lock wins over contiguity), and fragments touching
     only other fragments wait for the next pass.
+
+    Parameters
+    ----------
+    budget
+        Most disruption weight these moves may add (a disruption cap wins
+        over contiguity): the cheapest fragments go first, the rest stay.
     """
     owner = np.array(owner, dtype=np.int64)
+    left = np.inf if budget is None else float(budget)
+    had = instance.current >= 0
     if instance.adjacency is None:
         return owner
     a, b = instance.edges
@@ -55,6 +65,23 @@ def merge_fragments(instance: Instance, owner: np.ndarray) -> np.ndarray:
         head = np.r_[True, pieces[best][1:] != pieces[best][:-1]]
         target = np.full(n_pieces, -1)
         target[pieces[best][head]] = reps[best][head]
-        move = target[labels] >= 0
-        owner[move] = target[labels[move]]
+        to = target[labels]
+        # What each fragment's move adds to the weight away from its current owner.
+        extra = (
+            instance.disruption_weight
+            * had
+            * ((to != instance.current).astype(float) - (owner != instance.current))
+        )
+        price = np.bincount(labels, weights=np.where(to >= 0, extra, 0.0), minlength=n_pieces)
+        candidates = np.flatnonzero(target >= 0)
+        candidates = candidates[np.argsort(price[candidates], kind="stable")]
+        spent = np.cumsum(np.maximum(price[candidates], 0.0))
+        chosen = candidates[spent <= left + 1e-9]
+        if len(chosen) == 0:
+            break
+        left -= float(np.maximum(price[chosen], 0.0).sum())
+        take = np.zeros(n_pieces, dtype=bool)
+        take[chosen] = True
+        move = take[labels]
+        owner[move] = to[move]
     return owner

@@ -209,13 +209,16 @@ class _Search:
             raise _Stop
 
     def _key(self, owner: np.ndarray) -> tuple[float, float, float, float]:
-        """Lexicographic quality: capacity overflow, cap overflow, imbalance, secondary."""
+        """Lexicographic quality: cap overflow, capacity overflow, imbalance, secondary.
+
+        Contiguity is not in it: no move ever splits a territory.
+        """
         inst, settings = self.instance, self.settings
         load = score.loads(inst, owner)
         obj = score.objective(inst, settings, owner, load)
         return (
-            round(float(score.capacity_overflow(inst, settings, load)), 9),
             round(float(score.disruption_overflow(inst, settings, owner)), 12),
+            round(float(score.capacity_overflow(inst, settings, load)), 9),
             float(obj.imbalance),
             float(obj.secondary),
         )
@@ -229,17 +232,27 @@ class _Search:
             counts = np.bincount(owner[owner >= 0], minlength=inst.n_reps)
             homes = home_units(inst)
             for r in np.flatnonzero(counts == 0).tolist():
-                if not inst.locked[homes[r]]:
-                    owner[homes[r]] = r
-                    self.notes.append(
-                        f"rep {inst.rep_label(r)} had no units; started from its home unit "
-                        f"{inst.unit_label(homes[r])}"
-                    )
+                home = int(homes[r])
+                cost = inst.disruption_weight[home] if inst.current[home] >= 0 else 0.0
+                if inst.locked[home] or cost > self._budget(owner):
+                    continue
+                owner[home] = r
+                self.notes.append(
+                    f"rep {inst.rep_label(r)} had no units; started from its home unit "
+                    f"{inst.unit_label(home)}"
+                )
             if (owner < 0).any():
                 owner = grow(inst, owner)
         if self.contiguity and excess_pieces(inst, owner):
-            owner = merge_fragments(inst, owner)
+            owner = merge_fragments(inst, owner, self._budget(owner))
         return owner
+
+    def _budget(self, owner: np.ndarray) -> float:
+        """Disruption weight that may still move under the cap (infinite without one)."""
+        if not self.rebalance or self.settings.disruption_cap is None:
+            return np.inf
+        cap = self.settings.disruption_cap * self.weight_total
+        return max(cap - float(score.moved_weight(self.instance, owner)), 0.0)
 
     # -- the search ----------------------------------------------------------
 
