@@ -1,0 +1,91 @@
+"""Auto-balance on the H3 planning area: constraints, determinism, the command line."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.planfile import read_plan_csv
+from planning.autobalance import balance_plan, plan_instance
+from planning.baseline import baseline_plan
+from planning.metrics import rep_metrics
+from planning.optimizer import Settings
+from planning.plan import set_locked
+from tests.test_core_incremental import world
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def start():
+    plan, _ = baseline_plan(world())
+    return set_locked(plan, np.arange(0, plan.market.n_cells, 37))
+
+
+@pytest.fixture(scope="module")
+def proposal(start):
+    return balance_plan(start, Settings(tolerance=0.10, time_limit=20, seed=3), rng=3)
+
+
+def test_instance_mirrors_the_market(start):
+    inst = plan_instance(start)
+    m = start.market
+    assert inst.measures.shape == (m.n_cells, 2)
+    assert inst.measures[:, 0].sum() == pytest.approx(m.cell_visit_s.sum() / 3600)
+    assert inst.cost.shape == (m.n_cells, m.n_reps)
+    assert np.array_equal(inst.current, start.owner) and np.array_equal(inst.locked, start.locked)
+
+
+def test_locks_and_pins_hold(start, proposal):
+    plan, result = proposal
+    assert np.array_equal(plan.owner[start.locked], start.owner[start.locked])
+    pinned = plan.market.account_pinned
+    assert pinned.any()
+    assert np.array_equal(plan.account_owner()[pinned], plan.market.account_rep[pinned])
+
+
+def test_territories_stay_in_one_piece_and_balance_improves(start, proposal):
+    plan, result = proposal
+    before, after = rep_metrics(start, 0.10), rep_metrics(plan, 0.10)
+    assert (after["contiguity_components"] <= np.maximum(before["contiguity_components"], 1)).all()
+    assert after["workload_deviation"].abs().max() < before["workload_deviation"].abs().max()
+    # the optimizer's figures and the metrics agree on the same plan
+    assert abs(result.worst_deviation) == pytest.approx(
+        after["workload_deviation"].abs().max(), abs=1e-6
+    )
+
+
+def test_same_seed_same_plan(start, proposal):
+    again, _ = balance_plan(start, Settings(tolerance=0.10, time_limit=20, seed=3), rng=3)
+    assert np.array_equal(again.owner, proposal[0].owner)
+
+
+def test_disruption_cap_is_respected(start):
+    plan, result = balance_plan(
+        start, Settings(tolerance=0.0, time_limit=10, seed=1, disruption_cap=0.05), rng=1
+    )
+    assert result.disruption <= 0.05 + 1e-9
+
+
+def test_cli_balance_writes_a_plan_that_metrics_reads(tmp_path):
+    m = world()
+    m.accounts.to_csv(tmp_path / "accounts.csv", index=False)
+    m.reps.to_csv(tmp_path / "reps.csv", index=False)
+    out = tmp_path / "plan.csv"
+    run = subprocess.run(
+        [sys.executable, "cli.py", "balance", "--accounts", str(tmp_path / "accounts.csv"), "--reps",
+         str(tmp_path / "reps.csv"), "--resolution", "7", "--tolerance", "0.1", "--time-limit", "10",
+         "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    plan = read_plan_csv(out, list(m.reps["rep_id"]))
+    assert plan.attrs["resolution"] == 7 and len(plan) > 0
+    table = pd.read_csv(pd.io.common.StringIO(run.stdout))
+    assert list(table["rep_id"]) == ["R1", "R2", "R3", "R4", "TEAM"]
+    assert "worst deviation" in run.stderr
