@@ -10,6 +10,7 @@ any gunicorn worker can answer any request.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import lru_cache
 
@@ -205,3 +206,53 @@ def _frozen(array: np.ndarray) -> np.ndarray:
     array = np.array(array)
     array.flags.writeable = False
     return array
+
+
+def balance_to_new_scenario(
+    url: str,
+    scenario_id: int,
+    settings,
+    *,
+    name: str | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    progress: Callable[[dict], None] | None = None,
+):
+    """Auto-balance a scenario into a new one linked to it; the original is never touched.
+
+    Returns the new scenario id and the optimizer's result.
+    """
+    from planning.autobalance import balance_plan
+
+    store = open_store(url)
+    _, plan, _ = load(url, scenario_id)
+    record = store.scenario(scenario_id)
+    proposal, result = balance_plan(
+        plan, settings, rng=settings.seed, should_stop=should_stop, progress=progress
+    )
+    names = {s.name for s in store.scenarios(record.dataset_id)}
+    base = name or f"Auto-balance of {record.name}"
+    new_name, k = base, 2
+    while new_name in names:
+        new_name, k = f"{base} ({k})", k + 1
+    new_id = store.create_scenario(
+        record.dataset_id, new_name, record.resolution, proposal.owner, proposal.locked,
+        tally=tally_to_bytes(proposal.tally), parent_id=scenario_id,
+        settings={**record.settings, "autobalance": _settings_record(settings, result)},
+        area_cells=plan.market.area.cells,
+    )  # fmt: skip
+    return new_id, result
+
+
+def _settings_record(settings, result) -> dict:
+    """What was asked and what came out, kept with the scenario (JSON-safe)."""
+    return {
+        "mode": settings.mode,
+        "balance": [list(p) for p in settings.balance],
+        "tolerance": settings.tolerance,
+        "disruption_cap": settings.disruption_cap,
+        "seed": settings.seed,
+        "worst_deviation": float(result.worst_deviation),
+        "disruption": float(result.disruption),
+        "runtime_s": float(result.runtime),
+        "stopped_early": bool(result.stopped_early),
+    }

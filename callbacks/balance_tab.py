@@ -1,0 +1,127 @@
+"""Auto-balance in the app: a background job with progress, stop-and-keep-best and cancel.
+
+The job runs in its own process (Dash's DiskcacheManager), so any worker can
+start it and the page stays responsive; its outcome is a new scenario.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import diskcache
+from dash import DiskcacheManager, Input, Output, State, callback, html
+from dash.exceptions import PreventUpdate
+
+from data.settings import ROOT, Settings
+from layouts.ids import Ids
+from layouts.panel import pct
+from planning import editing
+from planning.optimizer import Settings as BalanceSettings
+
+JOBS_DIR = Path(os.environ.get("HEXALIGN_JOBS_DIR", ROOT / "var" / "jobs"))
+JOBS = DiskcacheManager(diskcache.Cache(str(JOBS_DIR)))
+
+
+def stop_key(scenario_id: int) -> str:
+    """Where the "stop and keep best" request for a scenario's job is left."""
+    return f"hexalign-stop:{scenario_id}"
+
+
+def balance_settings(mode, measures, tolerance_pct, max_moved_pct, compactness, time_limit, seed):
+    """The optimizer's settings from the form, with the defaults a sales leader expects."""
+    chosen = [m for m in (measures or ["workload"]) if m in ("workload", "tam")] or ["workload"]
+    return BalanceSettings(
+        balance=tuple((m, 1.0) for m in chosen),
+        tolerance=max(0.0, float(tolerance_pct if tolerance_pct is not None else 5)) / 100,
+        mode=mode or "rebalance",
+        disruption_cap=None if max_moved_pct in (None, "") else float(max_moved_pct) / 100,
+        compactness_weight=float(compactness if compactness is not None else 1.0),
+        time_limit=float(time_limit or 60),
+        seed=int(seed or 0),
+        max_capacity=True,
+    )
+
+
+def outcome(result, new_name: str) -> html.Div:
+    """What the proposal achieved, in words."""
+    lines = [
+        f"Opened as scenario “{new_name}”: worst deviation {pct(abs(result.worst_deviation))}, "
+        f"{pct(result.disruption)} of accounts moved, "
+        f"{int(result.contiguous.sum())}/{len(result.contiguous)} territories in one piece, "
+        f"{result.runtime:.1f} s{' (stopped early: best so far)' if result.stopped_early else ''}.",
+    ]
+    lines += list(result.messages)
+    return html.Ul([html.Li(line) for line in lines])
+
+
+@callback(
+    Output(Ids.SCENARIO, "data", allow_duplicate=True),
+    Output(Ids.BALANCE_RESULT, "children"),
+    Input(Ids.BALANCE_RUN, "n_clicks"),
+    State(Ids.SCENARIO, "data"),
+    State(Ids.BALANCE_MODE, "value"),
+    State(Ids.BALANCE_MEASURES, "value"),
+    State(Ids.BALANCE_TOLERANCE, "value"),
+    State(Ids.BALANCE_MAX_DISRUPTION, "value"),
+    State(Ids.BALANCE_COMPACTNESS, "value"),
+    State(Ids.BALANCE_TIME_LIMIT, "value"),
+    State(Ids.BALANCE_SEED, "value"),
+    background=True,
+    manager=JOBS,
+    running=[
+        (Output(Ids.BALANCE_RUN, "disabled"), True, False),
+        (Output(Ids.BALANCE_STOP, "disabled"), False, True),
+        (Output(Ids.BALANCE_CANCEL, "disabled"), False, True),
+    ],
+    cancel=[Input(Ids.BALANCE_CANCEL, "n_clicks")],
+    progress=[
+        Output(Ids.BALANCE_PROGRESS, "value"),
+        Output(Ids.BALANCE_PROGRESS, "max"),
+        Output(Ids.BALANCE_STATUS, "children"),
+    ],
+    prevent_initial_call=True,
+)
+def run_balance(
+    set_progress, n_clicks, scenario, mode, measures, tol, max_moved, compact, limit, seed
+):
+    """Balance the current scenario into a new one and switch to it."""
+    if not n_clicks:
+        raise PreventUpdate
+    url = Settings.from_env().database_url
+    settings = balance_settings(mode, measures, tol, max_moved, compact, limit, seed)
+    sid = int(scenario["id"])
+    cache = JOBS.handle
+    cache.delete(stop_key(sid))
+
+    def progress(state: dict) -> None:
+        elapsed = float(state.get("elapsed", 0.0))
+        text = (
+            f"{state.get('phase', 'searching')}: round {state.get('iteration', 0)}, "
+            f"best worst deviation {pct(abs(state.get('worst_deviation') or 0))}, {elapsed:.0f} s"
+        )
+        set_progress(
+            (str(int(min(elapsed, settings.time_limit))), str(int(settings.time_limit)), text)
+        )
+
+    set_progress(("0", str(int(settings.time_limit)), "starting…"))
+    new_id, result = editing.balance_to_new_scenario(
+        url, sid, settings, should_stop=lambda: bool(cache.get(stop_key(sid))), progress=progress
+    )
+    name = editing.open_store(url).scenario(new_id).name
+    set_progress((str(int(settings.time_limit)), str(int(settings.time_limit)), "done"))
+    return {"id": new_id}, outcome(result, name)
+
+
+@callback(
+    Output(Ids.BALANCE_STATUS, "children", allow_duplicate=True),
+    Input(Ids.BALANCE_STOP, "n_clicks"),
+    State(Ids.SCENARIO, "data"),
+    prevent_initial_call=True,
+)
+def stop_balance(n_clicks, scenario):
+    """Ask the running job to stop and keep the best plan found so far."""
+    if not n_clicks:
+        raise PreventUpdate
+    JOBS.handle.set(stop_key(int(scenario["id"])), True, expire=3600)
+    return "stopping: the best plan so far will open as a new scenario…"
