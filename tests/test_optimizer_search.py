@@ -290,3 +290,24 @@ def test_a_cap_wins_over_mending_a_split_plan(grid20):
     assert before[0] == after[0] == 2  # mending means moving 9 units: 2.25 %, over the cap
     mended = balance(inst, Settings(seed=0))
     assert all(pieces(inst, mended.assignment, r) == 1 for r in range(4))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_empty_units_along_the_borders_give_way(seed):
+    """Two rings of units carrying nothing line every border, as empty cells do between cities.
+
+    Moving one changes no load, so only the flows' pull on them lets a border
+    advance to the loaded units behind.
+    """
+    inst = grid_instance(30, 30, 4, seed=seed)
+    a, b = inst.edges
+    near = np.zeros(inst.n_units, dtype=bool)
+    cut = inst.current[a] != inst.current[b]
+    near[a[cut]] = near[b[cut]] = True
+    near[a[near[b]]] = near[b[near[a]]] = True
+    measures = inst.measures.copy()
+    measures[near] = 0.0
+    inst = dataclasses.replace(inst, measures=measures)
+    result = balance(inst, Settings(seed=0, exact=False, time_limit=20))
+    assert result.within_tolerance, result.messages
+    assert result.contiguous.all()

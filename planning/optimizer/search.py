@@ -8,7 +8,8 @@ One round:
    surplus on instead of blocking it;
 3. list every candidate move and score it, vectorised: the change in
    imbalance, in the flow still wanted over its border, in cost, cut edges and
-   disruption;
+   disruption (an empty unit counts as carrying a little, so borders lined
+   with empty units still give way, see ``EMPTY_PULL``);
 4. walk the improving ones best first from a heap, re-scoring each against
    the loads as they now stand, keeping the donor in one piece, capacity and
    the disruption cap; every move lets the unit's neighbours follow it, so a
@@ -80,6 +81,14 @@ keep a territory whole almost always show it within a few steps of the unit."""
 
 CHECK_EVERY = 256
 """Candidates walked between two looks at the clock and ``should_stop``."""
+
+EMPTY_PULL = 0.01
+"""In guided rounds, a unit that carries (almost) nothing counts toward the
+wanted flow as if it carried this share of an average unit's load. Empty units
+(a cell without accounts) often line the borders between territories; moved,
+they change no load, so without a pull they would never give way, and the
+loaded units behind them would never be reached. The flows still count only
+real load, so the pull stops once the load has crossed."""
 
 
 class _Stop(Exception):
@@ -451,7 +460,7 @@ class _Search(EscapeMoves):
         mean_target = np.maximum(target[:, cols].mean(axis=0), 1e-300)
         guide_scale = score.IMBALANCE_SCALE * w / mean_target**2
         if flows is not None:
-            mid = (give[:, cols] + take[:, cols]) / 2
+            mid = np.maximum((give[:, cols] + take[:, cols]) / 2, self._pull(target))
             for j, net in enumerate(flows):
                 f = net[src, dst]
                 total = total + guide_scale[j] * ((f - mid[:, j]) ** 2 - f**2)
@@ -475,6 +484,12 @@ class _Search(EscapeMoves):
         if flows is not None:
             self._learn_prices(flows, target)
         return made
+
+    def _pull(self, target: np.ndarray) -> np.ndarray:
+        """Least load per balanced measure a move counts as carrying for the flows (EMPTY_PULL)."""
+        if not self.contiguity:  # without borders, empty units block nothing
+            return np.zeros(len(self.bal_cols))
+        return EMPTY_PULL * target[:, self.bal_cols].sum(axis=0) / self.instance.n_units
 
     def _learn_prices(self, flows: list[np.ndarray], target: np.ndarray) -> None:
         """Make borders dearer where the wanted flow could not cross, cheaper where it did.
@@ -512,6 +527,7 @@ class _Search(EscapeMoves):
         tol = settings.tolerance
         polish = flows is None
         nets = [net.tolist() for net in flows] if flows is not None else []
+        pull = self._pull(target).tolist()
         gscale = guide_scale.tolist()
         cap_col = self.cap_col
         capacity = self.ceiling.tolist()
@@ -570,7 +586,7 @@ class _Search(EscapeMoves):
             if nets:
                 for j, k in enumerate(cols):
                     f = nets[j][a][b]
-                    m = (g[k] + t[k]) / 2
+                    m = max((g[k] + t[k]) / 2, pull[j])
                     delta += gscale[j] * ((f - m) ** 2 - f * f)
             return delta, na, nb
 
