@@ -93,16 +93,21 @@ def test_cli_balance_writes_a_plan_that_metrics_reads(tmp_path):
     assert "worst deviation" in run.stderr
 
 
-def test_demo_rebalance_meets_issue_7():
-    """From the demo's inherited plan (Ruhr and Stuttgart ~40 % over capacity, Hannover and
-    Berlin ~40 % under), every rep ends within 5 % in one piece, moving under a quarter of
-    the accounts: the empty cells between the cities must not wall the load in."""
+@pytest.fixture(scope="module")
+def demo():
+    """The demo team's inherited plan: Ruhr and Stuttgart ~40 % over capacity, Hannover and
+    Berlin ~40 % under, two thirds of the cells empty."""
     reps = load_reps(ROOT / "data/demo/reps.csv")
     accounts = load_accounts(ROOT / "data/demo/accounts.csv", rep_ids=list(reps["rep_id"]))
-    start, _ = open_plan(accounts, reps)
-    assert rep_metrics(start, 0.05)["workload_deviation"].abs().max() > 0.3
+    return open_plan(accounts, reps)[0]
+
+
+def test_demo_rebalance_meets_issue_7(demo):
+    """Every rep ends within 5 % in one piece, moving under a quarter of the accounts:
+    the empty cells between the cities must not wall the load in."""
+    assert rep_metrics(demo, 0.05)["workload_deviation"].abs().max() > 0.3
     settings = Settings(tolerance=0.05, mode="rebalance", max_capacity=True, seed=0, time_limit=50)
-    plan, result = balance_plan(start, settings, rng=0)
+    plan, result = balance_plan(demo, settings, rng=0)
     reps_after = rep_metrics(plan, 0.05)
     assert reps_after["workload_deviation"].abs().max() <= 0.05, result.messages
     assert (reps_after["contiguity_components"] == 1).all()
@@ -110,4 +115,13 @@ def test_demo_rebalance_meets_issue_7():
     assert (reps_after["workload_hours"] <= reps_after["capacity_hours"] + 1e-6).all()
     pinned = plan.market.account_pinned
     assert pinned.any()
-    assert np.array_equal(plan.account_owner()[pinned], start.account_owner()[pinned])
+    assert np.array_equal(plan.account_owner()[pinned], demo.account_owner()[pinned])
+
+
+def test_demo_design_grows_from_the_reps_homes(demo):
+    """Empty cells cost nobody travel; a fresh design must still start near each rep's home."""
+    settings = Settings(tolerance=0.05, mode="design", max_capacity=True, seed=0, time_limit=50)
+    plan, result = balance_plan(demo, settings, rng=0)
+    reps_after = rep_metrics(plan, 0.05)
+    assert reps_after["workload_deviation"].abs().max() <= 0.05, result.messages
+    assert (reps_after["contiguity_components"] == 1).all()

@@ -17,6 +17,7 @@ from planning.optimizer import (
     grid_adjacency,
     score,
 )
+from planning.optimizer.growth import design_start, home_units
 from planning.optimizer.search import _Search
 from planning.optimizer.synthetic import grid_instance
 
@@ -309,5 +310,22 @@ def test_empty_units_along_the_borders_give_way(seed):
     measures[near] = 0.0
     inst = dataclasses.replace(inst, measures=measures)
     result = balance(inst, Settings(seed=0, exact=False, time_limit=20))
+    assert result.within_tolerance, result.messages
+    assert result.contiguous.all()
+
+
+def test_design_ignores_units_that_cost_nobody_anything():
+    """Empty units cost no rep any travel; homes and the grown start must not go by them."""
+    inst = grid_instance(30, 30, 4, seed=3, travel_per_step=0.2)
+    homes = np.argmin(inst.cost, axis=0)
+    empty = np.random.default_rng(0).random(inst.n_units) < 0.6
+    empty[homes] = False
+    measures, cost = inst.measures.copy(), inst.cost.copy()
+    measures[empty], cost[empty] = 0.0, 0.0
+    inst = dataclasses.replace(inst, measures=measures, cost=cost)
+    assert np.array_equal(home_units(inst), homes)
+    start = design_start(inst)
+    assert np.bincount(start, minlength=4).max() < inst.n_units / 2
+    result = balance(inst, Settings(mode="design", seed=0, exact=False, time_limit=20))
     assert result.within_tolerance, result.messages
     assert result.contiguous.all()
