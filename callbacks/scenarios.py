@@ -1,0 +1,231 @@
+"""Scenarios tab callbacks: list, actions, compare, history and restore, exports.
+
+Each one unpacks the Dash payload, calls one function of
+``planning.scenarios`` (or the store) and packs the result with
+``layouts.scenarios``. Switching scenario is writing ``{"id": ...}`` to the
+scenario store: the map callbacks redraw (keeping the view) and refresh the panel.
+"""
+
+from __future__ import annotations
+
+import json
+
+from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
+from dash.exceptions import PreventUpdate
+
+from callbacks.context import database_url
+from callbacks.geometry import geometry_url
+from data.store import ReadOnlyScenarioError, ScenarioNotFoundError, StaleVersionError
+from geo.errors import PlanError
+from layouts.ids import Ids
+from layouts.scenarios import (
+    changes_figure,
+    compare_rows,
+    compare_summary,
+    comparison_error,
+    empty_map,
+    history_table,
+    scenario_list,
+    scenario_options,
+)
+from planning import editing, scenarios
+
+BUTTON_ACTIONS = {
+    Ids.SCENARIO_NEW: "new",
+    Ids.SCENARIO_BRANCH: "branch",
+    Ids.SCENARIO_RENAME: "rename",
+    Ids.SCENARIO_DELETE_CONFIRM: "delete",
+}
+STALE = (
+    "Someone else changed this scenario meanwhile: the page now shows the current plan "
+    "and history; please pick the point to restore again."
+)
+
+
+@callback(
+    Output(Ids.SCENARIO_LIST, "children"),
+    Output(Ids.COMPARE_A, "options"),
+    Output(Ids.COMPARE_B, "options"),
+    Output(Ids.COMPARE_A, "value"),
+    Output(Ids.COMPARE_B, "value"),
+    Input(Ids.VERSION, "data"),
+    Input(Ids.SCENARIO, "data"),
+    Input(Ids.TOLERANCE, "value"),
+    Input(Ids.SCENARIOS_CHANGED, "data"),
+    State(Ids.COMPARE_A, "value"),
+    State(Ids.COMPARE_B, "value"),
+)
+def list_scenarios(_version, scenario, tolerance_pct, _changed, a, b):
+    """The list with key figures; compare picks keep their choice while it still exists."""
+    rows = scenarios.scenario_rows(database_url(), scenario["id"], _tolerance(tolerance_pct))
+    new_a, new_b = scenarios.compare_pair(rows, a, b)
+    options = scenario_options(rows)
+    return (
+        scenario_list(rows),
+        options,
+        options,
+        no_update if new_a == a else new_a,
+        no_update if new_b == b else new_b,
+    )
+
+
+@callback(
+    Output(Ids.SCENARIO, "data", allow_duplicate=True),
+    Output(Ids.MESSAGE, "children", allow_duplicate=True),
+    Output(Ids.SCENARIOS_CHANGED, "data"),
+    Output(Ids.SCENARIO_NAME, "children", allow_duplicate=True),
+    Input(Ids.SCENARIO_NEW, "n_clicks"),
+    Input(Ids.SCENARIO_BRANCH, "n_clicks"),
+    Input(Ids.SCENARIO_RENAME, "n_clicks"),
+    Input(Ids.SCENARIO_DELETE_CONFIRM, "submit_n_clicks"),
+    Input({"kind": Ids.SCENARIO_OPEN, "scenario": ALL}, "n_clicks"),
+    State(Ids.SCENARIO, "data"),
+    State(Ids.SCENARIO_NAME_INPUT, "value"),
+    State(Ids.SCENARIOS_CHANGED, "data"),
+    prevent_initial_call=True,
+)
+def scenario_action(_new, _branch, _rename, _delete, _open, scenario, name, changed):
+    """New from baseline, branch, rename, delete (confirmed) or open; switch when it says so."""
+    trigger = _clicked()
+    if isinstance(trigger, dict):
+        action, target = "open", int(trigger["scenario"])
+    else:
+        action, target = BUTTON_ACTIONS[trigger], scenario["id"]
+    outcome = scenarios.act(database_url(), action, target, name)
+    return (
+        no_update if outcome.scenario_id is None else {"id": outcome.scenario_id},
+        outcome.message,
+        (changed or 0) + 1 if outcome.changed else no_update,
+        no_update if outcome.header is None else outcome.header,
+    )
+
+
+@callback(
+    Output(Ids.SCENARIO_DELETE_CONFIRM, "displayed"),
+    Output(Ids.SCENARIO_DELETE_CONFIRM, "message"),
+    Output(Ids.MESSAGE, "children", allow_duplicate=True),
+    Input(Ids.SCENARIO_DELETE, "n_clicks"),
+    State(Ids.SCENARIO, "data"),
+    prevent_initial_call=True,
+)
+def ask_delete(clicks, scenario):
+    """Ask before deleting; the baseline is refused at once, with the reason."""
+    if not clicks:
+        raise PreventUpdate
+    allowed, text = scenarios.delete_prompt(database_url(), scenario["id"])
+    return (True, text, no_update) if allowed else (False, no_update, text)
+
+
+@callback(
+    Output(Ids.COMPARE_TABLE, "data"),
+    Output(Ids.COMPARE_SUMMARY, "children"),
+    Output(Ids.COMPARE_MAP, "figure"),
+    Input(Ids.COMPARE_A, "value"),
+    Input(Ids.COMPARE_B, "value"),
+    Input(Ids.TOLERANCE, "value"),
+    Input(Ids.VERSION, "data"),
+    State(Ids.SCENARIO, "data"),
+)
+def compare(a, b, tolerance_pct, _version, scenario):
+    """Per-rep deltas, summary and changed-cells map; redone after a move on A or B."""
+    if a is None or b is None:
+        raise PreventUpdate
+    if ctx.triggered_id == Ids.VERSION and scenario and scenario["id"] not in (a, b):
+        raise PreventUpdate
+    try:
+        result = scenarios.compare_scenarios(database_url(), a, b, _tolerance(tolerance_pct))
+    except PlanError as err:
+        return [], comparison_error(f"Cannot compare: {err}."), empty_map("Nothing to draw.")
+    except ScenarioNotFoundError:
+        raise PreventUpdate from None  # deleted meanwhile; the list picks another one
+    view = result.changed
+    geo = geometry_url(result.b.dataset_id, result.b.resolution, result.b.area_id, view.level,
+                       view.snapped)  # fmt: skip
+    return (
+        compare_rows(result.comparison.reps),
+        compare_summary(result),
+        changes_figure(view, geo, result.rep_ids, result.names),
+    )
+
+
+@callback(
+    Output(Ids.COMPARE_DOWNLOAD, "data"),
+    Input(Ids.COMPARE_EXPORT, "n_clicks"),
+    State(Ids.COMPARE_A, "value"),
+    State(Ids.COMPARE_B, "value"),
+    State(Ids.TOLERANCE, "value"),
+    prevent_initial_call=True,
+)
+def download_comparison(clicks, a, b, tolerance_pct):
+    """The comparison workbook: summary, per-rep deltas, moved cells."""
+    if not clicks or a is None or b is None:
+        raise PreventUpdate
+    filename, blob = scenarios.comparison_file(database_url(), a, b, _tolerance(tolerance_pct))
+    return dcc.send_bytes(blob, filename)
+
+
+@callback(
+    Output(Ids.HISTORY, "children"),
+    Input(Ids.VERSION, "data"),
+    Input(Ids.SCENARIO, "data"),
+)
+def show_history(_version, scenario):
+    """The current scenario's move log (after every move, undo, switch or restore)."""
+    return history_table(editing.open_store(database_url()).history(scenario["id"]))
+
+
+@callback(
+    Output(Ids.SCENARIO, "data", allow_duplicate=True),
+    Output(Ids.MESSAGE, "children", allow_duplicate=True),
+    Input({"kind": Ids.HISTORY_RESTORE, "seq": ALL}, "n_clicks"),
+    State(Ids.SCENARIO, "data"),
+    State(Ids.VERSION, "data"),
+    prevent_initial_call=True,
+)
+def restore(_clicks, scenario, version):
+    """Restore to a history entry as one undoable step, then show the restored plan."""
+    seq = int(_clicked()["seq"])
+    if not version:
+        raise PreventUpdate
+    try:
+        edit = scenarios.restore(database_url(), scenario["id"], version["version"], seq)
+    except StaleVersionError as err:
+        return {**scenario, "refresh": err.current_version}, STALE
+    except ReadOnlyScenarioError:
+        return no_update, "This scenario is read-only: branch it to edit."
+    if edit.version == version["version"]:
+        return no_update, f"The plan is already as it was at #{seq}: nothing to restore."
+    message = f"Restored to #{seq}: {len(edit.changed):,} cells changed back; undo takes it back."
+    return {"id": scenario["id"], "refresh": edit.version}, message
+
+
+@callback(
+    Output(Ids.EXPORT_DOWNLOAD, "data"),
+    Input({"kind": Ids.EXPORT, "fmt": ALL}, "n_clicks"),
+    State(Ids.SCENARIO, "data"),
+    State(Ids.TOLERANCE, "value"),
+    prevent_initial_call=True,
+)
+def export(_clicks, scenario, tolerance_pct):
+    """The current scenario as a file: accounts CSV, workbook, GeoJSON, GeoParquet, plan CSV."""
+    fmt = _clicked()["fmt"]
+    filename, blob = scenarios.export_file(
+        database_url(), scenario["id"], fmt, _tolerance(tolerance_pct)
+    )
+    return dcc.send_bytes(blob, filename)
+
+
+def _clicked():
+    """The id of the button really clicked; PreventUpdate when buttons were only (re)drawn."""
+    for t in ctx.triggered:
+        if t.get("value"):
+            key = t["prop_id"].rsplit(".", 1)[0]
+            return json.loads(key) if key.startswith("{") else key
+    raise PreventUpdate
+
+
+def _tolerance(pct) -> float:
+    try:
+        return max(0.0, float(pct)) / 100.0
+    except (TypeError, ValueError):
+        return 0.10
