@@ -18,18 +18,20 @@ from flask_compress import Compress
 import callbacks.clientside
 import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
+import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 from callbacks.context import DATABASE_URL_KEY, TILE_URL_KEY
 from callbacks.geometry import register_geometry_route
 from data.demo import demo_paths
 from data.settings import Settings
 from data.validation import load_accounts, load_call_plan, load_reps
 from layouts.main import main_layout
+from layouts.scenarios import scenarios_panel
 from planning.callplan import default_call_plan
 from planning.editing import ensure_scenarios, open_store
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # (tab title, layout builder) of the sections under the map; each module owns its callbacks.
-SECTIONS: list[tuple[str, Callable[[], Component]]] = []
+SECTIONS: list[tuple[str, Callable[[], Component]]] = [("Scenarios", scenarios_panel)]
 
 
 def create_app(settings: Settings | None = None) -> Dash:
