@@ -8,6 +8,7 @@ any worker can answer any request.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from dash import Dash
 from dash.development.base_component import Component
 from flask_compress import Compress
 
+import callbacks.balance_tab
 import callbacks.clientside
 import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
@@ -24,6 +26,7 @@ from callbacks.geometry import register_geometry_route
 from data.demo import demo_paths
 from data.settings import Settings
 from data.validation import load_accounts, load_call_plan, load_reps
+from layouts.balance_tab import balance_panel
 from layouts.main import main_layout
 from layouts.scenarios import scenarios_panel
 from planning.callplan import default_call_plan
@@ -31,7 +34,10 @@ from planning.editing import ensure_scenarios, open_store
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # (tab title, layout builder) of the sections under the map; each module owns its callbacks.
-SECTIONS: list[tuple[str, Callable[[], Component]]] = [("Scenarios", scenarios_panel)]
+SECTIONS: list[tuple[str, Callable[[], Component]]] = [
+    ("Scenarios", scenarios_panel),
+    ("Auto-balance", balance_panel),
+]
 
 
 def create_app(settings: Settings | None = None) -> Dash:
@@ -44,6 +50,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     accounts = load_accounts(accounts_path, rep_ids=list(reps["rep_id"]))
     call_plan = load_call_plan(settings.call_plan) if settings.call_plan else default_call_plan()
     url = settings.database_url
+    # background jobs (auto-balance) run in child processes: they find the database here
+    os.environ["HEXALIGN_DATABASE_URL"] = url
     dataset_id, scenario_id = ensure_scenarios(
         url, Path(accounts_path).stem, accounts, reps, call_plan
     )
@@ -58,6 +66,12 @@ def create_app(settings: Settings | None = None) -> Dash:
     ]  # fmt: skip
     Compress(app.server)
     register_geometry_route(app.server)
+
+    @app.server.after_request
+    def name_worker(response):  # which gunicorn worker answered (tests/browser, benchmarks)
+        response.headers["X-Hexalign-Worker"] = str(os.getpid())
+        return response
+
     app.layout = main_layout(
         list(reps["rep_id"].astype(str)),
         list(reps["name"].astype(str)),
