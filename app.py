@@ -18,6 +18,7 @@ from flask_compress import Compress
 
 import callbacks.balance_tab
 import callbacks.clientside
+import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
@@ -27,6 +28,7 @@ from data.demo import demo_paths
 from data.settings import Settings
 from data.validation import load_accounts, load_call_plan, load_reps
 from layouts.balance_tab import balance_panel
+from layouts.data_tab import data_panel
 from layouts.main import main_layout
 from layouts.scenarios import scenarios_panel
 from planning.callplan import default_call_plan
@@ -37,6 +39,7 @@ ASSETS = Path(__file__).resolve().parent / "assets"
 SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     ("Scenarios", scenarios_panel),
     ("Auto-balance", balance_panel),
+    ("Data", data_panel),
 ]
 
 

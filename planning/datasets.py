@@ -440,19 +440,26 @@ def decode_upload(contents: str, filename: str) -> bytes:
 
 
 def stash_upload(folder: Path, kind: str, filename: str, contents: str) -> Path:
-    """Write an uploaded file (a ``data:...;base64,`` URL) into ``folder``, keeping its suffix.
+    """Write an uploaded file (a ``data:...;base64,`` URL) as ``folder/kind/<its name>``.
 
+    The file keeps its own name (made safe), so the readers' sentences name
+    the file the user chose. Anything stashed for ``kind`` before is dropped.
     Raises ``FileUnreadableError`` when the upload is not base64 data.
     """
     payload = decode_upload(contents, filename)
-    suffix = Path(filename or "").suffix.lower()
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob(f"{kind}.*"):
-        old.unlink()
-    path = folder / f"{kind}{suffix}"
+    forget_upload(folder, kind)
+    name = re.sub(r"[^\w .()-]+", "_", Path(filename or "").name).strip(" .")
+    path = folder / kind / (name or f"{kind}.csv")
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(payload)
-    (folder / f"{kind}.name").write_text(filename or path.name, encoding="utf-8")
     return path
+
+
+def forget_upload(folder: Path, kind: str) -> None:
+    """Drop a stashed file with what was read and imported from it."""
+    shutil.rmtree(folder / kind, ignore_errors=True)
+    for derived in (folder / f"{kind}.raw.pkl", folder / f"{kind}.parquet"):
+        derived.unlink(missing_ok=True)
 
 
 def forget_stashes(root: Path, max_age_s: float = STASH_MAX_AGE_S) -> None:
@@ -471,12 +478,10 @@ def read_upload(folder: Path, kind: str, progress: Progress | None = None) -> Ra
     if cache.exists():
         with cache.open("rb") as f:
             return pickle.load(f)  # noqa: S301 - our own file, written below
-    files = [p for p in folder.glob(f"{kind}.*") if p.suffix not in (".name", ".pkl", ".parquet")]
+    files = sorted((folder / kind).glob("*")) if (folder / kind).is_dir() else []
     if not files:
         raise FileUnreadableError(f"no {kind} file was uploaded.")
     raw = read_raw(files[0], kind=kind, progress=progress)
-    name = (folder / f"{kind}.name").read_text(encoding="utf-8")
-    raw = RawTable(**{**raw.__dict__, "source": name})
     with cache.open("wb") as f:
         pickle.dump(raw, f)
     return raw

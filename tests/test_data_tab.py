@@ -277,6 +277,11 @@ def test_stashed_upload_is_read_once_under_its_own_name(tmp_path):
     assert (folder / "accounts.raw.pkl").exists()
     with pytest.raises(datasets.FileUnreadableError, match="did not arrive as a file upload"):
         datasets.stash_upload(folder, "accounts", "x.csv", "not a data url")
+    broken = "data:;base64," + base64.b64encode(b"PK\x03\x04 not a workbook").decode()
+    datasets.stash_upload(folder, "accounts", "../Besuche.xlsx", broken)
+    assert not (folder / "accounts.raw.pkl").exists()  # the new upload replaced the old
+    with pytest.raises(datasets.FileUnreadableError, match=r"^Besuche\.xlsx is not an Excel"):
+        datasets.read_upload(folder, "accounts")
 
 
 def test_use_import_fills_in_the_current_team_and_clears_unknown_owners(url, working, toy):

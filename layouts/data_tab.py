@@ -1,0 +1,428 @@
+"""The Data tab: import files with a report on every row, edit the call plan, travel and team.
+
+Component trees and formatting only; ``callbacks/data_tab.py`` fills them
+from ``planning.datasets``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+from dash import dash_table, dcc, html
+from dash.development.base_component import Component
+
+from data.mapping import FIELDS, REQUIRED
+from layouts.ids import Ids
+from planning.callplan import CHANNELS, SEGMENTS, TravelModel
+from planning.datasets import CALL_PLAN_FIELDS, MAX_CHOICE_ROWS, REP_FIELDS, fixable
+
+KINDS = {"accounts": "Accounts", "reps": "Reps"}
+IGNORE = "__ignore__"
+CELL = {"padding": "2px 8px", "textAlign": "left", "verticalAlign": "top"}
+SECTION = {"marginTop": "1rem"}
+CALL_PLAN_LABELS = {
+    "visits_per_year": "Visits / year",
+    "minutes_per_visit": "Minutes / visit",
+    "channel": "Channel",
+}
+TRAVEL_LABELS = {
+    "circuity": "Circuity (road km per straight km)",
+    "speed_kmh": "Speed (km/h)",
+    "visits_per_trip": "Visits per trip",
+}
+REP_LABELS = {
+    "rep_id": "Rep",
+    "name": "Name",
+    "home_lat": "Home lat",
+    "home_lon": "Home lon",
+    "capacity_hours": "Capacity h/yr",
+}
+DECISIONS = {"none": "Undecided", "exclude": "Exclude", "accept": "Accept"}
+
+
+def map_field_id(kind: str, column: str) -> dict:
+    """The field dropdown of one file column."""
+    return {"kind": Ids.DATA_MAP_FIELD, "file": kind, "column": column}
+
+
+def choice_id(kind: str, row: int) -> dict:
+    """The decision (undecided / exclude / accept) of one problem row."""
+    return {"kind": Ids.DATA_CHOICE, "file": kind, "row": int(row)}
+
+
+def fix_id(kind: str, row: int, field: str) -> dict:
+    """The corrected value of one field of one problem row."""
+    return {"kind": Ids.DATA_FIX, "file": kind, "row": int(row), "field": field}
+
+
+def call_plan_id(segment: str, field: str) -> dict:
+    """One cell of the call-plan editor."""
+    return {"kind": Ids.DATA_CALL_PLAN, "segment": segment, "field": field}
+
+
+def travel_id(field: str) -> dict:
+    """One travel setting."""
+    return {"kind": Ids.DATA_TRAVEL, "field": field}
+
+
+def new_rep_id(field: str) -> dict:
+    """One input of the "add a rep" form."""
+    return {"kind": Ids.DATA_REP_NEW, "field": field}
+
+
+def _upload(component_id: str, text: str, accept: str) -> dcc.Upload:
+    return dcc.Upload(
+        html.Div(text),
+        id=component_id,
+        accept=accept,
+        multiple=False,
+        className="upload",
+        style={"border": "1px dashed #999", "borderRadius": "4px", "padding": "0.5rem 1rem",
+               "cursor": "pointer", "fontSize": "0.9rem"},
+    )  # fmt: skip
+
+
+def data_panel() -> Component:
+    """The whole tab; callbacks fill the mapping, the report and the editors."""
+    files = ".csv,.txt,.tsv,.xlsx,.parquet,.geojson,.json"
+    import_section = html.Div(
+        [
+            html.H3("Import a data set"),
+            html.P(
+                "Upload an accounts file, and a reps file if the team changes too "
+                "(CSV, Excel, Parquet or GeoJSON). Check the column mapping and the report, "
+                "decide on the problem rows, then use the data: it opens as a new data set "
+                "with its own working scenario; the current one stays as it is.",
+                className="hint",
+            ),
+            html.Div(
+                [
+                    _upload(Ids.DATA_ACCOUNTS_UPLOAD, "Accounts file: drop or click", files),
+                    _upload(Ids.DATA_REPS_UPLOAD, "Reps file (optional): drop or click", files),
+                    _upload(
+                        Ids.DATA_MAPPING_UPLOAD, "Saved mapping (.json): drop or click", ".json"
+                    ),
+                ],
+                className="toolbar",
+            ),  # fmt: skip
+            html.Div(id=Ids.DATA_FILES),
+            html.Div(id=Ids.DATA_MAPPING),
+            html.Div(
+                [
+                    dcc.Checklist(
+                        [
+                            {"label": "Exclude every row with an error", "value": "exclude"},
+                            {"label": "Accept every warning", "value": "accept"},
+                        ],
+                        ["accept"],
+                        id=Ids.DATA_OPTIONS,
+                    ),
+                    html.Button(
+                        "Check",
+                        id=Ids.DATA_CHECK,
+                        n_clicks=0,
+                        title="Read the files with this mapping and these choices",
+                    ),
+                    html.Button("Save mapping", id=Ids.DATA_MAPPING_SAVE, n_clicks=0),
+                    html.Button("Download report (CSV)", id=Ids.DATA_REPORT_SAVE, n_clicks=0),
+                    html.Button("Use this data", id=Ids.DATA_USE, n_clicks=0),
+                    html.Progress(id=Ids.DATA_PROGRESS, value="0", max="100"),
+                    html.Span(id=Ids.DATA_STATUS, role="status"),
+                ],
+                className="toolbar",
+            ),  # fmt: skip
+            html.Div(id=Ids.DATA_USE_STATUS, role="status"),
+            html.Div(id=Ids.DATA_REPORT),
+            dcc.Download(id=Ids.DATA_MAPPING_DOWNLOAD),
+            dcc.Download(id=Ids.DATA_REPORT_DOWNLOAD),
+            dcc.Store(id=Ids.DATA_IMPORT, data={}),
+            dcc.Store(id=Ids.DATA_RESULT),
+            dcc.Store(id=Ids.DATA_TEAM),
+        ]
+    )
+    return html.Div([import_section, call_plan_section(), team_section()])
+
+
+def call_plan_section() -> html.Div:
+    """Visits, minutes and channel per segment, and the travel model, with one Apply."""
+    header = html.Tr(
+        [html.Th("Segment", style=CELL)]
+        + [html.Th(CALL_PLAN_LABELS[f], style=CELL) for f in CALL_PLAN_FIELDS]
+    )
+    rows = []
+    for segment in SEGMENTS:
+        cells = [html.Td(segment, style=CELL)]
+        for field in ("visits_per_year", "minutes_per_visit"):
+            cells.append(html.Td(dcc.Input(
+                id=call_plan_id(segment, field), type="number", min=0, step="any",
+                debounce=True, style={"width": "6rem"}), style=CELL))  # fmt: skip
+        cells.append(html.Td(dcc.Dropdown(
+            list(CHANNELS), id=call_plan_id(segment, "channel"), clearable=False,
+            style={"width": "8rem"}), style=CELL))  # fmt: skip
+        rows.append(html.Tr(cells))
+    defaults = TravelModel()
+    travel = html.Div(
+        [
+            html.Label([TRAVEL_LABELS[f], dcc.Input(
+                id=travel_id(f), type="number", min=0, step="any", debounce=True,
+                placeholder=str(getattr(defaults, f)), style={"width": "7rem"})])
+            for f in TRAVEL_LABELS
+        ],
+        className="toolbar",
+    )  # fmt: skip
+    return html.Div(
+        [
+            html.H3("Call plan and travel"),
+            html.P(
+                "Workload = visits × minutes, plus travel for field visits: out and back "
+                "from home × circuity ÷ speed, shared by the visits of one trip. Apply opens "
+                "a new scenario with the same territories measured this way.",
+                className="hint",
+            ),
+            html.Table([html.Thead(header), html.Tbody(rows)]),
+            travel,
+            html.Div(
+                [
+                    html.Button(
+                        "Apply call plan and travel", id=Ids.DATA_CALL_PLAN_APPLY, n_clicks=0
+                    ),
+                    html.Span(id=Ids.DATA_CALL_PLAN_STATUS, role="status"),
+                ],
+                className="toolbar",
+            ),  # fmt: skip
+        ],
+        style=SECTION,
+    )
+
+
+def team_section() -> html.Div:
+    """The team as an editable table, a form to add a rep, and Apply (confirming removals)."""
+    table = dash_table.DataTable(
+        id=Ids.DATA_REPS_TABLE,
+        columns=[
+            {"id": f, "name": REP_LABELS[f], "editable": f != "rep_id",
+             "type": "numeric" if f in ("home_lat", "home_lon", "capacity_hours") else "text"}
+            for f in REP_FIELDS
+        ],
+        data=[],
+        editable=True,
+        row_deletable=True,
+        style_cell={"fontFamily": "inherit", "fontSize": "0.85rem", "padding": "2px 6px"},
+        style_table={"maxWidth": "60rem"},
+    )  # fmt: skip
+    form = html.Div(
+        [
+            html.Label([REP_LABELS[f], dcc.Input(
+                id=new_rep_id(f),
+                type="number" if f in ("home_lat", "home_lon", "capacity_hours") else "text",
+                step="any", style={"width": "8rem"})])
+            for f in REP_FIELDS
+        ]
+        + [
+            html.Button("Home = map centre", id=Ids.DATA_REP_CENTRE, n_clicks=0,
+                        title="Pan and zoom the map to the rep's home first"),
+            html.Button("Add rep", id=Ids.DATA_REP_ADD, n_clicks=0),
+        ],
+        className="toolbar",
+    )  # fmt: skip
+    return html.Div(
+        [
+            html.H3("Team"),
+            html.P(
+                "Change capacities, names or home bases in the table, delete a row to remove "
+                "a rep, or add one below (home by coordinates; a click on the map moves cells, "
+                "so it cannot pick a home). Apply opens a new scenario with the same "
+                "territories; a removed rep's cells become unassigned, never lost.",
+                className="hint",
+            ),
+            table,
+            form,
+            html.Div(
+                [
+                    html.Button("Apply team changes", id=Ids.DATA_TEAM_APPLY, n_clicks=0),
+                    html.Span(id=Ids.DATA_TEAM_STATUS, role="status"),
+                ],
+                className="toolbar",
+            ),
+            dcc.ConfirmDialog(id=Ids.DATA_TEAM_CONFIRM),
+        ],
+        style=SECTION,
+    )
+
+
+def files_line(files: Mapping[str, Mapping]) -> list:
+    """Which files are loaded, with the reader's findings (encoding, sheet, header row)."""
+    items = []
+    for kind, info in files.items():
+        extras = [info.get(k) for k in ("encoding", "sheet") if info.get(k)]
+        if info.get("header_row", 1) != 1:
+            extras.append(f"header on row {info['header_row']}")
+        text = f"{KINDS[kind]}: {info['name']} ({info['rows']:,} rows"
+        text += ("; " + ", ".join(map(str, extras)) if extras else "") + ")"
+        items.append(html.Li(text))
+    return [html.Ul(items)] if items else []
+
+
+def mapping_editor(files: Mapping[str, Mapping]) -> list:
+    """One table per file: column, a few values, and the field it feeds (a dropdown)."""
+    out = []
+    for kind, info in files.items():
+        required = set(REQUIRED[kind])
+        options = [
+            {"label": f"{f}{' *' if f in required else ''}", "value": f} for f in FIELDS[kind]
+        ] + [{"label": "(ignore)", "value": IGNORE}]
+        mapped = {f for f in info["mapping"].values() if f}
+        missing = [f for f in REQUIRED[kind] if f not in mapped]
+        rows = [
+            html.Tr(
+                [
+                    html.Td(column, style=CELL),
+                    html.Td(info["samples"].get(column, ""), style={**CELL, "color": "#666"}),
+                    html.Td(
+                        dcc.Dropdown(
+                            options,
+                            info["mapping"].get(column) or IGNORE,
+                            id=map_field_id(kind, column),
+                            clearable=False,
+                            style={"width": "12rem"},
+                        ),
+                        style=CELL,
+                    ),
+                ],
+                **{"data-column": column},
+            )  # fmt: skip
+            for column in info["columns"]
+        ]
+        note = (
+            f"Required fields not mapped yet: {', '.join(missing)}."
+            if missing
+            else "Every required field (*) is mapped."
+        )
+        out.append(
+            html.Div(
+                [
+                    html.H4(f"{KINDS[kind]} columns: {info['name']}"),
+                    html.P(note, className="hint", **{"data-missing": ",".join(missing)}),
+                    html.Table(
+                        [
+                            html.Thead(
+                                html.Tr(
+                                    [
+                                        html.Th(h, style=CELL)
+                                        for h in ("Column in the file", "Values", "Field")
+                                    ]
+                                )
+                            ),
+                            html.Tbody(rows),
+                        ]
+                    ),
+                ],
+                **{"data-file": kind},
+            )  # fmt: skip
+        )
+    return out
+
+
+def report_view(
+    kind: str,
+    source: str,
+    counts: Mapping[str, int],
+    because: Mapping[str, int],
+    refused: bool,
+    problems: pd.DataFrame,
+    decisions: Mapping[int, str],
+    fixes: Mapping[int, Mapping[str, str]],
+    header_row: int,
+) -> html.Div:
+    """Counts, then every problem row with its decision and fix boxes (the first rows)."""
+    numbers = [
+        html.Span(
+            [html.B(f"{counts[k]:,}", **{"data-count": k}), f" {k}"],
+            style={"marginRight": "1.2rem"},
+        )
+        for k in ("read", "imported", "excluded", "with problems")
+    ]
+    lines = [html.P(numbers)]
+    if because:
+        lines.append(html.P("Excluded: " + ", ".join(f"{n:,} {why}" for why, n in because.items())))
+    header = problems[problems["row"] <= header_row]
+    if refused:
+        todo = (
+            "map the required fields above, then Check again."
+            if len(header)
+            else "decide on every row with an error (exclude it or type a corrected value), "
+            "or tick “Exclude every row with an error”, then Check again."
+        )
+        lines.append(
+            html.P(
+                f"Nothing can be imported yet: {todo}",
+                className="warning",
+                style={"color": "#B00020"},
+            )
+        )
+    for _, p in header.iterrows():
+        lines.append(html.P(f"File: {p['reason']}", style={"color": "#B00020"}))
+    data = problems[problems["row"] > header_row]
+    rows = []
+    shown_rows = list(dict.fromkeys(data["row"].tolist()))
+    for row in shown_rows[:MAX_CHOICE_ROWS]:
+        group = data[data["row"] == row]
+        only_warnings = bool((group["severity"] == "warning").all())
+        options = [{"label": DECISIONS[k], "value": k} for k in ("none", "exclude")]
+        if only_warnings:
+            options.append({"label": DECISIONS["accept"], "value": "accept"})
+        fix_boxes = [
+            html.Label([col, dcc.Input(
+                id=fix_id(kind, row, col), type="text", debounce=False,
+                value=(fixes.get(row) or {}).get(col, ""), style={"width": "7rem"})],
+                style={"marginRight": "0.4rem"})
+            for col in dict.fromkeys(group["column"].tolist())
+            if col and fixable(kind, col)
+        ]  # fmt: skip
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(str(row), style=CELL),
+                    html.Td(
+                        [
+                            html.Div(f"{c}: {r}" if c else r)
+                            for c, r in zip(group["column"], group["reason"], strict=True)
+                        ],
+                        style=CELL,
+                    ),
+                    html.Td(", ".join(dict.fromkeys(group["severity"])), style=CELL),
+                    html.Td(
+                        dcc.RadioItems(
+                            options,
+                            decisions.get(row, "none"),
+                            id=choice_id(kind, row),
+                            inline=True,
+                        ),
+                        style=CELL,
+                    ),
+                    html.Td(fix_boxes, style=CELL),
+                    html.Td(group["outcome"].iloc[0], style=CELL, className="outcome"),
+                ],
+                **{"data-row": str(row)},
+            )  # fmt: skip
+        )
+    if rows:
+        head = ("Row", "Problem", "Severity", "Decision", "Corrected value", "Outcome")
+        lines.append(
+            html.Table(
+                [html.Thead(html.Tr([html.Th(h, style=CELL) for h in head])), html.Tbody(rows)]
+            )
+        )
+    if len(shown_rows) > MAX_CHOICE_ROWS:
+        lines.append(
+            html.P(
+                f"{len(shown_rows) - MAX_CHOICE_ROWS:,} more problem rows are in the CSV report; "
+                "use the options above for them."
+            )
+        )
+    return html.Div(
+        [html.H4(f"{KINDS[kind]}: {source}"), *lines],
+        **{"data-file": kind},
+        className="import-report",
+    )
