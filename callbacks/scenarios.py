@@ -74,6 +74,7 @@ def list_scenarios(_version, scenario, tolerance_pct, _changed, a, b):
     Output(Ids.MESSAGE, "children", allow_duplicate=True),
     Output(Ids.SCENARIOS_CHANGED, "data"),
     Output(Ids.SCENARIO_NAME, "children", allow_duplicate=True),
+    Output(Ids.SCENARIO_NAME_INPUT, "value"),
     Input(Ids.SCENARIO_NEW, "n_clicks"),
     Input(Ids.SCENARIO_BRANCH, "n_clicks"),
     Input(Ids.SCENARIO_RENAME, "n_clicks"),
@@ -85,7 +86,10 @@ def list_scenarios(_version, scenario, tolerance_pct, _changed, a, b):
     prevent_initial_call=True,
 )
 def scenario_action(_new, _branch, _rename, _delete, _open, scenario, name, changed):
-    """New from baseline, branch, rename, delete (confirmed) or open; switch when it says so."""
+    """New from baseline, branch, rename, delete (confirmed) or open; switch when it says so.
+
+    A name that was used is cleared, so the next action does not reuse it by mistake.
+    """
     trigger = _clicked()
     if isinstance(trigger, dict):
         action, target = "open", int(trigger["scenario"])
@@ -97,6 +101,7 @@ def scenario_action(_new, _branch, _rename, _delete, _open, scenario, name, chan
         outcome.message,
         (changed or 0) + 1 if outcome.changed else no_update,
         no_update if outcome.header is None else outcome.header,
+        "" if outcome.changed else no_update,
     )
 
 

@@ -398,11 +398,11 @@ def fake_ctx(monkeypatch, component_id, value=1):
 def test_branch_callback_switches_to_the_branch(monkeypatch, app_context, url, stored):
     _, _, working = stored
     fake_ctx(monkeypatch, str(Ids.SCENARIO_BRANCH))
-    store_data, message, changed, header = cb.scenario_action(
+    store_data, message, changed, header, name = cb.scenario_action(
         0, 1, 0, None, [], {"id": working}, "Plan B", 3
     )
     new_id = editing.open_store(url).scenario_id("Plan B")
-    assert store_data == {"id": new_id} and changed == 4
+    assert store_data == {"id": new_id} and changed == 4 and name == ""
     assert message == "Branched “Working plan” into “Plan B”."
 
 
