@@ -21,6 +21,7 @@ import sys
 GROUPS: dict[str, str] = {
     "core": "benchmarks.core",  # issue 3: binning, full and incremental metrics on 1M accounts
     "import": "benchmarks.importing",  # issue 6: 1M-row CSV import, plain and European
+    "balance": "benchmarks.balance",  # issue 7: rebalance demo and ~52k cells, with peers
 }
 
 COUNT_UNIT = "count"

@@ -1,0 +1,272 @@
+"""Balance benchmark (issue 7 §3-4): our optimizer and its peers on the demo and a large team.
+
+Two data sets, each rebalanced from its unbalanced baseline for workload
+within 5 %:
+
+- ``demo``: the demo team (``data/demo``) at its default resolution.
+- ``large``: the synthetic team (``benchmarks.synthetic.synthetic_team``) of
+  ``n_accounts`` accounts over the US, keeping those in ``LARGE_BOX`` (the
+  Midwest and North-East), at resolution 6: about 52,000 cells (no resolution
+  gives ~50,000 cells for the whole US: 36,000 at 5, 250,000 at 6).
+  ``n_reps`` reps live in cities of the box drawn by population, and each
+  account's last owner is the nearest one, as ``synthetic_team`` does it.
+
+Methods, each measured on a ``Plan.from_owner`` of its assignment with
+``planning.metrics`` (figures prefixed ``demo_`` / ``large_``, then
+``spopt_`` / ``recom_`` for the peers of ``benchmarks.peers``):
+
+- ``balance_worst_dev_pct``: largest |workload / fair share - 1| of any rep.
+- ``balance_cv_pct``: coefficient of variation of workload / fair share.
+- ``contiguous_territories``: reps whose territory is exactly one piece.
+- ``mean_polsby_popper``: mean over reps of 4 pi area / perimeter^2.
+- ``disruption_accounts_pct``: accounts whose owner differs from last quarter's.
+- ``balance_runtime_s``: wall time of the method's search (peers: without
+  building their graph), within the same budget ``time_limit``.
+
+Targets: large, every rep within 5 % in under 60 s; demo, every rep within 5 %,
+all territories contiguous, under 25 % of accounts moved.
+
+``python -m benchmarks balance`` runs it all (about 7 minutes with the peers
+installed); ``python -m benchmarks.balance --help`` runs parts of it, e.g.
+``--peers recom --no-demo`` or ``--time-limit 20``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+from scipy.spatial import cKDTree
+
+from benchmarks import peers
+from benchmarks.__main__ import format_figure
+from benchmarks.synthetic import _unit_vectors, synthetic_team, us_cities
+from data.demo import demo_paths
+from data.validation import load_accounts, load_reps
+from planning.autobalance import balance_plan
+from planning.baseline import baseline_plan
+from planning.callplan import default_call_plan
+from planning.market import build_market
+from planning.metrics import rep_metrics, team_metrics
+from planning.optimizer import Settings
+from planning.plan import Plan
+from planning.workspace import open_plan
+
+Figure = tuple[str, float, str]
+
+TOLERANCE = 0.05
+TIME_LIMIT_S = 60.0
+SEED = 0
+# lat min, lat max, lon min, lon max: the Midwest and North-East, ~52,000 cells at resolution 6.
+LARGE_BOX = (35.0, 45.0, -92.0, -72.0)
+LARGE_RESOLUTION = 6
+LARGE_ACCOUNTS = 400_000  # US-wide; about 172,000 of them fall in LARGE_BOX
+PEERS = ("spopt", "recom")  # "recom_pair" on request: see --peers
+
+
+def run(
+    n_accounts: int = LARGE_ACCOUNTS,
+    n_reps: int = 50,
+    seed: int = SEED,
+    *,
+    time_limit: float = TIME_LIMIT_S,
+    demo: bool = True,
+    demo_resolution: int | None = None,
+    large_resolution: int = LARGE_RESOLUTION,
+    peer_names: tuple[str, ...] = PEERS,
+) -> list[Figure]:
+    """Every balance figure, in print order: per data set, Hexalign then each peer."""
+    cases = []
+    if demo:
+        cases.append(("demo", lambda: demo_baseline(demo_resolution)))
+    cases.append(("large", lambda: large_baseline(n_accounts, n_reps, seed, large_resolution)))
+    available = [p for p in peer_names if _peer_available(p)]
+    figures: list[Figure] = []
+    for name, build in cases:
+        start = time.perf_counter()
+        plan = build()
+        _log(f"{name}: {plan.market.n_cells:,} cells, {plan.market.n_reps} reps, "
+             f"{len(plan.market.accounts):,} accounts, baseline", start)  # fmt: skip
+        figures += plan_figures(f"{name}_baseline_", plan, None)
+        figures += hexalign_figures(name, plan, time_limit, seed)
+        if available:
+            seed_owner, changed = peers.contiguous_seed(plan)
+            _log(f"{name}: peers start from the baseline with {changed} stray cells rejoined")
+            for peer in available:
+                figures += peer_figures(name, peer, plan, seed_owner, time_limit, seed)
+    return figures
+
+
+def demo_baseline(resolution: int | None = None) -> Plan:
+    """The demo team's baseline (last quarter's owners) at ``resolution``, the app's by default."""
+    accounts_path, reps_path = demo_paths()
+    reps = load_reps(reps_path)
+    accounts = load_accounts(accounts_path, list(reps["rep_id"]))
+    plan, _ = open_plan(accounts, reps, resolution=resolution)
+    return plan
+
+
+def large_baseline(n_accounts: int, n_reps: int, seed: int, resolution: int) -> Plan:
+    """The regional synthetic team's baseline plan at ``resolution``."""
+    accounts, reps = regional_team(n_accounts, n_reps, seed)
+    plan, _ = baseline_plan(build_market(accounts, reps, resolution=resolution))
+    return plan
+
+
+def regional_team(
+    n_accounts: int, n_reps: int, seed: int, box: tuple[float, ...] = LARGE_BOX
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The synthetic team's accounts inside ``box``, with ``n_reps`` reps homed there.
+
+    As in ``synthetic_team``: homes are cities drawn by the square root of
+    their population, each account's last owner is the nearest home, and
+    capacity is an equal share of the visit hours plus a quarter for travel.
+    """
+    accounts, _ = synthetic_team(n_accounts, n_reps, seed)
+    lat0, lat1, lon0, lon1 = box
+    inside = accounts["lat"].between(lat0, lat1) & accounts["lon"].between(lon0, lon1)
+    accounts = accounts[inside].reset_index(drop=True)
+    cities = us_cities()
+    cities = cities[cities["lat"].between(lat0, lat1) & cities["lon"].between(lon0, lon1)]
+    if len(cities) < n_reps or accounts.empty:
+        raise ValueError(
+            f"box {box} holds {len(cities)} cities and {len(accounts)} accounts; "
+            f"need at least {n_reps} cities and one account"
+        )
+    rng = np.random.default_rng(seed)
+    weight = np.sqrt(cities["population"].to_numpy(np.float64))
+    homes = cities.iloc[rng.choice(len(cities), n_reps, replace=False, p=weight / weight.sum())]
+    home_lat, home_lon = homes["lat"].to_numpy(), homes["lon"].to_numpy()
+    rep_ids = np.array([f"R{i + 1:02d}" for i in range(n_reps)])
+    _, nearest = cKDTree(_unit_vectors(home_lat, home_lon)).query(
+        _unit_vectors(accounts["lat"].to_numpy(), accounts["lon"].to_numpy())
+    )
+    accounts["rep_id"] = pd.array(rep_ids[nearest], dtype="string")
+    plan = default_call_plan()
+    hours = plan["visits_per_year"] * plan["minutes_per_visit"] / 60.0
+    demand = float((accounts["segment"].value_counts() * hours).sum())
+    reps = pd.DataFrame(
+        {
+            "rep_id": pd.array(rep_ids, dtype="str"),
+            "name": pd.array([f"Rep {r}" for r in rep_ids], dtype="str"),
+            "home_lat": home_lat,
+            "home_lon": home_lon,
+            "capacity_hours": np.full(n_reps, np.round(1.25 * demand / n_reps)),
+        }
+    )
+    return accounts, reps
+
+
+def settings(time_limit: float, seed: int) -> Settings:
+    """What ``cli.py balance`` asks by default: rebalance workload within 5 %, capacity capped."""
+    return Settings(
+        balance=(("workload", 1.0),),
+        tolerance=TOLERANCE,
+        mode="rebalance",
+        seed=seed,
+        time_limit=time_limit,
+        max_capacity=True,
+    )
+
+
+def hexalign_figures(case: str, plan: Plan, time_limit: float, seed: int) -> list[Figure]:
+    """Our optimizer from the baseline, measured like every other method."""
+    start = time.perf_counter()
+    proposal, result = balance_plan(plan, settings(time_limit, seed), rng=seed)
+    runtime = time.perf_counter() - start
+    _log(f"{case}: Hexalign {result.iterations} rounds, {result.moves} moves", start)
+    for message in result.messages:
+        _log(f"{case}: Hexalign note: {message}")
+    return plan_figures(f"{case}_", proposal, runtime)
+
+
+def peer_figures(
+    case: str, peer: str, plan: Plan, seed_owner: np.ndarray, time_limit: float, seed: int
+) -> list[Figure]:
+    """One peer from the contiguous seed, measured like every other method."""
+    start = time.perf_counter()
+    try:
+        if peer == "spopt":
+            done = peers.spopt_azp(plan, seed_owner, time_limit, rng_seed=seed)
+        else:
+            done = peers.gerrychain_recom(
+                plan, seed_owner, time_limit, TOLERANCE, rng_seed=seed,
+                pair_targets=peer == "recom_pair",
+            )  # fmt: skip
+    except Exception as error:  # a peer's failure is a finding, not a reason to stop
+        _log(f"{case}: {peer} failed, no figures: {type(error).__name__}: {error}", start)
+        return []
+    _log(f"{case}: {peer} done", start)
+    for note in done.notes:
+        _log(f"{case}: {peer} note: {note}")
+    proposal = Plan.from_owner(plan.market, done.owner, plan.locked)
+    return plan_figures(f"{case}_{peer}_", proposal, done.runtime)
+
+
+def plan_figures(prefix: str, plan: Plan, runtime: float | None) -> list[Figure]:
+    """The six figures of one plan (no runtime for a plan nobody searched for)."""
+    reps = rep_metrics(plan, TOLERANCE)
+    team = team_metrics(plan, TOLERANCE)
+    out = [
+        (f"{prefix}balance_worst_dev_pct", 100.0 * abs(team["workload_worst_deviation"]), "%"),
+        (f"{prefix}balance_cv_pct", 100.0 * team["workload_cv"], "%"),
+        (f"{prefix}contiguous_territories",
+         int((reps["contiguity_components"] == 1).sum()), "count"),
+        (f"{prefix}mean_polsby_popper", float(np.nanmean(reps["polsby_popper"])), "ratio"),
+        (f"{prefix}disruption_accounts_pct", 100.0 * team["disruption_accounts"], "%"),
+    ]  # fmt: skip
+    if runtime is not None:
+        out.append((f"{prefix}balance_runtime_s", runtime, "s"))
+    off = int((reps["workload_deviation"].abs() > TOLERANCE + 1e-12).sum())
+    _log(f"{prefix.rstrip('_')}: {off} of {len(reps)} reps outside {TOLERANCE:.0%} of fair share")
+    return out
+
+
+def _peer_available(peer: str) -> bool:
+    missing = peers.missing_modules(peer)
+    if missing:
+        print(
+            f"[balance] skipping {peer}: {', '.join(missing)} not installed "
+            "(pip install -r requirements-bench.txt)",
+            file=sys.stderr,
+            flush=True,
+        )
+    return not missing
+
+
+def _log(message: str, since: float | None = None) -> None:
+    took = f" ({time.perf_counter() - since:.2f} s)" if since is not None else ""
+    print(f"[balance] {message}{took}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run parts of the benchmark: fewer peers, one data set, another budget."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.balance",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--accounts", type=int, default=LARGE_ACCOUNTS, help="US-wide team")
+    parser.add_argument("--reps", type=int, default=50, help="reps of the large team")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT_S, help="seconds each")
+    known = ", ".join(peers.PEER_MODULES)
+    parser.add_argument("--peers", default=",".join(PEERS), help=f"any of {known}; '' for none")
+    parser.add_argument("--no-demo", action="store_true", help="only the large team")
+    args = parser.parse_args(argv)
+    names = tuple(p for p in args.peers.split(",") if p)
+    unknown = [p for p in names if p not in peers.PEER_MODULES]
+    if unknown:
+        parser.error(f"unknown peer {', '.join(unknown)}; known: {known}")
+    figures = run(args.accounts, args.reps, args.seed, time_limit=args.time_limit,
+                  demo=not args.no_demo, peer_names=names)  # fmt: skip
+    for figure in figures:
+        print(format_figure(*figure), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

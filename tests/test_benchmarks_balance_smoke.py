@@ -1,0 +1,60 @@
+"""The balance benchmark runs our optimizer end to end on tiny data and prints well-formed figures."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from benchmarks import balance, peers
+from benchmarks.__main__ import GROUPS, format_figure
+
+LINE = re.compile(r"^([a-z0-9_]+): [0-9.]+ [a-zA-Z%]+$")
+PLAN_FIGURES = (
+    "balance_worst_dev_pct", "balance_cv_pct", "contiguous_territories",
+    "mean_polsby_popper", "disruption_accounts_pct",
+)  # fmt: skip
+
+
+def expected_names(case: str) -> list[str]:
+    """Baseline figures (no runtime) and our optimizer's figures (with runtime) of one data set."""
+    return [f"{case}_baseline_{f}" for f in PLAN_FIGURES] + [
+        f"{case}_{f}" for f in (*PLAN_FIGURES, "balance_runtime_s")
+    ]
+
+
+@pytest.fixture(scope="module")
+def tiny_lines() -> list[str]:
+    """Demo and a 4-rep regional team at resolution 4, two seconds each, no peers."""
+    figures = balance.run(
+        n_accounts=3000, n_reps=4, time_limit=2.0, demo_resolution=4, large_resolution=4,
+        peer_names=(),
+    )  # fmt: skip
+    return [format_figure(*f) for f in figures]
+
+
+def test_group_is_registered():
+    assert GROUPS["balance"] == "benchmarks.balance"
+
+
+def test_every_line_is_name_value_unit(tiny_lines):
+    assert all(LINE.match(line) for line in tiny_lines), tiny_lines
+
+
+def test_each_figure_once_demo_first(tiny_lines):
+    names = [LINE.match(line).group(1) for line in tiny_lines]
+    assert names == expected_names("demo") + expected_names("large")
+
+
+def test_counts_print_as_integers_and_balance_is_sane(tiny_lines):
+    values = dict(line.split(": ") for line in tiny_lines)
+    assert values["demo_contiguous_territories"] == "12 count"
+    assert 0 < float(values["demo_mean_polsby_popper"].split()[0]) <= 1
+    worst = float(values["demo_balance_worst_dev_pct"].split()[0])
+    assert worst < float(values["demo_baseline_balance_worst_dev_pct"].split()[0])
+
+
+def test_a_missing_peer_is_skipped_with_a_note(monkeypatch, capsys):
+    monkeypatch.setattr(peers, "missing_modules", lambda peer: ["spopt"])
+    assert not balance._peer_available("spopt")
+    assert "skipping spopt: spopt not installed" in capsys.readouterr().err
