@@ -341,9 +341,14 @@ def download_mapping(clicks, _values):
     Output({"kind": Ids.DATA_TRAVEL, "field": ALL}, "value"),
     Output(Ids.DATA_REPS_TABLE, "data"),
     Input(Ids.SCENARIO, "data"),
+    Input(Ids.SECTIONS, "value"),
+    prevent_initial_call=True,
 )
-def show_dataset(scenario):
-    """Fill the editors from the scenario's data set (load and every switch)."""
+def show_dataset(scenario, _tab):
+    """Fill the editors from the scenario's data set (when a tab opens, and on every switch).
+
+    Not on page load, which stays as light as it was: the tab is closed then.
+    """
     _, reps, call_plan = datasets.current_inputs(database_url(), int(scenario["id"]))
     plan = call_plan.reindex(list(SEGMENTS))
     plan_values = [
