@@ -44,7 +44,11 @@ from planning.callplan import SEGMENTS
 UPLOADS_DIR = Path(os.environ.get("HEXALIGN_UPLOADS_DIR", ROOT / "var" / "uploads"))
 JOBS = DiskcacheManager(diskcache.Cache(str(UPLOADS_DIR / "jobs")))
 _TOKEN = re.compile(r"^[0-9a-f]{16}$")
-UPLOADS = {"accounts": Ids.DATA_ACCOUNTS_UPLOAD, "reps": Ids.DATA_REPS_UPLOAD}
+UPLOADS = {
+    "accounts": Ids.DATA_ACCOUNTS_UPLOAD,
+    "reps": Ids.DATA_REPS_UPLOAD,
+    "mapping": Ids.DATA_MAPPING_UPLOAD,
+}
 
 
 def upload_folder(token: str | None) -> Path | None:
@@ -85,13 +89,47 @@ def _file_info(raw, mapping: dict) -> dict:
     }
 
 
-def _read_mapping(folder: Path, filename: str, contents: str) -> dict:
-    """A mapping JSON upload, read by ``data.mapping.load_mapping`` under its own name."""
-    upload = folder / "mapping"
-    upload.mkdir(parents=True, exist_ok=True)
-    path = upload / re.sub(r"[^\w.()-]+", "_", Path(filename or "mapping.json").name)
-    path.write_bytes(datasets.decode_upload(contents, filename))
-    return load_mapping(path)
+@callback(
+    Output(Ids.DATA_RECEIVED, "data"),
+    Output(Ids.DATA_ACCOUNTS_UPLOAD, "contents"),
+    Output(Ids.DATA_REPS_UPLOAD, "contents"),
+    Output(Ids.DATA_MAPPING_UPLOAD, "contents"),
+    Input(Ids.DATA_ACCOUNTS_UPLOAD, "contents"),
+    Input(Ids.DATA_REPS_UPLOAD, "contents"),
+    Input(Ids.DATA_MAPPING_UPLOAD, "contents"),
+    State(Ids.DATA_ACCOUNTS_UPLOAD, "filename"),
+    State(Ids.DATA_REPS_UPLOAD, "filename"),
+    State(Ids.DATA_MAPPING_UPLOAD, "filename"),
+    State(Ids.DATA_IMPORT, "data"),
+    State(Ids.DATA_RECEIVED, "data"),
+    prevent_initial_call=True,
+)
+def receive_upload(accounts, reps, mapping, a_name, r_name, m_name, state, previous):
+    """Put an uploaded file into the session's folder and drop it from the page.
+
+    The browser would otherwise send the whole file again with every Check;
+    the background job reads it from the folder instead.
+    """
+    kind = {v: k for k, v in UPLOADS.items()}.get(ctx.triggered_id)
+    contents, name = {
+        "accounts": (accounts, a_name), "reps": (reps, r_name), "mapping": (mapping, m_name),
+    }.get(kind, (None, None))  # fmt: skip
+    if not contents:
+        raise PreventUpdate
+    token = (state or {}).get("token") or (previous or {}).get("token")
+    folder = upload_folder(token)
+    if folder is None:
+        datasets.forget_stashes(UPLOADS_DIR)
+        token = secrets.token_hex(8)
+        folder = upload_folder(token)
+    try:
+        datasets.stash_upload(folder, kind, name or "", contents)
+        error = None
+    except FileUnreadableError as err:
+        datasets.forget_upload(folder, kind)
+        error = _sentence(err)
+    cleared = [None if k == kind else no_update for k in UPLOADS]
+    return {"token": token, "kind": kind, "name": name, "error": error, "t": time.time()}, *cleared
 
 
 @callback(
@@ -100,14 +138,9 @@ def _read_mapping(folder: Path, filename: str, contents: str) -> dict:
     Output(Ids.DATA_MAPPING, "children"),
     Output(Ids.DATA_REPORT, "children"),
     Output(Ids.DATA_RESULT, "data"),
-    Input(Ids.DATA_ACCOUNTS_UPLOAD, "contents"),
-    Input(Ids.DATA_REPS_UPLOAD, "contents"),
-    Input(Ids.DATA_MAPPING_UPLOAD, "contents"),
+    Input(Ids.DATA_RECEIVED, "data"),
     Input(Ids.DATA_CHECK, "n_clicks"),
     Input(Ids.DATA_USE, "n_clicks"),
-    State(Ids.DATA_ACCOUNTS_UPLOAD, "filename"),
-    State(Ids.DATA_REPS_UPLOAD, "filename"),
-    State(Ids.DATA_MAPPING_UPLOAD, "filename"),
     State(Ids.DATA_IMPORT, "data"),
     State({"kind": Ids.DATA_MAP_FIELD, "file": ALL, "column": ALL}, "value"),
     State({"kind": Ids.DATA_CHOICE, "file": ALL, "row": ALL}, "value"),
@@ -128,47 +161,48 @@ def _read_mapping(folder: Path, filename: str, contents: str) -> dict:
     prevent_initial_call=True,
 )
 def check_files(
-    set_progress, accounts_upload, reps_upload, mapping_upload, _check, _use,
-    accounts_name, reps_name, mapping_name, state, _fields, _choices, _fixes, options, team,
-):  # fmt: skip
-    """Receive files, suggest their mapping, check them; on "Use this data" stash the frames."""
+    set_progress, received, _check, _use, state, _fields, _choices, _fixes, options, team
+):
+    """Read a received file, suggest its mapping, check every file; "Use" stashes the frames."""
     trigger = ctx.triggered_id
     state = dict(state or {})
-    folder = upload_folder(state.get("token"))
+    received = received if trigger == Ids.DATA_RECEIVED else None
+    folder = upload_folder(state.get("token")) or upload_folder((received or {}).get("token"))
     if folder is None:
-        datasets.forget_stashes(UPLOADS_DIR)
-        state["token"] = secrets.token_hex(8)
-        folder = upload_folder(state["token"])
+        raise PreventUpdate  # nothing was uploaded yet
+    state["token"] = folder.name
     files: dict = dict(state.get("files") or {})
     saved = state.get("saved_mapping")
     unreadable: list[str] = []
     fresh: set[str] = set()
     set_progress(("0", "100", "reading…"))
 
-    uploads = {"accounts": (accounts_upload, accounts_name), "reps": (reps_upload, reps_name)}
-    for kind, (contents, name) in uploads.items():
-        if trigger != UPLOADS[kind] or not contents:
-            continue
+    kind = (received or {}).get("kind")
+    if kind in KINDS:
         try:
-            datasets.stash_upload(folder, kind, name, contents)
+            if received.get("error"):
+                raise FileUnreadableError(received["error"])
             raw = datasets.read_upload(folder, kind, _progress(set_progress, 0.0, 0.5))
         except FileUnreadableError as err:
             files.pop(kind, None)
             datasets.forget_upload(folder, kind)
             unreadable.append(f"{_sentence(err)} The current data set is unchanged.")
-            continue
-        files[kind] = _file_info(raw, datasets.suggested_columns(raw.frame.columns, kind, saved))
-        fresh.add(kind)
-    if trigger == Ids.DATA_MAPPING_UPLOAD and mapping_upload:
+        else:
+            mapping = datasets.suggested_columns(raw.frame.columns, kind, saved)
+            files[kind] = _file_info(raw, mapping)
+            fresh.add(kind)
+    elif kind == "mapping":
         try:
-            saved = _read_mapping(folder, mapping_name, mapping_upload)
-        except FileUnreadableError as err:
+            if received.get("error"):
+                raise FileUnreadableError(received["error"])
+            saved = load_mapping(next((folder / "mapping").iterdir()))
+        except (FileUnreadableError, StopIteration, OSError) as err:
             unreadable.append(f"Not a mapping: {_sentence(err)}")
         else:
             state["saved_mapping"] = saved
-            for kind, info in files.items():
-                info["mapping"] = datasets.suggested_columns(info["columns"], kind, saved)
-                fresh.add(kind)
+            for k, info in files.items():
+                info["mapping"] = datasets.suggested_columns(info["columns"], k, saved)
+                fresh.add(k)
     for item in _wildcard_states(Ids.DATA_MAP_FIELD):
         kind, column = item["id"]["file"], item["id"]["column"]
         if kind in files and kind not in fresh and column in files[kind]["mapping"]:

@@ -137,6 +137,7 @@ def data_panel() -> Component:
             dcc.Download(id=Ids.DATA_MAPPING_DOWNLOAD),
             dcc.Download(id=Ids.DATA_REPORT_DOWNLOAD),
             dcc.Store(id=Ids.DATA_IMPORT, data={}),
+            dcc.Store(id=Ids.DATA_RECEIVED),
             dcc.Store(id=Ids.DATA_RESULT),
             dcc.Store(id=Ids.DATA_TEAM),
         ]

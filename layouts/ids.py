@@ -104,3 +104,4 @@ class Ids(StrEnum):
     DATA_TEAM_APPLY = "data-team-apply"
     DATA_TEAM_CONFIRM = "data-team-confirm"
     DATA_TEAM_STATUS = "data-team-status"
+    DATA_RECEIVED = "data-received-store"

@@ -126,13 +126,23 @@ def test_import001_map_unknown_columns_exclude_bad_rows_and_use_the_data(browser
     mapping = json.loads(Path(saved.value.path()).read_text(encoding="utf-8"))
     assert mapping["accounts"]["Nordwert"] == "lat" and mapping["reps"]["Länge"] == "home_lon"
 
-    for row in rows.all():
+    # a corrected latitude brings row 12 in; the other two are left out
+    rows.nth(0).locator("input[type=text]").fill("52.5")
+    for row in rows.all()[1:]:
         row.locator("label").filter(has_text="Exclude").click()
+    run(page, lambda: page.locator("#data-check").click())
+    assert counts(page, "accounts") == {
+        "read": n, "imported": n - 2, "excluded": 2, "with problems": 3,
+    }  # fmt: skip
+    outcomes = page.locator("#data-report [data-file=accounts] tr[data-row] .outcome")
+    assert outcomes.all_inner_texts() == ["fixed, imported", "excluded", "excluded"]
+
+    # on second thought, row 12 is left out too (exclude wins over a typed value)
+    rows.nth(0).locator("label").filter(has_text="Exclude").click()
     run(page, lambda: page.locator("#data-use").click())
     assert counts(page, "accounts") == {
         "read": n, "imported": n - 3, "excluded": 3, "with problems": 3,
     }  # fmt: skip
-    outcomes = page.locator("#data-report [data-file=accounts] tr[data-row] .outcome")
     assert outcomes.all_inner_texts() == ["excluded"] * 3
 
     # the page switches to the uploaded team
