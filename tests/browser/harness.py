@@ -69,10 +69,25 @@ def serve(database_url: str, *extra: str, gunicorn_workers: int = 0):
         log.close()
 
 
+MAP_STATE = """() => { const gd = document.querySelector('#map .js-plotly-plot');
+  const m = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+  return {plot: !!gd, traces: gd && gd.data ? gd.data.length : 0, map: !!(m && m.map),
+          loaded: !!(m && m.map && m.map.loaded()), cells: gd && gd.calcdata && gd.calcdata[0] ?
+          gd.calcdata[0].length : 0, rows: document.querySelectorAll('#rep-table tbody tr').length}; }"""
+
+
 def open_page(browser, base_url: str, width: int = 1600, height: int = 1000):
+    """Open the app and wait until the map is drawn and the table filled (or say what is missing)."""
     page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(base_url + "/")
-    page.wait_for_function(MAP_READY, timeout=90_000)
+    try:
+        page.wait_for_function(MAP_READY, timeout=180_000)
+    except Exception as err:
+        state = page.evaluate(MAP_STATE)
+        raise AssertionError(f"map not drawn: {state}; browser errors: {errors[:5]}") from err
     return page
 
 
