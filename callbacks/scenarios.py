@@ -52,11 +52,18 @@ STALE = (
     Input(Ids.SCENARIO, "data"),
     Input(Ids.TOLERANCE, "value"),
     Input(Ids.SCENARIOS_CHANGED, "data"),
+    Input(Ids.VIEW, "data"),
     State(Ids.COMPARE_A, "value"),
     State(Ids.COMPARE_B, "value"),
 )
-def list_scenarios(_version, scenario, tolerance_pct, _changed, a, b):
-    """The list with key figures; compare picks keep their choice while it still exists."""
+def list_scenarios(_version, scenario, tolerance_pct, _changed, view, a, b):
+    """The list with key figures; compare picks keep their choice while it still exists.
+
+    Waits for the map's first drawing (the view store), so that the tab never
+    competes with it while the page loads.
+    """
+    if not view:
+        raise PreventUpdate
     rows = scenarios.scenario_rows(database_url(), scenario["id"], _tolerance(tolerance_pct))
     new_a, new_b = scenarios.compare_pair(rows, a, b)
     options = scenario_options(rows)
@@ -173,9 +180,12 @@ def download_comparison(clicks, a, b, tolerance_pct):
     Output(Ids.HISTORY, "children"),
     Input(Ids.VERSION, "data"),
     Input(Ids.SCENARIO, "data"),
+    Input(Ids.VIEW, "data"),
 )
-def show_history(_version, scenario):
+def show_history(_version, scenario, view):
     """The current scenario's move log (after every move, undo, switch or restore)."""
+    if not view:
+        raise PreventUpdate
     return history_table(editing.open_store(database_url()).history(scenario["id"]))
 
 
