@@ -20,6 +20,7 @@ import sys
 
 GROUPS: dict[str, str] = {
     "core": "benchmarks.core",  # issue 3: binning, full and incremental metrics on 1M accounts
+    "map": "benchmarks.map",  # issue 4: the app in headless Chromium, demo and 1M accounts
     "import": "benchmarks.importing",  # issue 6: 1M-row CSV import, plain and European
     "balance": "benchmarks.balance",  # issue 7: rebalance demo and ~52k cells, with peers
 }
