@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config[DATABASE_URL_KEY] = url
     app.server.config[TILE_URL_KEY] = settings.tile_url
     app.server.config["COMPRESS_MIMETYPES"] = [
-        "application/json", "application/geo+json", "text/html", "text/css",
+        "application/json", "application/geo+json", "text/html", "text/css", "text/javascript",
         "application/javascript",
     ]  # fmt: skip
     Compress(app.server)

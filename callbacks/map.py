@@ -47,31 +47,39 @@ def panel(plan, tolerance_pct) -> tuple:
     Output(Ids.VIEW, "data"),
     Output(Ids.SCENARIO_NAME, "children"),
     Output(Ids.RESOLUTION, "value"),
+    Output(Ids.CAMERA, "data"),
     Input(Ids.SCENARIO, "data"),
     Input(Ids.COLOUR_MODE, "value"),
     Input(Ids.MAP, "relayoutData"),
     State(Ids.VIEW, "data"),
+    State(Ids.CAMERA, "data"),
 )
-def draw_map(scenario, mode, relayout, view):
-    """The whole figure: on load, scenario switch, colour mode, or a zoom needing other cells."""
+def draw_map(scenario, mode, relayout, view, camera_now):
+    """The whole figure: on load, scenario switch, colour mode, or a zoom needing other cells.
+
+    The figure carries the user's current centre and zoom: plotly does not keep a map's
+    GUI zoom across new figures, so a redraw must not throw the view back to the overview.
+    """
     url = database_url()
     board, plan, _ = editing.load(url, scenario["id"])
-    bbox = _bbox(relayout) if ctx.triggered_id == Ids.MAP else (view or {}).get("bbox")
-    if ctx.triggered_id == Ids.MAP and bbox is None:
-        raise PreventUpdate
+    view = view or {}
+    from_map = ctx.triggered_id == Ids.MAP
+    bbox = _bbox(relayout) if from_map else view.get("bbox")
+    if from_map and bbox is None and view.get("scenario") is not None:
+        raise PreventUpdate  # e.g. {"autosize": true}; before the first draw we must answer
     level, snapped, units = pick_view(board.levels, bbox)
+    camera = _camera(relayout) if from_map else None
+    camera = camera or camera_now or fit_view(board.market.area.lat, board.market.area.lon)
     new_view = {"scenario": scenario["id"], "level": level, "snapped": snapped, "bbox": bbox}
-    if ctx.triggered_id == Ids.MAP and view and view.get("scenario") == scenario["id"]:
+    if from_map and view.get("scenario") == scenario["id"]:
         if (view.get("level"), _key(view.get("snapped"))) == (level, _key(snapped)):
-            raise PreventUpdate
+            return no_update, no_update, no_update, no_update, camera  # same cells: keep the figure
     record = editing.open_store(url).scenario(scenario["id"])
     facts = unit_facts(board.levels[level], plan, board.baseline.owner, units)
     geo = geometry_url(record.dataset_id, record.resolution, record.area_id, level, snapped)
-    reps = board.market.reps
-    fig = map_figure(facts, mode, geo, reps, fit_view(board.market.area.lat, board.market.area.lon),
-                     tile_url())  # fmt: skip
+    fig = map_figure(facts, mode, geo, board.market.reps, camera, tile_url())
     name = f"{record.name}{' (read-only)' if record.read_only else ''}"
-    return fig, new_view, name, record.resolution
+    return fig, new_view, name, record.resolution, camera
 
 
 @callback(
@@ -190,6 +198,15 @@ def _bbox(relayout) -> list[float] | None:
     lons = [c[0] for c in corners]
     lats = [c[1] for c in corners]
     return [min(lons), min(lats), max(lons), max(lats)]
+
+
+def _camera(relayout) -> dict | None:
+    """Centre and zoom after a pan or zoom, as the figure's layout.map wants them."""
+    relayout = relayout or {}
+    center, zoom = relayout.get("map.center"), relayout.get("map.zoom")
+    if not center or zoom is None:
+        return None
+    return {"center": {"lat": center["lat"], "lon": center["lon"]}, "zoom": zoom}
 
 
 def _key(snapped) -> str:

@@ -55,13 +55,16 @@ STALE = (
     Input(Ids.VIEW, "data"),
     State(Ids.COMPARE_A, "value"),
     State(Ids.COMPARE_B, "value"),
+    Input(Ids.SECTIONS, "value"),
 )
-def list_scenarios(_version, scenario, tolerance_pct, _changed, view, a, b):
+def list_scenarios(_version, scenario, tolerance_pct, _changed, view, a, b, open_tab=None):
     """The list with key figures; compare picks keep their choice while it still exists.
 
     Waits for the map's first drawing (the view store), so that the tab never
     competes with it while the page loads.
     """
+    if open_tab != "Scenarios":
+        raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
     if not view:
         raise PreventUpdate
     rows = scenarios.scenario_rows(database_url(), scenario["id"], _tolerance(tolerance_pct))
@@ -137,9 +140,12 @@ def ask_delete(clicks, scenario):
     Input(Ids.TOLERANCE, "value"),
     Input(Ids.VERSION, "data"),
     State(Ids.SCENARIO, "data"),
+    Input(Ids.SECTIONS, "value"),
 )
-def compare(a, b, tolerance_pct, _version, scenario):
+def compare(a, b, tolerance_pct, _version, scenario, open_tab=None):
     """Per-rep deltas, summary and changed-cells map; redone after a move on A or B."""
+    if open_tab != "Scenarios":
+        raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
     if a is None or b is None:
         raise PreventUpdate
     if ctx.triggered_id == Ids.VERSION and scenario and scenario["id"] not in (a, b):
@@ -181,9 +187,12 @@ def download_comparison(clicks, a, b, tolerance_pct):
     Input(Ids.VERSION, "data"),
     Input(Ids.SCENARIO, "data"),
     Input(Ids.VIEW, "data"),
+    Input(Ids.SECTIONS, "value"),
 )
-def show_history(_version, scenario, view):
+def show_history(_version, scenario, view, open_tab=None):
     """The current scenario's move log (after every move, undo, switch or restore)."""
+    if open_tab != "Scenarios":
+        raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
     if not view:
         raise PreventUpdate
     return history_table(editing.open_store(database_url()).history(scenario["id"]))

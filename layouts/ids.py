@@ -33,6 +33,7 @@ class Ids(StrEnum):
     PAINT = "paint-store"
     KEY_COMMAND = "key-command"
     PAINTED = "painted-store"
+    CAMERA = "camera-store"
     # scenarios tab (layouts/scenarios.py); *_OPEN, HISTORY_RESTORE and EXPORT are the
     # "kind" of repeated buttons, whose ids are dicts (layouts.scenarios)
     SCENARIO_LIST = "scenario-list"

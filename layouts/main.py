@@ -57,7 +57,7 @@ def main_layout(
     ``sections`` are (title, component) pairs shown as tabs under the table:
     scenarios, auto-balance, data import, each built by its own module.
     """
-    tabs = [dcc.Tab(child, label=title) for title, child in sections or []]
+    tabs = [dcc.Tab(child, label=title, value=title) for title, child in sections or []]
     toolbar = html.Div(
         [
             html.Label(["Receiving rep", dcc.Dropdown(
@@ -133,7 +133,7 @@ def main_layout(
                 className="main",
             ),
             table,
-            dcc.Tabs(tabs, id=Ids.SECTIONS),
+            dcc.Tabs(tabs, id=Ids.SECTIONS, value=""),  # closed until asked: no work on every move
             html.Div(id=Ids.REP_KEYS, hidden=True, **keys),
             dcc.Store(id=Ids.SCENARIO, storage_type="local", data={"id": scenario_id}),
             dcc.Store(id=Ids.VERSION),
@@ -142,6 +142,7 @@ def main_layout(
             dcc.Store(id=Ids.PAINT),
             dcc.Store(id=Ids.KEY_COMMAND),
             dcc.Store(id=Ids.PAINTED),
+            dcc.Store(id=Ids.CAMERA),
         ],
         className="app",
     )  # fmt: skip

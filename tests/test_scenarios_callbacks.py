@@ -433,14 +433,24 @@ def test_compare_callback_packs_table_summary_and_map(monkeypatch, app_context, 
     _, baseline, working = stored
     move(url, working, [toy.pos(toy.ring[0])], 0)
     fake_ctx(monkeypatch, str(Ids.COMPARE_B))
-    rows, summary, fig = cb.compare(baseline, working, 10, None, {"id": working})
+    rows, summary, fig = cb.compare(
+        baseline, working, 10, None, {"id": working}, open_tab="Scenarios"
+    )
     assert [r["accounts_delta"] for r in rows] == ["+2", "-2"]
     assert fig["data"][0]["geojson"].startswith("/geo/")
     finer, _ = editing.at_resolution(url, working, 8)
-    rows, summary, fig = cb.compare(baseline, finer, 10, None, {"id": working})
+    rows, summary, fig = cb.compare(
+        baseline, finer, 10, None, {"id": working}, open_tab="Scenarios"
+    )
     assert rows == [] and "compare-error" in figures(summary)
     with pytest.raises(cb.PreventUpdate):  # deleted meanwhile: the list picks another
-        cb.compare(baseline, finer + 100, 10, None, {"id": working})
+        cb.compare(baseline, finer + 100, 10, None, {"id": working}, open_tab="Scenarios")
     fake_ctx(monkeypatch, str(Ids.VERSION))
     with pytest.raises(cb.PreventUpdate):  # a move elsewhere leaves this comparison alone
-        cb.compare(baseline, finer, 10, {"version": 9}, {"id": working})
+        cb.compare(baseline, finer, 10, {"version": 9}, {"id": working}, open_tab="Scenarios")
+
+
+def test_closed_tab_computes_nothing(app_context, url, stored):
+    """Moves run these callbacks on every version change; with the tab closed they do no work."""
+    with pytest.raises(cb.PreventUpdate):
+        cb.show_history({"version": 1}, {"id": 1}, {"level": 0}, open_tab="")

@@ -96,8 +96,11 @@ def painted_version(page) -> int:
                              ".getAttribute('data-painted-version') || 0)"))  # fmt: skip
 
 
-def drag(page, points: list[tuple[float, float]], steps: int = 6) -> None:
-    """A real mouse drag through ``points`` (fractions of the map's box)."""
+def drag(page, points: list[tuple[float, float]], steps: int = 1) -> None:
+    """A real mouse drag through ``points`` (fractions of the map's box).
+
+    One mouse step per vertex: with software WebGL each step costs 0.2-1 s.
+    """
     box = page.locator("#map .js-plotly-plot").first.bounding_box()
     xy = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in points]
     page.mouse.move(*xy[0])
