@@ -226,14 +226,18 @@ def _tolerance(pct) -> float:
 
 @callback(
     Output(Ids.REP_PICKER, "options"),
+    Output(Ids.REP_PICKER, "value"),
     Output(Ids.LEGEND, "children"),
     Output(Ids.REP_KEYS, "data-reps"),
     Output(Ids.REP_KEYS, "data-labels"),
     Input(Ids.SCENARIO, "data"),
+    State(Ids.REP_PICKER, "value"),
 )
-def rep_widgets(scenario):
+def rep_widgets(scenario, picked):
     """Rep picker, legend and keyboard map of the scenario's team (data sets may differ)."""
     board, _, _ = editing.load(database_url(), scenario["id"])
     reps = board.market.reps
     ids, names = list(reps["rep_id"].astype(str)), list(reps["name"].astype(str))
-    return rep_options(ids, names), legend(ids, names).children, *rep_keys(ids, names)
+    keep = picked if picked in ids or picked == UNASSIGNED_VALUE else (ids[0] if ids else None)
+    value = no_update if keep == picked else keep
+    return rep_options(ids, names), value, legend(ids, names).children, *rep_keys(ids, names)

@@ -37,3 +37,22 @@ def default_call_plan() -> pd.DataFrame:
         },
         index=pd.Index(list(SEGMENTS), name="segment"),
     )
+
+
+TRAVEL_COLUMNS = ("circuity", "speed_kmh", "visits_per_trip")
+
+
+def travel_of(call_plan: pd.DataFrame | None) -> TravelModel:
+    """The travel model stored with a call plan (its travel columns), or the defaults.
+
+    A data set keeps its travel settings in its call plan, so every market
+    built from it measures travel the same way.
+    """
+    if (
+        call_plan is None
+        or call_plan.empty
+        or not all(c in call_plan.columns for c in TRAVEL_COLUMNS)
+    ):
+        return TravelModel()
+    first = call_plan.iloc[0]
+    return TravelModel(**{c: float(first[c]) for c in TRAVEL_COLUMNS})

@@ -44,11 +44,10 @@ from data.readers import Progress, RawTable, read_raw
 from data.validation import validate_reps
 from geo.errors import FileUnreadableError, HexalignError, InputError
 from planning import editing
-from planning.callplan import CHANNELS, SEGMENTS, TravelModel
+from planning.callplan import CHANNELS, SEGMENTS, TRAVEL_COLUMNS, TravelModel, travel_of
 from planning.market import UNASSIGNED
 from planning.plan import Plan
 
-TRAVEL_COLUMNS = ("circuity", "speed_kmh", "visits_per_trip")
 CALL_PLAN_FIELDS = ("visits_per_year", "minutes_per_visit", "channel")
 REP_FIELDS = ("rep_id", "name", "home_lat", "home_lon", "capacity_hours")
 MAX_CHOICE_ROWS = 200
@@ -61,14 +60,6 @@ class EditError(HexalignError, ValueError):
 
 
 # --- call plan and travel ------------------------------------------------------------
-
-
-def travel_of(call_plan: pd.DataFrame) -> TravelModel:
-    """The travel model stored with a call plan, or the defaults when it has none."""
-    if not all(c in call_plan.columns for c in TRAVEL_COLUMNS) or call_plan.empty:
-        return TravelModel()
-    first = call_plan.iloc[0]
-    return TravelModel(**{c: float(first[c]) for c in TRAVEL_COLUMNS})
 
 
 def call_plan_with_travel(call_plan: pd.DataFrame, travel: TravelModel) -> pd.DataFrame:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from geo.area import PlanningArea, planning_area, resolution_for
 from geo.cells import haversine_km, latlng_to_cells
-from planning.callplan import SEGMENTS, TravelModel, default_call_plan
+from planning.callplan import SEGMENTS, TravelModel, default_call_plan, travel_of
 
 SECONDS_PER_HOUR = 3600
 UNASSIGNED = -1
@@ -151,7 +151,7 @@ def build_market(
         default one is tiled around the accounts at ``resolution``.
     """
     call_plan = default_call_plan() if call_plan is None else call_plan
-    travel = travel or TravelModel()
+    travel = travel or travel_of(call_plan)
     lat = accounts["lat"].to_numpy(np.float64)
     lon = accounts["lon"].to_numpy(np.float64)
     if area is None:

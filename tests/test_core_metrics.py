@@ -240,3 +240,14 @@ def test_a_team_with_no_previous_owners_still_plans():
     plan, changes = baseline_plan(toy_market(accounts, make_reps({"R1": ring[0]})))
     assert changes.accounts == 0
     assert team_metrics(reassign(plan, np.arange(7), 0))["moved_accounts"] == 0
+
+
+def test_travel_settings_stored_with_the_call_plan_are_used(toy):
+    from planning.callplan import default_call_plan
+    from planning.market import build_market
+
+    plan = default_call_plan()
+    plan["circuity"], plan["speed_kmh"], plan["visits_per_trip"] = 1.3, 30.0, 4.0  # half the speed
+    slow = build_market(toy.accounts, toy.reps, plan, area=toy.market.area)
+    assert toy.market.travel_s.max() > 0
+    assert abs(slow.travel_s - 2 * toy.market.travel_s).max() <= 1  # each side rounds to the second

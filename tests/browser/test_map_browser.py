@@ -118,10 +118,11 @@ def test_map002_keyboard_picks_a_rep_and_undoes(browser, app):
     page = open_page(browser, base)
     before = shown(page)
     start = store.scenario(sid)
+    picked = "rep => document.querySelector('#rep-picker').innerText.includes(rep)"
     page.locator("body").press("2")
-    assert "R02" in page.locator("#rep-picker").inner_text()
+    page.wait_for_function(picked, arg="R02", timeout=10_000)
     page.keyboard.press("ArrowRight")
-    assert "R03" in page.locator("#rep-picker").inner_text()
+    page.wait_for_function(picked, arg="R03", timeout=10_000)
 
     lasso(page, 0.40, 0.45, 0.07)
     wait_version(page, store, sid, start.version + 1)
