@@ -22,7 +22,7 @@ import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
-from callbacks.context import DATABASE_URL_KEY, TILE_URL_KEY
+from callbacks.context import DATABASE_URL_KEY, DEFAULT_SCENARIO_KEY, TILE_URL_KEY
 from callbacks.geometry import register_geometry_route
 from data.demo import demo_paths
 from data.settings import Settings
@@ -63,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False)
     app.server.config[DATABASE_URL_KEY] = url
     app.server.config[TILE_URL_KEY] = settings.tile_url
+    app.server.config[DEFAULT_SCENARIO_KEY] = scenario_id
     app.server.config["COMPRESS_MIMETYPES"] = [
         "application/json", "application/geo+json", "text/html", "text/css", "text/javascript",
         "application/javascript",

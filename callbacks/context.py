@@ -6,6 +6,7 @@ from flask import current_app
 
 DATABASE_URL_KEY = "HEXALIGN_DATABASE_URL"
 TILE_URL_KEY = "HEXALIGN_TILE_URL"
+DEFAULT_SCENARIO_KEY = "HEXALIGN_DEFAULT_SCENARIO"
 
 
 def database_url() -> str:
@@ -16,3 +17,8 @@ def database_url() -> str:
 def tile_url() -> str | None:
     """Optional raster tiles drawn under the cells."""
     return current_app.config.get(TILE_URL_KEY)
+
+
+def default_scenario() -> int:
+    """The working scenario the app opened with: where a page lands when its own is gone."""
+    return int(current_app.config[DEFAULT_SCENARIO_KEY])

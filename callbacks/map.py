@@ -10,9 +10,14 @@ import numpy as np
 from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import database_url, tile_url
+from callbacks.context import database_url, default_scenario, tile_url
 from callbacks.geometry import geometry_url
-from data.store import NothingToUndoError, ReadOnlyScenarioError, StaleVersionError
+from data.store import (
+    NothingToUndoError,
+    ReadOnlyScenarioError,
+    ScenarioNotFoundError,
+    StaleVersionError,
+)
 from geo.lod import drawn_units, pick_view, view_key
 from layouts.ids import Ids
 from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
@@ -241,3 +246,18 @@ def rep_widgets(scenario, picked):
     keep = picked if picked in ids or picked == UNASSIGNED_VALUE else (ids[0] if ids else None)
     value = no_update if keep == picked else keep
     return rep_options(ids, names), value, legend(ids, names).children, *rep_keys(ids, names)
+
+
+@callback(
+    Output(Ids.SCENARIO, "data", allow_duplicate=True),
+    Output(Ids.MESSAGE, "children", allow_duplicate=True),
+    Input(Ids.SCENARIO, "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def check_scenario(scenario):
+    """A page remembering a scenario deleted meanwhile lands on the app's working scenario."""
+    try:
+        editing.open_store(database_url()).scenario(int((scenario or {})["id"]))
+    except (ScenarioNotFoundError, KeyError, TypeError, ValueError):
+        return {"id": default_scenario()}, "The scenario this page showed no longer exists."
+    raise PreventUpdate

@@ -181,3 +181,18 @@ def test_map003_locks_clicks_and_resolution(browser, app):
     page.wait_for_timeout(1000)
     assert shown(page) == expected_table(store, converted)
     page.close()
+
+
+def test_map004_a_page_remembering_a_deleted_scenario_lands_on_the_working_plan(browser, app):
+    base, store, sid = app
+    page = open_page(browser, base)
+    page.evaluate("() => localStorage.setItem('scenario-store', JSON.stringify({id: 999999}))")
+    page.reload()
+    page.wait_for_function("() => document.querySelector('#message').innerText.includes('no longer exists')",
+                           timeout=60_000)  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelector('#scenario-name').innerText === 'Working plan'"
+    )
+    page.wait_for_timeout(500)
+    assert shown(page) == expected_table(store, sid)
+    page.close()
