@@ -46,8 +46,11 @@ def wait_http(url: str, timeout: float = 90.0) -> None:
 
 
 @contextmanager
-def serve(database_url: str, *extra: str, gunicorn_workers: int = 0):
-    """Run the app (python app.py, or gunicorn with N workers) and yield its base URL."""
+def serve(database_url: str, *extra: str, gunicorn_workers: int = 0, kill: bool = False):
+    """Run the app (python app.py, or gunicorn with N workers) and yield its base URL.
+
+    ``kill`` ends it with SIGKILL instead of SIGTERM: a crash, not a shutdown.
+    """
     port = free_port()
     env = {**os.environ, "HEXALIGN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     if gunicorn_workers:
@@ -61,7 +64,10 @@ def serve(database_url: str, *extra: str, gunicorn_workers: int = 0):
         wait_http(f"http://127.0.0.1:{port}/")
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
+        if kill:
+            proc.kill()
+        else:
+            proc.terminate()
         try:
             proc.wait(10)
         except subprocess.TimeoutExpired:
