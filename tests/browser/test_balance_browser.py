@@ -22,7 +22,7 @@ def test_bal001_autobalance_opens_a_new_scenario(browser, tmp_path):
         page.get_by_text("Auto-balance", exact=True).click()
         page.fill("#balance-time-limit", "20")
         page.click("#balance-run")
-        page.wait_for_function("() => document.querySelector('#balance-result').innerText.length > 0",
+        page.wait_for_function("() => (document.querySelector('#balance-result')?.innerText || '').length > 0",
                                timeout=120_000)  # fmt: skip
         assert page.locator("#balance-status").inner_text() == "done"
         assert page.locator("#balance-progress").get_attribute("value") == "20"
@@ -31,7 +31,7 @@ def test_bal001_autobalance_opens_a_new_scenario(browser, tmp_path):
 
         new = [s for s in store.scenarios(before.dataset_id) if s.name.startswith("Auto-balance")]
         assert len(new) == 1 and new[0].parent_id == sid
-        page.wait_for_function("() => document.querySelector('#scenario-name').innerText.startsWith('Auto-balance')",
+        page.wait_for_function("() => (document.querySelector('#scenario-name')?.innerText || '').startsWith('Auto-balance')",
                                timeout=60_000)  # fmt: skip
         page.wait_for_timeout(1000)
         assert shown(page) == expected_table(store, new[0].id)

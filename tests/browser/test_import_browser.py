@@ -147,7 +147,7 @@ def test_import001_map_unknown_columns_exclude_bad_rows_and_use_the_data(browser
 
     # the page switches to the uploaded team
     page.wait_for_function(
-        "() => document.querySelector('#data-use-status').innerText.startsWith('Now planning')",
+        "() => (document.querySelector('#data-use-status')?.innerText || '').startsWith('Now planning')",
         timeout=120_000,
     )
     page.wait_for_function(

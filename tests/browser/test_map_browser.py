@@ -118,7 +118,7 @@ def test_map002_keyboard_picks_a_rep_and_undoes(browser, app):
     page = open_page(browser, base)
     before = shown(page)
     start = store.scenario(sid)
-    picked = "rep => document.querySelector('#rep-picker').innerText.includes(rep)"
+    picked = "rep => (document.querySelector('#rep-picker')?.innerText || '').includes(rep)"
     page.locator("body").press("2")
     page.wait_for_function(picked, arg="R02", timeout=10_000)
     page.keyboard.press("ArrowRight")
@@ -171,10 +171,10 @@ def test_map003_locks_clicks_and_resolution(browser, app):
 
     page.locator("#resolution").click()
     page.locator(".Select-menu-outer, [role=listbox]").get_by_text("5", exact=True).first.click()
-    page.wait_for_function("() => document.querySelector('#message').innerText.includes('changed owner')",
+    page.wait_for_function("() => (document.querySelector('#message')?.innerText || '').includes('changed owner')",
                            timeout=60_000)  # fmt: skip
     page.wait_for_function(
-        "() => document.querySelector('#scenario-name').innerText.includes('res 5')"
+        "() => (document.querySelector('#scenario-name')?.innerText || '').includes('res 5')"
     )
     converted = store.scenario_id("Working plan @ res 5")
     assert store.scenario(converted).resolution == 5
@@ -188,10 +188,10 @@ def test_map004_a_page_remembering_a_deleted_scenario_lands_on_the_working_plan(
     page = open_page(browser, base)
     page.evaluate("() => localStorage.setItem('scenario-store', JSON.stringify({id: 999999}))")
     page.reload()
-    page.wait_for_function("() => document.querySelector('#message').innerText.includes('no longer exists')",
+    page.wait_for_function("() => (document.querySelector('#message')?.innerText || '').includes('no longer exists')",
                            timeout=60_000)  # fmt: skip
     page.wait_for_function(
-        "() => document.querySelector('#scenario-name').innerText === 'Working plan'"
+        "() => (document.querySelector('#scenario-name')?.innerText || '') === 'Working plan'"
     )
     page.wait_for_timeout(500)
     assert shown(page) == expected_table(store, sid)

@@ -98,7 +98,7 @@ def wait_table(page, expected: dict, timeout_s: float = 30) -> None:
 
 def wait_header(page, name: str) -> None:
     page.wait_for_function(
-        "n => document.querySelector('#scenario-name').innerText.startsWith(n)",
+        "n => (document.querySelector('#scenario-name')?.innerText || '').startsWith(n)",
         arg=name, timeout=30_000,
     )  # fmt: skip
 
@@ -235,7 +235,7 @@ def test_scn001_branch_switch_move_compare_restore(browser, app):
     assert store.history(plan_b)["kind"].tolist() == ["move", "move", "restore"]
     wait_table(page, expected_table(store, plan_b))
     page.wait_for_function(
-        "() => document.querySelector('#message').innerText.startsWith('Restored to #1')"
+        "() => (document.querySelector('#message')?.innerText || '').startsWith('Restored to #1')"
     )
 
     # the plan file downloads as stored; the comparison workbook says what moved

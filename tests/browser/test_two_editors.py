@@ -70,7 +70,7 @@ def test_two001_stale_editor_is_told_shown_the_current_plan_and_repeats(browser,
     choose(b, "#rep-picker", "R05")  # B still shows the version before A's move
     box_select(b, *B_BOX)
     b.wait_for_function(
-        "() => document.querySelector('#message').innerText.includes('Someone else changed')",
+        "() => (document.querySelector('#message')?.innerText || '').includes('Someone else changed')",
         timeout=30_000,
     )
     assert store.scenario(sid).version == start.version + 1  # B's write was refused
