@@ -22,3 +22,11 @@ def tile_url() -> str | None:
 def default_scenario() -> int:
     """The working scenario the app opened with: where a page lands when its own is gone."""
     return int(current_app.config[DEFAULT_SCENARIO_KEY])
+
+
+def tolerance_share(pct) -> float:
+    """The tolerance control's percent as a share; 10 % when it holds no number."""
+    try:
+        return max(0.0, float(pct)) / 100.0
+    except (TypeError, ValueError):
+        return 0.10

@@ -10,7 +10,7 @@ import numpy as np
 from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import database_url, default_scenario, tile_url
+from callbacks.context import database_url, default_scenario, tile_url, tolerance_share
 from callbacks.geometry import geometry_url
 from data.store import (
     NothingToUndoError,
@@ -37,7 +37,7 @@ PANEL = (
 
 def panel(plan, tolerance_pct) -> tuple:
     """Table rows, the two charts and the team summary for a plan."""
-    tolerance = _tolerance(tolerance_pct)
+    tolerance = tolerance_share(tolerance_pct)
     reps = rep_metrics(plan, tolerance)
     return (
         table_rows(reps),
@@ -134,10 +134,14 @@ def edit(selection, _undo, _redo, key, rep, tool, scenario, version, view, mode,
                 raise PreventUpdate
             cells = board.levels[view["level"]].cells_of(units)
             rep_pos = None if rep == UNASSIGNED_VALUE else board.market.rep_position(rep)
-            result = editing.apply(url, scenario["id"], version["version"], tool, cells, rep_pos)
+            result = editing.apply(
+                url, scenario["id"], version["version"], tool, cells, rep_pos, plan=plan
+            )
             message = _describe(tool, result, rep)
         else:
-            result = editing.step(url, scenario["id"], version["version"], redo=trigger == Ids.REDO)
+            result = editing.step(
+                url, scenario["id"], version["version"], redo=trigger == Ids.REDO, plan=plan
+            )
             message = (
                 f"{'Redone' if trigger == Ids.REDO else 'Undone'}: {len(result.changed):,} cells."
             )
@@ -220,13 +224,6 @@ def _key(snapped) -> str:
 
 def _tuple(snapped):
     return None if snapped is None else tuple(snapped)
-
-
-def _tolerance(pct) -> float:
-    try:
-        return max(0.0, float(pct)) / 100.0
-    except (TypeError, ValueError):
-        return 0.10
 
 
 @callback(

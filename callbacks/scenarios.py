@@ -13,7 +13,7 @@ import json
 from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
 from dash.exceptions import PreventUpdate
 
-from callbacks.context import database_url
+from callbacks.context import database_url, tolerance_share
 from callbacks.geometry import geometry_url
 from data.store import ReadOnlyScenarioError, ScenarioNotFoundError, StaleVersionError
 from geo.errors import PlanError
@@ -67,7 +67,7 @@ def list_scenarios(_version, scenario, tolerance_pct, _changed, view, a, b, open
         raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
     if not view:
         raise PreventUpdate
-    rows = scenarios.scenario_rows(database_url(), scenario["id"], _tolerance(tolerance_pct))
+    rows = scenarios.scenario_rows(database_url(), scenario["id"], tolerance_share(tolerance_pct))
     new_a, new_b = scenarios.compare_pair(rows, a, b)
     options = scenario_options(rows)
     return (
@@ -151,7 +151,7 @@ def compare(a, b, tolerance_pct, _version, scenario, open_tab=None):
     if ctx.triggered_id == Ids.VERSION and scenario and scenario["id"] not in (a, b):
         raise PreventUpdate
     try:
-        result = scenarios.compare_scenarios(database_url(), a, b, _tolerance(tolerance_pct))
+        result = scenarios.compare_scenarios(database_url(), a, b, tolerance_share(tolerance_pct))
     except PlanError as err:
         return [], comparison_error(f"Cannot compare: {err}."), empty_map("Nothing to draw.")
     except ScenarioNotFoundError:
@@ -178,7 +178,7 @@ def download_comparison(clicks, a, b, tolerance_pct):
     """The comparison workbook: summary, per-rep deltas, moved cells."""
     if not clicks or a is None or b is None:
         raise PreventUpdate
-    filename, blob = scenarios.comparison_file(database_url(), a, b, _tolerance(tolerance_pct))
+    filename, blob = scenarios.comparison_file(database_url(), a, b, tolerance_share(tolerance_pct))
     return dcc.send_bytes(blob, filename)
 
 
@@ -234,7 +234,7 @@ def export(_clicks, scenario, tolerance_pct):
     """The current scenario as a file: accounts CSV, workbook, GeoJSON, GeoParquet, plan CSV."""
     fmt = _clicked()["fmt"]
     filename, blob = scenarios.export_file(
-        database_url(), scenario["id"], fmt, _tolerance(tolerance_pct)
+        database_url(), scenario["id"], fmt, tolerance_share(tolerance_pct)
     )
     return dcc.send_bytes(blob, filename)
 
@@ -246,10 +246,3 @@ def _clicked():
             key = t["prop_id"].rsplit(".", 1)[0]
             return json.loads(key) if key.startswith("{") else key
     raise PreventUpdate
-
-
-def _tolerance(pct) -> float:
-    try:
-        return max(0.0, float(pct)) / 100.0
-    except (TypeError, ValueError):
-        return 0.10

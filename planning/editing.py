@@ -122,15 +122,18 @@ def load(url: str, scenario_id: int) -> tuple[Board, Plan, int]:
 
 def apply(
     url: str, scenario_id: int, version: int, action: str, cells: np.ndarray, rep: int | None,
-    user: str | None = None,
+    user: str | None = None, plan: Plan | None = None,
 ) -> Edit:  # fmt: skip
     """Move cells (positions) to ``rep``, or lock/unlock them, and save the step.
 
+    ``plan`` is the scenario as the caller just loaded it (saves reading it
+    twice per move); the store's compare-and-set still guards the write.
     Raises ``StaleVersionError`` when the scenario moved on since ``version``.
     """
     if action not in ACTIONS:
         raise ValueError(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
-    _, plan, _ = load(url, scenario_id)
+    if plan is None:
+        _, plan, _ = load(url, scenario_id)
     cells = np.unique(np.asarray(cells, dtype=np.int64))
     if action == "move":
         movable, locked = split_locked(plan, cells)
@@ -151,10 +154,14 @@ def apply(
     return Edit(after, new_version, changed, skipped)
 
 
-def step(url: str, scenario_id: int, version: int, *, redo: bool, user: str | None = None) -> Edit:
+def step(
+    url: str, scenario_id: int, version: int, *, redo: bool, user: str | None = None,
+    plan: Plan | None = None,
+) -> Edit:  # fmt: skip
     """Undo (or redo) the last move; ``NothingToUndoError`` when there is none."""
     store = open_store(url)
-    _, plan, _ = load(url, scenario_id)
+    if plan is None:
+        _, plan, _ = load(url, scenario_id)
     record = store.redoable(scenario_id) if redo else store.undoable(scenario_id)
     if record is None:
         from data.store import NothingToUndoError
