@@ -24,8 +24,9 @@ import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 from callbacks.context import DATABASE_URL_KEY, DEFAULT_SCENARIO_KEY, TILE_URL_KEY
 from callbacks.geometry import register_geometry_route
+from common import logs
+from common.settings import Settings
 from data.demo import demo_paths
-from data.settings import Settings
 from data.validation import load_accounts, load_call_plan, load_reps
 from layouts.balance_tab import balance_panel
 from layouts.data_tab import data_panel
@@ -46,6 +47,7 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app on the configured data set (the demo by default)."""
     settings = settings or Settings.from_env()
+    logs.configure(settings.log_level or "INFO")
     accounts_path, reps_path = settings.accounts, settings.reps
     if accounts_path is None or reps_path is None:
         accounts_path, reps_path = demo_paths()
@@ -53,8 +55,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     accounts = load_accounts(accounts_path, rep_ids=list(reps["rep_id"]))
     call_plan = load_call_plan(settings.call_plan) if settings.call_plan else default_call_plan()
     url = settings.database_url
-    # background jobs (auto-balance) run in child processes: they find the database here
-    os.environ["HEXALIGN_DATABASE_URL"] = url
+    # background jobs (auto-balance) run in child processes: they find the settings here
+    os.environ.update(settings.to_env())
     dataset_id, scenario_id = ensure_scenarios(
         url, Path(accounts_path).stem, accounts, reps, call_plan
     )

@@ -10,7 +10,9 @@ import argparse
 import importlib
 import sys
 
-from geo.errors import HexalignError
+from common import logs
+from common.errors import HexalignError
+from common.settings import Settings
 
 COMMAND_MODULES = (
     "commands.metrics",
@@ -33,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one sub-command; errors we raise on purpose become one message and exit 2."""
     args = build_parser().parse_args(argv)
+    logs.configure(Settings.from_env().log_level or "ERROR")
     try:
         return int(args.run(args) or 0)
     except HexalignError as err:

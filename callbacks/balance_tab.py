@@ -6,21 +6,15 @@ start it and the page stays responsive; its outcome is a new scenario.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-import diskcache
-from dash import DiskcacheManager, Input, Output, State, callback, html
+from dash import Input, Output, State, callback, html
 from dash.exceptions import PreventUpdate
 
-from data.settings import ROOT, Settings
+from callbacks.jobs import JOBS, job_cache
+from common.settings import Settings
 from layouts.ids import Ids
 from layouts.panel import pct
 from planning import editing
 from planning.optimizer import Settings as BalanceSettings
-
-JOBS_DIR = Path(os.environ.get("HEXALIGN_JOBS_DIR", ROOT / "var" / "jobs"))
-JOBS = DiskcacheManager(diskcache.Cache(str(JOBS_DIR)))
 
 
 def stop_key(scenario_id: int) -> str:
@@ -91,7 +85,7 @@ def run_balance(
     url = Settings.from_env().database_url
     settings = balance_settings(mode, measures, tol, max_moved, compact, limit, seed)
     sid = int(scenario["id"])
-    cache = JOBS.handle
+    cache = job_cache()
     cache.delete(stop_key(sid))
 
     def progress(state: dict) -> None:
@@ -123,5 +117,5 @@ def stop_balance(n_clicks, scenario):
     """Ask the running job to stop and keep the best plan found so far."""
     if not n_clicks:
         raise PreventUpdate
-    JOBS.handle.set(stop_key(int(scenario["id"])), True, expire=3600)
+    job_cache().set(stop_key(int(scenario["id"])), True, expire=3600)
     return "stopping: the best plan so far will open as a new scenario…"

@@ -13,22 +13,21 @@ import), so any worker can check or use what another received.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import time
 from pathlib import Path
 
-import diskcache
 import numpy as np
 import pandas as pd
-from dash import ALL, DiskcacheManager, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
+from callbacks.jobs import JOBS, progress_reporter
+from common.errors import FileUnreadableError, HexalignError
+from common.settings import Settings
 from data.mapping import load_mapping
-from data.settings import ROOT
-from geo.errors import FileUnreadableError, HexalignError
 from layouts.data_tab import (
     IGNORE,
     KINDS,
@@ -41,8 +40,7 @@ from layouts.ids import Ids
 from planning import datasets, editing
 from planning.callplan import SEGMENTS
 
-UPLOADS_DIR = Path(os.environ.get("HEXALIGN_UPLOADS_DIR", ROOT / "var" / "uploads"))
-JOBS = DiskcacheManager(diskcache.Cache(str(UPLOADS_DIR / "jobs")))
+UPLOADS_DIR = Settings.from_env().uploads_dir
 _TOKEN = re.compile(r"^[0-9a-f]{16}$")
 UPLOADS = {
     "accounts": Ids.DATA_ACCOUNTS_UPLOAD,
@@ -62,18 +60,6 @@ def _wildcard_states(kind: str) -> list[dict]:
         if isinstance(item, list) and item and item[0]["id"].get("kind") == kind:
             return item
     return []
-
-
-def _progress(set_progress, start: float, span: float):
-    last = [-1]
-
-    def report(fraction: float, message: str) -> None:
-        value = int(100 * (start + span * min(max(float(fraction), 0.0), 1.0)))
-        if value != last[0]:
-            last[0] = value
-            set_progress((str(value), "100", message))
-
-    return report
 
 
 def _file_info(raw, mapping: dict) -> dict:
@@ -182,7 +168,7 @@ def check_files(
         try:
             if received.get("error"):
                 raise FileUnreadableError(received["error"])
-            raw = datasets.read_upload(folder, kind, _progress(set_progress, 0.0, 0.5))
+            raw = datasets.read_upload(folder, kind, progress_reporter(set_progress, 0.0, 0.5))
         except FileUnreadableError as err:
             files.pop(kind, None)
             datasets.forget_upload(folder, kind)
@@ -226,7 +212,7 @@ def check_files(
     checks: dict[str, datasets.ImportCheck] = {}
     order = [k for k in ("reps", "accounts") if k in files]
     for i, kind in enumerate(order):
-        progress = _progress(set_progress, 0.5 + 0.5 * i / len(order), 0.5 / len(order))
+        progress = progress_reporter(set_progress, 0.5 + 0.5 * i / len(order), 0.5 / len(order))
         raw = datasets.read_upload(folder, kind)
         checked = datasets.check_import(
             raw, kind, files[kind]["mapping"],

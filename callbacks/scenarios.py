@@ -15,8 +15,8 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url, tolerance_share
 from callbacks.geometry import geometry_url
+from common.errors import PlanError
 from data.store import ReadOnlyScenarioError, ScenarioNotFoundError, StaleVersionError
-from geo.errors import PlanError
 from layouts.ids import Ids
 from layouts.scenarios import (
     changes_figure,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from geo.errors import PlanError
+from common.errors import PlanError
 from planning.optimizer import Settings, balance
 from planning.optimizer.io import read_instance, write_assignment
 

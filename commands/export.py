@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from common.errors import PlanError
+from common.settings import Settings
 from data.exports import FORMATS, export_plan
-from data.settings import Settings
 from data.store import ScenarioNotFoundError, ScenarioRecord, Store
 from geo.area import area_from_cells
-from geo.errors import PlanError
 from planning.callplan import TravelModel
 from planning.compare import compare_plans
 from planning.market import build_market

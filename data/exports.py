@@ -27,9 +27,9 @@ import h3.api.numpy_int as h3i
 import shapely
 from shapely.geometry import shape
 
+from common.errors import FileUnreadableError
 from data.planfile import read_plan_csv, write_plan_csv
 from geo.cells import cells_to_str
-from geo.errors import FileUnreadableError
 from planning.compare import Comparison
 from planning.metrics import DEFAULT_TOLERANCE, metrics_table, rep_metrics
 from planning.plan import Plan

@@ -33,6 +33,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from common.errors import InputError
 from data.mapping import FIELDS, load_mapping, map_columns
 from data.readers import MAX_FILE_BYTES, Progress, RawTable, read_raw
 from data.segments import SegmentRule
@@ -44,7 +45,6 @@ from data.validation import (
     order_call_plan,
     sort_reps,
 )
-from geo.errors import InputError
 
 RowChoice = Mapping[str, object] | Literal["exclude", "accept"]
 """A fix (field -> corrected value), ``"exclude"`` or ``"accept"``."""

@@ -25,6 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from common.errors import FileUnreadableError
 from data.schemas import (
     ACCOUNT_COLUMNS,
     ACCOUNT_OPTIONAL,
@@ -32,7 +33,6 @@ from data.schemas import (
     REP_COLUMNS,
     REP_OPTIONAL,
 )
-from geo.errors import FileUnreadableError
 
 KINDS = ("accounts", "reps", "call_plan")
 REQUIRED: dict[str, tuple[str, ...]] = {

@@ -12,8 +12,8 @@ import pandas as pd
 
 import h3
 
+from common.errors import FileUnreadableError, InputError, RowProblem
 from geo.cells import cells_to_str
-from geo.errors import FileUnreadableError, InputError, RowProblem
 from planning.plan import Plan
 
 PLAN_COLUMNS = ("h3_cell", "rep_id")

@@ -47,8 +47,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
+from common.errors import FileUnreadableError, RowProblem
 from data.mapping import header_score, known_names, normalise_name, suggest_mapping
-from geo.errors import FileUnreadableError, RowProblem
 
 Progress = Callable[[float, str], None]
 """``progress(fraction, message)``: fraction of the work done in [0, 1]."""

@@ -38,7 +38,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from geo.errors import HexalignError
+from common.errors import HexalignError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 STACK_KINDS = ("move", "lock", "unlock", "restore", "bulk")

@@ -55,11 +55,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from common.errors import InputError, RowProblem
 from data.mapping import load_mapping, map_columns
 from data.readers import RawTable, read_raw
 from data.segments import SegmentRule
 from data.segments import derive_segments as segments_from_tam
-from geo.errors import InputError, RowProblem
 from planning.callplan import CHANNELS, SEGMENTS
 
 HEADER_ROW = 1

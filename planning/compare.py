@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from common.errors import PlanError
 from geo.cells import cells_to_str
-from geo.errors import PlanError
 from planning.market import SECONDS_PER_HOUR
 from planning.metrics import DEFAULT_TOLERANCE, rep_metrics, team_metrics
 from planning.plan import Plan

@@ -38,14 +38,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from common.errors import FileUnreadableError, HexalignError, InputError
 from data.importing import ImportReport, RowChoice, import_table
 from data.mapping import FIELDS, REQUIRED, mapping_for_kind, suggest_mapping
 from data.readers import Progress, RawTable, read_raw
 from data.validation import validate_reps
-from geo.errors import FileUnreadableError, HexalignError, InputError
 from planning import editing
 from planning.callplan import CHANNELS, SEGMENTS, TRAVEL_COLUMNS, TravelModel, travel_of
 from planning.market import UNASSIGNED
+from planning.names import unique_name
 from planning.plan import Plan
 
 CALL_PLAN_FIELDS = ("visits_per_year", "minutes_per_visit", "channel")
@@ -356,14 +357,6 @@ def derive_scenario(
         unassigned_cells=int((plan.owner == UNASSIGNED).sum()),
         travel_used=new_board.market.travel == travel,
     )
-
-
-def unique_name(taken: set[str], stem: str) -> str:
-    """``stem``, or ``stem 2``, ``stem 3``... whichever is free."""
-    name, k = stem, 2
-    while name in taken:
-        name, k = f"{stem} {k}", k + 1
-    return name
 
 
 def _stem(name: str) -> str:

@@ -19,8 +19,10 @@ import numpy as np
 from data.store import Store
 from geo.area import area_from_cells
 from geo.lod import DisplayLevel, display_levels
+from planning.arrays import frozen
 from planning.baseline import OwnerChanges, baseline_plan, convert_plan
 from planning.market import Market, build_market
+from planning.names import unique_name
 from planning.plan import Plan, reassign, split_locked
 from planning.tally import Tally, full_tally, moved_tally
 
@@ -116,7 +118,7 @@ def load(url: str, scenario_id: int) -> tuple[Board, Plan, int]:
     record = open_store(url).scenario(scenario_id)
     b = board(url, record.dataset_id, record.resolution, record.area_id)
     tally = tally_from_bytes(record.tally) if record.tally else full_tally(b.market, record.owner)
-    plan = Plan(b.market, _frozen(record.owner), _frozen(record.locked), tally)
+    plan = Plan(b.market, frozen(record.owner), frozen(record.locked), tally)
     return b, plan, record.version
 
 
@@ -142,7 +144,7 @@ def apply(
     else:
         flags = plan.locked.copy()
         flags[cells] = action == "lock"
-        after = Plan(plan.market, plan.owner, _frozen(flags), plan.tally)
+        after = Plan(plan.market, plan.owner, frozen(flags), plan.tally)
         touched, skipped = cells, 0
     store = open_store(url)
     new_version = store.commit_move(
@@ -170,7 +172,7 @@ def step(
     owner, locked = (record.replayed if redo else record.reverted)(plan.owner, plan.locked)
     changed = np.flatnonzero(owner != plan.owner)
     tally = moved_tally(plan.market, plan.tally, plan.owner, owner, changed)
-    after = Plan(plan.market, _frozen(owner), _frozen(locked), tally)
+    after = Plan(plan.market, frozen(owner), frozen(locked), tally)
     kwargs = dict(owner=after.owner, locked=after.locked, tally=tally_to_bytes(tally), user=user)
     new_version = (store.redo if redo else store.undo)(scenario_id, version, **kwargs)
     changed = np.flatnonzero((after.owner != plan.owner) | (after.locked != plan.locked))
@@ -190,9 +192,7 @@ def at_resolution(url: str, scenario_id: int, resolution: int) -> tuple[int, Own
     target = build_market(accounts, reps, call_plan, resolution=resolution)
     converted, changes = convert_plan(plan, target)
     names = {s.name for s in store.scenarios(record.dataset_id)}
-    name, k = f"{record.name} @ res {resolution}", 2
-    while name in names:
-        name, k = f"{record.name} @ res {resolution} ({k})", k + 1
+    name = unique_name(names, f"{record.name} @ res {resolution}")
     new_id = store.create_scenario(
         record.dataset_id, name, resolution, converted.owner, converted.locked,
         tally=tally_to_bytes(converted.tally), settings=record.settings, parent_id=scenario_id,
@@ -207,12 +207,6 @@ def at_resolution(url: str, scenario_id: int, resolution: int) -> tuple[int, Own
 def _baseline_arrays(market: Market) -> tuple[np.ndarray, np.ndarray]:
     plan, _ = baseline_plan(market)
     return plan.owner, plan.locked
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.array(array)
-    array.flags.writeable = False
-    return array
 
 
 def balance_to_new_scenario(
@@ -238,9 +232,7 @@ def balance_to_new_scenario(
     )
     names = {s.name for s in store.scenarios(record.dataset_id)}
     base = name or f"Auto-balance of {record.name}"
-    new_name, k = base, 2
-    while new_name in names:
-        new_name, k = f"{base} ({k})", k + 1
+    new_name = unique_name(names, base)
     new_id = store.create_scenario(
         record.dataset_id, new_name, record.resolution, proposal.owner, proposal.locked,
         tally=tally_to_bytes(proposal.tally), parent_id=scenario_id,

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from common.errors import PlanError
 from data.exports import FORMATS, export_plan, write_comparison_workbook
 from data.store import (
     MoveRecord,
@@ -25,11 +26,12 @@ from data.store import (
     ScenarioInfo,
     StaleVersionError,
 )
-from geo.errors import PlanError
 from geo.lod import MAX_DRAWN, DisplayLevel, drawn_units, parse_view_key, quantise, view_key
 from planning import editing
+from planning.arrays import frozen
 from planning.compare import Comparison, compare_plans
 from planning.metrics import team_metrics
+from planning.names import unique_name
 from planning.plan import Plan
 from planning.tally import moved_tally
 
@@ -243,16 +245,6 @@ def delete_prompt(url: str, scenario_id: int) -> tuple[bool, str]:
     )
 
 
-def unique_name(taken: set[str], stem: str) -> str:
-    """``stem``, or ``stem 2``, ``stem 3``... whichever is free first."""
-    if stem not in taken:
-        return stem
-    k = 2
-    while f"{stem} {k}" in taken:
-        k += 1
-    return f"{stem} {k}"
-
-
 def _read_only_text(record: ScenarioInfo, what: str) -> str:
     if record.baseline:
         return (
@@ -441,7 +433,7 @@ def restore(
     changed = np.flatnonzero((owner != plan.owner) | (locked != plan.locked))
     moved = np.flatnonzero(owner != plan.owner)
     tally = moved_tally(plan.market, plan.tally, plan.owner, owner, moved)
-    after = Plan(plan.market, _frozen(owner), _frozen(locked), tally)
+    after = Plan(plan.market, frozen(owner), frozen(locked), tally)
     new_version = store.commit_move(
         scenario_id, version, kind="restore", cells=changed, before=plan.owner[changed],
         after_rep=None, owner=after.owner, locked=after.locked,
@@ -481,9 +473,3 @@ def comparison_file(url: str, a_id: int, b_id: int, tolerance: float) -> tuple[s
 def slug(name: str) -> str:
     """A file-name-safe version of a scenario name."""
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "scenario"
-
-
-def _frozen(array: np.ndarray) -> np.ndarray:
-    array = np.array(array)
-    array.flags.writeable = False
-    return array

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from geo.errors import PlanError
+from common.errors import PlanError
 from planning.baseline import OwnerChanges, baseline_plan
 from planning.callplan import TravelModel
 from planning.market import UNASSIGNED, Market, build_market

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common.errors import InputError
 from data.planfile import read_plan_csv, write_plan_csv
-from geo.errors import InputError
 from planning.baseline import baseline_plan
 from planning.plan import reassign
 from planning.workspace import open_plan

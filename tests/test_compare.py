@@ -12,8 +12,8 @@ import pytest
 
 import h3
 
+from common.errors import PlanError
 from geo.area import area_from_cells
-from geo.errors import PlanError
 from planning.compare import BALANCE_MEASURES, compare_plans
 from planning.market import build_market
 from planning.metrics import team_metrics

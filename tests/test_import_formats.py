@@ -10,9 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from common.errors import FileUnreadableError
 from data.importing import import_accounts, import_reps
 from data.readers import detect_encoding, read_raw
-from geo.errors import FileUnreadableError
 
 HEADER = "account_id;name;lat;lon;segment;tam;revenue"
 

@@ -7,6 +7,7 @@ import json
 import pandas as pd
 import pytest
 
+from common.errors import FileUnreadableError, InputError
 from data.importing import import_accounts, import_reps
 from data.mapping import (
     load_mapping,
@@ -17,7 +18,6 @@ from data.mapping import (
     suggest_mapping,
 )
 from data.validation import load_accounts
-from geo.errors import FileUnreadableError, InputError
 
 
 @pytest.mark.parametrize(

@@ -8,11 +8,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from common.errors import InputError
 from data.importing import ImportReport, import_accounts, import_table
 from data.readers import RawTable
 from data.segments import SegmentRule, derive_segments, segments_by_share
 from data.validation import coordinate_bulk, load_accounts, looks_swapped
-from geo.errors import InputError
 
 HEADER = "account_id,name,lat,lon,segment,tam,revenue,rep_id,pinned"
 # A dozen German towns: the bulk of the data.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geo.errors import PlanError
+from common.errors import PlanError
 from planning.optimizer import Instance, Settings, adjacency_from_edges, grid_adjacency
 
 

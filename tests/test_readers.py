@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from common.errors import FileUnreadableError
 from data import readers
 from data.readers import READERS, read_table
-from geo.errors import FileUnreadableError
 
 
 def write(tmp_path, name, content):

@@ -25,9 +25,9 @@ import h3
 import callbacks.scenarios as cb
 from callbacks.context import DATABASE_URL_KEY
 from callbacks.geometry import _geometry
+from common.errors import PlanError
 from data.exports import read_exported_plan
 from data.store import StaleVersionError
-from geo.errors import PlanError
 from geo.lod import display_levels, view_key
 from layouts import scenarios as ui
 from layouts.ids import Ids

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
+from common.errors import InputError, RowProblem
 from data.validation import (
     load_accounts,
     load_call_plan,
@@ -18,7 +19,6 @@ from data.validation import (
     validate_call_plan,
     validate_reps,
 )
-from geo.errors import InputError, RowProblem
 from planning.callplan import default_call_plan
 
 ACCOUNTS_HEADER = "account_id,name,lat,lon,segment,tam,revenue,rep_id,pinned"

@@ -19,7 +19,7 @@ def run_migrations() -> None:
     if connection is not None:
         _run(connection)
         return
-    from data.settings import Settings
+    from common.settings import Settings
     from data.store import normalise_url
 
     url = context.config.get_main_option("sqlalchemy.url") or Settings.from_env().database_url

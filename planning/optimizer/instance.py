@@ -16,7 +16,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 
-from geo.errors import PlanError
+from common.errors import PlanError
+from planning.arrays import frozen
 
 Adjacency = tuple[np.ndarray, np.ndarray]
 
@@ -54,12 +55,6 @@ def grid_adjacency(rows: int, cols: int) -> Adjacency:
     a = np.concatenate([ids[:, :-1].ravel(), ids[:-1, :].ravel()])
     b = np.concatenate([ids[:, 1:].ravel(), ids[1:, :].ravel()])
     return adjacency_from_edges(a, b, rows * cols)
-
-
-def _frozen(x: np.ndarray) -> np.ndarray:
-    x = np.ascontiguousarray(x)
-    x.setflags(write=False)
-    return x
 
 
 @dataclass(frozen=True, eq=False)
@@ -183,7 +178,7 @@ class Instance:
                     f"len(indices)={len(indices)}; got {indptr.shape[0]} ending at {indptr[-1]}"
                 )
             src = np.repeat(np.arange(n_units), np.diff(indptr))
-            adjacency = tuple(_frozen(x) for x in adjacency_from_edges(src, indices, n_units))
+            adjacency = tuple(frozen(x) for x in adjacency_from_edges(src, indices, n_units))
 
         unit_ids = np.arange(n_units) if self.unit_ids is None else np.asarray(self.unit_ids)
         rep_ids = np.arange(n_reps) if self.rep_ids is None else np.asarray(self.rep_ids)
@@ -197,7 +192,7 @@ class Instance:
             ("measure_names", names),
             ("cost", cost),
             ("adjacency", adjacency),
-            ("capacity", None if capacity is None else _frozen(capacity)),
+            ("capacity", None if capacity is None else frozen(capacity)),
             ("current", current),
             ("locked", locked),
             ("fixed", fixed),
@@ -206,7 +201,7 @@ class Instance:
             ("rep_ids", rep_ids),
         ):
             if isinstance(value, np.ndarray):
-                value = _frozen(value)
+                value = frozen(value)
             object.__setattr__(self, name, value)
 
     @property

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from geo.errors import FileUnreadableError, InputError, RowProblem
+from common.errors import FileUnreadableError, InputError, RowProblem
 from planning.optimizer.instance import Instance, adjacency_from_edges
 
 TRUE = frozenset({"1", "true", "yes", "y", "t"})

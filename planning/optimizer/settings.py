@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-from geo.errors import PlanError
+from common.errors import PlanError
 
 MODES = ("rebalance", "design")
 

@@ -1,0 +1,87 @@
+"""Every ``HEXALIGN_*`` environment variable, read in this one place, with offline defaults.
+
+The README's table of variables is written from ``VARIABLES``; a test keeps the two in step and
+fails if any other module reads a ``HEXALIGN_*`` variable itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VAR = ROOT / "var"
+
+# name -> (Settings field, meaning, default as the README shows it)
+VARIABLES: dict[str, tuple[str, str, str]] = {
+    "HEXALIGN_ACCOUNTS": ("accounts", "accounts file the app opens with", "the demo accounts"),
+    "HEXALIGN_REPS": ("reps", "reps file the app opens with", "the demo reps"),
+    "HEXALIGN_CALL_PLAN": ("call_plan", "call-plan file (visits and minutes per segment)",
+                           "the built-in call plan"),
+    "HEXALIGN_DATABASE_URL": ("database_url", "SQLAlchemy URL of the plan database "
+                              "(SQLite file or `postgresql://...`)", "`sqlite:///var/hexalign.sqlite`"),
+    "HEXALIGN_TILE_URL": ("tile_url", "raster tile URL drawn under the cells (needs a network)",
+                          "none: offline map"),
+    "HEXALIGN_UPLOADS_DIR": ("uploads_dir", "where the Data tab keeps uploads between steps",
+                             "`var/uploads`"),
+    "HEXALIGN_JOBS_DIR": ("jobs_dir", "disk cache shared by background jobs (auto-balance, import)",
+                          "`var/jobs`"),
+    "HEXALIGN_LOG_LEVEL": ("log_level", "standard logging level: DEBUG, INFO, WARNING, ERROR",
+                           "`INFO` for the app, `ERROR` for `cli.py`"),
+}  # fmt: skip
+TEST_VARIABLES: dict[str, str] = {
+    "HEXALIGN_TEST_POSTGRES_URL": "PostgreSQL server the store tests also run on (set by "
+    "`scripts/test.sh`; with `CI=true` its absence fails the run)",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the data, the database and the scratch folders are, the map tiles and the log level."""
+
+    accounts: Path | None = None
+    reps: Path | None = None
+    call_plan: Path | None = None
+    database_url: str = f"sqlite:///{VAR / 'hexalign.sqlite'}"
+    tile_url: str | None = None
+    uploads_dir: Path = field(default=VAR / "uploads")
+    jobs_dir: Path = field(default=VAR / "jobs")
+    log_level: str | None = None  # None: INFO for the app, ERROR for the CLI (stdout stays clean)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
+        """The settings the environment gives (see ``VARIABLES``); keyword overrides that are not
+        ``None`` win, so command-line flags sit on top of the environment.
+        """  # noqa: D205
+        env = os.environ if env is None else env
+        paths = {
+            f.name for f in fields(cls) if f.name not in ("database_url", "tile_url", "log_level")
+        }
+        values: dict[str, object] = {}
+        for name, (attr, _, _) in VARIABLES.items():
+            raw = env.get(name)
+            if raw:
+                values[attr] = Path(raw) if attr in paths else raw
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("log_level"):
+            values["log_level"] = str(values["log_level"]).upper()
+        return cls(**values)  # type: ignore[arg-type]
+
+    def to_env(self) -> dict[str, str]:
+        """The variables that reproduce these settings in a child process (background jobs)."""
+        out = {}
+        for name, (attr, _, _) in VARIABLES.items():
+            value = getattr(self, attr)
+            if value is not None:
+                out[name] = str(value)
+        return out
+
+
+def readme_table() -> str:
+    """The Markdown table of variables the README shows (kept equal by a test)."""
+    rows = ["| variable | meaning | default |", "|---|---|---|"]
+    rows += [f"| `{n}` | {meaning} | {default} |" for n, (_, meaning, default) in VARIABLES.items()]
+    rows += [f"| `{n}` | {meaning} | unset |" for n, meaning in TEST_VARIABLES.items()]
+    return "\n".join(rows)
