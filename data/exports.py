@@ -136,8 +136,8 @@ def assignment_table(plan: Plan) -> pd.DataFrame:
     """
     m = plan.market
     owner = plan.account_owner()
-    labels = np.append(m.rep_ids.astype(object), None)  # position -1 -> None
-    names = np.append(m.reps["name"].astype(str).to_numpy(dtype=object), None)
+    labels = np.append(m.rep_ids.astype(object), [None])  # position -1 -> None
+    names = np.append(m.reps["name"].astype(str).to_numpy(dtype=object), [None])
     acc = m.accounts
     return pd.DataFrame(
         {

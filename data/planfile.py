@@ -70,9 +70,9 @@ def read_plan_csv(path: str | Path, rep_ids: list[str] | None = None) -> pd.Data
     valid = resolutions[resolutions >= 0]
     if len(valid):
         main = int(np.bincount(valid).argmax())
-        for i in np.flatnonzero((resolutions >= 0) & (resolutions != main)):
-            reason = f"resolution {resolutions[i]} differs from the plan's {main}"
-            problems.append(RowProblem(int(i) + 2, "h3_cell", reason))
+        for k in np.flatnonzero((resolutions >= 0) & (resolutions != main)):
+            reason = f"resolution {resolutions[k]} differs from the plan's {main}"
+            problems.append(RowProblem(int(k) + 2, "h3_cell", reason))
     if problems:
         raise InputError(path.name, sorted(problems, key=lambda p: p.row))
     if not len(raw):

@@ -342,10 +342,10 @@ class Store:
                         name=name, fingerprint=fingerprint, created_at=_now(), **values
                     )
                 )
-                return int(result.inserted_primary_key[0])
+                return _new_id(result)
         except IntegrityError:  # another worker stored the same inputs first
             with self.engine.connect() as conn:
-                return int(conn.scalar(query))
+                return _some_int(conn.scalar(query))
 
     def load_dataset(self, dataset_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
         """Accounts, reps and call plan exactly as they were stored (dtypes and index kept)."""
@@ -357,7 +357,8 @@ class Store:
             ).first()
         if row is None:
             raise ScenarioNotFoundError(f"no dataset with id {dataset_id}")
-        return tuple(pd.read_parquet(io.BytesIO(b)) for b in row)  # type: ignore[return-value]
+        accounts, reps, call_plan = (pd.read_parquet(io.BytesIO(b)) for b in row)
+        return accounts, reps, call_plan
 
     def datasets(self) -> list[DatasetInfo]:
         """Every stored dataset, oldest first."""
@@ -439,7 +440,7 @@ class Store:
                         updated_at=now,
                     )
                 )
-                return int(result.inserted_primary_key[0])
+                return _new_id(result)
         except IntegrityError as err:
             raise self._explain_conflict(err, dataset_id, name, resolution, baseline) from None
 
@@ -600,7 +601,7 @@ class Store:
                         updated_at=now,
                     )
                 )
-                return int(result.inserted_primary_key[0])
+                return _new_id(result)
         except IntegrityError:
             raise ScenarioExistsError(
                 f"dataset {row.dataset_id} already has a scenario named {name!r}"
@@ -852,7 +853,7 @@ class Store:
                 created_at=_now(),
             )
         )  # fmt: skip
-        return int(result.inserted_primary_key[0])
+        return _new_id(result)
 
     def _explain_conflict(
         self, err: IntegrityError, dataset_id: int, name: str, resolution: int, baseline: bool
@@ -895,7 +896,7 @@ def _create_engine(url: str) -> Engine:
             u, poolclass=StaticPool, connect_args={"check_same_thread": False}
         )
     else:
-        Path(u.database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
+        Path(str(u.database)).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         engine = sa.create_engine(u, pool_pre_ping=True)
 
     @sa.event.listens_for(engine, "connect")
@@ -960,7 +961,7 @@ def _append(conn: Connection, row: sa.Row, **move: Any) -> None:
     conn.execute(
         moves.insert().values(
             scenario_id=row.id,
-            seq=int(seq) + 1,
+            seq=_some_int(seq) + 1,
             at=_now(),
             user=move["user"],
             kind=move["kind"],
@@ -1121,3 +1122,16 @@ def _now() -> datetime:
 def _utc(stamp: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stamp we write is UTC."""
     return stamp.replace(tzinfo=UTC) if stamp.tzinfo is None else stamp
+
+
+def _some_int(value: object) -> int:
+    """An integer the database must have given (a count, an id): say so if it did not."""
+    if value is None:
+        raise RuntimeError("the database returned no value where one was expected")
+    return int(value)  # type: ignore[call-overload]
+
+
+def _new_id(result: sa.CursorResult) -> int:
+    """The primary key of the row an INSERT just wrote."""
+    key = result.inserted_primary_key
+    return _some_int(key[0] if key else None)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
+import numpy as np
 import pandas as pd
+
+Distance = TypeVar("Distance", float, np.ndarray)  # one distance, or many at once
 
 SEGMENTS = ("A", "B", "C")
 CHANNELS = ("field", "remote")
@@ -22,7 +26,7 @@ class TravelModel:
     speed_kmh: float = 60.0
     visits_per_trip: float = 4.0
 
-    def hours_per_field_visit(self, distance_km: float) -> float:
+    def hours_per_field_visit(self, distance_km: Distance) -> Distance:
         """Travel hours charged to one field visit at ``distance_km`` from home."""
         return 2.0 * distance_km * self.circuity / self.speed_kmh / self.visits_per_trip
 

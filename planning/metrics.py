@@ -132,7 +132,7 @@ def metrics_table(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> pd.DataFr
     """The per-rep rows plus a TEAM row, as the command line and exports print them."""
     reps = rep_metrics(plan, tolerance)
     team = team_metrics(plan, tolerance)
-    row = {c: team.get(c, np.nan) for c in reps.columns}
+    row: dict[str, object] = {c: team.get(c, np.nan) for c in reps.columns}
     row.update(rep_id="TEAM", name="Team", workload_deviation=team["workload_worst_deviation"],
                tam_deviation=team["tam_worst_deviation"])  # fmt: skip
     extra = (

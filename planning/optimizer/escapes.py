@@ -10,7 +10,9 @@ import numpy as np
 
 from planning.optimizer import score
 from planning.optimizer.constraints import removal_keeps_connected
+from planning.optimizer.instance import Instance
 from planning.optimizer.moves import Candidates, boundary_candidates, excess_squared, shift
+from planning.optimizer.settings import Settings
 
 SWAP_SAMPLE = 96
 """Units per side of a border that a swap round scores against each other."""
@@ -18,6 +20,22 @@ SWAP_SAMPLE = 96
 
 class EscapeMoves:
     """Swaps and shakes for ``_Search``; see there for the attributes they read."""
+
+    # state set by ``_Search.__init__``, declared here for the type checker
+    instance: Instance
+    settings: Settings
+    rng: np.random.Generator
+    contiguity: bool
+    movable: np.ndarray
+    bal_cols: np.ndarray
+    bal_weights: np.ndarray
+    cap_col: int
+    ceiling: np.ndarray
+    rebalance: bool
+    weight_total: float
+    moves: int
+
+    def _check(self) -> None: ...
 
     def _swaps(self, owner: np.ndarray, load: np.ndarray, target: np.ndarray) -> int:
         """Exchange one unit each way between an off-target rep and a neighbour.

@@ -154,9 +154,11 @@ def solve_exact(
         found = _chunk_best(instance, settings, owners, best_key)
         if found is not None:
             best_owner, best_key = owners[found[0]].copy(), found[1]
+        assert best_owner is not None  # the first chunk always has a best plan
         if progress is not None:
             progress(start // CHUNK + 1, best_owner)
         stop = should_stop is not None and should_stop()
         if stop or (deadline is not None and time.perf_counter() > deadline):
             return best_owner, start + CHUNK >= total
+    assert best_owner is not None
     return best_owner, True

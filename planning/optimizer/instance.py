@@ -8,11 +8,11 @@ adjacency (if any) is a symmetric CSR pair.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import sparse
 from scipy.sparse import csgraph
 
@@ -22,25 +22,25 @@ from planning.arrays import frozen
 Adjacency = tuple[np.ndarray, np.ndarray]
 
 
-def adjacency_from_edges(a: Sequence[int], b: Sequence[int], n_units: int) -> Adjacency:
+def adjacency_from_edges(a: ArrayLike, b: ArrayLike, n_units: int) -> Adjacency:
     """Symmetric CSR ``(indptr, indices)`` from undirected edges ``a[i] - b[i]``.
 
     Duplicates and self-loops are dropped: neither changes which units touch.
     """
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    if a.shape != b.shape:
-        raise PlanError(f"edge ends differ in length: {a.shape} and {b.shape}")
-    bad = (a < 0) | (a >= n_units) | (b < 0) | (b >= n_units)
+    u = np.asarray(a, dtype=np.int64)
+    v = np.asarray(b, dtype=np.int64)
+    if u.shape != v.shape:
+        raise PlanError(f"edge ends differ in length: {u.shape} and {v.shape}")
+    bad = (u < 0) | (u >= n_units) | (v < 0) | (v >= n_units)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise PlanError(
-            f"edge {i} joins units {a[i]} and {b[i]}; units are 0..{n_units - 1} "
+            f"edge {i} joins units {u[i]} and {v[i]}; units are 0..{n_units - 1} "
             f"({int(bad.sum())} such edge(s))"
         )
-    keep = a != b
-    rows = np.concatenate([a[keep], b[keep]])
-    cols = np.concatenate([b[keep], a[keep]])
+    keep = u != v
+    rows = np.concatenate([u[keep], v[keep]])
+    cols = np.concatenate([v[keep], u[keep]])
     m = sparse.csr_matrix(
         (np.ones(len(rows), dtype=np.int8), (rows, cols)), shape=(n_units, n_units)
     )
@@ -101,12 +101,13 @@ class Instance:
     adjacency: Adjacency | None = None
     cost_counts_toward: str | None = None
     capacity: np.ndarray | None = None
-    current: np.ndarray | None = None
-    locked: np.ndarray | None = None
-    fixed: np.ndarray | None = None
-    disruption_weight: np.ndarray | None = None
-    unit_ids: np.ndarray | None = None
-    rep_ids: np.ndarray | None = None
+    # None given here means the neutral default; after __post_init__ these are always arrays
+    current: np.ndarray = None  # type: ignore[assignment]
+    locked: np.ndarray = None  # type: ignore[assignment]
+    fixed: np.ndarray = None  # type: ignore[assignment]
+    disruption_weight: np.ndarray = None  # type: ignore[assignment]
+    unit_ids: np.ndarray = None  # type: ignore[assignment]
+    rep_ids: np.ndarray = None  # type: ignore[assignment]
 
     def __post_init__(self) -> None:
         measures = np.array(self.measures, dtype=np.float64)

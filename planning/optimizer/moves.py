@@ -30,6 +30,7 @@ class Candidates:
 
 
 def _directed_edges(instance: Instance) -> tuple[np.ndarray, np.ndarray]:
+    assert instance.adjacency is not None, "borders exist only where units touch"
     indptr, indices = instance.adjacency
     return np.repeat(np.arange(instance.n_units), np.diff(indptr)), indices
 

@@ -88,11 +88,18 @@ class Settings:
             raise PlanError(f"exact must be True, False or 'auto'; got {self.exact!r}")
 
     @property
+    def balance_pairs(self) -> tuple[tuple[str, float], ...]:
+        """``(measure, weight)`` pairs (``__post_init__`` already turned a mapping into these)."""
+        if isinstance(self.balance, Mapping):
+            return tuple((str(k), float(v)) for k, v in self.balance.items())
+        return self.balance
+
+    @property
     def balance_names(self) -> tuple[str, ...]:
         """Balanced measure names, in the order given."""
-        return tuple(name for name, _ in self.balance)
+        return tuple(name for name, _ in self.balance_pairs)
 
     @property
     def balance_weights(self) -> tuple[float, ...]:
         """Weights matching :attr:`balance_names`."""
-        return tuple(weight for _, weight in self.balance)
+        return tuple(weight for _, weight in self.balance_pairs)
