@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from common.errors import PlanError
-from planning.optimizer import Settings, balance
-from planning.optimizer.io import read_instance, write_assignment
+from planning.optimizer import Settings
+from services.balancing import InstanceFiles, balance_instance_files
 
 MINIMIZE = {
     "cost": "cost_weight",
@@ -44,7 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _settings(args: argparse.Namespace, has_current: bool) -> Settings:
+def _settings(args: argparse.Namespace) -> Settings:
+    """The optimizer settings the flags ask for; the mode is settled once the units are read."""
     wanted = [w.strip() for w in args.minimize.split(",") if w.strip()]
     unknown = [w for w in wanted if w not in MINIMIZE]
     if unknown or not wanted:
@@ -54,7 +55,6 @@ def _settings(args: argparse.Namespace, has_current: bool) -> Settings:
     return Settings(
         balance={name: 1.0 for name in names},
         tolerance=args.tolerance,
-        mode=args.mode or ("rebalance" if has_current else "design"),
         seed=args.seed,
         time_limit=args.time_limit,
         max_capacity=args.max_capacity,
@@ -66,16 +66,15 @@ def _settings(args: argparse.Namespace, has_current: bool) -> Settings:
 
 def run(args: argparse.Namespace) -> int:
     """Read the files, balance, write the plan, print the figures."""
-    instance = read_instance(
-        args.units,
-        args.reps,
-        args.cost,
-        args.adjacency,
+    files = InstanceFiles(
+        units=args.units,
+        reps=args.reps,
+        cost=args.cost,
+        adjacency=args.adjacency,
         cost_counts_toward=args.cost_counts_toward,
     )
-    settings = _settings(args, bool((instance.current >= 0).any()))
-    result = balance(instance, settings)
-    rows = write_assignment(args.out, instance, result.assignment)
+    balanced = balance_instance_files(files, _settings(args), args.out, mode=args.mode)
+    instance, settings, result = balanced.instance, balanced.settings, balanced.result
 
     print(f"mode: {settings.mode}")
     print(f"cost: {result.cost_total:,.2f}")
@@ -98,5 +97,5 @@ def run(args: argparse.Namespace) -> int:
     for message in result.messages:
         if message != status:
             print(message)
-    print(f"wrote {rows} rows to {args.out}")
+    print(f"wrote {balanced.rows} rows to {args.out}")
     return 0
