@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import Literal
 
 from common.errors import PlanError
 from planning.optimizer import Settings
 from services.balancing import InstanceFiles, balance_instance_files
 
-MINIMIZE = {
-    "cost": "cost_weight",
-    "disruption": "disruption_weight",
-    "compactness": "compactness_weight",
-}
+MINIMIZE = ("cost", "disruption", "compactness")
+EXACT: dict[str, bool | Literal["auto"]] = {"auto": "auto", "always": True, "never": False}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -50,7 +48,6 @@ def _settings(args: argparse.Namespace) -> Settings:
     unknown = [w for w in wanted if w not in MINIMIZE]
     if unknown or not wanted:
         raise PlanError(f"--minimize takes {', '.join(MINIMIZE)}; got {args.minimize!r}")
-    weights = {field: (1.0 if name in wanted else 0.0) for name, field in MINIMIZE.items()}
     names = [c.strip() for c in args.balance.split(",") if c.strip()]
     return Settings(
         balance={name: 1.0 for name in names},
@@ -59,8 +56,10 @@ def _settings(args: argparse.Namespace) -> Settings:
         time_limit=args.time_limit,
         max_capacity=args.max_capacity,
         disruption_cap=args.disruption_cap,
-        exact={"auto": "auto", "always": True, "never": False}[args.exact],
-        **weights,
+        exact=EXACT[args.exact],
+        cost_weight=1.0 if "cost" in wanted else 0.0,
+        disruption_weight=1.0 if "disruption" in wanted else 0.0,
+        compactness_weight=1.0 if "compactness" in wanted else 0.0,
     )
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from common.logs import timed
@@ -55,7 +56,7 @@ def balance_files(
     The optimizer draws from ``settings.seed``, so one seed gives one proposal.
     """
     with timed(logger, "optimizer run", accounts=files.accounts, plan=files.plan or "baseline",
-               mode=settings.mode) as extra:  # fmt: skip
+               mode=settings.mode, seed=settings.seed) as extra:  # fmt: skip
         plan, _ = open_plan_files(files, resolution=resolution)
         proposal, result = balance_plan(plan, settings, rng=settings.seed, progress=progress)
         extra.update(_result_fields(result))
@@ -103,7 +104,7 @@ def balance_instance_files(
     ``mode`` None means: rebalance when the units file names current reps, else design (there
     is nothing to stay close to); otherwise it replaces the mode in ``settings``.
     """
-    with timed(logger, "optimizer run", units=files.units) as extra:
+    with timed(logger, "optimizer run", units=files.units, seed=settings.seed) as extra:
         instance = read_instance(
             files.units,
             files.reps,
@@ -111,7 +112,7 @@ def balance_instance_files(
             files.adjacency,
             cost_counts_toward=files.cost_counts_toward,
         )
-        has_current = bool((instance.current >= 0).any())
+        has_current = instance.current is not None and bool(np.any(instance.current >= 0))
         settings = replace(settings, mode=mode or ("rebalance" if has_current else "design"))
         extra.update(units_n=instance.n_units, reps=instance.n_reps, mode=settings.mode)
         result = balance(instance, settings)

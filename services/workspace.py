@@ -6,8 +6,8 @@ draws) is built by :func:`planning.workspace.open_plan`, the path the app shares
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from data.planfile import read_plan_csv
 from data.validation import load_accounts, load_call_plan, load_reps
@@ -15,7 +15,7 @@ from planning.baseline import OwnerChanges
 from planning.plan import Plan
 from planning.workspace import open_plan
 
-PathLike = str | os.PathLike[str]
+PathLike = str | Path
 
 
 @dataclass(frozen=True)
