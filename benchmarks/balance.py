@@ -45,7 +45,6 @@ from benchmarks import peers
 from benchmarks.__main__ import format_figure
 from benchmarks.synthetic import _unit_vectors, synthetic_team, us_cities
 from data.demo import demo_paths
-from data.validation import load_accounts, load_reps
 from planning.autobalance import balance_plan
 from planning.baseline import baseline_plan
 from planning.callplan import default_call_plan
@@ -53,7 +52,7 @@ from planning.market import build_market
 from planning.metrics import rep_metrics, team_metrics
 from planning.optimizer import Settings
 from planning.plan import Plan
-from planning.workspace import open_plan
+from services.workspace import PlanFiles, open_plan_files
 
 Figure = tuple[str, float, str]
 
@@ -103,9 +102,7 @@ def run(
 def demo_baseline(resolution: int | None = None) -> Plan:
     """The demo team's baseline (last quarter's owners) at ``resolution``, the app's by default."""
     accounts_path, reps_path = demo_paths()
-    reps = load_reps(reps_path)
-    accounts = load_accounts(accounts_path, list(reps["rep_id"]))
-    plan, _ = open_plan(accounts, reps, resolution=resolution)
+    plan, _ = open_plan_files(PlanFiles(accounts_path, reps_path), resolution=resolution)
     return plan
 
 

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
-from data.planfile import read_plan_csv, write_plan_csv
-from data.validation import load_accounts, load_call_plan, load_reps
-from planning.autobalance import balance_plan
-from planning.metrics import metrics_table
 from planning.optimizer import Settings
-from planning.workspace import open_plan
+from services.balancing import balance_files
+from services.workspace import PlanFiles
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,11 +31,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, balance, write the plan, print the resulting metrics and who is still off."""
-    reps = load_reps(args.reps)
-    accounts = load_accounts(args.accounts, rep_ids=list(reps["rep_id"]))
-    call_plan = load_call_plan(args.call_plan) if args.call_plan else None
-    current = read_plan_csv(args.plan, list(reps["rep_id"])) if args.plan else None
-    plan, _ = open_plan(accounts, reps, call_plan, resolution=args.resolution, assignment=current)
+    files = PlanFiles(
+        accounts=args.accounts, reps=args.reps, plan=args.plan, call_plan=args.call_plan
+    )
     settings = Settings(
         balance=tuple((name.strip(), 1.0) for name in args.balance.split(",") if name.strip()),
         tolerance=args.tolerance,
@@ -47,9 +43,10 @@ def run(args: argparse.Namespace) -> int:
         time_limit=args.time_limit,
         max_capacity=True,
     )
-    proposal, result = balance_plan(plan, settings, rng=args.seed, progress=_progress)
-    write_plan_csv(proposal, args.out)
-    metrics_table(proposal, args.tolerance).to_csv(sys.stdout, index=False, lineterminator="\n")
+    balanced = balance_files(files, settings, args.out, resolution=args.resolution,
+                             progress=_progress)  # fmt: skip
+    result = balanced.result
+    balanced.metrics.to_csv(sys.stdout, index=False, lineterminator="\n")
     verdict = "optimal (proven by exhaustive search)" if result.optimal else "best found"
     print(
         f"{verdict}: worst deviation {result.worst_deviation:+.1%}, "
@@ -63,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _progress(state: dict) -> None:
+def _progress(state: dict[str, Any]) -> None:
     print(
         f"\rbalancing: round {state.get('iteration', 0)}, "
         f"worst deviation {state.get('worst_deviation', float('nan')):+.1%}",

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import Literal
 
 from common.errors import PlanError
-from planning.optimizer import Settings, balance
-from planning.optimizer.io import read_instance, write_assignment
+from planning.optimizer import Settings
+from services.balancing import InstanceFiles, balance_instance_files
 
-MINIMIZE = {
-    "cost": "cost_weight",
-    "disruption": "disruption_weight",
-    "compactness": "compactness_weight",
-}
+MINIMIZE = ("cost", "disruption", "compactness")
+EXACT: dict[str, bool | Literal["auto"]] = {"auto": "auto", "always": True, "never": False}
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -44,38 +42,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _settings(args: argparse.Namespace, has_current: bool) -> Settings:
+def _settings(args: argparse.Namespace) -> Settings:
+    """The optimizer settings the flags ask for; the mode is settled once the units are read."""
     wanted = [w.strip() for w in args.minimize.split(",") if w.strip()]
     unknown = [w for w in wanted if w not in MINIMIZE]
     if unknown or not wanted:
         raise PlanError(f"--minimize takes {', '.join(MINIMIZE)}; got {args.minimize!r}")
-    weights = {field: (1.0 if name in wanted else 0.0) for name, field in MINIMIZE.items()}
     names = [c.strip() for c in args.balance.split(",") if c.strip()]
     return Settings(
         balance={name: 1.0 for name in names},
         tolerance=args.tolerance,
-        mode=args.mode or ("rebalance" if has_current else "design"),
         seed=args.seed,
         time_limit=args.time_limit,
         max_capacity=args.max_capacity,
         disruption_cap=args.disruption_cap,
-        exact={"auto": "auto", "always": True, "never": False}[args.exact],
-        **weights,
+        exact=EXACT[args.exact],
+        cost_weight=1.0 if "cost" in wanted else 0.0,
+        disruption_weight=1.0 if "disruption" in wanted else 0.0,
+        compactness_weight=1.0 if "compactness" in wanted else 0.0,
     )
 
 
 def run(args: argparse.Namespace) -> int:
     """Read the files, balance, write the plan, print the figures."""
-    instance = read_instance(
-        args.units,
-        args.reps,
-        args.cost,
-        args.adjacency,
+    files = InstanceFiles(
+        units=args.units,
+        reps=args.reps,
+        cost=args.cost,
+        adjacency=args.adjacency,
         cost_counts_toward=args.cost_counts_toward,
     )
-    settings = _settings(args, bool((instance.current >= 0).any()))
-    result = balance(instance, settings)
-    rows = write_assignment(args.out, instance, result.assignment)
+    balanced = balance_instance_files(files, _settings(args), args.out, mode=args.mode)
+    instance, settings, result = balanced.instance, balanced.settings, balanced.result
 
     print(f"mode: {settings.mode}")
     print(f"cost: {result.cost_total:,.2f}")
@@ -98,5 +96,5 @@ def run(args: argparse.Namespace) -> int:
     for message in result.messages:
         if message != status:
             print(message)
-    print(f"wrote {rows} rows to {args.out}")
+    print(f"wrote {balanced.rows} rows to {args.out}")
     return 0

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from data.planfile import read_plan_csv
-from data.validation import load_accounts, load_call_plan, load_reps
-from planning.metrics import DEFAULT_TOLERANCE, metrics_table
-from planning.workspace import open_plan
+from planning.metrics import DEFAULT_TOLERANCE
+from services.metrics import plan_metrics
+from services.workspace import PlanFiles
 
 FIRST_COLUMNS = (
     "rep_id", "accounts", "accounts_a", "accounts_b", "accounts_c", "visit_hours",
@@ -41,22 +40,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, plan, measure, print."""
-    reps = load_reps(args.reps, mapping=args.mapping, sheet=args.reps_sheet)
-    accounts = load_accounts(
-        args.accounts, list(reps["rep_id"]), mapping=args.mapping, sheet=args.sheet
+    files = PlanFiles(
+        accounts=args.accounts,
+        reps=args.reps,
+        plan=args.plan,
+        call_plan=args.call_plan,
+        mapping=args.mapping,
+        sheet=args.sheet,
+        reps_sheet=args.reps_sheet,
     )
-    call_plan = load_call_plan(args.call_plan) if args.call_plan else None
-    assignment = read_plan_csv(args.plan, list(reps["rep_id"])) if args.plan else None
-    plan, changes = open_plan(
-        accounts, reps, call_plan, resolution=args.resolution, assignment=assignment
-    )
+    measured = plan_metrics(files, resolution=args.resolution, tolerance=args.tolerance)
+    changes = measured.baseline_changes
     if changes is not None and changes.accounts:
         print(
-            f"note: baseline at resolution {plan.market.area.resolution}: {changes.accounts} "
+            f"note: baseline at resolution {measured.resolution}: {changes.accounts} "
             "accounts sit in a cell another rep mostly owns: their owner changes (disruption)",
             file=sys.stderr,
         )
-    table = metrics_table(plan, args.tolerance)
+    table = measured.table
     ordered = [*FIRST_COLUMNS, *(c for c in table.columns if c not in FIRST_COLUMNS)]
     table = table[ordered]
     if args.format == "json":

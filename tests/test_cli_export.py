@@ -8,11 +8,11 @@ import pytest
 from openpyxl import load_workbook
 
 import cli
-from commands.export import scenario_plan
 from data.exports import FORMATS, read_exported_plan
 from data.store import Store
 from planning.callplan import default_call_plan
 from planning.plan import Plan
+from services.exports import scenario_plan
 
 
 @pytest.fixture

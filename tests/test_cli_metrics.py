@@ -16,7 +16,7 @@ from data.planfile import read_plan_csv, write_plan_csv
 from planning.baseline import baseline_plan
 from planning.plan import reassign
 from planning.workspace import open_plan
-from tests.toy import CENTRE, DISK, make_accounts, make_reps
+from tests.toy import CENTRE, DISK, toy_accounts_and_reps
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,15 +29,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture
 def files(tmp_path: Path) -> tuple[Path, Path]:
-    ring = [c for c in DISK if c != CENTRE]
-    accounts = make_accounts(
-        [
-            ("a1", CENTRE, "A", 1000.00, 250.00, "R1", False),
-            ("a2", ring[0], "B", 500.50, 100.25, "R2", False),
-            ("a3", ring[0], "C", 99.99, 0.00, "R2", False),
-        ]
-    )
-    reps = make_reps({"R1": CENTRE, "R2": ring[3]}, {"R1": 150.0, "R2": 50.0})
+    accounts, reps = toy_accounts_and_reps()
     accounts.to_csv(tmp_path / "accounts.csv", index=False)
     reps.to_csv(tmp_path / "reps.csv", index=False)
     return tmp_path / "accounts.csv", tmp_path / "reps.csv"

@@ -12,7 +12,7 @@ import pytest
 
 import cli
 from data.mapping import save_mapping
-from tests.toy import CENTRE, DISK, make_accounts, make_reps
+from tests.toy import toy_accounts_and_reps
 
 ROOT = Path(__file__).resolve().parents[1]
 HEADER = "account_id,name,lat,lon,segment,tam,revenue"
@@ -117,16 +117,7 @@ def test_unreadable_file_exits_two_in_a_real_process(tmp_path):
 
 @pytest.fixture
 def toy_frames():
-    ring = [c for c in DISK if c != CENTRE]
-    accounts = make_accounts(
-        [
-            ("a1", CENTRE, "A", 1000.00, 250.00, "R1", False),
-            ("a2", ring[0], "B", 500.50, 100.25, "R2", False),
-            ("a3", ring[0], "C", 99.99, 0.00, "R2", False),
-        ]
-    )
-    reps = make_reps({"R1": CENTRE, "R2": ring[3]}, {"R1": 150.0, "R2": 50.0})
-    return accounts, reps
+    return toy_accounts_and_reps()
 
 
 def metrics(capsys, *args):

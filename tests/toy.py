@@ -17,6 +17,7 @@ from planning.market import Market, build_market
 ROOT = Path(__file__).resolve().parents[1]
 CENTRE = h3.latlng_to_cell(45.0, -93.0, 7)
 DISK = sorted(h3.grid_disk(CENTRE, 1))  # 7 cells: the centre and its ring
+RING = [c for c in DISK if c != CENTRE]
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -85,3 +86,26 @@ def make_reps(homes: dict[str, str], capacity: dict[str, float] | None = None) -
 def toy_market(accounts: pd.DataFrame, reps: pd.DataFrame) -> Market:
     area = area_from_cells(np.array([h3.str_to_int(c) for c in DISK], np.uint64), 7)
     return build_market(accounts, reps, area=area)
+
+
+def toy_accounts_and_reps() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The toy world's accounts and reps, before any market is built.
+
+    Three accounts: an A in the centre, a B and a C in ring cell 0 (R1 owns the first, R2 the
+    others). R1 lives in the centre (150 h), R2 in ring cell 3 (50 h).
+    """
+    accounts = make_accounts(
+        [
+            ("a1", CENTRE, "A", 1000.00, 250.00, "R1", False),
+            ("a2", RING[0], "B", 500.50, 100.25, "R2", False),
+            ("a3", RING[0], "C", 99.99, 0.00, "R2", False),
+        ]
+    )
+    reps = make_reps({"R1": CENTRE, "R2": RING[3]}, {"R1": 150.0, "R2": 50.0})
+    return accounts, reps
+
+
+def make_toy() -> Toy:
+    """The toy world on its seven cells: R1 owns the centre, R2 the ring."""
+    accounts, reps = toy_accounts_and_reps()
+    return Toy(toy_market(accounts, reps), accounts, reps, CENTRE, list(RING))

@@ -1,0 +1,125 @@
+"""Export a stored scenario to a file, as ``cli.py export`` does.
+
+The plan is rebuilt on the market of the scenario's stored data set; its travel settings are the
+scenario's own (the app's export may disagree on travel: a known issue, kept as it is here).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from common.errors import PlanError
+from common.logs import timed
+from common.settings import Settings
+from data.exports import FORMATS as EXPORT_FORMATS
+from data.exports import export_plan
+from data.store import ScenarioNotFoundError, ScenarioRecord, Store
+from geo.area import area_from_cells
+from planning.callplan import TravelModel
+from planning.compare import compare_plans
+from planning.market import build_market
+from planning.metrics import DEFAULT_TOLERANCE
+from planning.plan import Plan
+from services.workspace import PathLike
+
+logger = logging.getLogger(__name__)
+
+# The formats a scenario exports to: csv, xlsx, geojson, parquet, plan.
+FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
+
+
+@dataclass(frozen=True)
+class ExportedScenario:
+    """What was written: the file, its format, and which scenario state it holds."""
+
+    path: Path
+    format: str
+    scenario_id: int
+    name: str
+    version: int
+
+
+def export_scenario(
+    scenario: str,
+    fmt: str,
+    out: PathLike,
+    *,
+    database_url: str | None = None,
+    dataset_id: int | None = None,
+    compare_to: str | None = None,
+) -> ExportedScenario:
+    """Load the scenario and its data set from the store, rebuild the plan, write the file.
+
+    Parameters
+    ----------
+    scenario
+        A scenario name; a number that names no scenario is taken as an id.
+    database_url
+        The store (default: ``HEXALIGN_DATABASE_URL`` or the file under var/).
+    dataset_id
+        The data set, when several hold the scenario name.
+    compare_to
+        xlsx only: add sheets comparing with this scenario of the same data set.
+    """
+    url = Settings.from_env(database_url=database_url).database_url
+    with timed(logger, "export written", scenario=scenario, format=fmt) as extra:
+        with Store(url) as store:
+            sid = _find(store, scenario, dataset_id)
+            plan, record = scenario_plan(store, sid)
+            extra.update(scenario_id=sid, dataset=record.dataset_id, version=record.version)
+            comparison = None
+            if compare_to:
+                if fmt != "xlsx":
+                    raise PlanError("--compare-to needs --format xlsx")
+                other, _ = scenario_plan(store, _find(store, compare_to, record.dataset_id))
+                comparison = compare_plans(other, plan, _tolerance(record))
+        path = export_plan(
+            plan,
+            fmt,
+            Path(out),
+            settings=record.settings,
+            title=record.name,
+            tolerance=_tolerance(record),
+            comparison=comparison,
+        )
+        extra["path"] = path
+    return ExportedScenario(path, fmt, sid, record.name, record.version)
+
+
+def scenario_plan(store: Store, scenario_id: int) -> tuple[Plan, ScenarioRecord]:
+    """The plan a stored scenario holds, on the market rebuilt from its stored dataset.
+
+    The stored area (when the scenario has one) fixes which cell each
+    position means; without it the area is tiled again from the accounts and
+    must come out the same size.
+    """
+    record = store.scenario(scenario_id)
+    accounts, reps, call_plan = store.load_dataset(record.dataset_id)
+    travel = TravelModel(**record.settings.get("travel", {}))
+    if record.area_id is not None:
+        area = area_from_cells(store.area_cells(record.area_id), record.resolution)
+        market = build_market(accounts, reps, call_plan, travel, area=area)
+    else:
+        market = build_market(accounts, reps, call_plan, travel, resolution=record.resolution)
+    if market.n_cells != record.n_cells:
+        raise PlanError(
+            f"scenario {record.name!r} has {record.n_cells} cells but its data tiles into "
+            f"{market.n_cells} at resolution {record.resolution}; it was saved without its area"
+        )
+    return Plan.from_owner(market, record.owner, record.locked), record
+
+
+def _find(store: Store, name: str, dataset_id: int | None) -> int:
+    """A scenario by name; a number that names no scenario is taken as an id."""
+    try:
+        return store.scenario_id(name, dataset_id)
+    except ScenarioNotFoundError:
+        if name.isdigit():
+            return store.scenario(int(name)).id
+        raise
+
+
+def _tolerance(record: ScenarioRecord) -> float:
+    return float(record.settings.get("tolerance", DEFAULT_TOLERANCE))

@@ -1,0 +1,58 @@
+"""A plan opened from input files: where ``cli.py metrics`` and ``cli.py balance`` start.
+
+The files are read and validated by ``data/``; the plan (the baseline, or the one a plan file
+draws) is built by :func:`planning.workspace.open_plan`, the path the app shares.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from data.planfile import read_plan_csv
+from data.validation import load_accounts, load_call_plan, load_reps
+from planning.baseline import OwnerChanges
+from planning.plan import Plan
+from planning.workspace import open_plan
+
+PathLike = str | Path
+
+
+@dataclass(frozen=True)
+class PlanFiles:
+    """The files a plan is opened from.
+
+    Attributes
+    ----------
+    plan
+        A plan file ``h3_cell,rep_id``; without it the baseline is derived from the accounts'
+        ``rep_id``.
+    mapping
+        Column mapping (JSON file) applied to the accounts and reps files.
+    sheet, reps_sheet
+        Sheet of an accounts / reps workbook (default: the best fit).
+    """
+
+    accounts: PathLike
+    reps: PathLike
+    plan: PathLike | None = None
+    call_plan: PathLike | None = None
+    mapping: PathLike | None = None
+    sheet: str | None = None
+    reps_sheet: str | None = None
+
+
+def open_plan_files(
+    files: PlanFiles, *, resolution: int | None = None
+) -> tuple[Plan, OwnerChanges | None]:
+    """Read and check the files, then open the plan; see :func:`planning.workspace.open_plan`.
+
+    Returns the plan and, for a derived baseline, the accounts whose owner it changed (None when a
+    plan file was given: nothing was derived).
+    """
+    reps = load_reps(files.reps, mapping=files.mapping, sheet=files.reps_sheet)
+    rep_ids = list(reps["rep_id"])
+    accounts = load_accounts(files.accounts, rep_ids, mapping=files.mapping, sheet=files.sheet)
+    call_plan = load_call_plan(files.call_plan) if files.call_plan else None
+    assignment = read_plan_csv(files.plan, rep_ids) if files.plan else None
+    return open_plan(accounts, reps, call_plan, resolution=resolution, assignment=assignment)
