@@ -268,7 +268,8 @@ class Sweep:
     """
 
     def __init__(self, page) -> None:
-        self.page, self.drawn, self.resets = page, [], 0
+        self.page, self.resets = page, 0
+        self.drawn: list[float] = []
         page.evaluate(USER_VIEW)
 
     def settle(self, what: str) -> dict:

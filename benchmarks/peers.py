@@ -194,7 +194,7 @@ def spopt_azp(plan: Plan, seed: np.ndarray, budget_s: float, rng_seed: int = 0) 
     m = plan.market
     start = time.perf_counter()
     a, b = edges(plan)
-    neighbours = {i: [] for i in range(m.n_cells)}
+    neighbours: dict[int, list[int]] = {i: [] for i in range(m.n_cells)}
     for i, j in zip(a.tolist(), b.tolist(), strict=True):
         neighbours[i].append(j)
         neighbours[j].append(i)
