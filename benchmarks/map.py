@@ -269,7 +269,7 @@ class Sweep:
 
     def __init__(self, page) -> None:
         self.page, self.resets = page, 0
-        self.drawn: list[float] = []
+        self.drawn: list[object] = []
         page.evaluate(USER_VIEW)
 
     def settle(self, what: str) -> dict:
