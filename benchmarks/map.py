@@ -269,7 +269,7 @@ class Sweep:
 
     def __init__(self, page) -> None:
         self.page, self.resets = page, 0
-        self.drawn: list[object] = []
+        self.drawn: list[int] = []
         page.evaluate(USER_VIEW)
 
     def settle(self, what: str) -> dict:
@@ -290,7 +290,7 @@ class Sweep:
             wait_quiet(self.page)
             drawn = self.page.evaluate(DRAWN)
         self.resets += reset
-        self.drawn.append(drawn["locations"])
+        self.drawn.append(int(drawn["locations"]))
         _log(f"  {what}: level {drawn['level']}, zoom {drawn['zoom']:.2f}, "
              f"{drawn['locations']:,} drawn")  # fmt: skip
         return drawn
