@@ -19,6 +19,7 @@ import time
 
 import numpy as np
 from dash import ALL, Input, NoUpdate, Output, State, callback, ctx, dcc, no_update
+from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
@@ -219,7 +220,7 @@ def check_files(
               "runs": int(state.get("runs", 0)) + 1}  # fmt: skip
     if outcome.saved_mapping is not None:
         state["saved_mapping"] = outcome.saved_mapping
-    parts = [unreadable_note(kind, reason) for kind, reason in outcome.unreadable]
+    parts: list[Component] = [unreadable_note(kind, reason) for kind, reason in outcome.unreadable]
     result: dict | NoUpdate = no_update
     if request.use and not outcome.checks:
         parts.append(nothing_to_use())

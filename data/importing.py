@@ -33,7 +33,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from common.errors import InputError
+from common.errors import InputError, RowProblem
 from data.mapping import FIELDS, load_mapping, map_columns
 from data.readers import MAX_FILE_BYTES, Progress, RawTable, read_raw
 from data.segments import SegmentRule
@@ -182,7 +182,8 @@ class ImportReport:
     def raise_for_errors(self) -> None:
         """Raise the ``InputError`` ``load_accounts`` would, if any error remains."""
         if self.refused:
-            raise InputError(self.source, self.errors)
+            errors: list[RowProblem] = list(self.errors)
+            raise InputError(self.source, errors)
 
 
 def _count(n: int, noun: str) -> str:
@@ -316,7 +317,7 @@ def import_table(
         mapping = load_mapping(mapping)
     n = len(raw.frame)
     all_rows = np.arange(n, dtype=np.int64) + raw.first_row
-    context = {
+    context: dict[str, Any] = {
         "source": raw.source,
         "kind": kind,
         "rows_read": n,
@@ -405,7 +406,7 @@ def import_table(
         settled += [p for p in checked.problems if p.row in bad_set]
         keep &= ~np.isin(all_rows, bad_rows)
 
-    problems = sorted(settled + (checked.problems if checked else []), key=lambda p: p.row)
+    found = sorted(settled + (checked.problems if checked else []), key=lambda p: p.row)
     one_by_one = sorted(r for rows_ in excluded.values() for r in rows_)
     because = {why: len(r) for why, r in excluded.items() if r}
     if refused:
@@ -415,6 +416,7 @@ def import_table(
             because[FILE_REFUSED] = remaining
         imported = 0
     else:
+        assert checked is not None  # not refused: the last check passed
         out = checked.frame
         if kind == "reps":
             out = sort_reps(out)
@@ -424,7 +426,7 @@ def import_table(
     report = ImportReport(
         imported=imported,
         excluded=n - imported,
-        problems=tuple(problems),
+        problems=tuple(found),
         excluded_because=because,
         excluded_rows=tuple(one_by_one),
         refused=refused,

@@ -986,13 +986,15 @@ def _validated(
     raw = raw if isinstance(raw, RawTable) else RawTable(raw, source)
     frame, reasons = map_columns(raw.frame, kind, mapping, optional=optional)
     if reasons:
-        raise InputError(source, [Problem(raw.header_row, None, r) for r in reasons])
+        header: list[RowProblem] = [Problem(raw.header_row, None, r) for r in reasons]
+        raise InputError(source, header)
     checked = CHECKS[kind](
         frame, first_row=raw.first_row, header_row=raw.header_row, row_label=raw.row_label,
         decimal_hint=raw.decimal_hint, reader_problems=raw.problems, **options,
     )  # fmt: skip
-    if checked.errors:
-        raise InputError(source, checked.errors)
+    errors: list[RowProblem] = list(checked.errors)
+    if errors:
+        raise InputError(source, errors)
     return checked.frame
 
 

@@ -333,7 +333,7 @@ def report_view(
         )
         for k in ("read", "imported", "excluded", "with problems")
     ]
-    lines = [html.P(numbers)]
+    lines: list[Component] = [html.P(numbers)]
     if because:
         lines.append(html.P("Excluded: " + ", ".join(f"{n:,} {why}" for why, n in because.items())))
     header = problems[problems["row"] <= header_row]

@@ -9,7 +9,7 @@ that owner (``accounts_for_team``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,7 +53,7 @@ def accounts_for_team(accounts: pd.DataFrame, rep_ids: Iterable[str]) -> tuple[p
     return out, int(gone.sum())
 
 
-def team_rows(rows: list[Mapping[str, object]]) -> pd.DataFrame:
+def team_rows(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     """The team table's rows as text cells, the way a reps file arrives (to be checked like one)."""
     if not rows:
         raise EditError("the team needs at least one rep")

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -171,7 +171,7 @@ def cells_of(url: str, scenario_id: int, rep_ids: Iterable[str]) -> int:
     return int(np.isin(record.owner, positions).sum())
 
 
-def reps_from_rows(rows: list[Mapping[str, object]]) -> pd.DataFrame:
+def reps_from_rows(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     """The team as typed in the reps editor, checked like a reps file, in rep_id order."""
     try:
         return validate_reps(team_rows(rows), source="team", decimal=".")
@@ -239,7 +239,7 @@ class TeamEdit:
 
 
 def edit_team(
-    url: str, scenario_id: int, rows: list[Mapping[str, object]], *, confirmed: bool
+    url: str, scenario_id: int, rows: Sequence[Mapping[str, object]], *, confirmed: bool
 ) -> TeamEdit:
     """The team as typed, checked, and applied when it differs.
 
