@@ -39,6 +39,10 @@ from services.datasets import UsedImport, store_import
 
 logger = logging.getLogger(__name__)
 
+# Screens reach data/ only through services, so the values they hand in or show come from here:
+# ImportOptions and SegmentRule (cli.py check builds them), KINDS (every kind of input file, which
+# the command line checks), FIELDS and REQUIRED (kind -> the fields a file may map, and must: the
+# mapping editor's options and the report's fix boxes).
 __all__ = [
     "FIELDS",
     "FILE_KINDS",
@@ -56,8 +60,6 @@ __all__ = [
     "report_text",
     "use_checked",
 ]
-# KINDS: every kind of input file (the command line checks any); FIELDS and REQUIRED:
-# kind -> the fields a file of that kind may map, and must (the mapping editor's options).
 FILE_KINDS = ("accounts", "reps")
 """The files the Data tab imports, in the order its report shows them."""
 PhaseProgress = Callable[[float, float], Progress]
