@@ -9,15 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from data.importing import import_file
-from data.mapping import KINDS, load_mapping
-from data.segments import SegmentRule
-from data.validation import load_reps
+from services import importing
 
 
-def _segment_rule(text: str) -> SegmentRule:
+def _segment_rule(text: str) -> importing.SegmentRule:
     try:
-        return SegmentRule.parse(text)
+        return importing.SegmentRule.parse(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
@@ -31,7 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "problem by spreadsheet row. Exit 0: clean; 1: errors; 2: unreadable.",
     )
     p.add_argument("file", help="the file to check")
-    p.add_argument("--kind", choices=KINDS, default="accounts", help="what the file holds")
+    p.add_argument(
+        "--kind", choices=importing.KINDS, default="accounts", help="what the file holds"
+    )
     p.add_argument("--mapping", help='column mapping JSON {"column in the file": "field"}')
     p.add_argument("--sheet", help="sheet of an Excel workbook (default: the best fit)")
     p.add_argument("--reps", help="reps file: accounts' rep_id must be one of its reps")
@@ -53,15 +52,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Import without keeping anything; print the report."""
-    mapping = load_mapping(args.mapping) if args.mapping else None
-    options: dict = {"decimal": args.decimal, "exclude_bad_rows": args.exclude_bad_rows}
-    if args.kind in ("accounts", "reps"):
-        options["accept_swaps"] = args.accept_swaps
-    if args.kind == "accounts":
-        options["derive_segments"] = args.derive_segments
-        if args.reps:
-            options["rep_ids"] = list(load_reps(args.reps, mapping=mapping)["rep_id"])
-    _, report = import_file(args.file, args.kind, mapping=mapping, sheet=args.sheet, **options)
+    options = importing.ImportOptions(
+        sheet=args.sheet,
+        decimal=args.decimal,
+        exclude_bad_rows=args.exclude_bad_rows,
+        accept_swaps=args.accept_swaps and args.kind in ("accounts", "reps"),
+        derive_segments=args.derive_segments if args.kind == "accounts" else None,
+    )
+    report = importing.check_file(
+        args.file, args.kind, options, mapping_path=args.mapping, reps_path=args.reps,
+        report_path=args.report,
+    )  # fmt: skip
     sys.stdout.write(report.summary() + "\n")
     if report.encoding or report.sheet:
         read_as = (
@@ -70,6 +71,4 @@ def run(args: argparse.Namespace) -> int:
             else f"sheet {report.sheet!r}, header on row {report.header_row}"
         )
         print(f"note: read {args.file} as {read_as}", file=sys.stderr)
-    if args.report:
-        report.to_csv(args.report)
     return 1 if report.errors else 0

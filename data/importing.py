@@ -26,14 +26,14 @@ from __future__ import annotations
 import io
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from common.errors import InputError
+from common.errors import InputError, RowProblem
 from data.mapping import FIELDS, load_mapping, map_columns
 from data.readers import MAX_FILE_BYTES, Progress, RawTable, read_raw
 from data.segments import SegmentRule
@@ -182,7 +182,8 @@ class ImportReport:
     def raise_for_errors(self) -> None:
         """Raise the ``InputError`` ``load_accounts`` would, if any error remains."""
         if self.refused:
-            raise InputError(self.source, self.errors)
+            errors: list[RowProblem] = list(self.errors)
+            raise InputError(self.source, errors)
 
 
 def _count(n: int, noun: str) -> str:
@@ -245,30 +246,78 @@ def _apply_fixes(
     return frame
 
 
+@dataclass(frozen=True)
+class ImportOptions:
+    """How a file is read and what its import lets through: one value for every kind.
+
+    The importers take it whole (``import_table(raw, "accounts", options)``) or
+    field by field as keywords (``import_accounts(path, exclude_bad_rows=True)``);
+    a field a kind does not use is ignored (``rep_ids`` and ``derive_segments``
+    concern accounts, ``accept_swaps`` accounts and reps).
+
+    Attributes
+    ----------
+    mapping
+        Column mapping or the path of a saved one (``data.mapping``); columns it
+        does not name are matched by their names.
+    sheet
+        Workbook sheet; default: the sheet that looks most like a table of the kind.
+    rep_ids
+        Known reps; an account's ``rep_id`` outside them is an error.
+    exclude_bad_rows
+        Leave rows with errors out and import the rest, instead of importing nothing.
+    accept_swaps
+        Swap lat and lon where they look swapped (``data.validation`` says when).
+    derive_segments
+        Fill empty or absent segments from TAM by this ``SegmentRule``.
+    choices
+        Spreadsheet row -> fix (dict of corrected values), ``"exclude"`` or
+        ``"accept"``; see the module docstring.
+    accept_warnings
+        ``False`` makes a warning block its row until accepted, fixed or excluded.
+    decimal
+        ``"."`` or ``","`` to override decimal-mark detection.
+    max_bytes
+        Refuse files bigger than this.
+    """
+
+    mapping: Mapping | str | os.PathLike[str] | None = None
+    sheet: str | None = None
+    rep_ids: Iterable[str] | None = None
+    exclude_bad_rows: bool = False
+    accept_swaps: bool = False
+    derive_segments: SegmentRule | None = None
+    choices: Mapping[int, RowChoice] | None = None
+    accept_warnings: bool = True
+    decimal: str | None = None
+    max_bytes: int = MAX_FILE_BYTES
+
+    def but(self, **changes: Any) -> ImportOptions:
+        """These options with some fields changed (a ``TypeError`` names an unknown one)."""
+        return replace(self, **changes) if changes else self
+
+
 def import_table(
     raw: RawTable,
     kind: str,
+    options: ImportOptions | None = None,
     *,
-    mapping: Mapping | str | os.PathLike[str] | None = None,
-    rep_ids: Iterable[str] | None = None,
-    exclude_bad_rows: bool = False,
-    accept_swaps: bool = False,
-    derive_segments: SegmentRule | None = None,
-    choices: Mapping[int, RowChoice] | None = None,
-    accept_warnings: bool = True,
-    decimal: str | None = None,
     progress: Progress | None = None,
+    **changes: Any,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Import a table already read: map columns, apply choices, check, decide per row.
 
-    Parameters are those of ``import_accounts``; ``kind`` is ``"accounts"``,
-    ``"reps"`` or ``"call_plan"``.
+    ``kind`` is ``"accounts"``, ``"reps"`` or ``"call_plan"``; ``options``
+    (and keywords naming its fields, which override it) are those of
+    ``ImportOptions`` (``sheet`` and ``max_bytes`` concern reading, done already).
     """
+    opt = (options or ImportOptions()).but(**changes)
+    mapping = opt.mapping
     if isinstance(mapping, (str, os.PathLike)):
         mapping = load_mapping(mapping)
     n = len(raw.frame)
     all_rows = np.arange(n, dtype=np.int64) + raw.first_row
-    context = {
+    context: dict[str, Any] = {
         "source": raw.source,
         "kind": kind,
         "rows_read": n,
@@ -277,7 +326,7 @@ def import_table(
         "delimiter": raw.delimiter,
         "sheet": raw.sheet,
     }
-    optional = ("segment",) if kind == "accounts" and derive_segments is not None else ()
+    optional = ("segment",) if kind == "accounts" and opt.derive_segments is not None else ()
     frame, header_reasons = map_columns(raw.frame, kind, mapping, optional=optional)
     if header_reasons:
         problems = tuple(Problem(raw.header_row, None, r) for r in header_reasons)
@@ -288,24 +337,24 @@ def import_table(
         )  # fmt: skip
         return EMPTY_FRAMES[kind](), report
 
-    fixes, by_choice, accepted = _split_choices(choices, all_rows, kind)
+    fixes, by_choice, accepted = _split_choices(opt.choices, all_rows, kind)
     frame = _apply_fixes(frame, fixes, raw.first_row)
     fixed_coords = {r for r, v in fixes.items() if {"lat", "lon", "home_lat", "home_lon"} & set(v)}
     reader_problems = [p for p in raw.problems if p.row not in fixed_coords]
-    options: dict = {
+    check_options: dict = {
         "header_row": raw.header_row,
         "row_label": raw.row_label,
-        "decimal": decimal,
+        "decimal": opt.decimal,
         "decimal_hint": raw.decimal_hint,
     }
     if kind == "accounts":
-        options |= {
-            "rep_ids": rep_ids,
-            "accept_swaps": accept_swaps,
-            "derive_segments": derive_segments,
+        check_options |= {
+            "rep_ids": opt.rep_ids,
+            "accept_swaps": opt.accept_swaps,
+            "derive_segments": opt.derive_segments,
         }
     elif kind == "reps":
-        options["accept_swaps"] = accept_swaps
+        check_options["accept_swaps"] = opt.accept_swaps
 
     excluded: dict[str, list[int]] = {BLANK: [], HAS_ERRORS: [], WARNING_NOT_ACCEPTED: []}
     excluded[BY_CHOICE] = sorted(by_choice)
@@ -330,20 +379,20 @@ def import_table(
             frame.iloc[np.flatnonzero(keep)].reset_index(drop=True),
             rows=rows,
             reader_problems=[p for p in reader_problems if p.row in row_set],
-            **options,
+            **check_options,
         )
         if checked.blank_rows.size:
             excluded[BLANK].extend(checked.blank_rows.tolist())
             keep &= ~np.isin(all_rows, checked.blank_rows)
         errors = checked.rows_with("error")
         blocked = errors.copy()
-        if not accept_warnings:
+        if not opt.accept_warnings:
             blocked |= checked.rows_with("warning") & ~np.isin(checked.rows, list(accepted))
         file_errors = any(p.row <= raw.header_row for p in checked.errors)
         if file_errors or not blocked.any():
             refused = file_errors
             break
-        if not exclude_bad_rows:
+        if not opt.exclude_bad_rows:
             refused = True
             break
         own = _rows_with_own_errors(checked)
@@ -357,7 +406,7 @@ def import_table(
         settled += [p for p in checked.problems if p.row in bad_set]
         keep &= ~np.isin(all_rows, bad_rows)
 
-    problems = sorted(settled + (checked.problems if checked else []), key=lambda p: p.row)
+    found = sorted(settled + (checked.problems if checked else []), key=lambda p: p.row)
     one_by_one = sorted(r for rows_ in excluded.values() for r in rows_)
     because = {why: len(r) for why, r in excluded.items() if r}
     if refused:
@@ -367,6 +416,7 @@ def import_table(
             because[FILE_REFUSED] = remaining
         imported = 0
     else:
+        assert checked is not None  # not refused: the last check passed
         out = checked.frame
         if kind == "reps":
             out = sort_reps(out)
@@ -376,7 +426,7 @@ def import_table(
     report = ImportReport(
         imported=imported,
         excluded=n - imported,
-        problems=tuple(problems),
+        problems=tuple(found),
         excluded_because=because,
         excluded_rows=tuple(one_by_one),
         refused=refused,
@@ -396,9 +446,14 @@ def _rows_with_own_errors(checked: Checked) -> np.ndarray:
     return np.isin(checked.rows, list(own))
 
 
-def _read(path, kind, sheet, mapping, max_bytes, progress) -> tuple[RawTable, Mapping | None]:
+def _read(
+    path: str | os.PathLike[str], kind: str, options: ImportOptions, progress: Progress | None
+) -> tuple[RawTable, ImportOptions]:
+    """The file's cells, and the options with a mapping path loaded (read once, used twice)."""
+    mapping = options.mapping
     if isinstance(mapping, (str, os.PathLike)):
         mapping = load_mapping(mapping)
+        options = options.but(mapping=mapping)
     scaled = None
     if progress is not None:
 
@@ -406,69 +461,42 @@ def _read(path, kind, sheet, mapping, max_bytes, progress) -> tuple[RawTable, Ma
             progress(0.8 * fraction, message)
 
     raw = read_raw(
-        path, sheet=sheet, kind=kind, mapping=mapping, max_bytes=max_bytes, progress=scaled
-    )
-    return raw, mapping
+        path, sheet=options.sheet, kind=kind, mapping=mapping, max_bytes=options.max_bytes,
+        progress=scaled,
+    )  # fmt: skip
+    return raw, options
 
 
 def import_file(
     path: str | os.PathLike[str],
     kind: str,
+    options: ImportOptions | None = None,
     *,
-    mapping: Mapping | str | os.PathLike[str] | None = None,
-    sheet: str | None = None,
-    max_bytes: int = MAX_FILE_BYTES,
     progress: Progress | None = None,
-    **options,
+    **changes: Any,
 ) -> tuple[pd.DataFrame, ImportReport]:
-    """Import one file of any kind; ``options`` are those of ``import_table``."""
-    raw, mapping = _read(path, kind, sheet, mapping, max_bytes, progress)
-    return import_table(raw, kind, mapping=mapping, progress=progress, **options)
+    """Import one file of any kind; ``options`` and keywords as for ``import_table``."""
+    raw, options = _read(path, kind, (options or ImportOptions()).but(**changes), progress)
+    return import_table(raw, kind, options, progress=progress)
 
 
 def import_accounts(
     path: str | os.PathLike[str],
+    options: ImportOptions | None = None,
     *,
-    mapping: Mapping | str | os.PathLike[str] | None = None,
-    sheet: str | None = None,
-    rep_ids: Iterable[str] | None = None,
-    exclude_bad_rows: bool = False,
-    accept_swaps: bool = False,
-    derive_segments: SegmentRule | None = None,
-    choices: Mapping[int, RowChoice] | None = None,
-    accept_warnings: bool = True,
-    decimal: str | None = None,
-    max_bytes: int = MAX_FILE_BYTES,
     progress: Progress | None = None,
+    **changes: Any,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Import an accounts file (CSV, Excel, Parquet, GeoJSON) with a report on every row.
 
     Parameters
     ----------
-    mapping
-        Column mapping or the path of a saved one (``data.mapping``); columns it
-        does not name are matched by their names.
-    sheet
-        Workbook sheet; default: the sheet that looks most like an accounts table.
-    rep_ids
-        Known reps; a ``rep_id`` outside them is an error.
-    exclude_bad_rows
-        Leave rows with errors out and import the rest, instead of importing nothing.
-    accept_swaps
-        Swap lat and lon where they look swapped (``data.validation`` says when).
-    derive_segments
-        Fill empty or absent segments from TAM by this ``SegmentRule``.
-    choices
-        Spreadsheet row -> fix (dict of corrected values), ``"exclude"`` or
-        ``"accept"``; see the module docstring.
-    accept_warnings
-        ``False`` makes a warning block its row until accepted, fixed or excluded.
-    decimal
-        ``"."`` or ``","`` to override decimal-mark detection.
-    max_bytes
-        Refuse files bigger than this.
+    options
+        How to read the file and what to let through (``ImportOptions``).
     progress
         ``progress(fraction, message)``, called while reading and checking.
+    **changes
+        Fields of ``ImportOptions`` by name (``exclude_bad_rows=True``), over ``options``.
 
     Returns
     -------
@@ -481,33 +509,18 @@ def import_accounts(
     FileUnreadableError
         The file cannot be read at all; row problems never raise.
     """
-    return import_file(
-        path, "accounts", mapping=mapping, sheet=sheet, max_bytes=max_bytes, progress=progress,
-        rep_ids=rep_ids, exclude_bad_rows=exclude_bad_rows, accept_swaps=accept_swaps,
-        derive_segments=derive_segments, choices=choices, accept_warnings=accept_warnings,
-        decimal=decimal,
-    )  # fmt: skip
+    return import_file(path, "accounts", options, progress=progress, **changes)
 
 
 def import_reps(
     path: str | os.PathLike[str],
+    options: ImportOptions | None = None,
     *,
-    mapping: Mapping | str | os.PathLike[str] | None = None,
-    sheet: str | None = None,
-    exclude_bad_rows: bool = False,
-    accept_swaps: bool = False,
-    choices: Mapping[int, RowChoice] | None = None,
-    accept_warnings: bool = True,
-    decimal: str | None = None,
-    max_bytes: int = MAX_FILE_BYTES,
     progress: Progress | None = None,
+    **changes: Any,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Import a reps file with a report on every row; see ``import_accounts``.
 
     The frame is in natural ``rep_id`` order, the core's rep index.
     """
-    return import_file(
-        path, "reps", mapping=mapping, sheet=sheet, max_bytes=max_bytes, progress=progress,
-        exclude_bad_rows=exclude_bad_rows, accept_swaps=accept_swaps, choices=choices,
-        accept_warnings=accept_warnings, decimal=decimal,
-    )  # fmt: skip
+    return import_file(path, "reps", options, progress=progress, **changes)

@@ -49,6 +49,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -627,16 +628,29 @@ def _start(
     header_row: int,
     row_label: str,
     rows: np.ndarray | None,
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, _Problems]:
-    """Drop blank rows and set up row numbering (``rows`` overrides ``first_row``)."""
+    reader_problems: Iterable[RowProblem],
+    empty: str | None = None,
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, _Problems, list[RowProblem]]:
+    """The prologue of every check: blank rows out, rows numbered, the reader's problems in.
+
+    ``rows`` overrides ``first_row``; ``empty`` is the file problem to report when
+    no row is left under the header (None: the check reports its own). Returns
+    the frame without blank rows, their spreadsheet rows, the blank rows, the
+    problem collector and the reader's problems as a list.
+    """
     numbers = np.arange(len(frame)) + first_row if rows is None else np.asarray(rows)
     blank = _blank_rows(frame, key)
     if blank.size:
         keep = np.ones(len(frame), dtype=bool)
         keep[blank] = False
         frame = frame.iloc[keep].reset_index(drop=True)
-        return frame, numbers[keep], numbers[blank], _Problems(numbers[keep], header_row, row_label)
-    return frame, numbers, blank, _Problems(numbers, header_row, row_label)
+        numbers, blank = numbers[keep], numbers[blank]
+    problems = _Problems(numbers, header_row, row_label)
+    reader_problems = list(reader_problems)
+    problems.add_rows(reader_problems)
+    if empty is not None and frame.empty:
+        problems.add_file(None, empty)
+    return frame, numbers, blank, problems, reader_problems
 
 
 def _empty_account_frame() -> pd.DataFrame:
@@ -723,14 +737,10 @@ def check_accounts(
     """
     if "segment" not in frame.columns:
         frame = frame.assign(segment="")
-    frame, rows, blank, problems = _start(
-        frame, "account_id", first_row=first_row, header_row=header_row,
-        row_label=row_label, rows=rows,
+    frame, rows, blank, problems, reader_problems = _start(
+        frame, "account_id", first_row=first_row, header_row=header_row, row_label=row_label,
+        rows=rows, reader_problems=reader_problems, empty="no accounts under the header",
     )  # fmt: skip
-    reader_problems = list(reader_problems)
-    problems.add_rows(reader_problems)
-    if frame.empty:
-        problems.add_file(None, "no accounts under the header")
 
     ids = _text(frame["account_id"])
     _check_ids(problems, ids, "account_id")
@@ -830,14 +840,11 @@ def check_reps(
 
     Parameters are those of ``check_accounts``; ``validate_reps`` sorts the result.
     """
-    frame, rows, blank, problems = _start(
-        frame, "rep_id", first_row=first_row, header_row=header_row,
-        row_label=row_label, rows=rows,
+    frame, rows, blank, problems, reader_problems = _start(
+        frame, "rep_id", first_row=first_row, header_row=header_row, row_label=row_label,
+        rows=rows, reader_problems=reader_problems,
+        empty="no reps under the header; a plan needs at least one",
     )  # fmt: skip
-    reader_problems = list(reader_problems)
-    problems.add_rows(reader_problems)
-    if frame.empty:
-        problems.add_file(None, "no reps under the header; a plan needs at least one")
 
     ids = _text(frame["rep_id"])
     _check_ids(problems, ids, "rep_id")
@@ -899,11 +906,10 @@ def check_call_plan(
     reader_problems: Iterable[RowProblem] = (),
 ) -> Checked:
     """Every problem of a call plan whose columns are already fields, in file order."""
-    frame, rows, blank, problems = _start(
-        frame, "segment", first_row=first_row, header_row=header_row,
-        row_label=row_label, rows=rows,
+    frame, rows, blank, problems, _ = _start(
+        frame, "segment", first_row=first_row, header_row=header_row, row_label=row_label,
+        rows=rows, reader_problems=reader_problems,
     )  # fmt: skip
-    problems.add_rows(reader_problems)
 
     segment_text = _text(frame["segment"])
     segment = segment_text.str.upper()
@@ -964,34 +970,32 @@ CHECKS = {"accounts": check_accounts, "reps": check_reps, "call_plan": check_cal
 # --- validate: check and refuse --------------------------------------------------------
 
 
-def _as_raw(raw: pd.DataFrame | RawTable, source: str) -> RawTable:
-    return raw if isinstance(raw, RawTable) else RawTable(raw, source)
-
-
-def _mapped(
-    raw: RawTable, kind: str, source: str, mapping, optional: Iterable[str] = ()
+def _validated(
+    raw: pd.DataFrame | RawTable,
+    kind: str,
+    source: str,
+    mapping: Mapping | str | os.PathLike[str] | None,
+    optional: Iterable[str] = (),
+    **options: Any,
 ) -> pd.DataFrame:
-    """Columns renamed to fields, or an ``InputError`` naming what the header lacks."""
+    """The prologue and epilogue of every ``validate_*``: map, check, refuse on any error.
+
+    Returns the checked frame (not yet sorted); raises an ``InputError`` naming
+    what the header lacks, or every error of every row.
+    """
+    raw = raw if isinstance(raw, RawTable) else RawTable(raw, source)
     frame, reasons = map_columns(raw.frame, kind, mapping, optional=optional)
     if reasons:
-        raise InputError(source, [Problem(raw.header_row, None, r) for r in reasons])
-    return frame
-
-
-def _options(raw: RawTable) -> dict:
-    return {
-        "first_row": raw.first_row,
-        "header_row": raw.header_row,
-        "row_label": raw.row_label,
-        "decimal_hint": raw.decimal_hint,
-        "reader_problems": raw.problems,
-    }
-
-
-def _refuse(source: str, checked: Checked) -> None:
-    errors = checked.errors
+        header: list[RowProblem] = [Problem(raw.header_row, None, r) for r in reasons]
+        raise InputError(source, header)
+    checked = CHECKS[kind](
+        frame, first_row=raw.first_row, header_row=raw.header_row, row_label=raw.row_label,
+        decimal_hint=raw.decimal_hint, reader_problems=raw.problems, **options,
+    )  # fmt: skip
+    errors: list[RowProblem] = list(checked.errors)
     if errors:
         raise InputError(source, errors)
+    return checked.frame
 
 
 def validate_accounts(
@@ -1042,15 +1046,11 @@ def validate_accounts(
         non-numeric or negative money, an unknown ``rep_id``, an unreadable
         ``pinned``, or a pinned account without a rep.
     """
-    raw = _as_raw(raw, source)
     optional = ("segment",) if derive_segments is not None else ()
-    frame = _mapped(raw, "accounts", source, mapping, optional)
-    checked = check_accounts(
-        frame, rep_ids, decimal=decimal, accept_swaps=accept_swaps,
-        derive_segments=derive_segments, **_options(raw),
+    return _validated(
+        raw, "accounts", source, mapping, optional, rep_ids=rep_ids, decimal=decimal,
+        accept_swaps=accept_swaps, derive_segments=derive_segments,
     )  # fmt: skip
-    _refuse(source, checked)
-    return checked.frame
 
 
 def validate_reps(
@@ -1089,11 +1089,8 @@ def validate_reps(
         rep without a home base, non-numeric or out-of-range coordinates, or a
         capacity that is empty, non-numeric or not above zero.
     """
-    raw = _as_raw(raw, source)
-    frame = _mapped(raw, "reps", source, mapping)
-    checked = check_reps(frame, decimal=decimal, accept_swaps=accept_swaps, **_options(raw))
-    _refuse(source, checked)
-    return sort_reps(checked.frame)
+    frame = _validated(raw, "reps", source, mapping, decimal=decimal, accept_swaps=accept_swaps)
+    return sort_reps(frame)
 
 
 def sort_reps(reps: pd.DataFrame) -> pd.DataFrame:
@@ -1137,11 +1134,7 @@ def validate_call_plan(
         segment with no row (reported on row 1), a number that is empty,
         non-numeric or negative, or an unknown channel.
     """
-    raw = _as_raw(raw, source)
-    frame = _mapped(raw, "call_plan", source, mapping)
-    checked = check_call_plan(frame, decimal=decimal, **_options(raw))
-    _refuse(source, checked)
-    return order_call_plan(checked.frame)
+    return order_call_plan(_validated(raw, "call_plan", source, mapping, decimal=decimal))
 
 
 def order_call_plan(plan: pd.DataFrame) -> pd.DataFrame:

@@ -1,21 +1,23 @@
 """The Data tab: import files with a report on every row, edit the call plan, travel and team.
 
 Component trees and formatting only; ``callbacks/data_tab.py`` fills them
-from ``planning.datasets``.
+from ``services.importing`` and ``services.datasets``, handing over plain
+values (what a file kind's fields are comes in as an argument: layouts know
+no file formats).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import pandas as pd
 from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
-from data.mapping import FIELDS, REQUIRED
-from layouts.ids import Ids
+from layouts.ids import Ids, call_plan_id, choice_id, fix_id, map_field_id, new_rep_id, travel_id
 from planning.callplan import CHANNELS, SEGMENTS, TravelModel
-from planning.datasets import CALL_PLAN_FIELDS, MAX_CHOICE_ROWS, REP_FIELDS, fixable
+from planning.callplan_edits import CALL_PLAN_FIELDS
+from planning.team import REP_FIELDS
 
 KINDS = {"accounts": "Accounts", "reps": "Reps"}
 IGNORE = "__ignore__"
@@ -39,36 +41,9 @@ REP_LABELS = {
     "capacity_hours": "Capacity h/yr",
 }
 DECISIONS = {"none": "Undecided", "exclude": "Exclude", "accept": "Accept"}
-
-
-def map_field_id(kind: str, column: str) -> dict:
-    """The field dropdown of one file column."""
-    return {"kind": Ids.DATA_MAP_FIELD, "file": kind, "column": column}
-
-
-def choice_id(kind: str, row: int) -> dict:
-    """The decision (undecided / exclude / accept) of one problem row."""
-    return {"kind": Ids.DATA_CHOICE, "file": kind, "row": int(row)}
-
-
-def fix_id(kind: str, row: int, field: str) -> dict:
-    """The corrected value of one field of one problem row."""
-    return {"kind": Ids.DATA_FIX, "file": kind, "row": int(row), "field": field}
-
-
-def call_plan_id(segment: str, field: str) -> dict:
-    """One cell of the call-plan editor."""
-    return {"kind": Ids.DATA_CALL_PLAN, "segment": segment, "field": field}
-
-
-def travel_id(field: str) -> dict:
-    """One travel setting."""
-    return {"kind": Ids.DATA_TRAVEL, "field": field}
-
-
-def new_rep_id(field: str) -> dict:
-    """One input of the "add a rep" form."""
-    return {"kind": Ids.DATA_REP_NEW, "field": field}
+MAX_CHOICE_ROWS = 200
+"""Problem rows offered one by one; beyond them only the bulk options apply."""
+ERROR = {"color": "#B00020"}
 
 
 def _upload(component_id: str, text: str, accept: str) -> dcc.Upload:
@@ -265,16 +240,24 @@ def files_line(files: Mapping[str, Mapping]) -> list:
     return [html.Ul(items)] if items else []
 
 
-def mapping_editor(files: Mapping[str, Mapping]) -> list:
-    """One table per file: column, a few values, and the field it feeds (a dropdown)."""
+def mapping_editor(
+    files: Mapping[str, Mapping],
+    fields: Mapping[str, Sequence[str]],
+    required: Mapping[str, Sequence[str]],
+) -> list:
+    """One table per file: column, a few values, and the field it feeds (a dropdown).
+
+    ``fields`` and ``required`` give, per file kind, the fields a column may
+    feed and those that must be fed (marked ``*``).
+    """
     out = []
     for kind, info in files.items():
-        required = set(REQUIRED[kind])
+        must = set(required[kind])
         options = [
-            {"label": f"{f}{' *' if f in required else ''}", "value": f} for f in FIELDS[kind]
+            {"label": f"{f}{' *' if f in must else ''}", "value": f} for f in fields[kind]
         ] + [{"label": "(ignore)", "value": IGNORE}]
         mapped = {f for f in info["mapping"].values() if f}
-        missing = [f for f in REQUIRED[kind] if f not in mapped]
+        missing = [f for f in required[kind] if f not in mapped]
         rows = [
             html.Tr(
                 [
@@ -335,8 +318,14 @@ def report_view(
     decisions: Mapping[int, str],
     fixes: Mapping[int, Mapping[str, str]],
     header_row: int,
+    *,
+    fixable: Collection[str] = (),
 ) -> html.Div:
-    """Counts, then every problem row with its decision and fix boxes (the first rows)."""
+    """Counts, then every problem row with its decision and fix boxes (the first rows).
+
+    ``fixable`` names the fields a text box may correct (the file kind's
+    fields); a problem in any other column offers none.
+    """
     numbers = [
         html.Span(
             [html.B(f"{counts[k]:,}", **{"data-count": k}), f" {k}"],
@@ -344,7 +333,7 @@ def report_view(
         )
         for k in ("read", "imported", "excluded", "with problems")
     ]
-    lines = [html.P(numbers)]
+    lines: list[Component] = [html.P(numbers)]
     if because:
         lines.append(html.P("Excluded: " + ", ".join(f"{n:,} {why}" for why, n in because.items())))
     header = problems[problems["row"] <= header_row]
@@ -359,11 +348,11 @@ def report_view(
             html.P(
                 f"Nothing can be imported yet: {todo}",
                 className="warning",
-                style={"color": "#B00020"},
+                style=ERROR,
             )
         )
     for _, p in header.iterrows():
-        lines.append(html.P(f"File: {p['reason']}", style={"color": "#B00020"}))
+        lines.append(html.P(f"File: {p['reason']}", style=ERROR))
     data = problems[problems["row"] > header_row]
     rows = []
     shown_rows = list(dict.fromkeys(data["row"].tolist()))
@@ -379,7 +368,7 @@ def report_view(
                 value=(fixes.get(row) or {}).get(col, ""), style={"width": "7rem"})],
                 style={"marginRight": "0.4rem"})
             for col in dict.fromkeys(group["column"].tolist())
-            if col and fixable(kind, col)
+            if col and col in fixable
         ]  # fmt: skip
         rows.append(
             html.Tr(
@@ -427,3 +416,40 @@ def report_view(
         **{"data-file": kind},
         className="import-report",
     )
+
+
+def sentence(text: object) -> str:
+    """An error's text as a sentence: stripped, ending with a full stop."""
+    text = str(text).strip()
+    return text if text.endswith(".") else text + "."
+
+
+def unreadable_note(kind: str, reason: str) -> html.P:
+    """Why a received file (or saved mapping) could not be read."""
+    text = (
+        f"Not a mapping: {sentence(reason)}"
+        if kind == "mapping"
+        else f"{sentence(reason)} The current data set is unchanged."
+    )
+    return html.P(text, role="alert", style=ERROR)
+
+
+def nothing_to_use() -> html.P:
+    """The answer to "Use this data" before any file was checked."""
+    return html.P("Upload an accounts file (or a reps file) first.", role="alert")
+
+
+def nothing_stored(sources: Sequence[str]) -> html.P:
+    """The answer to "Use this data" while files still have rows with errors."""
+    return html.P(
+        "Nothing was stored: "
+        + "; ".join(f"{source} still has rows with errors" for source in sources)
+        + ". The current data set is unchanged.",
+        role="alert",
+        style=ERROR,
+    )
+
+
+def check_report(run: int, parts: Sequence[Component]) -> html.Div:
+    """The report area after a check; ``data-run`` counts checks (browser tests wait on it)."""
+    return html.Div(list(parts), **{"data-run": str(run)})

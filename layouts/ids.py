@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dash.dependencies import Wildcard
+
 
 class Ids(StrEnum):
     """Stable ids: automation and browser tests rely on these strings."""
@@ -106,3 +108,43 @@ class Ids(StrEnum):
     DATA_TEAM_CONFIRM = "data-team-confirm"
     DATA_TEAM_STATUS = "data-team-status"
     DATA_RECEIVED = "data-received-store"
+
+
+# --- services-data: the Data tab's repeated widgets (layouts/data_tab.py) -------------------
+# Their ids are dicts whose "kind" is one of the DATA_* ids above. Callbacks pass ``ALL`` for a
+# key to match every widget of that kind: ``choice_id(ALL, ALL)``.
+
+
+def _row(row: int | Wildcard) -> int | Wildcard:
+    """A row number as JSON wants it (numpy integers are not), wildcards as they are."""
+    return row if isinstance(row, Wildcard) else int(row)
+
+
+def map_field_id(kind: str | Wildcard, column: str | Wildcard) -> dict:
+    """The field dropdown of one file column."""
+    return {"kind": Ids.DATA_MAP_FIELD, "file": kind, "column": column}
+
+
+def choice_id(kind: str | Wildcard, row: int | Wildcard) -> dict:
+    """The decision (undecided / exclude / accept) of one problem row."""
+    return {"kind": Ids.DATA_CHOICE, "file": kind, "row": _row(row)}
+
+
+def fix_id(kind: str | Wildcard, row: int | Wildcard, field: str | Wildcard) -> dict:
+    """The corrected value of one field of one problem row."""
+    return {"kind": Ids.DATA_FIX, "file": kind, "row": _row(row), "field": field}
+
+
+def call_plan_id(segment: str | Wildcard, field: str | Wildcard) -> dict:
+    """One cell of the call-plan editor."""
+    return {"kind": Ids.DATA_CALL_PLAN, "segment": segment, "field": field}
+
+
+def travel_id(field: str | Wildcard) -> dict:
+    """One travel setting."""
+    return {"kind": Ids.DATA_TRAVEL, "field": field}
+
+
+def new_rep_id(field: str | Wildcard) -> dict:
+    """One input of the "add a rep" form."""
+    return {"kind": Ids.DATA_REP_NEW, "field": field}

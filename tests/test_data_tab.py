@@ -1,4 +1,4 @@
-"""The Data tab's core (planning.datasets): edits make new data sets, plans carry over exactly.
+"""The Data tab's core (services.datasets): edits make new data sets, plans carry over exactly.
 
 Numbers are worked out by hand on the toy world (tests/conftest.py): a1 is an
 A account (52 visits x 60 min = 52 h) in R1's home cell; a2 (B: 12 x 45 min =
@@ -14,11 +14,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from data import import_check, uploads
 from data.readers import read_raw
 from layouts.data_tab import report_view
-from planning import datasets, editing
+from planning import callplan, callplan_edits, editing, team
 from planning.callplan import TravelModel, default_call_plan
-from planning.datasets import EditError
+from planning.edit_values import EditError
+from services import datasets
 
 HOUR = 3600
 
@@ -53,21 +55,24 @@ def owners_by_id(url, sid) -> np.ndarray:
 
 def test_carried_owner_remaps_by_rep_id_and_unassigns_the_removed():
     owner = np.array([0, 1, -1, 2, 1])
-    got = datasets.carried_owner(owner, ["R1", "R2", "R3"], ["R1", "R3", "R4"])
+    got = team.carried_owner(owner, ["R1", "R2", "R3"], ["R1", "R3", "R4"])
     assert got.tolist() == [0, -1, -1, 1, -1]
-    got = datasets.carried_owner(owner, ["R1", "R2", "R3"], ["R0", "R1", "R2", "R3"])
+    got = team.carried_owner(owner, ["R1", "R2", "R3"], ["R0", "R1", "R2", "R3"])
     assert got.tolist() == [1, 2, -1, 3, 2]
 
 
 def test_default_travel_adds_no_columns_and_other_travel_round_trips():
     plan = default_call_plan()
-    assert list(datasets.call_plan_with_travel(plan, TravelModel()).columns) == list(plan.columns)
+    assert list(callplan_edits.call_plan_with_travel(plan, TravelModel()).columns) == list(
+        plan.columns
+    )
     travel = TravelModel(circuity=1.5, speed_kmh=50.0, visits_per_trip=2.0)
-    stored = datasets.call_plan_with_travel(plan, travel)
-    assert datasets.travel_of(stored) == travel
-    assert datasets.travel_of(plan) == TravelModel()
+    stored = callplan_edits.call_plan_with_travel(plan, travel)
+    assert callplan.travel_of(stored) == travel
+    assert callplan.travel_of(plan) == TravelModel()
     assert (
-        datasets.travel_of(datasets.call_plan_with_travel(stored, TravelModel())) == TravelModel()
+        callplan.travel_of(callplan_edits.call_plan_with_travel(stored, TravelModel()))
+        == TravelModel()
     )
 
 
@@ -77,35 +82,39 @@ def test_call_plan_from_values_and_its_refusals():
         "B": {"visits_per_year": "12", "minutes_per_visit": 45, "channel": "field"},
         "C": {"visits_per_year": 12, "minutes_per_visit": 15, "channel": "remote"},
     }
-    plan = datasets.call_plan_from_values(values)
+    plan = callplan_edits.call_plan_from_values(values)
     assert plan.loc["A", "visits_per_year"] == 104.0 and plan.loc["B", "visits_per_year"] == 12.0
-    changes = datasets.call_plan_changes(default_call_plan(), plan, TravelModel(), TravelModel())
+    changes = callplan_edits.call_plan_changes(
+        default_call_plan(), plan, TravelModel(), TravelModel()
+    )
     assert changes == ["A visits/year 52 → 104"]
     with pytest.raises(EditError, match="segment B visits/year must be a number >= 0"):
-        datasets.call_plan_from_values({**values, "B": {**values["B"], "visits_per_year": -1}})
+        callplan_edits.call_plan_from_values(
+            {**values, "B": {**values["B"], "visits_per_year": -1}}
+        )
     with pytest.raises(EditError, match="segment C channel must be field or remote"):
-        datasets.call_plan_from_values({**values, "C": {**values["C"], "channel": "fax"}})
+        callplan_edits.call_plan_from_values({**values, "C": {**values["C"], "channel": "fax"}})
     with pytest.raises(EditError, match=r"speed \(km/h\) must be above zero"):
-        datasets.travel_from_values({"circuity": 1.3, "speed_kmh": 0, "visits_per_trip": 4})
+        callplan_edits.travel_from_values({"circuity": 1.3, "speed_kmh": 0, "visits_per_trip": 4})
 
 
 def test_new_rep_row_checks_the_form():
-    row = datasets.new_rep_row(
+    row = team.new_rep_row(
         {"rep_id": " R9 ", "name": "", "home_lat": 48.1, "home_lon": 11.5, "capacity_hours": 1600},
         ["R1"],
     )
     assert row == {"rep_id": "R9", "name": "R9", "home_lat": 48.1, "home_lon": 11.5,
                    "capacity_hours": 1600.0}  # fmt: skip
     with pytest.raises(EditError, match="'R1' is taken"):
-        datasets.new_rep_row({**row, "rep_id": "R1"}, ["R1"])
+        team.new_rep_row({**row, "rep_id": "R1"}, ["R1"])
     with pytest.raises(EditError, match="not a latitude, longitude pair"):
-        datasets.new_rep_row({**row, "home_lat": 148.1}, [])
+        team.new_rep_row({**row, "home_lat": 148.1}, [])
     with pytest.raises(EditError, match="capacity must be above zero"):
-        datasets.new_rep_row({**row, "capacity_hours": 0}, [])
+        team.new_rep_row({**row, "capacity_hours": 0}, [])
 
 
 def test_row_choices_exclude_beats_a_fix_beats_accept():
-    got = datasets.row_choices(
+    got = import_check.row_choices(
         {2: "exclude", 3: "accept", 4: "accept", 5: "none"},
         {2: {"lat": "1"}, 3: {"lat": "52.5"}, 5: {"lat": ""}},
     )
@@ -140,7 +149,7 @@ def test_travel_is_stored_with_the_data_set_and_the_scenario(url, working):
     travel = TravelModel(circuity=1.5, speed_kmh=50.0, visits_per_trip=2.0)
     derived = datasets.apply_call_plan(url, working, default_call_plan(), travel)
     _, _, stored = datasets.current_inputs(url, derived.scenario_id)
-    assert datasets.travel_of(stored) == travel
+    assert callplan.travel_of(stored) == travel
     record = editing.open_store(url).scenario(derived.scenario_id)
     assert record.settings["travel"] == {"circuity": 1.5, "speed_kmh": 50.0, "visits_per_trip": 2.0}
     board, _, _ = editing.load(url, derived.scenario_id)
@@ -164,14 +173,14 @@ def test_removing_a_rep_unassigns_exactly_its_cells(url, working, toy):
 
 def test_adding_a_rep_keeps_every_owner(url, working, toy):
     before = owners_by_id(url, working)
-    new_rep = datasets.new_rep_row(
+    new_rep = team.new_rep_row(
         {"rep_id": "R0", "name": "New", "home_lat": 45.0, "home_lon": -93.0,
          "capacity_hours": 80}, toy.reps["rep_id"],
     )  # fmt: skip
     rows = [*toy.reps.to_dict("records"), new_rep]
     reps = datasets.reps_from_rows(rows)
     assert reps["rep_id"].tolist() == ["R0", "R1", "R2"]  # R0 sorts first: positions shift
-    changes = datasets.team_changes(toy.reps, reps)
+    changes = team.team_changes(toy.reps, reps)
     assert changes.added == ("R0",) and not changes.removed and changes.text() == "added R0"
     derived = datasets.apply_team(url, working, reps)
     assert np.array_equal(owners_by_id(url, derived.scenario_id), before)
@@ -182,7 +191,7 @@ def test_a_capacity_change_is_named_and_stored(url, working, toy):
     rows = toy.reps.to_dict("records")
     rows[1]["capacity_hours"] = 75.0
     reps = datasets.reps_from_rows(rows)
-    assert datasets.team_changes(toy.reps, reps).text() == "R2 capacity 50 → 75 h/yr"
+    assert team.team_changes(toy.reps, reps).text() == "R2 capacity 50 → 75 h/yr"
     derived = datasets.apply_team(url, working, reps)
     board, _, _ = editing.load(url, derived.scenario_id)
     assert board.market.capacity_s.tolist() == [150 * HOUR, 75 * HOUR]
@@ -229,37 +238,37 @@ def german_csv(path: Path, n: int = 40) -> Path:
 
 def test_check_import_lists_every_problem_and_counts_follow_the_choices(tmp_path):
     raw = read_raw(german_csv(tmp_path / "kunden.csv"), kind="accounts")
-    suggested = datasets.suggested_columns(raw.frame.columns, "accounts")
+    suggested = import_check.suggested_columns(raw.frame.columns, "accounts")
     assert suggested["Nordwert"] is None and suggested["Kundennummer"] == "account_id"
-    header = datasets.check_import(raw, "accounts", suggested)
+    header = import_check.check_import(raw, "accounts", suggested)
     assert header.report.refused and header.counts["imported"] == 0
     assert "missing required column(s) 'lat', 'lon'" in header.problems["reason"].iloc[0]
 
     mapping = {**suggested, "Nordwert": "lat", "Ostwert": "lon"}
-    checked = datasets.check_import(raw, "accounts", mapping)
+    checked = import_check.check_import(raw, "accounts", mapping)
     assert checked.problems["row"].tolist() == [5, 9, 30]
     assert checked.problems["column"].tolist() == ["lat", "lon", "segment"]
     assert checked.counts == {"read": 40, "imported": 0, "excluded": 40, "with problems": 3}
 
     choices = {5: {"lat": "48.2"}, 9: "exclude", 30: "exclude", 99: "exclude"}
-    chosen = datasets.check_import(raw, "accounts", mapping, choices=choices)
+    chosen = import_check.check_import(raw, "accounts", mapping, choices=choices)
     assert chosen.counts == {"read": 40, "imported": 38, "excluded": 2, "with problems": 3}
     assert chosen.problems["outcome"].tolist() == ["fixed, imported", "excluded", "excluded"]
     assert chosen.problems["choice"].tolist() == ["fix lat=48.2", "exclude", "exclude"]
     assert chosen.frame.loc[chosen.frame["account_id"] == "K003", "lat"].item() == 48.2
-    csv = datasets.report_csv([chosen]).splitlines()
+    csv = import_check.report_csv([chosen]).splitlines()
     assert csv[0] == "file,row,column,severity,reason,choice,outcome"
     assert csv[2] == "kunden.csv,9,lon,error,missing coordinates: lon is empty,exclude,excluded"
 
-    bulk = datasets.check_import(raw, "accounts", mapping, exclude_errors=True)
+    bulk = import_check.check_import(raw, "accounts", mapping, exclude_errors=True)
     assert bulk.counts == {"read": 40, "imported": 37, "excluded": 3, "with problems": 3}
 
 
 def test_the_report_shows_counts_that_add_up(tmp_path):
     raw = read_raw(german_csv(tmp_path / "kunden.csv"), kind="accounts")
-    mapping = {**datasets.suggested_columns(raw.frame.columns, "accounts"),
+    mapping = {**import_check.suggested_columns(raw.frame.columns, "accounts"),
                "Nordwert": "lat", "Ostwert": "lon"}  # fmt: skip
-    c = datasets.check_import(raw, "accounts", mapping, choices={9: "exclude"})
+    c = import_check.check_import(raw, "accounts", mapping, choices={9: "exclude"})
     view = report_view("accounts", c.report.source, c.counts, dict(c.report.excluded_because),
                        c.report.refused, c.problems, {9: "exclude"}, {}, 1)  # fmt: skip
     text = str(view)
@@ -271,17 +280,17 @@ def test_stashed_upload_is_read_once_under_its_own_name(tmp_path):
     source = german_csv(tmp_path / "kunden.csv")
     contents = "data:text/csv;base64," + base64.b64encode(source.read_bytes()).decode()
     folder = tmp_path / "upload"
-    datasets.stash_upload(folder, "accounts", "Kunden 2025.csv", contents)
-    raw = datasets.read_upload(folder, "accounts")
+    uploads.stash_upload(folder, "accounts", "Kunden 2025.csv", contents)
+    raw = uploads.read_upload(folder, "accounts")
     assert raw.source == "Kunden 2025.csv" and len(raw.frame) == 40
     assert (folder / "accounts.raw.pkl").exists()
-    with pytest.raises(datasets.FileUnreadableError, match="did not arrive as a file upload"):
-        datasets.stash_upload(folder, "accounts", "x.csv", "not a data url")
+    with pytest.raises(uploads.FileUnreadableError, match="did not arrive as a file upload"):
+        uploads.stash_upload(folder, "accounts", "x.csv", "not a data url")
     broken = "data:;base64," + base64.b64encode(b"PK\x03\x04 not a workbook").decode()
-    datasets.stash_upload(folder, "accounts", "../Besuche.xlsx", broken)
+    uploads.stash_upload(folder, "accounts", "../Besuche.xlsx", broken)
     assert not (folder / "accounts.raw.pkl").exists()  # the new upload replaced the old
-    with pytest.raises(datasets.FileUnreadableError, match=r"^Besuche\.xlsx is not an Excel"):
-        datasets.read_upload(folder, "accounts")
+    with pytest.raises(uploads.FileUnreadableError, match=r"^Besuche\.xlsx is not an Excel"):
+        uploads.read_upload(folder, "accounts")
 
 
 def test_use_import_fills_in_the_current_team_and_clears_unknown_owners(url, working, toy):
