@@ -339,8 +339,8 @@ def map_columns(
     explicit = mapping_for_kind(mapping, kind)
     names = [str(c).strip() for c in raw.columns]
     by_norm: dict[str, int] = {}
-    for position, name in enumerate(names):
-        by_norm.setdefault(normalise_name(name), position)
+    for index, name in enumerate(names):
+        by_norm.setdefault(normalise_name(name), index)
 
     field_of: dict[int, str | None] = {}
     absent: list[str] = []

@@ -183,8 +183,9 @@ def _words_with_high_bytes(block: bytes) -> Iterator[bytes]:
             continue
         left = _LETTERS_BEFORE.search(block, max(0, start - 40), start)
         right = _LETTERS_AFTER.match(block, stop, stop + 40)
-        end = right.end()
-        yield block[left.start() : end]
+        # both patterns match the empty string, so they always match
+        assert left is not None and right is not None
+        yield block[left.start() : right.end()]
 
 
 def _legacy_encoding(path: Path) -> str:
@@ -487,7 +488,8 @@ def _read_xlsx(path: Path, options: ReadOptions) -> RawTable:
 
 def _best_sheet(book, names: list[str], options: ReadOptions) -> str:
     """The first sheet, or for a known kind the sheet whose header fits it best."""
-    if options.kind is None or len(names) == 1:
+    kind = options.kind
+    if kind is None or len(names) == 1:
         return names[0]
 
     def fit(name: str) -> int:
@@ -497,7 +499,7 @@ def _best_sheet(book, names: list[str], options: ReadOptions) -> str:
         best = 0
         for row in rows:
             cells = [str(v) for v in row if isinstance(v, str) and v.strip()]
-            best = max(best, len(suggest_mapping(cells, options.kind)))
+            best = max(best, len(suggest_mapping(cells, kind)))
         return best
 
     scores = [fit(name) for name in names]

@@ -14,6 +14,7 @@ import pandas as pd
 from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
+from layouts.attributes import data_attributes
 from layouts.ids import Ids, call_plan_id, choice_id, fix_id, map_field_id, new_rep_id, travel_id
 from planning.callplan import CHANNELS, SEGMENTS, TravelModel
 from planning.callplan_edits import CALL_PLAN_FIELDS
@@ -174,7 +175,7 @@ def call_plan_section() -> html.Div:
 
 def team_section() -> html.Div:
     """The team as an editable table, a form to add a rep, and Apply (confirming removals)."""
-    table = dash_table.DataTable(
+    table = dash_table.DataTable(  # type: ignore[attr-defined]
         id=Ids.DATA_REPS_TABLE,
         columns=[
             {"id": f, "name": REP_LABELS[f], "editable": f != "rep_id",
@@ -274,7 +275,7 @@ def mapping_editor(
                         style=CELL,
                     ),
                 ],
-                **{"data-column": column},
+                **data_attributes(column=column),
             )  # fmt: skip
             for column in info["columns"]
         ]
@@ -287,7 +288,7 @@ def mapping_editor(
             html.Div(
                 [
                     html.H4(f"{KINDS[kind]} columns: {info['name']}"),
-                    html.P(note, className="hint", **{"data-missing": ",".join(missing)}),
+                    html.P(note, className="hint", **data_attributes(missing=",".join(missing))),
                     html.Table(
                         [
                             html.Thead(
@@ -302,7 +303,7 @@ def mapping_editor(
                         ]
                     ),
                 ],
-                **{"data-file": kind},
+                **data_attributes(file=kind),
             )  # fmt: skip
         )
     return out
@@ -328,7 +329,7 @@ def report_view(
     """
     numbers = [
         html.Span(
-            [html.B(f"{counts[k]:,}", **{"data-count": k}), f" {k}"],
+            [html.B(f"{counts[k]:,}", **data_attributes(count=k)), f" {k}"],
             style={"marginRight": "1.2rem"},
         )
         for k in ("read", "imported", "excluded", "with problems")
@@ -394,7 +395,7 @@ def report_view(
                     html.Td(fix_boxes, style=CELL),
                     html.Td(group["outcome"].iloc[0], style=CELL, className="outcome"),
                 ],
-                **{"data-row": str(row)},
+                **data_attributes(row=str(row)),
             )  # fmt: skip
         )
     if rows:
@@ -413,7 +414,7 @@ def report_view(
         )
     return html.Div(
         [html.H4(f"{KINDS[kind]}: {source}"), *lines],
-        **{"data-file": kind},
+        **data_attributes(file=kind),
         className="import-report",
     )
 
@@ -452,4 +453,4 @@ def nothing_stored(sources: Sequence[str]) -> html.P:
 
 def check_report(run: int, parts: Sequence[Component]) -> html.Div:
     """The report area after a check; ``data-run`` counts checks (browser tests wait on it)."""
-    return html.Div(list(parts), **{"data-run": str(run)})
+    return html.Div(list(parts), **data_attributes(run=str(run)))
