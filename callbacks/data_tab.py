@@ -37,8 +37,9 @@ from layouts.data_tab import (
     report_view,
 )
 from layouts.ids import Ids
-from planning import datasets, editing
+from planning import datasets
 from planning.callplan import SEGMENTS
+from services import editing
 
 UPLOADS_DIR = Settings.from_env().uploads_dir
 _TOKEN = re.compile(r"^[0-9a-f]{16}$")

@@ -43,11 +43,11 @@ from data.importing import ImportReport, RowChoice, import_table
 from data.mapping import FIELDS, REQUIRED, mapping_for_kind, suggest_mapping
 from data.readers import Progress, RawTable, read_raw
 from data.validation import validate_reps
-from planning import editing
 from planning.callplan import CHANNELS, SEGMENTS, TRAVEL_COLUMNS, TravelModel, travel_of
 from planning.market import UNASSIGNED
 from planning.names import unique_name
 from planning.plan import Plan
+from services import editing
 
 CALL_PLAN_FIELDS = ("visits_per_year", "minutes_per_visit", "channel")
 REP_FIELDS = ("rep_id", "name", "home_lat", "home_lon", "capacity_hours")

@@ -16,9 +16,10 @@ import pytest
 
 from data.readers import read_raw
 from layouts.data_tab import report_view
-from planning import datasets, editing
+from planning import datasets
 from planning.callplan import TravelModel, default_call_plan
 from planning.datasets import EditError
+from services import editing
 
 HOUR = 3600
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from data.store import NothingToUndoError, StaleVersionError
-from planning import editing
+from common.errors import NothingToUndoError, StaleVersionError
 from planning.tally import full_tally
+from services import editing
 from tests.test_core_incremental import world
 
 
