@@ -20,7 +20,11 @@ from planning.tally import moved_tally
 
 
 class Tool(StrEnum):
-    """What a selection on the map does to its cells (the map's tool picker)."""
+    """What a selection on the map does to its cells (the map's tool picker sends the value).
+
+    >>> Tool("lock") is Tool.LOCK
+    True
+    """
 
     MOVE = "move"
     LOCK = "lock"
@@ -100,9 +104,6 @@ def edited(plan: Plan, tool: Tool | str, cells: np.ndarray, rep: int | None) -> 
     """Move ``cells`` (positions) to ``rep`` (a position; None: unassign), or lock/unlock them.
 
     A move leaves locked cells where they are and says how many it skipped.
-
-    >>> Tool("lock") is Tool.LOCK
-    True
     """
     tool = Tool(tool)
     cells = np.unique(np.asarray(cells, dtype=np.int64))

@@ -46,6 +46,7 @@ from planning.plan import Plan
 from planning.tally import full_tally
 
 __all__ = [
+    "Balanced",
     "Board",
     "Edit",
     "Edited",
@@ -58,6 +59,7 @@ __all__ = [
     "load",
     "load_with_record",
     "open_store",
+    "resolution_change",
     "scenario",
     "scenario_exists",
     "step",
