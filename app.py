@@ -14,6 +14,7 @@ from pathlib import Path
 
 from dash import Dash
 from dash.development.base_component import Component
+from flask import Response
 from flask_compress import Compress
 
 import callbacks.balance_tab
@@ -26,14 +27,11 @@ from callbacks.context import DATABASE_URL_KEY, DEFAULT_SCENARIO_KEY, TILE_URL_K
 from callbacks.geometry import register_geometry_route
 from common import logs
 from common.settings import Settings
-from data.demo import demo_paths
-from data.validation import load_accounts, load_call_plan, load_reps
 from layouts.balance_tab import balance_panel
 from layouts.data_tab import data_panel
 from layouts.main import main_layout
 from layouts.scenarios import scenarios_panel
-from planning.callplan import default_call_plan
-from planning.editing import ensure_scenarios, open_store
+from services.session import open_session
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # (tab title, layout builder) of the sections under the map; each module owns its callbacks.
@@ -48,24 +46,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app on the configured data set (the demo by default)."""
     settings = settings or Settings.from_env()
     logs.configure(settings.log_level or "INFO")
-    accounts_path, reps_path = settings.accounts, settings.reps
-    if accounts_path is None or reps_path is None:
-        accounts_path, reps_path = demo_paths()
-    reps = load_reps(reps_path)
-    accounts = load_accounts(accounts_path, rep_ids=list(reps["rep_id"]))
-    call_plan = load_call_plan(settings.call_plan) if settings.call_plan else default_call_plan()
-    url = settings.database_url
     # background jobs (auto-balance) run in child processes: they find the settings here
     os.environ.update(settings.to_env())
-    dataset_id, scenario_id = ensure_scenarios(
-        url, Path(accounts_path).stem, accounts, reps, call_plan
-    )
-    resolution = open_store(url).scenario(scenario_id).resolution
+    session = open_session(settings)
 
     app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False)
-    app.server.config[DATABASE_URL_KEY] = url
+    app.server.config[DATABASE_URL_KEY] = session.database_url
     app.server.config[TILE_URL_KEY] = settings.tile_url
-    app.server.config[DEFAULT_SCENARIO_KEY] = scenario_id
+    app.server.config[DEFAULT_SCENARIO_KEY] = session.scenario_id
     app.server.config["COMPRESS_MIMETYPES"] = [
         "application/json", "application/geo+json", "text/html", "text/css", "text/javascript",
         "application/javascript",
@@ -74,15 +62,16 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_geometry_route(app.server)
 
     @app.server.after_request
-    def name_worker(response):  # which gunicorn worker answered (tests/browser, benchmarks)
+    def name_worker(response: Response) -> Response:
+        """Say which gunicorn worker answered (tests/browser and benchmarks read it)."""
         response.headers["X-Hexalign-Worker"] = str(os.getpid())
         return response
 
     app.layout = main_layout(
-        list(reps["rep_id"].astype(str)),
-        list(reps["name"].astype(str)),
-        scenario_id,
-        resolution,
+        session.rep_ids,
+        session.rep_names,
+        session.scenario_id,
+        session.resolution,
         sections=[(title, build()) for title, build in SECTIONS],
     )
     return app

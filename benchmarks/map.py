@@ -49,7 +49,7 @@ from benchmarks.core import patch
 from benchmarks.synthetic import synthetic_team
 from data.store import Store
 from geo.lod import quantise
-from planning import editing
+from services import editing
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_READY, drag, serve
 
 Figure = tuple[str, float, str]

@@ -6,15 +6,20 @@ start it and the page stays responsive; its outcome is a new scenario.
 
 from __future__ import annotations
 
+from typing import Any, Literal, cast
+
 from dash import Input, Output, State, callback, html
 from dash.exceptions import PreventUpdate
 
-from callbacks.jobs import JOBS, job_cache
+from callbacks.jobs import JOBS, SetProgress, job_cache
 from common.settings import Settings
 from layouts.ids import Ids
 from layouts.panel import pct
-from planning import editing
+from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
+from services import editing
+
+Mode = Literal["rebalance", "design"]
 
 
 def stop_key(scenario_id: int) -> str:
@@ -22,13 +27,21 @@ def stop_key(scenario_id: int) -> str:
     return f"hexalign-stop:{scenario_id}"
 
 
-def balance_settings(mode, measures, tolerance_pct, max_moved_pct, compactness, time_limit, seed):
+def balance_settings(
+    mode: str | None,
+    measures: list[str] | None,
+    tolerance_pct: float | str | None,
+    max_moved_pct: float | str | None,
+    compactness: float | str | None,
+    time_limit: float | str | None,
+    seed: int | str | None,
+) -> BalanceSettings:
     """The optimizer's settings from the form, with the defaults a sales leader expects."""
     chosen = [m for m in (measures or ["workload"]) if m in ("workload", "tam")] or ["workload"]
     return BalanceSettings(
         balance=tuple((m, 1.0) for m in chosen),
         tolerance=max(0.0, float(tolerance_pct if tolerance_pct is not None else 5)) / 100,
-        mode=mode or "rebalance",
+        mode=cast(Mode, mode or "rebalance"),  # Settings refuses any other value
         disruption_cap=None if max_moved_pct in (None, "") else float(max_moved_pct) / 100,
         compactness_weight=float(compactness if compactness is not None else 1.0),
         time_limit=float(time_limit or 60),
@@ -37,7 +50,7 @@ def balance_settings(mode, measures, tolerance_pct, max_moved_pct, compactness, 
     )
 
 
-def outcome(result, new_name: str) -> html.Div:
+def outcome(result: BalanceResult, new_name: str) -> html.Ul:
     """What the proposal achieved, in words."""
     lines = [
         f"Opened as scenario “{new_name}”: worst deviation {pct(abs(result.worst_deviation))}, "
@@ -77,8 +90,17 @@ def outcome(result, new_name: str) -> html.Div:
     prevent_initial_call=True,
 )
 def run_balance(
-    set_progress, n_clicks, scenario, mode, measures, tol, max_moved, compact, limit, seed
-):
+    set_progress: SetProgress,
+    n_clicks: int | None,
+    scenario: dict[str, Any],
+    mode: str | None,
+    measures: list[str] | None,
+    tol: float | str | None,
+    max_moved: float | str | None,
+    compact: float | str | None,
+    limit: float | str | None,
+    seed: int | str | None,
+) -> tuple[dict[str, int], html.Ul]:
     """Balance the current scenario into a new one and switch to it."""
     if not n_clicks:
         raise PreventUpdate
@@ -87,24 +109,22 @@ def run_balance(
     sid = int(scenario["id"])
     cache = job_cache()
     cache.delete(stop_key(sid))
+    limit_s = settings.time_limit if settings.time_limit is not None else 60.0
 
-    def progress(state: dict) -> None:
+    def progress(state: dict[str, Any]) -> None:
         elapsed = float(state.get("elapsed", 0.0))
         text = (
             f"{state.get('phase', 'searching')}: round {state.get('iteration', 0)}, "
             f"best worst deviation {pct(abs(state.get('worst_deviation') or 0))}, {elapsed:.0f} s"
         )
-        set_progress(
-            (str(int(min(elapsed, settings.time_limit))), str(int(settings.time_limit)), text)
-        )
+        set_progress((str(int(min(elapsed, limit_s))), str(int(limit_s)), text))
 
-    set_progress(("0", str(int(settings.time_limit)), "starting…"))
-    new_id, result = editing.balance_to_new_scenario(
+    set_progress(("0", str(int(limit_s)), "starting…"))
+    balanced = editing.balance_to_new_scenario(
         url, sid, settings, should_stop=lambda: bool(cache.get(stop_key(sid))), progress=progress
     )
-    name = editing.open_store(url).scenario(new_id).name
-    set_progress((str(int(settings.time_limit)), str(int(settings.time_limit)), "done"))
-    return {"id": new_id}, outcome(result, name)
+    set_progress((str(int(limit_s)), str(int(limit_s)), "done"))
+    return {"id": balanced.scenario_id}, outcome(balanced.result, balanced.name)
 
 
 @callback(
@@ -113,7 +133,7 @@ def run_balance(
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,
 )
-def stop_balance(n_clicks, scenario):
+def stop_balance(n_clicks: int | None, scenario: dict[str, Any]) -> str:
     """Ask the running job to stop and keep the best plan found so far."""
     if not n_clicks:
         raise PreventUpdate

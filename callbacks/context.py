@@ -24,8 +24,10 @@ def default_scenario() -> int:
     return int(current_app.config[DEFAULT_SCENARIO_KEY])
 
 
-def tolerance_share(pct) -> float:
+def tolerance_share(pct: float | str | None) -> float:
     """The tolerance control's percent as a share; 10 % when it holds no number."""
+    if pct is None:
+        return 0.10
     try:
         return max(0.0, float(pct)) / 100.0
     except (TypeError, ValueError):

@@ -1,10 +1,14 @@
 """Map callbacks: draw the view, turn a selection into a move, undo and redo.
 
-Each callback unpacks the Dash payload, calls one function of
-``planning.editing`` (or the view helpers), and packs the result.
+Each callback turns the Dash payload into values (a ``Selection``, a
+``Step``, a bounding box), calls one function of ``services.editing`` or
+``services.maps``, and packs the result.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from dash import Input, Output, State, callback, ctx, no_update
@@ -12,20 +16,17 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url, default_scenario, tile_url, tolerance_share
 from callbacks.geometry import geometry_url
-from data.store import (
-    NothingToUndoError,
-    ReadOnlyScenarioError,
-    ScenarioNotFoundError,
-    StaleVersionError,
-)
-from geo.lod import drawn_units, pick_view, view_key
+from common.errors import NothingToUndoError, ReadOnlyScenarioError
+from geo.lod import BBox
 from layouts.ids import Ids
 from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
 from layouts.map_figure import fit_view, map_figure, unit_colours
 from layouts.panel import table_rows, tam_chart, team_summary, workload_chart
-from planning import editing
-from planning.mapview import unit_facts
+from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.metrics import rep_metrics, team_metrics
+from planning.plan import Plan
+from planning.repaint import repaint
+from services import editing, maps
 
 PANEL = (
     Output(Ids.REP_TABLE, "data"),
@@ -33,9 +34,28 @@ PANEL = (
     Output(Ids.TAM_CHART, "figure"),
     Output(Ids.TEAM_SUMMARY, "children"),
 )
+Payload = dict[str, Any]
 
 
-def panel(plan, tolerance_pct) -> tuple:
+@dataclass(frozen=True)
+class ShownView:
+    """What the page draws now (the view store): which scenario, level and snapped view."""
+
+    scenario: int | None
+    level: int | None
+    snapped: BBox | None
+    bbox: list[float] | None
+
+    @classmethod
+    def from_store(cls, view: Payload | None) -> ShownView | None:
+        """The view store's dict as a value; None before the first drawing."""
+        if not view:
+            return None
+        return cls(view.get("scenario"), view.get("level"), _tuple(view.get("snapped")),
+                   view.get("bbox"))  # fmt: skip
+
+
+def panel(plan: Plan, tolerance_pct: float | str | None) -> tuple[Any, ...]:
     """Table rows, the two charts and the team summary for a plan."""
     tolerance = tolerance_share(tolerance_pct)
     reps = rep_metrics(plan, tolerance)
@@ -59,30 +79,37 @@ def panel(plan, tolerance_pct) -> tuple:
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
 )
-def draw_map(scenario, mode, relayout, view, camera_now):
+def draw_map(
+    scenario: Payload,
+    mode: str,
+    relayout: Payload | None,
+    view: Payload | None,
+    camera_now: Payload | None,
+) -> tuple[Any, ...]:
     """The whole figure: on load, scenario switch, colour mode, or a zoom needing other cells.
 
     The figure carries the user's current centre and zoom: plotly does not keep a map's
     GUI zoom across new figures, so a redraw must not throw the view back to the overview.
     """
-    url = database_url()
-    board, plan, _ = editing.load(url, scenario["id"])
-    view = view or {}
+    sid = int(scenario["id"])
+    shown = ShownView.from_store(view)
     from_map = ctx.triggered_id == Ids.MAP
-    bbox = _bbox(relayout) if from_map else view.get("bbox")
-    if from_map and bbox is None and view.get("scenario") is not None:
+    bbox = _bbox(relayout) if from_map else (shown.bbox if shown else None)
+    if from_map and bbox is None and shown is not None and shown.scenario is not None:
         raise PreventUpdate  # e.g. {"autosize": true}; before the first draw we must answer
-    level, snapped, units = pick_view(board.levels, bbox)
-    camera = _camera(relayout) if from_map else None
-    camera = camera or camera_now or fit_view(board.market.area.lat, board.market.area.lon)
-    new_view = {"scenario": scenario["id"], "level": level, "snapped": snapped, "bbox": bbox}
-    if from_map and view.get("scenario") == scenario["id"]:
-        if (view.get("level"), _key(view.get("snapped"))) == (level, _key(snapped)):
-            return no_update, no_update, no_update, no_update, camera  # same cells: keep the figure
-    record = editing.open_store(url).scenario(scenario["id"])
-    facts = unit_facts(board.levels[level], plan, board.baseline.owner, units)
-    geo = geometry_url(record.dataset_id, record.resolution, record.area_id, level, snapped)
-    fig = map_figure(facts, mode, geo, board.market.reps, camera, tile_url())
+    same_scenario = from_map and shown is not None and shown.scenario == sid
+    keep = (shown.level, shown.snapped) if same_scenario and shown is not None else None
+    drawing = maps.map_drawing(database_url(), sid, _bbox_tuple(bbox), shown=keep)
+    area = drawing.board.market.area
+    camera = (_camera(relayout) if from_map else None) or camera_now or fit_view(area.lat, area.lon)
+    if drawing.facts is None:
+        return no_update, no_update, no_update, no_update, camera  # same cells: keep the figure
+    record = drawing.scenario
+    new_view = {"scenario": sid, "level": drawing.level,
+                "snapped": _list(drawing.snapped), "bbox": bbox}  # fmt: skip
+    geo = geometry_url(record.dataset_id, record.resolution, record.area_id, drawing.level,
+                       drawing.snapped)  # fmt: skip
+    fig = map_figure(drawing.facts, mode, geo, drawing.board.market.reps, camera, tile_url())
     name = f"{record.name}{' (read-only)' if record.read_only else ''}"
     return fig, new_view, name, record.resolution, camera
 
@@ -93,9 +120,9 @@ def draw_map(scenario, mode, relayout, view, camera_now):
     Input(Ids.SCENARIO, "data"),
     Input(Ids.TOLERANCE, "value"),
 )
-def refresh_panel(scenario, tolerance_pct):
+def refresh_panel(scenario: Payload, tolerance_pct: float | str | None) -> tuple[Any, ...]:
     """Panel numbers and the version the page now shows (load, switch, tolerance)."""
-    _, plan, version = editing.load(database_url(), scenario["id"])
+    _, plan, version = editing.load(database_url(), int(scenario["id"]))
     return {"version": version}, *panel(plan, tolerance_pct)
 
 
@@ -118,68 +145,79 @@ def refresh_panel(scenario, tolerance_pct):
     State(Ids.TOLERANCE, "value"),
     prevent_initial_call=True,
 )
-def edit(selection, _undo, _redo, key, rep, tool, scenario, version, view, mode, tolerance_pct):
+def edit(
+    selection: Payload | None,
+    _undo: int | None,
+    _redo: int | None,
+    key: Payload | None,
+    rep: str | None,
+    tool: str,
+    scenario: Payload,
+    version: Payload | None,
+    view: Payload | None,
+    mode: str,
+    tolerance_pct: float | str | None,
+) -> tuple[Any, ...]:
     """Apply a selection (move, lock, unlock), an undo or a redo; repaint only what changed."""
-    url = database_url()
-    trigger = ctx.triggered_id
-    if trigger == Ids.KEY_COMMAND:
-        trigger = {"undo": Ids.UNDO, "redo": Ids.REDO}.get((key or {}).get("cmd"))
-    if trigger is None or not view or not version:
+    if not view or not version:
         raise PreventUpdate
-    board, plan, _ = editing.load(url, scenario["id"])
+    change = _requested(ctx.triggered_id, key, selection, tool, rep)
+    if change is None:
+        raise PreventUpdate
+    if isinstance(change, Selection) and (len(change.units) == 0 or change.level != view["level"]):
+        raise PreventUpdate
     try:
-        if trigger == Ids.SELECTION:
-            units = np.asarray((selection or {}).get("units") or [], dtype=np.int64)
-            if len(units) == 0 or selection.get("level") != view["level"]:
-                raise PreventUpdate
-            cells = board.levels[view["level"]].cells_of(units)
-            rep_pos = None if rep == UNASSIGNED_VALUE else board.market.rep_position(rep)
-            result = editing.apply(
-                url, scenario["id"], version["version"], tool, cells, rep_pos, plan=plan
-            )
-            message = _describe(tool, result, rep)
-        else:
-            result = editing.step(
-                url, scenario["id"], version["version"], redo=trigger == Ids.REDO, plan=plan
-            )
-            message = (
-                f"{'Redone' if trigger == Ids.REDO else 'Undone'}: {len(result.changed):,} cells."
-            )
+        edited = editing.edit(database_url(), int(scenario["id"]), version["version"], change)
     except NothingToUndoError as err:
         return no_update, no_update, f"Nothing to {'redo' if 'redo' in str(err) else 'undo'}.", \
             *([no_update] * 4), no_update  # fmt: skip
     except ReadOnlyScenarioError:
         return no_update, no_update, "This scenario is read-only: branch it to edit.", \
             *([no_update] * 4), no_update  # fmt: skip
-    except StaleVersionError:
-        _, current, current_version = editing.load(url, scenario["id"])
-        return ({"version": current_version}, no_update,
+    result = edited.edit
+    if edited.stale:
+        return ({"version": result.version}, no_update,
                 "Someone else changed this scenario meanwhile: the map now shows the current plan; "
-                "please repeat your last action.", *panel(current, tolerance_pct),
-                {**scenario, "refresh": current_version})  # fmt: skip
-    paint = _paint(board, result, view, mode)
+                "please repeat your last action.", *panel(result.plan, tolerance_pct),
+                {**scenario, "refresh": result.version})  # fmt: skip
+    if isinstance(change, Selection):
+        message = _describe(change.tool, result, rep)
+    else:
+        message = f"{'Redone' if change is Step.REDO else 'Undone'}: {len(result.changed):,} cells."
     return (
         {"version": result.version},
-        paint,
+        _paint(edited.board, result, view, mode),
         message,
         *panel(result.plan, tolerance_pct),
         no_update,
     )
 
 
-def _paint(board, result, view, mode) -> dict:
+def _requested(
+    trigger: object, key: Payload | None, selection: Payload | None, tool: str, rep: str | None
+) -> Selection | Step | None:
+    """What the user asked for: a selection to apply, an undo or a redo (None: nothing)."""
+    if trigger == Ids.KEY_COMMAND:
+        trigger = {"undo": Ids.UNDO, "redo": Ids.REDO}.get(str((key or {}).get("cmd")))
+    if trigger == Ids.UNDO:
+        return Step.UNDO
+    if trigger == Ids.REDO:
+        return Step.REDO
+    if trigger != Ids.SELECTION:
+        return None
+    selection = selection or {}
+    units = np.asarray(selection.get("units") or [], dtype=np.int64)
+    rep_id = None if rep == UNASSIGNED_VALUE else rep
+    return Selection(Tool(tool), selection.get("level", -1), units, rep_id)
+
+
+def _paint(board: Board, result: Edit, view: Payload, mode: str) -> dict[str, Any]:
     """Only the drawn units the change touched: their position in the trace and new values."""
-    level = board.levels[view["level"]]
-    drawn = drawn_units(board.levels, view["level"], _tuple(view.get("snapped")))
-    touched = np.unique(level.unit_of_cell[result.changed])
-    pos = np.searchsorted(drawn, touched)
-    pos = np.minimum(pos, max(len(drawn) - 1, 0))
-    visible = (drawn[pos] == touched) if len(drawn) else np.zeros(len(touched), bool)
-    units, pos = touched[visible], pos[visible]
-    facts = unit_facts(level, result.plan, board.baseline.owner, units)
+    patch = repaint(board, result.plan, result.changed, view["level"], _tuple(view.get("snapped")))
+    facts = patch.facts
     z = facts.values(mode)
     return {
-        "idx": pos.tolist(),
+        "idx": patch.positions.tolist(),
         "z": [None if v != v else float(v) for v in z.tolist()],
         "owner": facts.owner.tolist(),
         "work": np.round(facts.workload_h, 1).tolist(),
@@ -189,7 +227,7 @@ def _paint(board, result, view, mode) -> dict:
     }
 
 
-def _describe(tool, result, rep) -> str:
+def _describe(tool: Tool | str, result: Edit, rep: str | None) -> str:
     n = len(result.changed)
     who = "Unassigned" if rep == UNASSIGNED_VALUE else rep
     text = {"move": f"Moved {n:,} cells to {who}.", "lock": f"Locked {n:,} cells.",
@@ -199,7 +237,7 @@ def _describe(tool, result, rep) -> str:
     return text
 
 
-def _bbox(relayout) -> list[float] | None:
+def _bbox(relayout: Payload | None) -> list[float] | None:
     """West, south, east, north of the map after a pan or zoom, from Plotly's derived corners."""
     corners = (relayout or {}).get("map._derived", {}).get("coordinates")
     if not corners:
@@ -209,7 +247,7 @@ def _bbox(relayout) -> list[float] | None:
     return [min(lons), min(lats), max(lons), max(lats)]
 
 
-def _camera(relayout) -> dict | None:
+def _camera(relayout: Payload | None) -> Payload | None:
     """Centre and zoom after a pan or zoom, as the figure's layout.map wants them."""
     relayout = relayout or {}
     center, zoom = relayout.get("map.center"), relayout.get("map.zoom")
@@ -218,12 +256,16 @@ def _camera(relayout) -> dict | None:
     return {"center": {"lat": center["lat"], "lon": center["lon"]}, "zoom": zoom}
 
 
-def _key(snapped) -> str:
-    return view_key(_tuple(snapped))
+def _bbox_tuple(bbox: list[float] | None) -> BBox | None:
+    return None if bbox is None else (bbox[0], bbox[1], bbox[2], bbox[3])
 
 
-def _tuple(snapped):
-    return None if snapped is None else tuple(snapped)
+def _tuple(snapped: list[float] | tuple[float, ...] | None) -> BBox | None:
+    return None if snapped is None else (snapped[0], snapped[1], snapped[2], snapped[3])
+
+
+def _list(snapped: BBox | None) -> list[float] | None:
+    return None if snapped is None else list(snapped)
 
 
 @callback(
@@ -235,11 +277,9 @@ def _tuple(snapped):
     Input(Ids.SCENARIO, "data"),
     State(Ids.REP_PICKER, "value"),
 )
-def rep_widgets(scenario, picked):
+def rep_widgets(scenario: Payload, picked: str | None) -> tuple[Any, ...]:
     """Rep picker, legend and keyboard map of the scenario's team (data sets may differ)."""
-    board, _, _ = editing.load(database_url(), scenario["id"])
-    reps = board.market.reps
-    ids, names = list(reps["rep_id"].astype(str)), list(reps["name"].astype(str))
+    ids, names = editing.team(database_url(), int(scenario["id"]))
     keep = picked if picked in ids or picked == UNASSIGNED_VALUE else (ids[0] if ids else None)
     value = no_update if keep == picked else keep
     return rep_options(ids, names), value, legend(ids, names).children, *rep_keys(ids, names)
@@ -251,10 +291,12 @@ def rep_widgets(scenario, picked):
     Input(Ids.SCENARIO, "data"),
     prevent_initial_call="initial_duplicate",
 )
-def check_scenario(scenario):
+def check_scenario(scenario: Payload | None) -> tuple[dict[str, int], str]:
     """A page remembering a scenario deleted meanwhile lands on the app's working scenario."""
     try:
-        editing.open_store(database_url()).scenario(int((scenario or {})["id"]))
-    except (ScenarioNotFoundError, KeyError, TypeError, ValueError):
+        sid = int((scenario or {})["id"])
+    except (KeyError, TypeError, ValueError):
+        sid = None
+    if sid is None or not editing.scenario_exists(database_url(), sid):
         return {"id": default_scenario()}, "The scenario this page showed no longer exists."
     raise PreventUpdate

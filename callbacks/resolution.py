@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from dash import Input, Output, State, callback
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from layouts.ids import Ids
-from planning import editing
+from services import editing
 
 
 @callback(
@@ -17,13 +19,17 @@ from planning import editing
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,
 )
-def change_resolution(resolution, scenario):
+def change_resolution(
+    resolution: int | str | None, scenario: dict[str, Any]
+) -> tuple[dict[str, int], str]:
     """Convert the current scenario's plan to ``resolution`` and switch to the result."""
-    url = database_url()
-    record = editing.open_store(url).scenario(scenario["id"])
-    if resolution is None or int(resolution) == record.resolution:
+    if resolution is None:
         raise PreventUpdate
-    new_id, changes = editing.at_resolution(url, scenario["id"], int(resolution))
+    target = int(resolution)
+    converted = editing.resolution_change(database_url(), int(scenario["id"]), target)
+    if converted is None:  # the scenario is drawn at that cell size already
+        raise PreventUpdate
+    new_id, changes = converted
     message = (
         f"Plan carried to resolution {resolution} as a new scenario; "
         f"{changes.accounts:,} accounts changed owner in the conversion."

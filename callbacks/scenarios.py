@@ -1,7 +1,7 @@
 """Scenarios tab callbacks: list, actions, compare, history and restore, exports.
 
 Each one unpacks the Dash payload, calls one function of
-``planning.scenarios`` (or the store) and packs the result with
+``services.scenarios`` and packs the result with
 ``layouts.scenarios``. Switching scenario is writing ``{"id": ...}`` to the
 scenario store: the map callbacks redraw (keeping the view) and refresh the panel.
 """
@@ -9,15 +9,20 @@ scenario store: the map callbacks redraw (keeping the view) and refresh the pane
 from __future__ import annotations
 
 import json
+from typing import Any
 
-from dash import ALL, Input, Output, State, callback, ctx, dcc, no_update
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url, tolerance_share
 from callbacks.geometry import geometry_url
-from common.errors import PlanError
-from data.store import ReadOnlyScenarioError, ScenarioNotFoundError, StaleVersionError
-from layouts.ids import Ids
+from common.errors import (
+    PlanError,
+    ReadOnlyScenarioError,
+    ScenarioNotFoundError,
+    StaleVersionError,
+)
+from layouts.ids import Ids, export_button_id, open_button_id, restore_button_id
 from layouts.scenarios import (
     changes_figure,
     compare_rows,
@@ -28,13 +33,15 @@ from layouts.scenarios import (
     scenario_list,
     scenario_options,
 )
-from planning import editing, scenarios
+from planning.scenarios import ScenarioAction, compare_pair
+from services import scenarios
 
+Payload = dict[str, Any]
 BUTTON_ACTIONS = {
-    Ids.SCENARIO_NEW: "new",
-    Ids.SCENARIO_BRANCH: "branch",
-    Ids.SCENARIO_RENAME: "rename",
-    Ids.SCENARIO_DELETE_CONFIRM: "delete",
+    Ids.SCENARIO_NEW: ScenarioAction.NEW,
+    Ids.SCENARIO_BRANCH: ScenarioAction.BRANCH,
+    Ids.SCENARIO_RENAME: ScenarioAction.RENAME,
+    Ids.SCENARIO_DELETE_CONFIRM: ScenarioAction.DELETE,
 }
 STALE = (
     "Someone else changed this scenario meanwhile: the page now shows the current plan "
@@ -57,7 +64,16 @@ STALE = (
     State(Ids.COMPARE_B, "value"),
     Input(Ids.SECTIONS, "value"),
 )
-def list_scenarios(_version, scenario, tolerance_pct, _changed, view, a, b, open_tab=None):
+def list_scenarios(
+    _version: Payload | None,
+    scenario: Payload,
+    tolerance_pct: float | str | None,
+    _changed: int | None,
+    view: Payload | None,
+    a: int | None,
+    b: int | None,
+    open_tab: str | None = None,
+) -> tuple[Any, ...]:
     """The list with key figures; compare picks keep their choice while it still exists.
 
     Waits for the map's first drawing (the view store), so that the tab never
@@ -68,7 +84,7 @@ def list_scenarios(_version, scenario, tolerance_pct, _changed, view, a, b, open
     if not view:
         raise PreventUpdate
     rows = scenarios.scenario_rows(database_url(), scenario["id"], tolerance_share(tolerance_pct))
-    new_a, new_b = scenarios.compare_pair(rows, a, b)
+    new_a, new_b = compare_pair(rows, a, b)
     options = scenario_options(rows)
     return (
         scenario_list(rows),
@@ -89,20 +105,29 @@ def list_scenarios(_version, scenario, tolerance_pct, _changed, view, a, b, open
     Input(Ids.SCENARIO_BRANCH, "n_clicks"),
     Input(Ids.SCENARIO_RENAME, "n_clicks"),
     Input(Ids.SCENARIO_DELETE_CONFIRM, "submit_n_clicks"),
-    Input({"kind": Ids.SCENARIO_OPEN, "scenario": ALL}, "n_clicks"),
+    Input(open_button_id(), "n_clicks"),
     State(Ids.SCENARIO, "data"),
     State(Ids.SCENARIO_NAME_INPUT, "value"),
     State(Ids.SCENARIOS_CHANGED, "data"),
     prevent_initial_call=True,
 )
-def scenario_action(_new, _branch, _rename, _delete, _open, scenario, name, changed):
+def scenario_action(
+    _new: int | None,
+    _branch: int | None,
+    _rename: int | None,
+    _delete: int | None,
+    _open: list[int | None],
+    scenario: Payload,
+    name: str | None,
+    changed: int | None,
+) -> tuple[Any, ...]:
     """New from baseline, branch, rename, delete (confirmed) or open; switch when it says so.
 
     A name that was used is cleared, so the next action does not reuse it by mistake.
     """
     trigger = _clicked()
     if isinstance(trigger, dict):
-        action, target = "open", int(trigger["scenario"])
+        action, target = ScenarioAction.OPEN, int(trigger["scenario"])
     else:
         action, target = BUTTON_ACTIONS[trigger], scenario["id"]
     outcome = scenarios.act(database_url(), action, target, name)
@@ -123,7 +148,7 @@ def scenario_action(_new, _branch, _rename, _delete, _open, scenario, name, chan
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,
 )
-def ask_delete(clicks, scenario):
+def ask_delete(clicks: int | None, scenario: Payload) -> tuple[Any, ...]:
     """Ask before deleting; the baseline is refused at once, with the reason."""
     if not clicks:
         raise PreventUpdate
@@ -142,7 +167,14 @@ def ask_delete(clicks, scenario):
     State(Ids.SCENARIO, "data"),
     Input(Ids.SECTIONS, "value"),
 )
-def compare(a, b, tolerance_pct, _version, scenario, open_tab=None):
+def compare(
+    a: int | None,
+    b: int | None,
+    tolerance_pct: float | str | None,
+    _version: Payload | None,
+    scenario: Payload | None,
+    open_tab: str | None = None,
+) -> tuple[Any, ...]:
     """Per-rep deltas, summary and changed-cells map; redone after a move on A or B."""
     if open_tab != "Scenarios":
         raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
@@ -174,7 +206,9 @@ def compare(a, b, tolerance_pct, _version, scenario, open_tab=None):
     State(Ids.TOLERANCE, "value"),
     prevent_initial_call=True,
 )
-def download_comparison(clicks, a, b, tolerance_pct):
+def download_comparison(
+    clicks: int | None, a: int | None, b: int | None, tolerance_pct: float | str | None
+) -> dict[str, Any]:
     """The comparison workbook: summary, per-rep deltas, moved cells."""
     if not clicks or a is None or b is None:
         raise PreventUpdate
@@ -189,24 +223,28 @@ def download_comparison(clicks, a, b, tolerance_pct):
     Input(Ids.VIEW, "data"),
     Input(Ids.SECTIONS, "value"),
 )
-def show_history(_version, scenario, view, open_tab=None):
+def show_history(
+    _version: Payload | None, scenario: Payload, view: Payload | None, open_tab: str | None = None
+) -> html.Div:
     """The current scenario's move log (after every move, undo, switch or restore)."""
     if open_tab != "Scenarios":
         raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
     if not view:
         raise PreventUpdate
-    return history_table(editing.open_store(database_url()).history(scenario["id"]))
+    return history_table(scenarios.history(database_url(), scenario["id"]))
 
 
 @callback(
     Output(Ids.SCENARIO, "data", allow_duplicate=True),
     Output(Ids.MESSAGE, "children", allow_duplicate=True),
-    Input({"kind": Ids.HISTORY_RESTORE, "seq": ALL}, "n_clicks"),
+    Input(restore_button_id(), "n_clicks"),
     State(Ids.SCENARIO, "data"),
     State(Ids.VERSION, "data"),
     prevent_initial_call=True,
 )
-def restore(_clicks, scenario, version):
+def restore(
+    _clicks: list[int | None], scenario: Payload, version: Payload | None
+) -> tuple[Any, str]:
     """Restore to a history entry as one undoable step, then show the restored plan."""
     seq = int(_clicked()["seq"])
     if not version:
@@ -225,12 +263,14 @@ def restore(_clicks, scenario, version):
 
 @callback(
     Output(Ids.EXPORT_DOWNLOAD, "data"),
-    Input({"kind": Ids.EXPORT, "fmt": ALL}, "n_clicks"),
+    Input(export_button_id(), "n_clicks"),
     State(Ids.SCENARIO, "data"),
     State(Ids.TOLERANCE, "value"),
     prevent_initial_call=True,
 )
-def export(_clicks, scenario, tolerance_pct):
+def export(
+    _clicks: list[int | None], scenario: Payload, tolerance_pct: float | str | None
+) -> dict[str, Any]:
     """The current scenario as a file: accounts CSV, workbook, GeoJSON, GeoParquet, plan CSV."""
     fmt = _clicked()["fmt"]
     filename, blob = scenarios.export_file(
@@ -239,7 +279,7 @@ def export(_clicks, scenario, tolerance_pct):
     return dcc.send_bytes(blob, filename)
 
 
-def _clicked():
+def _clicked() -> Any:
     """The id of the button really clicked; PreventUpdate when buttons were only (re)drawn."""
     for t in ctx.triggered:
         if t.get("value"):

@@ -47,3 +47,41 @@ class FileUnreadableError(HexalignError, ValueError):
 
 class PlanError(HexalignError, ValueError):
     """A plan does not fit its planning area or team."""
+
+
+# -- the scenario store's refusals (raised by data.store, caught by services and screens) --------
+
+
+class StaleVersionError(HexalignError, RuntimeError):
+    """The scenario moved on since the caller read it; reload and retry.
+
+    Attributes
+    ----------
+    current_version
+        The version now stored, so the caller can reload exactly that state.
+    """
+
+    def __init__(self, scenario_id: int, expected: int, current: int):
+        self.scenario_id = scenario_id
+        self.expected_version = expected
+        self.current_version = current
+        super().__init__(
+            f"scenario {scenario_id} is at version {current}, not {expected}: "
+            "someone else changed it; reload it and redo the move"
+        )
+
+
+class ReadOnlyScenarioError(HexalignError, PermissionError):
+    """The scenario (a baseline, or one marked read-only) refuses changes."""
+
+
+class ScenarioNotFoundError(HexalignError, LookupError):
+    """No scenario (or dataset, or area) has that id or name."""
+
+
+class ScenarioExistsError(HexalignError, ValueError):
+    """The name (or the dataset's baseline at that resolution) is taken."""
+
+
+class NothingToUndoError(HexalignError, LookupError):
+    """Undo or redo was asked for with an empty stack."""

@@ -38,7 +38,13 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.pool import StaticPool
 
-from common.errors import HexalignError
+from common.errors import (
+    NothingToUndoError,
+    ReadOnlyScenarioError,
+    ScenarioExistsError,
+    ScenarioNotFoundError,
+    StaleVersionError,
+)
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 STACK_KINDS = ("move", "lock", "unlock", "restore", "bulk")
@@ -46,41 +52,6 @@ LOG_KINDS = ("undo", "redo")
 MAX_REP_POSITION = int(np.iinfo(np.int16).max) - 1
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _PG_MIGRATION_LOCK = 0x48455841  # pg_advisory_xact_lock key: "HEXA"
-
-
-class StaleVersionError(HexalignError, RuntimeError):
-    """The scenario moved on since the caller read it; reload and retry.
-
-    Attributes
-    ----------
-    current_version
-        The version now stored, so the caller can reload exactly that state.
-    """
-
-    def __init__(self, scenario_id: int, expected: int, current: int):
-        self.scenario_id = scenario_id
-        self.expected_version = expected
-        self.current_version = current
-        super().__init__(
-            f"scenario {scenario_id} is at version {current}, not {expected}: "
-            "someone else changed it; reload it and redo the move"
-        )
-
-
-class ReadOnlyScenarioError(HexalignError, PermissionError):
-    """The scenario (a baseline, or one marked read-only) refuses changes."""
-
-
-class ScenarioNotFoundError(HexalignError, LookupError):
-    """No scenario (or dataset, or area) has that id or name."""
-
-
-class ScenarioExistsError(HexalignError, ValueError):
-    """The name (or the dataset's baseline at that resolution) is taken."""
-
-
-class NothingToUndoError(HexalignError, LookupError):
-    """Undo or redo was asked for with an empty stack."""
 
 
 # The tables as the code reads them; data/migrations creates them

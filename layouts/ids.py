@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from dash import ALL
 from dash.dependencies import Wildcard
 
 
@@ -108,6 +109,29 @@ class Ids(StrEnum):
     DATA_TEAM_CONFIRM = "data-team-confirm"
     DATA_TEAM_STATUS = "data-team-status"
     DATA_RECEIVED = "data-received-store"
+
+
+# -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
+# Called with a value, each gives one button's id; called with none, the pattern (ALL) that a
+# callback listens to.
+
+
+def open_button_id(scenario_id: int | None = None) -> dict[str, object]:
+    """The one-click "Open" button of a scenario's row (None: every row's)."""
+    return {"kind": Ids.SCENARIO_OPEN, "scenario": ALL if scenario_id is None else int(scenario_id)}
+
+
+def restore_button_id(seq: int | None = None) -> dict[str, object]:
+    """The "Restore to this point" button of one history entry (0: as created; None: every one)."""
+    return {"kind": Ids.HISTORY_RESTORE, "seq": ALL if seq is None else int(seq)}
+
+
+def export_button_id(fmt: str | None = None) -> dict[str, object]:
+    """The download button of one export format (None: every format's)."""
+    return {"kind": Ids.EXPORT, "fmt": ALL if fmt is None else fmt}
+
+
+# -- end of services-edit ----------------------------------------------------------------------
 
 
 # --- services-data: the Data tab's repeated widgets (layouts/data_tab.py) -------------------

@@ -1,7 +1,7 @@
 """The Scenarios tab: the list with key figures and actions, compare, history, export.
 
 Component trees and formatting only; ``callbacks/scenarios.py`` fills them
-from ``planning.scenarios``.
+from ``services.scenarios`` (values of ``planning.scenarios``).
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ import pandas as pd
 from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
-from layouts.ids import Ids
+from layouts.ids import Ids, export_button_id, open_button_id, restore_button_id
 from layouts.map_figure import colour_settings, fit_view
 from layouts.panel import hours, money, pct
-from planning.scenarios import ChangedView, ScenarioComparison, ScenarioRow
+from planning.changes import ChangedView
+from planning.scenarios import ScenarioComparison, ScenarioRow
 
 EXPORT_LABELS = {
     "csv": "Accounts (.csv)",
@@ -51,21 +52,6 @@ BALANCE_ROWS = (
 )
 CELL = {"padding": "2px 8px", "textAlign": "left"}
 SECTION = {"marginTop": "0.8rem"}
-
-
-def open_button_id(scenario_id: int) -> dict:
-    """The one-click "Open" button of a scenario's row."""
-    return {"kind": Ids.SCENARIO_OPEN, "scenario": int(scenario_id)}
-
-
-def restore_button_id(seq: int) -> dict:
-    """The "Restore to this point" button of one history entry (0: as the scenario was created)."""
-    return {"kind": Ids.HISTORY_RESTORE, "seq": int(seq)}
-
-
-def export_button_id(fmt: str) -> dict:
-    """The download button of one export format."""
-    return {"kind": Ids.EXPORT, "fmt": fmt}
 
 
 def scenarios_panel() -> Component:

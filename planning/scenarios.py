@@ -1,43 +1,27 @@
-"""Scenarios side by side: the list with key figures, actions, comparison, history, exports.
+"""Scenarios side by side, the pure part: rows and figures, action outcomes, restore points.
 
-Dash-free: ``callbacks/scenarios.py`` unpacks a request, calls one function
-here and packs the answer. Like ``planning.editing`` nothing is kept between
-calls but memoised values of immutable inputs (a scenario's figures at one
-version), so any gunicorn worker can answer any request.
+``services.scenarios`` reads the store and calls these; ``layouts.scenarios``
+draws what they return. What a stored scenario is, is said here as a
+protocol (``ScenarioSummary``), so the sales logic never imports the store.
 """
 
 from __future__ import annotations
 
 import re
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from functools import lru_cache
-from pathlib import Path
+from enum import StrEnum
+from typing import Protocol
 
 import numpy as np
 
 from common.errors import PlanError
-from data.exports import FORMATS, export_plan, write_comparison_workbook
-from data.store import (
-    MoveRecord,
-    ReadOnlyScenarioError,
-    ScenarioExistsError,
-    ScenarioInfo,
-    StaleVersionError,
-)
-from geo.lod import MAX_DRAWN, DisplayLevel, drawn_units, parse_view_key, quantise, view_key
-from planning import editing
-from planning.arrays import frozen
-from planning.compare import Comparison, compare_plans
+from planning.changes import ChangedView
+from planning.compare import Comparison
 from planning.metrics import team_metrics
-from planning.names import unique_name
 from planning.plan import Plan
-from planning.tally import moved_tally
 
-ACTIONS = ("new", "branch", "rename", "delete", "open")
 MAX_NAME = 200  # the store's column width
-VIEW_PAD_DEG = 0.01  # margin around the changed cells: keeps rounded view keys around them
 EXPORT_NAMES = {
     "csv": ("accounts", "csv"),
     "xlsx": ("workbook", "xlsx"),
@@ -45,6 +29,102 @@ EXPORT_NAMES = {
     "parquet": ("territories", "parquet"),
     "plan": ("plan", "csv"),
 }
+
+
+class ScenarioAction(StrEnum):
+    """What the Scenarios tab asks of a scenario."""
+
+    NEW = "new"
+    BRANCH = "branch"
+    RENAME = "rename"
+    DELETE = "delete"
+    OPEN = "open"
+
+
+ACTIONS = tuple(a.value for a in ScenarioAction)
+
+
+class ScenarioSummary(Protocol):
+    """What the logic and the screens read of a stored scenario (a ``data.store.ScenarioInfo``)."""
+
+    @property
+    def id(self) -> int:
+        """Its id in the store."""
+        ...
+
+    @property
+    def dataset_id(self) -> int:
+        """The data set it plans."""
+        ...
+
+    @property
+    def area_id(self) -> int | None:
+        """The stored tiling it is drawn on (None: rebuilt from the data)."""
+        ...
+
+    @property
+    def name(self) -> str:
+        """Its name, unique within the data set."""
+        ...
+
+    @property
+    def resolution(self) -> int:
+        """Its H3 resolution (cell size)."""
+        ...
+
+    @property
+    def read_only(self) -> bool:
+        """Whether it refuses changes."""
+        ...
+
+    @property
+    def baseline(self) -> bool:
+        """Whether it is the data set's untouched plan."""
+        ...
+
+
+class LogEntry(Protocol):
+    """One saved step of a scenario's log (a ``data.store.MoveRecord``), as a restore reads it."""
+
+    @property
+    def seq(self) -> int:
+        """Its place in the log (1, 2, ...)."""
+        ...
+
+    @property
+    def kind(self) -> str:
+        """move, lock, unlock, restore, bulk, undo or redo."""
+        ...
+
+    @property
+    def ref_seq(self) -> int | None:
+        """The entry an undo or redo acted on."""
+        ...
+
+    @property
+    def cells(self) -> np.ndarray:
+        """The cells whose state changed."""
+        ...
+
+    @property
+    def before(self) -> np.ndarray:
+        """Their owners before."""
+        ...
+
+    @property
+    def after(self) -> np.ndarray:
+        """Their owners after."""
+        ...
+
+    @property
+    def before_locked(self) -> np.ndarray:
+        """Their lock flags before."""
+        ...
+
+    @property
+    def after_locked(self) -> np.ndarray:
+        """Their lock flags after."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +142,7 @@ class ScenarioFigures:
 class ScenarioRow:
     """One line of the scenario list: who it is, and its key figures."""
 
-    info: ScenarioInfo
+    info: ScenarioSummary
     figures: ScenarioFigures
     current: bool
 
@@ -82,43 +162,11 @@ class Outcome:
 
 
 @dataclass(frozen=True, eq=False)
-class ChangedView:
-    """The cells that change owner between two plans, as map units of one display level.
-
-    Attributes
-    ----------
-    level
-        Index into the board's display levels (0: the plan's own cells).
-    snapped
-        The view whose geometry (``/geo/...``) holds every unit; None = whole area.
-    units
-        Unit indices of the level that hold at least one changed cell.
-    to_owner
-        Receiving rep position per unit (the most common one for coarse units; -1 unassigned).
-    cells
-        Changed cells per unit.
-    hover
-        "from R03 to R07" per unit, with cell counts for coarse units.
-    """
-
-    level: int
-    resolution: int
-    snapped: tuple[float, float, float, float] | None
-    units: np.ndarray
-    lat: np.ndarray
-    lon: np.ndarray
-    to_owner: np.ndarray
-    cells: np.ndarray
-    hover: list[str]
-    complete: bool = True
-
-
-@dataclass(frozen=True, eq=False)
 class ScenarioComparison:
     """Scenario ``a`` (before) against ``b`` (after), with the changed cells as map units."""
 
-    a: ScenarioInfo
-    b: ScenarioInfo
+    a: ScenarioSummary
+    b: ScenarioSummary
     comparison: Comparison
     changed: ChangedView
     rep_ids: np.ndarray
@@ -128,34 +176,14 @@ class ScenarioComparison:
 # -- the list ------------------------------------------------------------------------------
 
 
-def scenario_rows(url: str, current_id: int, tolerance: float) -> list[ScenarioRow]:
-    """Every scenario of the current one's dataset, oldest first, with its key figures."""
-    store = editing.open_store(url)
-    dataset_id = store.scenario(current_id).dataset_id
-    return [
-        ScenarioRow(
-            info,
-            scenario_figures(url, info.id, info.version, info.created_at, tolerance),
-            info.id == current_id,
-        )
-        for info in store.scenarios(dataset_id)
-    ]
+def scenario_figures(plan: Plan, baseline_owner: np.ndarray, tolerance: float) -> ScenarioFigures:
+    """Key figures of a plan against the baseline at the same resolution.
 
-
-@lru_cache(maxsize=256)
-def scenario_figures(
-    url: str, scenario_id: int, version: int, created_at: datetime, tolerance: float
-) -> ScenarioFigures:
-    """Key figures of a scenario at ``version``; memoised, as a version never changes.
-
-    ``created_at`` is part of the key because SQLite may give a deleted
-    scenario's id to the next new one. "Moved" counts the accounts whose
-    cell has another owner than in the baseline at the same resolution
-    (pinned accounts never move), so the baseline itself reads 0.
+    "Moved" counts the accounts whose cell has another owner than in the
+    baseline (pinned accounts never move), so the baseline itself reads 0.
     """
-    board, plan, _ = editing.load(url, scenario_id)
     team = team_metrics(plan, tolerance)
-    moved = int(plan.market.cell_accounts[plan.owner != board.baseline.owner].sum())
+    moved = int(plan.market.cell_accounts[plan.owner != baseline_owner].sum())
     total = int(plan.market.cell_accounts.sum())
     return ScenarioFigures(
         workload_worst_deviation=float(team["workload_worst_deviation"]),
@@ -178,74 +206,23 @@ def compare_pair(rows: list[ScenarioRow], a: int | None, b: int | None) -> tuple
         (r.info.id for r in rows if r.info.baseline and r.info.resolution == current.resolution),
         current.id,
     )
-    return (a if a in ids else baseline), (b if b in ids else current.id)
+    return (a if a in ids and a is not None else baseline), (
+        b if b in ids and b is not None else current.id
+    )
 
 
 # -- actions -------------------------------------------------------------------------------
 
 
-def act(url: str, action: str, scenario_id: int, name: str | None = None) -> Outcome:
-    """New from baseline, branch, rename, delete or open, on behalf of the current scenario.
-
-    Refusals (the baseline cannot be renamed or deleted, a name is taken)
-    come back as messages: they are answers, not failures.
-    """
-    if action not in ACTIONS:
-        raise ValueError(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
-    store = editing.open_store(url)
-    record = store.scenario(scenario_id)
-    name = (name or "").strip()
+def name_too_long(name: str) -> str | None:
+    """The refusal for a name the store cannot hold, or None when it fits."""
     if len(name) > MAX_NAME:
-        return Outcome(None, f"Names are at most {MAX_NAME} characters; this one has {len(name)}.",
-                       False)  # fmt: skip
-    taken = {s.name for s in store.scenarios(record.dataset_id)}
-    try:
-        if action == "open":
-            note = " It is read-only: branch it to make changes." if record.read_only else ""
-            return Outcome(scenario_id, f"Opened “{record.name}”.{note}", False)
-        if action == "new":
-            base = store.baseline_id(record.dataset_id, record.resolution)
-            if base is None:
-                raise PlanError(f"the dataset has no baseline at resolution {record.resolution}")
-            new_name = name or unique_name(taken, "Scenario")
-            new_id = store.duplicate_scenario(base, new_name)
-            return Outcome(new_id, f"Created “{new_name}” from the baseline.", True)
-        if action == "branch":
-            new_name = name or unique_name(taken, f"{record.name} (branch)")
-            new_id = store.duplicate_scenario(scenario_id, new_name)
-            return Outcome(new_id, f"Branched “{record.name}” into “{new_name}”.", True)
-        if action == "rename":
-            if record.read_only:
-                return Outcome(None, _read_only_text(record, "renamed"), False)
-            if not name:
-                return Outcome(None, "Type the new name first.", False)
-            store.rename_scenario(scenario_id, name)
-            return Outcome(None, f"Renamed “{record.name}” to “{name}”.", True, header=name)
-        if record.read_only:
-            return Outcome(None, _read_only_text(record, "deleted"), False)
-        store.delete_scenario(scenario_id)
-        rest = store.scenarios(record.dataset_id)
-        next_id = _after_delete(rest, record.parent_id, record.resolution)
-        return Outcome(next_id, f"Deleted “{record.name}”.", True)
-    except ScenarioExistsError:
-        return Outcome(None, f"A scenario named “{name}” exists already: pick another name.",
-                       False)  # fmt: skip
-    except ReadOnlyScenarioError as err:
-        return Outcome(None, str(err), False)
+        return f"Names are at most {MAX_NAME} characters; this one has {len(name)}."
+    return None
 
 
-def delete_prompt(url: str, scenario_id: int) -> tuple[bool, str]:
-    """Whether the scenario may be deleted, and the question (or the refusal) to show."""
-    record = editing.open_store(url).scenario(scenario_id)
-    if record.read_only:
-        return False, _read_only_text(record, "deleted")
-    return True, (
-        f"Delete “{record.name}” and its history? Its branches keep their plans. "
-        "This cannot be undone."
-    )
-
-
-def _read_only_text(record: ScenarioInfo, what: str) -> str:
+def read_only_text(record: ScenarioSummary, what: str) -> str:
+    """Why a read-only scenario (the baseline, or one marked so) cannot be ``what`` (renamed...)."""
     if record.baseline:
         return (
             f"The baseline (last quarter) cannot be {what}: every other scenario is compared "
@@ -254,10 +231,20 @@ def _read_only_text(record: ScenarioInfo, what: str) -> str:
     return f"“{record.name}” is read-only and cannot be {what}. Branch it to make changes."
 
 
-def _after_delete(rest: list[ScenarioInfo], parent_id: int | None, resolution: int) -> int:
+def delete_question(record: ScenarioSummary) -> tuple[bool, str]:
+    """Whether the scenario may be deleted, and the question (or the refusal) to show."""
+    if record.read_only:
+        return False, read_only_text(record, "deleted")
+    return True, (
+        f"Delete “{record.name}” and its history? Its branches keep their plans. "
+        "This cannot be undone."
+    )
+
+
+def after_delete(rest: Sequence[ScenarioSummary], parent_id: int | None, resolution: int) -> int:
     """Where the page goes after a delete: the parent, else a working scenario, else a baseline."""
     ids = {s.id for s in rest}
-    if parent_id in ids:
+    if parent_id is not None and parent_id in ids:
         return int(parent_id)
     editable = [s for s in rest if not s.read_only]
     same = [s for s in rest if s.resolution == resolution]
@@ -267,11 +254,8 @@ def _after_delete(rest: list[ScenarioInfo], parent_id: int | None, resolution: i
     raise PlanError("the dataset has no scenario left to show")
 
 
-# -- compare -------------------------------------------------------------------------------
-
-
-def compare_scenarios(url: str, a_id: int, b_id: int, tolerance: float) -> ScenarioComparison:
-    """Per-rep deltas, what moved, balance before and after, and the changed cells' units.
+def comparable(a: ScenarioSummary, b: ScenarioSummary) -> None:
+    """Raise ``PlanError`` unless the two scenarios are drawn on the same cells.
 
     Raises
     ------
@@ -279,118 +263,18 @@ def compare_scenarios(url: str, a_id: int, b_id: int, tolerance: float) -> Scena
         The two scenarios are drawn at different resolutions (or on other
         data), so their cells cannot be lined up.
     """
-    store = editing.open_store(url)
-    a, b = store.scenario(a_id), store.scenario(b_id)
     if (a.dataset_id, a.resolution, a.area_id) != (b.dataset_id, b.resolution, b.area_id):
         raise PlanError(
             f"“{a.name}” (resolution {a.resolution}) and “{b.name}” (resolution {b.resolution}) "
             "are drawn on different cells; compare scenarios of one cell size"
         )
-    board, plan_a, _ = editing.load(url, a_id)
-    _, plan_b, _ = editing.load(url, b_id)
-    comparison = compare_plans(plan_a, plan_b, tolerance)
-    market = board.market
-    names = market.reps["name"].astype(str).to_numpy()
-    changed = changed_view(board.levels, plan_a.owner, plan_b.owner, market.rep_ids)
-    return ScenarioComparison(a, b, comparison, changed, market.rep_ids, names)
-
-
-def changed_view(
-    levels: list[DisplayLevel],
-    before: np.ndarray,
-    after: np.ndarray,
-    rep_ids: np.ndarray,
-    max_drawn: int = MAX_DRAWN,
-) -> ChangedView:
-    """The changed cells as units of the finest level that draws them all from one geometry URL.
-
-    Level 0 (the cells themselves) when at most ``max_drawn`` cells change
-    and a served view holds them all; else coarser units, each coloured by
-    the rep receiving most of its changed cells.
-    """
-    changed = np.flatnonzero(np.asarray(before) != np.asarray(after))
-    if len(changed) == 0:
-        return _changed_units(levels, 0, None, changed, before, after, rep_ids)
-    for index, level in enumerate(levels):
-        units = np.unique(level.unit_of_cell[changed])
-        if len(units) > max_drawn:
-            continue
-        for snapped in (_snapped_around(level, units), None):
-            if np.isin(units, drawn_units(levels, index, snapped)).all():
-                return _changed_units(levels, index, snapped, changed, before, after, rep_ids)
-    coarsest = len(levels) - 1  # more changed units than any view draws: show what fits
-    view = _changed_units(levels, coarsest, None, changed, before, after, rep_ids)
-    keep = np.isin(view.units, drawn_units(levels, coarsest, None))
-    hover = [h for h, k in zip(view.hover, keep, strict=True) if k]
-    return ChangedView(
-        view.level, view.resolution, None, view.units[keep], view.lat[keep], view.lon[keep],
-        view.to_owner[keep], view.cells[keep], hover, complete=bool(keep.all()),
-    )  # fmt: skip
-
-
-def _snapped_around(level: DisplayLevel, units: np.ndarray):
-    """A served view key (snapped and read back) around the units' centres."""
-    lat, lon = level.lat[units], level.lon[units]
-    bbox = (
-        float(lon.min()) - VIEW_PAD_DEG,
-        float(lat.min()) - VIEW_PAD_DEG,
-        float(lon.max()) + VIEW_PAD_DEG,
-        float(lat.max()) + VIEW_PAD_DEG,
-    )
-    return parse_view_key(view_key(quantise(bbox)))
-
-
-def _changed_units(levels, index, snapped, changed, before, after, rep_ids) -> ChangedView:
-    level = levels[index]
-    unit_of = level.unit_of_cell[changed]
-    units, inverse, counts = np.unique(unit_of, return_inverse=True, return_counts=True)
-    n_reps = len(rep_ids)
-    to = np.asarray(after)[changed]
-    frm = np.asarray(before)[changed]
-    votes = np.zeros((len(units), n_reps + 1), np.int64)
-    np.add.at(votes, (inverse, to + 1), 1)
-    to_owner = votes.argmax(axis=1) - 1 if len(units) else np.zeros(0, np.int64)
-    labels = np.append(np.asarray(rep_ids, dtype=object), "unassigned")  # -1 -> last
-    order = np.argsort(inverse, kind="stable")
-    starts = np.searchsorted(inverse[order], np.arange(len(units) + 1))
-    hover = []
-    for u in range(len(units)):
-        run = order[starts[u] : starts[u + 1]]
-        hover.append(move_text(frm[run], to[run], labels))
-    return ChangedView(
-        level=index,
-        resolution=level.resolution,
-        snapped=snapped,
-        units=units.astype(np.int64),
-        lat=level.lat[units],
-        lon=level.lon[units],
-        to_owner=to_owner.astype(np.int64),
-        cells=counts.astype(np.int64),
-        hover=hover,
-    )
-
-
-def move_text(before: np.ndarray, after: np.ndarray, labels: np.ndarray) -> str:
-    """Hover text of a unit: "from R03 to R07", or "3 cells from R03 (2), R05 (1) to R07"."""
-
-    def owners(values: np.ndarray) -> str:
-        found, counts = np.unique(values, return_counts=True)
-        if len(found) == 1:
-            return str(labels[found[0]])
-        pairs = sorted(
-            zip(counts.tolist(), found.tolist(), strict=True), key=lambda p: (-p[0], p[1])
-        )
-        return ", ".join(f"{labels[v]} ({c})" for c, v in pairs)
-
-    text = f"from {owners(before)} to {owners(after)}"
-    return text if len(before) == 1 else f"{len(before):,} cells {text}"
 
 
 # -- history and restore -------------------------------------------------------------------
 
 
 def state_after(
-    moves: list[MoveRecord], owner: np.ndarray, locked: np.ndarray, seq: int
+    moves: Sequence[LogEntry], owner: np.ndarray, locked: np.ndarray, seq: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Owners and locks right after log entry ``seq`` (0: as the scenario was created).
 
@@ -416,60 +300,24 @@ def state_after(
     return owner, locked
 
 
-def restore(
-    url: str, scenario_id: int, version: int, seq: int, user: str | None = None
-) -> editing.Edit:
-    """Bring the scenario back to how it was right after log entry ``seq``, as one logged step.
-
-    The restore is itself a move (kind "restore") on the undo stack, so undo
-    takes it back. Raises ``StaleVersionError`` when the scenario moved on
-    since ``version``, like every other edit.
-    """
-    store = editing.open_store(url)
-    _, plan, stored = editing.load(url, scenario_id)
-    if stored != version:
-        raise StaleVersionError(scenario_id, version, stored)
-    owner, locked = state_after(store.moves(scenario_id), plan.owner, plan.locked, seq)
-    changed = np.flatnonzero((owner != plan.owner) | (locked != plan.locked))
-    moved = np.flatnonzero(owner != plan.owner)
-    tally = moved_tally(plan.market, plan.tally, plan.owner, owner, moved)
-    after = Plan(plan.market, frozen(owner), frozen(locked), tally)
-    new_version = store.commit_move(
-        scenario_id, version, kind="restore", cells=changed, before=plan.owner[changed],
-        after_rep=None, owner=after.owner, locked=after.locked,
-        tally=editing.tally_to_bytes(tally), user=user,
-    )  # fmt: skip
-    return editing.Edit(after, new_version, changed)
-
-
 # -- files ---------------------------------------------------------------------------------
 
 
-def export_file(url: str, scenario_id: int, fmt: str, tolerance: float) -> tuple[str, bytes]:
-    """A file name and the bytes of the scenario in ``fmt`` (one of ``data.exports.FORMATS``)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
-    record = editing.open_store(url).scenario(scenario_id)
-    _, plan, _ = editing.load(url, scenario_id)
+def export_name(scenario_name: str, fmt: str) -> str:
+    """The download's file name for a scenario exported in ``fmt`` (a key of ``EXPORT_NAMES``)."""
     what, suffix = EXPORT_NAMES[fmt]
-    filename = f"{slug(record.name)}-{what}.{suffix}"
-    with tempfile.TemporaryDirectory() as folder:
-        path = export_plan(
-            plan, fmt, Path(folder) / filename, settings=record.settings, title=record.name,
-            tolerance=tolerance,
-        )  # fmt: skip
-        return filename, path.read_bytes()
+    return f"{slug(scenario_name)}-{what}.{suffix}"
 
 
-def comparison_file(url: str, a_id: int, b_id: int, tolerance: float) -> tuple[str, bytes]:
-    """The comparison workbook (summary, per-rep deltas, moved cells) as a file name and bytes."""
-    result = compare_scenarios(url, a_id, b_id, tolerance)
-    filename = f"compare-{slug(result.a.name)}-vs-{slug(result.b.name)}.xlsx"
-    with tempfile.TemporaryDirectory() as folder:
-        path = write_comparison_workbook(result.comparison, Path(folder) / filename)
-        return filename, path.read_bytes()
+def comparison_name(a_name: str, b_name: str) -> str:
+    """The download's file name of the comparison workbook of ``a`` against ``b``."""
+    return f"compare-{slug(a_name)}-vs-{slug(b_name)}.xlsx"
 
 
 def slug(name: str) -> str:
-    """A file-name-safe version of a scenario name."""
+    """A file-name-safe version of a scenario name.
+
+    >>> slug("Q3 draft / west")
+    'Q3-draft-west'
+    """
     return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-.") or "scenario"

@@ -28,11 +28,8 @@ import pandas as pd
 
 from common.errors import InputError
 from common.logs import timed
+from data.tallies import tally_to_bytes
 from data.validation import validate_reps
-
-# The store and the boards: services-edit moves planning/editing.py to services/editing.py;
-# this is the one line of the data-set services that changes then.
-from planning import editing
 from planning.callplan import TravelModel, travel_of
 from planning.callplan_edits import (
     call_plan_changes,
@@ -45,6 +42,7 @@ from planning.market import UNASSIGNED
 from planning.names import unique_name
 from planning.plan import Plan
 from planning.team import TeamChanges, accounts_for_team, carried_owner, team_changes, team_rows
+from services import editing
 
 logger = logging.getLogger(__name__)
 _EDITED = re.compile(r" \((call plan|team) edited( \d+)?\)$")
@@ -118,14 +116,14 @@ def derive_scenario(
         base_plan = new_board.baseline
         store.ensure_baseline(
             dataset_id, record.resolution, base_plan.owner, base_plan.locked,
-            tally=editing.tally_to_bytes(base_plan.tally), area_cells=area_cells,
+            tally=tally_to_bytes(base_plan.tally), area_cells=area_cells,
         )  # fmt: skip
         travel = travel_of(call_plan)
         taken = {s.name for s in store.scenarios(dataset_id)}
         name = unique_name(taken, f"{_stem(record.name)} ({label} edited)")
         new_id = store.create_scenario(
             dataset_id, name, record.resolution, plan.owner, plan.locked,
-            tally=editing.tally_to_bytes(plan.tally), parent_id=scenario_id,
+            tally=tally_to_bytes(plan.tally), parent_id=scenario_id,
             settings={**record.settings, "travel": asdict(travel)}, area_cells=area_cells,
         )  # fmt: skip
         derived = Derived(

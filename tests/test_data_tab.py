@@ -17,10 +17,10 @@ import pytest
 from data import import_check, uploads
 from data.readers import read_raw
 from layouts.data_tab import report_view
-from planning import callplan, callplan_edits, editing, team
+from planning import callplan, callplan_edits, team
 from planning.callplan import TravelModel, default_call_plan
 from planning.edit_values import EditError
-from services import datasets
+from services import datasets, editing
 
 HOUR = 3600
 

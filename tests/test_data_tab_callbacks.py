@@ -15,8 +15,8 @@ from flask import Flask
 import callbacks.data_tab as cb
 from callbacks.context import DATABASE_URL_KEY
 from layouts.ids import Ids, choice_id, fix_id, map_field_id
-from planning import editing
 from planning.callplan import default_call_plan
+from services import editing
 from tests.test_data_tab import german_csv
 
 

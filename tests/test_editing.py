@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from data.store import NothingToUndoError, StaleVersionError
-from planning import editing
+from common.errors import NothingToUndoError, StaleVersionError
 from planning.tally import full_tally
+from services import editing
 from tests.test_core_incremental import world
 
 
@@ -90,3 +90,17 @@ def test_resolution_change_makes_a_linked_scenario(url, scenario):
     assert plan.market.area.resolution == 8
     assert changes.accounts >= 0
     assert editing.open_store(url).scenario(new_id).parent_id == sid
+
+
+def test_moves_and_undos_are_logged_with_scenario_cells_and_duration(url, scenario, caplog):
+    _, sid = scenario
+    _, _, version = editing.load(url, sid)
+    with caplog.at_level("INFO", logger="services.editing"):
+        edit = editing.apply(url, sid, version, "move", np.arange(4), 1)
+        editing.step(url, sid, edit.version, redo=False)
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(
+        line.startswith("move written in ") and f"scenario={sid}" in line
+        and f"cells={len(edit.changed)}" in line for line in lines
+    ), lines  # fmt: skip
+    assert any(line.startswith("undo written in ") for line in lines), lines

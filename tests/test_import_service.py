@@ -11,10 +11,9 @@ import base64
 
 import pytest
 
-from planning import editing
 from planning.callplan import default_call_plan
 from planning.edit_values import EditError
-from services import datasets, importing
+from services import datasets, editing, importing
 from tests.test_data_tab import german_csv
 
 

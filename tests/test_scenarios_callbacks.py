@@ -24,18 +24,19 @@ import h3
 
 import callbacks.scenarios as cb
 from callbacks.context import DATABASE_URL_KEY
-from callbacks.geometry import _geometry
-from common.errors import PlanError
+from common.errors import PlanError, StaleVersionError
 from data.exports import read_exported_plan
-from data.store import StaleVersionError
 from geo.lod import display_levels, view_key
 from layouts import scenarios as ui
 from layouts.ids import Ids
-from planning import editing, scenarios
+from planning import changes, names
 from planning.baseline import baseline_plan
 from planning.callplan import default_call_plan
 from planning.metrics import team_metrics
+from planning.scenarios import compare_pair, state_after
 from planning.tally import full_tally
+from services import editing, scenarios
+from services.maps import geometry as _geometry
 from tests.test_core_incremental import world
 
 LABELS = np.array(["R1", "R2", "unassigned"], dtype=object)
@@ -181,15 +182,15 @@ def test_open_says_when_the_scenario_is_read_only(url, stored):
      ({"Scenario", "Scenario 2"}, "Scenario", "Scenario 3")],
 )  # fmt: skip
 def test_unique_name(taken, stem, expected):
-    assert scenarios.unique_name(taken, stem) == expected
+    assert names.unique_name(taken, stem) == expected
 
 
 def test_compare_pair_defaults_to_baseline_against_current(url, stored):
     _, baseline, working = stored
     rows = scenarios.scenario_rows(url, working, 0.10)
-    assert scenarios.compare_pair(rows, None, None) == (baseline, working)
-    assert scenarios.compare_pair(rows, working, baseline) == (working, baseline)
-    assert scenarios.compare_pair(rows, 999, working) == (baseline, working)  # deleted meanwhile
+    assert compare_pair(rows, None, None) == (baseline, working)
+    assert compare_pair(rows, working, baseline) == (working, baseline)
+    assert compare_pair(rows, 999, working) == (baseline, working)  # deleted meanwhile
 
 
 # -- compare -------------------------------------------------------------------------------
@@ -233,7 +234,7 @@ def test_coarser_units_when_too_many_cells_change(toy):
     before = np.array([1, 0, 0, 0, 0, 0, 0])  # positions: ring 0..5, centre 6
     after = np.array([0, 1, 1, 0, 0, 0, -1])
     levels = display_levels(toy.market.area)
-    view = scenarios.changed_view(levels, before, after, toy.market.rep_ids, max_drawn=3)
+    view = changes.changed_view(levels, before, after, toy.market.rep_ids, max_drawn=3)
     # level 1 groups positions as [0 1 1 2 2 2 2]: unit 0 holds cell 0, unit 1 cells 1-2, unit 2 cell 6
     assert view.level == 1 and view.units.tolist() == [0, 1, 2]
     assert view.cells.tolist() == [1, 2, 1] and view.to_owner.tolist() == [0, 1, -1]
@@ -241,8 +242,8 @@ def test_coarser_units_when_too_many_cells_change(toy):
 
 
 def test_move_text_counts_owners():
-    assert scenarios.move_text(np.array([0]), np.array([1]), LABELS) == "from R1 to R2"
-    text = scenarios.move_text(np.array([1, 0, 0]), np.array([-1, -1, -1]), LABELS)
+    assert changes.move_text(np.array([0]), np.array([1]), LABELS) == "from R1 to R2"
+    text = changes.move_text(np.array([1, 0, 0]), np.array([-1, -1, -1]), LABELS)
     assert text == "3 cells from R1 (2), R2 (1) to unassigned"
 
 
@@ -305,12 +306,12 @@ def test_state_after_every_entry_is_exact(url, busy):
     assert len(kept) < len(states) - 1  # undone moves were dropped by later moves
     _, plan, _ = editing.load(url, sid)
     for seq in [0, *kept]:
-        owner, locked = scenarios.state_after(log, plan.owner, plan.locked, seq)
+        owner, locked = state_after(log, plan.owner, plan.locked, seq)
         assert np.array_equal(owner, states[seq][0]), seq
         assert np.array_equal(locked, states[seq][1]), seq
     dropped = (set(states) - kept - {0}).pop()
     with pytest.raises(ValueError, match=f"no entry {dropped}"):
-        scenarios.state_after(log, plan.owner, plan.locked, dropped)
+        state_after(log, plan.owner, plan.locked, dropped)
 
 
 def test_restore_is_one_undoable_step_with_an_exact_tally(url, busy):

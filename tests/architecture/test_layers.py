@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from tests.architecture.layers import breaches, python_files
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10 in progress: the service layer is being built")
 def test_every_import_of_the_tree_keeps_the_layer_rules():
     assert len(python_files(ROOT)) > 80  # the walk really sees the tree
     found = breaches(ROOT)

@@ -1,0 +1,68 @@
+"""What the map draws of a stored scenario: the view's units and their facts, and the geometry.
+
+The geometry is served by URL and never changes for one (dataset, tiling,
+level, view), so it is memoised per worker like the boards it comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from data.store import ScenarioInfo
+from geo.lod import BBox, drawn_units, geojson_bytes, parse_view_key, pick_view, view_key
+from planning.editing import Board
+from planning.mapview import UnitFacts, unit_facts
+from planning.plan import Plan
+from services.editing import board, load_with_record
+
+
+@dataclass(frozen=True, eq=False)
+class MapDrawing:
+    """The units a map view draws, at which level, and (unless they are drawn already) their facts.
+
+    ``facts`` is None when the view asked for the level and snapped view the
+    page already shows: the figure stays as it is.
+    """
+
+    scenario: ScenarioInfo
+    board: Board
+    plan: Plan
+    level: int
+    snapped: BBox | None
+    facts: UnitFacts | None
+
+
+def map_drawing(
+    url: str,
+    scenario_id: int,
+    bbox: BBox | None,
+    shown: tuple[int | None, BBox | None] | None = None,
+) -> MapDrawing:
+    """The scenario drawn for the map view ``bbox`` (None: the whole area).
+
+    ``shown`` is the (level, snapped view) the page draws already for this
+    scenario, if any; when the view needs the same cells, no facts are
+    computed and no figure is needed.
+    """
+    record, b, plan = load_with_record(url, scenario_id)
+    level, snapped, units = pick_view(b.levels, bbox)
+    if shown is not None and (shown[0], view_key(shown[1])) == (level, view_key(snapped)):
+        return MapDrawing(record, b, plan, level, snapped, None)
+    facts = unit_facts(b.levels[level], plan, b.baseline.owner, units)
+    return MapDrawing(record, b, plan, level, snapped, facts)
+
+
+@lru_cache(maxsize=64)
+def geometry(
+    url: str, dataset_id: int, resolution: int, area_id: int | None, level: int, key: str
+) -> bytes:
+    """GeoJSON of the units a (level, view key) draws; memoised: same arguments, same bytes.
+
+    Raises ``ValueError`` for a level or view key the board does not have.
+    """
+    b = board(url, dataset_id, resolution, area_id)
+    if not 0 <= level < len(b.levels):
+        raise ValueError(f"no display level {level}")
+    units = drawn_units(b.levels, level, parse_view_key(key))
+    return geojson_bytes(b.levels[level], units)
