@@ -11,6 +11,7 @@ import math
 import pandas as pd
 from dash import html
 
+from layouts.attributes import data_attributes
 from layouts.palette import rep_colour
 
 TABLE_COLUMNS = (
@@ -128,7 +129,7 @@ def team_summary(team: dict) -> html.Ul:
          f"({pct(team['disruption_accounts'])}), TAM {pct(team['disruption_tam'])}"),
     ]  # fmt: skip
     return html.Ul(
-        [html.Li([html.Span(k + ": "), html.B(v, **{"data-figure": k})]) for k, v in items],
+        [html.Li([html.Span(k + ": "), html.B(v, **data_attributes(figure=k))]) for k, v in items],
         className="team-summary",
     )
 

@@ -13,6 +13,7 @@ import pandas as pd
 from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
+from layouts.attributes import data_attributes
 from layouts.ids import Ids, export_button_id, open_button_id, restore_button_id
 from layouts.map_figure import colour_settings, fit_view
 from layouts.panel import hours, money, pct
@@ -98,7 +99,7 @@ def scenarios_panel() -> Component:
                 ],
                 style={"display": "flex", "flexWrap": "wrap", "gap": "1rem", "marginTop": "0.5rem"},
             ),
-            dash_table.DataTable(
+            dash_table.DataTable(  # type: ignore[attr-defined]
                 id=Ids.COMPARE_TABLE, columns=compare_columns(), data=[],
                 merge_duplicate_headers=True, sort_action="native",
                 style_table={"overflowX": "auto"},
@@ -180,9 +181,12 @@ def _scenario_row(row: ScenarioRow) -> html.Tr:
             "open")  # fmt: skip
     style = {"background": "#E8F1FA", "fontWeight": 600} if row.current else {}
     return html.Tr(
-        [html.Td(c, style=CELL, **{"data-col": k}) for k, c in zip(keys, cells, strict=True)],
+        [
+            html.Td(c, style=CELL, **data_attributes(col=k))
+            for k, c in zip(keys, cells, strict=True)
+        ],
         style=style,
-        **{"data-scenario": str(info.id), "data-current": "true" if row.current else "false"},
+        **data_attributes(scenario=str(info.id), current="true" if row.current else "false"),
     )
 
 
@@ -230,8 +234,12 @@ def compare_summary(result: ScenarioComparison) -> html.Div:
         html.Tr(
             [
                 html.Td(label, style=CELL),
-                html.Td(_fmt(s[f"{key}_a"], kind), style=CELL, **{"data-figure": f"{key}_a"}),
-                html.Td(_fmt(s[f"{key}_b"], kind), style=CELL, **{"data-figure": f"{key}_b"}),
+                html.Td(
+                    _fmt(s[f"{key}_a"], kind), style=CELL, **data_attributes(figure=f"{key}_a")
+                ),
+                html.Td(
+                    _fmt(s[f"{key}_b"], kind), style=CELL, **data_attributes(figure=f"{key}_b")
+                ),
             ]
         )
         for key, label, kind in BALANCE_ROWS
@@ -243,7 +251,7 @@ def compare_summary(result: ScenarioComparison) -> html.Div:
     return html.Div(
         [
             html.Ul(
-                [html.Li([f"{label}: ", html.B(value, **{"data-figure": key})])
+                [html.Li([f"{label}: ", html.B(value, **data_attributes(figure=key))])
                  for key, label, value in moved],
                 style={"listStyle": "none", "padding": 0, "margin": "0 0 0.5rem"},
             ),
@@ -257,7 +265,7 @@ def compare_summary(result: ScenarioComparison) -> html.Div:
 
 def comparison_error(text: str) -> html.Div:
     """Why there is no comparison to show."""
-    return html.Div(html.P(text, role="alert"), **{"data-figure": "compare-error"})
+    return html.Div(html.P(text, role="alert"), **data_attributes(figure="compare-error"))
 
 
 def changes_figure(
@@ -326,7 +334,7 @@ def history_table(log: pd.DataFrame) -> html.Div:
              html.Td("created", style=CELL), html.Td("", style=CELL),
              html.Td("as branched or created", style=CELL),
              html.Td(_restore_cell(0, newest), style=CELL)],
-            **{"data-seq": "0"},
+            **data_attributes(seq="0"),
         )
     )  # fmt: skip
     note = []
@@ -356,7 +364,7 @@ def _history_row(r, newest: int) -> html.Tr:
     return html.Tr(
         [*(html.Td(c, style={**CELL, **style}) for c in cells),
          html.Td(_restore_cell(int(r.seq), newest), style=CELL)],
-        **{"data-seq": str(r.seq)},
+        **data_attributes(seq=str(r.seq)),
     )  # fmt: skip
 
 
