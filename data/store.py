@@ -55,7 +55,7 @@ _PG_MIGRATION_LOCK = 0x48455841  # pg_advisory_xact_lock key: "HEXA"
 
 
 # The tables as the code reads them; data/migrations creates them
-# (tests/test_store.py checks that both agree).
+# (tests/data/test_store.py checks that both agree).
 metadata = sa.MetaData()
 _stamp = sa.DateTime(timezone=True)
 datasets = sa.Table(

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CORE = ("geo", "data", "planning", "commands")
+ROOT = Path(__file__).resolve().parents[2]
+CORE = ("common", "geo", "data", "planning", "services", "commands")
 
 
 def test_core_is_dash_free():

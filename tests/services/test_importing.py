@@ -1,6 +1,6 @@
 """The Data tab's use cases (services.importing, services.datasets) without a browser.
 
-One session: the German accounts file of ``tests/test_data_tab.py`` arrives,
+One session: the German accounts file of ``tests/services/test_datasets.py`` arrives,
 is checked as suggested (refused: lat/lon unknown), then mapped with row
 choices and kept, then stored on the toy world's database.
 """
@@ -14,7 +14,7 @@ import pytest
 from planning.callplan import default_call_plan
 from planning.edit_values import EditError
 from services import datasets, editing, importing
-from tests.test_data_tab import german_csv
+from tests.services.test_datasets import german_csv
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ from planning.scenarios import compare_pair, state_after
 from planning.tally import full_tally
 from services import editing, scenarios
 from services.maps import geometry as _geometry
-from tests.test_core_incremental import world
+from tests.planning.test_tally import world
 
 LABELS = np.array(["R1", "R2", "unassigned"], dtype=object)
 

@@ -16,7 +16,7 @@ from planning.baseline import baseline_plan
 from planning.editing import Board, Selection, Step, Tool, edited, selected_cells, stepped
 from planning.repaint import repaint, touched_units
 from planning.tally import full_tally
-from tests.test_core_incremental import world
+from tests.planning.test_tally import world
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import cli
 from data.mapping import save_mapping
 from tests.toy import toy_accounts_and_reps
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HEADER = "account_id,name,lat,lon,segment,tam,revenue"
 
 

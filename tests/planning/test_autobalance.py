@@ -18,9 +18,9 @@ from planning.metrics import rep_metrics, team_metrics
 from planning.optimizer import Settings
 from planning.plan import set_locked
 from planning.workspace import open_plan
-from tests.test_core_incremental import world
+from tests.planning.test_tally import world
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from common.errors import NothingToUndoError, StaleVersionError
 from planning.tally import full_tally
 from services import editing
-from tests.test_core_incremental import world
+from tests.planning.test_tally import world
 
 
 @pytest.fixture

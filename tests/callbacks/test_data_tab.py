@@ -1,6 +1,6 @@
 """The Data tab's callbacks called directly with a faked ``ctx``: payload in, one service call out.
 
-The files and numbers are those of ``tests/test_data_tab.py`` (the German
+The files and numbers are those of ``tests/services/test_datasets.py`` (the German
 accounts file, the toy world).
 """
 
@@ -17,7 +17,7 @@ from callbacks.context import DATABASE_URL_KEY
 from layouts.ids import Ids, choice_id, fix_id, map_field_id
 from planning.callplan import default_call_plan
 from services import editing
-from tests.test_data_tab import german_csv
+from tests.services.test_datasets import german_csv
 
 
 @pytest.fixture

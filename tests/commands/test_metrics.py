@@ -18,7 +18,7 @@ from planning.plan import reassign
 from planning.workspace import open_plan
 from tests.toy import CENTRE, DISK, toy_accounts_and_reps
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

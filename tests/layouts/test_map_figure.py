@@ -24,7 +24,7 @@ from layouts.palette import REP_COLOURS, UNASSIGNED_COLOUR, owner_colourscale, r
 from planning.baseline import baseline_plan
 from planning.mapview import unit_facts
 from planning.plan import reassign
-from tests.test_core_incremental import world
+from tests.planning.test_tally import world
 
 
 @pytest.fixture(scope="module")
