@@ -26,7 +26,7 @@
   var PAINT_WITH_STATE = ["coalesce", ["feature-state", COLOUR], ["get", COLOUR]];
   var NEEDED = {
     glTrace: "calcdata[0][0].trace._glTrace",
-    map: "_fullLayout.map._subplot.map",
+    mapLibre: "_fullLayout.map._subplot.map",
     mapApi: "MapLibre getSource/getLayer/setFeatureState/getPaintProperty/setPaintProperty/once/triggerRepaint",
     source: "GeoJSON source " + SOURCE_PREFIX + "<uid> (_glTrace.sourceId)",
     layer: "fill layer " + LAYER_PREFIX + "<uid>-fill",
@@ -107,7 +107,7 @@
     var need = function (ok, key) { if (!ok) { missing.push(NEEDED[key]); } return ok; };
     var gl = glTrace(gd);
     var map = mapOf(gd);
-    var fast = need(!!gl, "glTrace") & need(!!map, "map");
+    var fast = need(!!gl, "glTrace") & need(!!map, "mapLibre");
     fast = fast && need(hasApi(map), "mapApi");
     fast = fast && need(!!gl.sourceId && !!map.getSource(gl.sourceId), "source");
     fast = fast && need(!!map.getLayer(fillLayer(gl)), "layer");
