@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from dash import dash_table, dcc, html
 from dash.development.base_component import Component
@@ -38,6 +39,15 @@ def rep_keys(rep_ids: list[str], names: list[str]) -> tuple[str, str]:
     """What the keyboard script reads: rep values in key order, and hover labels by position."""
     labels = [f"{r} {n}" for r, n in zip(rep_ids, names, strict=True)]
     return json.dumps([*rep_ids, UNASSIGNED_VALUE]), json.dumps(labels)
+
+
+def wildcard(attrs: dict[str, str]) -> dict[str, Any]:
+    """``data-*``/``aria-*`` attributes to splat into an html component.
+
+    Dash accepts them as keyword arguments, but its generated signatures type every keyword, so a
+    ``**dict[str, str]`` would not type-check against them.
+    """
+    return dict(attrs)
 
 
 def browser_config() -> str:
@@ -127,10 +137,10 @@ def main_layout(
         sort_action="native",
     )
     message = html.Div(
-        id=Ids.MESSAGE, role="status", className="message", **{"aria-live": "polite"}
+        id=Ids.MESSAGE, role="status", className="message", **wildcard({"aria-live": "polite"})
     )
     reps_json, labels_json = rep_keys(rep_ids, names)
-    keys = {REP_KEYS_REPS: reps_json, REP_KEYS_LABELS: labels_json}
+    keys = wildcard({REP_KEYS_REPS: reps_json, REP_KEYS_LABELS: labels_json})
     return html.Div(
         [
             html.Header([html.H1("Hexalign"), html.Span(id=Ids.SCENARIO_NAME), message]),
@@ -173,5 +183,5 @@ def main_layout(
             dcc.Store(id=Ids.CAMERA),
         ],
         className="app",
-        **{BROWSER_CONFIG_ATTR: browser_config()},
+        **wildcard({BROWSER_CONFIG_ATTR: browser_config()}),
     )  # fmt: skip
