@@ -10,13 +10,15 @@
        which the fill layer reads;
      - the trace module's styleOnSelect, which re-tiles through _glTrace.updateOnSelect (the hook we
        silence).
-   selfCheck() runs whenever the map draws (the first draw is start-up), checks each of these and
-   records in window.hexalign which path is in use, so a browser test fails when a plotly upgrade moves
-   one (tests/browser/test_paint_path_browser.py):
+   selfCheck() runs at the end of every draw of the map (the first one is start-up) and before each
+   fast paint, checks each of these and records in window.hexalign which path is in use, so a browser
+   test fails when a plotly upgrade moves one (tests/browser/test_paint_path_browser.py):
      paintPath      "feature-state" (fast) | "restyle" (Plotly.restyle, slow) | null before the first draw
      selectionPath  "quiet" (highlight silenced) | "plotly" (Plotly re-tiles on selection) | null
      missing        names of the internals not found (empty when both fast paths are in use)
-   A missing internal falls back to the slow path and says so once with console.warn. */
+     checks         how many times it ran
+   A missing internal falls back to the slow path and, if still missing a moment later, says so once
+   with console.warn. */
 (function () {
   "use strict";
 
@@ -41,6 +43,7 @@
   state.selectionPath = null;
   state.missing = [];
   state.checks = 0;
+  var RECHECK_MS = 800;
   var warned = "";
   var watched = null;
 
@@ -120,19 +123,34 @@
     state.selectionPath = quiet ? "quiet" : "plotly";
     state.missing = missing;
     state.checks += 1;
-    var said = missing.join("; ");
-    if (said && said !== warned) {
-      console.warn("hexalign: plotly.js internals missing (" + said + "): paint path " + state.paintPath +
-                   ", selection path " + state.selectionPath);
-    }
-    warned = said;
+    if (!missing.length) { warned = ""; }
     return {paintPath: state.paintPath, selectionPath: state.selectionPath, missing: missing.slice()};
+  }
+
+  /* selfCheck, and when something is missing, look again a moment later: a draw can end while
+     plotly.js still finishes the map (first load), so only what is still missing then is warned
+     about (once per distinct list). */
+  function checkAndWarn(gd) {
+    var report = selfCheck(gd);
+    if (report && report.missing.length) {
+      setTimeout(function () {
+        var again = selfCheck(gd);
+        var said = again ? again.missing.join("; ") : "";
+        if (said && said !== warned) {
+          console.warn("hexalign: plotly.js internals missing (" + said + "): paint path " + again.paintPath +
+                       ", selection path " + again.selectionPath);
+          warned = said;
+        }
+      }, RECHECK_MS);
+    }
+    return report;
   }
 
   /* Recolour the listed cells through feature-state; false (after saying why) when the fast path is
      not in use, and the caller redraws with Plotly.restyle. */
   function paintCells(gd, idx, colours, z, done) {
-    if (state.paintPath !== "feature-state") { return false; }
+    var report = checkAndWarn(gd);  // decide on the map as it is now, not as it was last drawn
+    if (!report || report.paintPath !== "feature-state") { return false; }
     try {
       var gl = glTrace(gd);
       var map = mapOf(gd);
@@ -163,17 +181,18 @@
     }
   }
 
-  /* Run the check on every draw of this plot (the first one is start-up). */
+  /* Run the check at the end of every draw of this plot (the first one is start-up). Not before:
+     mid-draw, the choropleth has its calcdata but not yet its GL object, which would read as missing. */
   function watch(gd) {
     if (!gd || gd._hexalignWatched || !gd.on) { return; }
     gd._hexalignWatched = true;
     watched = gd;
-    gd.on("plotly_afterplot", function () { selfCheck(gd); });
-    selfCheck(gd);
+    gd.on("plotly_afterplot", function () { checkAndWarn(gd); });
+    if (glTrace(gd)) { checkAndWarn(gd); }  // drawn before we saw it
   }
 
   window.HexalignPlotlyInternals = {
-    selfCheck: selfCheck,
+    selfCheck: checkAndWarn,
     paintCells: paintCells,
     watch: watch,
     needed: NEEDED

@@ -80,6 +80,13 @@ def app(tmp_path):
         store.close()
 
 
+def open_checked(browser, base: str):
+    """Open the app and wait until the self-check has run on the drawn map (at the end of a draw)."""
+    page = open_page(browser, base)
+    page.wait_for_function("() => window.hexalign && window.hexalign.checks > 0", timeout=30_000)
+    return page
+
+
 def settle(page, quiet_ms: int = 600) -> None:
     """Wait until the map has not redrawn (re-run its self-check) for ``quiet_ms``."""
     last = -1
@@ -114,7 +121,7 @@ def move(page, store: Store, sid: int) -> tuple[dict, dict]:
 
 def test_map101_fast_paint_and_quiet_selection_are_in_use(browser, app):
     base, store, sid = app
-    page = open_page(browser, base)
+    page = open_checked(browser, base)
     paths = page.evaluate(PATHS)
     assert paths["checks"] >= 1, "the self-check never ran on the drawn map"
     assert paths["missing"] == [], f"plotly.js internals missing: {paths['missing']}"
@@ -133,7 +140,7 @@ def test_map101_fast_paint_and_quiet_selection_are_in_use(browser, app):
 @pytest.mark.parametrize("broken", list(BREAKS))
 def test_map102_a_missing_internal_is_recorded_warned_and_falls_back(browser, app, broken):
     base, store, sid = app
-    page = open_page(browser, base)
+    page = open_checked(browser, base)
     warnings: list[str] = []
     page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
     assert page.evaluate(PATHS)["paintPath"] == "feature-state"
