@@ -1,10 +1,35 @@
 /* Hexalign's browser side: shrink selections to cell ids, repaint only changed cells,
-   keyboard shortcuts. No state here beyond what the page shows. */
+   keyboard shortcuts. No state here beyond what the page shows. Ids and customdata slots come from
+   the page (data-hexalign); plotly.js internals are touched only in hexalign-plotly-internals.js. */
 (function () {
   "use strict";
 
+  /* Ids, customdata slots, attribute names and hover texts: written by Python into the root's
+     data-hexalign attribute (layouts/main.py browser_config, from layouts/ids.py). */
+  var config = null;
+  function settings() {
+    if (!config) {
+      var root = document.querySelector("[data-hexalign]");
+      if (!root) { return null; }
+      config = JSON.parse(root.getAttribute("data-hexalign"));
+      window.hexalign = window.hexalign || {};
+      window.hexalign.config = config;
+    }
+    return config;
+  }
+
+  function byId(name) {
+    var c = settings();
+    return c ? document.getElementById(c.ids[name]) : null;
+  }
+
+  function repKeys(attr) {
+    var keys = byId("REP_KEYS");
+    return keys ? JSON.parse(keys.getAttribute(settings().attrs[attr])) : null;
+  }
+
   function mapDiv() {
-    var host = document.getElementById("map");
+    var host = byId("MAP");
     return host ? host.querySelector(".js-plotly-plot") : null;
   }
 
@@ -21,73 +46,33 @@
     return {units: units, level: view.level, t: Date.now()};
   }
 
-  /* plotly.js internals we rely on (pinned plotly 7.1 / plotly.js 4.1.1; tests/browser fail if they move):
-     the choropleth trace's gl object at calcdata[0][0].trace._glTrace, its MapLibre source "source-<uid>",
-     fill layer "plotly-trace-layer-<uid>-fill", colour from each feature's "fc" property. */
-  function glTrace(gd) {
-    var cd = gd.calcdata && gd.calcdata[0];
-    return cd && cd[0] && cd[0].trace && cd[0].trace._glTrace;
-  }
-
-  /* Selecting would re-tile every polygon just to dim the unselected ones (seconds at 50k cells);
-     a selection moves cells at once, so the highlight is switched off. */
-  function quietSelection(gd) {
-    var gl = glTrace(gd);
-    if (gl && !gl._hexalignQuiet) { gl.updateOnSelect = function () {}; gl._hexalignQuiet = true; }
-  }
-
-  function fastPaint(gd, msg) {
-    var gl = glTrace(gd);
-    var map = gd._fullLayout.map._subplot.map;
-    var layer = "plotly-trace-layer-" + gl.uid + "-fill";
-    if (!map.getLayer(layer) || !map.getSource(gl.sourceId)) { throw new Error("layout moved"); }
-    var cd = gd.calcdata[0];
-    for (var i = 0; i < msg.idx.length; i++) {
-      var point = cd[msg.idx[i]];
-      if (point && point.fOut) {
-        point.fOut.properties.fc = msg.fc[i];  // kept by any later re-tile
-        point.z = msg.z[i];
-        map.setFeatureState({source: gl.sourceId, id: point.fOut.id}, {fc: msg.fc[i]});
-      }
-    }
-    var paintNow = ["coalesce", ["feature-state", "fc"], ["get", "fc"]];
-    if (JSON.stringify(map.getPaintProperty(layer, "fill-color")) !== JSON.stringify(paintNow)) {
-      map.setPaintProperty(layer, "fill-color", paintNow);
-    }
-  }
-
   /* Recolour only the changed cells and keep the trace's data in step for hover and later redraws. */
   function paint(msg) {
     var gd = mapDiv();
     if (!msg || !gd || !gd.data || !gd.data.length) { return window.dash_clientside.no_update; }
+    var c = settings();
+    var slot = c.customdata;
     var trace = gd.data[0];
-    var keys = document.getElementById("rep-keys");
-    var labels = keys ? JSON.parse(keys.dataset.labels) : [];
+    var labels = repKeys("REP_KEYS_LABELS") || [];
     var cd = trace.customdata;
     for (var i = 0; i < msg.idx.length; i++) {
       var k = msg.idx[i];
       trace.z[k] = msg.z[i];
       if (cd && cd[k]) {
-        cd[k][6] = msg.work[i];
-        cd[k][7] = msg.owner[i] < 0 ? "Unassigned" : labels[msg.owner[i]];
-        cd[k][8] = msg.locked[i] ? " (locked)" : "";
+        cd[k][slot.WORKLOAD] = msg.work[i];
+        cd[k][slot.OWNER] = msg.owner[i] < 0 ? c.texts.UNASSIGNED : labels[msg.owner[i]];
+        cd[k][slot.LOCK_NOTE] = msg.locked[i] ? c.texts.LOCKED : "";
       }
     }
     var t0 = performance.now();
     var done = function (mode) {
-      window.hexalignLastPaint = {version: msg.version, ms: performance.now() - t0, mode: mode, n: msg.idx.length};
-      gd.setAttribute("data-painted-version", String(msg.version));
+      var last = {version: msg.version, ms: performance.now() - t0, mode: mode, n: msg.idx.length};
+      window.hexalignLastPaint = window.hexalign.lastPaint = last;
+      gd.setAttribute(c.attrs.PAINTED_VERSION, String(msg.version));
     };
-    if (msg.fc) {
-      try {
-        fastPaint(gd, msg);
-        var map = gd._fullLayout.map._subplot.map;
-        map.once("idle", function () { done("feature-state"); });
-        map.triggerRepaint();
-        return msg.version;
-      } catch (err) {
-        console.warn("hexalign: feature-state paint failed, redrawing", err);
-      }
+    var internals = window.HexalignPlotlyInternals;
+    if (msg.fc && internals.paintCells(gd, msg.idx, msg.fc, msg.z, function () { done("feature-state"); })) {
+      return msg.version;
     }
     window.Plotly.restyle(gd, {z: [trace.z.slice()]}, [0]).then(function () { done("restyle"); });
     return msg.version;
@@ -95,10 +80,7 @@
 
   function watchMap() {
     var gd = mapDiv();
-    if (!gd || gd._hexalignWatched || !gd.on) { return; }
-    gd._hexalignWatched = true;
-    gd.on("plotly_afterplot", function () { quietSelection(gd); });
-    quietSelection(gd);
+    if (gd) { window.HexalignPlotlyInternals.watch(gd); }
   }
   new MutationObserver(watchMap).observe(document.documentElement, {childList: true, subtree: true});
 
@@ -109,19 +91,18 @@
     if (!setProps) { return; }
     var ctrl = event.ctrlKey || event.metaKey;
     if (ctrl && !typing && (event.key === "z" || event.key === "Z") && !event.shiftKey) {
-      setProps("key-command", {data: {cmd: "undo", t: Date.now()}});
+      setProps(settings().ids.KEY_COMMAND, {data: {cmd: "undo", t: Date.now()}});
       event.preventDefault();
       return;
     }
     if (ctrl && !typing && (event.key === "y" || event.key === "Y" || ((event.key === "z" || event.key === "Z") && event.shiftKey))) {
-      setProps("key-command", {data: {cmd: "redo", t: Date.now()}});
+      setProps(settings().ids.KEY_COMMAND, {data: {cmd: "redo", t: Date.now()}});
       event.preventDefault();
       return;
     }
     if (typing || ctrl || event.altKey) { return; }
-    var keys = document.getElementById("rep-keys");
-    if (!keys) { return; }
-    var reps = JSON.parse(keys.dataset.reps);
+    var reps = repKeys("REP_KEYS_REPS");
+    if (!reps) { return; }
     var picker = window.hexalignRep || reps[0];
     var next = null;
     if (/^[1-9]$/.test(event.key) && Number(event.key) <= reps.length - 1) {
@@ -135,7 +116,7 @@
     }
     if (next !== null) {
       window.hexalignRep = next;
-      setProps("rep-picker", {value: next});
+      setProps(settings().ids.REP_PICKER, {value: next});
       event.preventDefault();
     }
   }

@@ -1,13 +1,17 @@
-"""Callbacks that run in the browser (assets/hexalign.js): selection shrinking and repainting."""
+"""Callbacks that run in the browser (assets/hexalign.js): selection shrinking and repainting.
+
+The script reads the ids and customdata slots it needs from the page (``data-hexalign``,
+written by layouts.main.browser_config), so these ids and the script's agree by construction.
+"""
 
 from __future__ import annotations
 
 from dash import ClientsideFunction, Input, Output, State, clientside_callback
 
-from layouts.ids import Ids
+from layouts.ids import CLIENTSIDE_NAMESPACE, Ids
 
 clientside_callback(
-    ClientsideFunction("hexalign", "reduceSelection"),
+    ClientsideFunction(CLIENTSIDE_NAMESPACE, "reduceSelection"),
     Output(Ids.SELECTION, "data"),
     Input(Ids.MAP, "selectedData"),
     Input(Ids.MAP, "clickData"),
@@ -16,14 +20,14 @@ clientside_callback(
 )
 
 clientside_callback(
-    ClientsideFunction("hexalign", "paint"),
+    ClientsideFunction(CLIENTSIDE_NAMESPACE, "paint"),
     Output(Ids.PAINTED, "data"),
     Input(Ids.PAINT, "data"),
     prevent_initial_call=True,
 )
 
 clientside_callback(
-    ClientsideFunction("hexalign", "trackRep"),
+    ClientsideFunction(CLIENTSIDE_NAMESPACE, "trackRep"),
     Output(Ids.REP_KEYS, "title"),
     Input(Ids.REP_PICKER, "value"),
 )

@@ -18,7 +18,7 @@ from callbacks.context import database_url, default_scenario, tile_url, toleranc
 from callbacks.geometry import geometry_url
 from common.errors import NothingToUndoError, ReadOnlyScenarioError
 from geo.lod import BBox
-from layouts.ids import Ids
+from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
 from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
 from layouts.map_figure import fit_view, map_figure, unit_colours
 from layouts.panel import table_rows, tam_chart, team_summary, workload_chart
@@ -272,8 +272,8 @@ def _list(snapped: BBox | None) -> list[float] | None:
     Output(Ids.REP_PICKER, "options"),
     Output(Ids.REP_PICKER, "value"),
     Output(Ids.LEGEND, "children"),
-    Output(Ids.REP_KEYS, "data-reps"),
-    Output(Ids.REP_KEYS, "data-labels"),
+    Output(Ids.REP_KEYS, REP_KEYS_REPS),
+    Output(Ids.REP_KEYS, REP_KEYS_LABELS),
     Input(Ids.SCENARIO, "data"),
     State(Ids.REP_PICKER, "value"),
 )

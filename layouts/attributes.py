@@ -1,4 +1,4 @@
-"""``data-*`` attributes on Dash components, typed.
+"""``data-*`` and ``aria-*`` attributes on Dash components, typed.
 
 Dash components accept ``data-*`` keywords at run time, but their generated signatures do not
 declare them, so ``html.Div(**{"data-file": kind})`` fails the type check. Tests and
@@ -7,6 +7,7 @@ declare them, so ``html.Div(**{"data-file": kind})`` fails the type check. Tests
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 
@@ -17,3 +18,12 @@ def data_attributes(**values: object) -> dict[str, Any]:
     {'data-file': 'accounts', 'data-run-id': '3'}
     """
     return {f"data-{name.replace('_', '-')}": str(value) for name, value in values.items()}
+
+
+def html_attributes(values: Mapping[str, str]) -> dict[str, Any]:
+    """Attributes named in full (``aria-live``, or a ``data-*`` name held in a constant).
+
+    >>> html_attributes({"aria-live": "polite"})
+    {'aria-live': 'polite'}
+    """
+    return dict(values)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
+from enum import IntEnum, StrEnum
 
 from dash import ALL
 from dash.dependencies import Wildcard
@@ -132,6 +132,39 @@ def export_button_id(fmt: str | None = None) -> dict[str, object]:
 
 
 # -- end of services-edit ----------------------------------------------------------------------
+
+
+# --- map-js: what the browser script (assets/hexalign.js) reads ------------------------------
+# The layout writes these into the page (``data-hexalign`` on the root element, see
+# layouts.main.browser_config); the script has no id or slot of its own.
+
+
+class Slot(IntEnum):
+    """Position of each value in a map cell's ``customdata`` row (hover text and repaint)."""
+
+    UNIT = 0
+    ACCOUNTS_A = 1
+    ACCOUNTS_B = 2
+    ACCOUNTS_C = 3
+    TAM = 4
+    REVENUE = 5
+    WORKLOAD = 6
+    OWNER = 7
+    LOCK_NOTE = 8
+
+
+CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
+# the component ids the script looks up or sets (keyboard, repaint, selection)
+BROWSER_IDS: tuple[Ids, ...] = (Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND)
+# attribute that carries the script's configuration (the one name the script knows by heart)
+BROWSER_CONFIG_ATTR = "data-hexalign"
+# attributes of the REP_KEYS element: rep values in key order, hover labels by rep position
+REP_KEYS_REPS = "data-reps"
+REP_KEYS_LABELS = "data-labels"
+# attribute the script sets on the map's plot once a move is painted (tests wait on it)
+PAINTED_VERSION_ATTR = "data-painted-version"
+# namespace of the clientside functions (window.dash_clientside.<namespace>)
+CLIENTSIDE_NAMESPACE = "hexalign"
 
 
 # --- services-data: the Data tab's repeated widgets (layouts/data_tab.py) -------------------

@@ -7,7 +7,17 @@ import json
 from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
-from layouts.ids import Ids
+from layouts.attributes import html_attributes
+from layouts.ids import (
+    BROWSER_CONFIG_ATTR,
+    BROWSER_IDS,
+    CUSTOMDATA,
+    PAINTED_VERSION_ATTR,
+    REP_KEYS_LABELS,
+    REP_KEYS_REPS,
+    Ids,
+)
+from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
 from layouts.panel import TABLE_COLUMNS
 from planning.mapview import COLOUR_MODES
@@ -29,6 +39,28 @@ def rep_keys(rep_ids: list[str], names: list[str]) -> tuple[str, str]:
     """What the keyboard script reads: rep values in key order, and hover labels by position."""
     labels = [f"{r} {n}" for r, n in zip(rep_ids, names, strict=True)]
     return json.dumps([*rep_ids, UNASSIGNED_VALUE]), json.dumps(labels)
+
+
+def browser_config() -> str:
+    """What ``assets/hexalign.js`` needs to know, as the JSON of the root's ``data-hexalign``.
+
+    Component ids, customdata slots, attribute names and hover texts are declared in Python
+    (``layouts.ids``, ``layouts.map_figure``); the script reads them from the page instead
+    of repeating them, so renaming an id or moving a slot cannot break the browser silently.
+    """
+    return json.dumps(
+        {
+            "ids": {member.name: member.value for member in BROWSER_IDS},
+            "customdata": CUSTOMDATA,
+            "attrs": {
+                "REP_KEYS_REPS": REP_KEYS_REPS,
+                "REP_KEYS_LABELS": REP_KEYS_LABELS,
+                "PAINTED_VERSION": PAINTED_VERSION_ATTR,
+            },
+            "texts": {"UNASSIGNED": UNASSIGNED_LABEL, "LOCKED": LOCKED_NOTE},
+        },
+        sort_keys=True,
+    )
 
 
 def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
@@ -80,7 +112,7 @@ def main_layout(
         ],
         className="toolbar",
     )  # fmt: skip
-    table = dash_table.DataTable(
+    table = dash_table.DataTable(  # type: ignore[attr-defined]
         id=Ids.REP_TABLE,
         columns=[{"id": c, "name": n} for c, n in TABLE_COLUMNS],
         data=[],
@@ -96,13 +128,13 @@ def main_layout(
         sort_action="native",
     )
     message = html.Div(
-        id=Ids.MESSAGE, role="status", className="message", **{"aria-live": "polite"}
+        id=Ids.MESSAGE,
+        role="status",
+        className="message",
+        **html_attributes({"aria-live": "polite"}),
     )
-    labels = [f"{r} {n}" for r, n in zip(rep_ids, names, strict=True)]
-    keys = {
-        "data-reps": json.dumps([*rep_ids, UNASSIGNED_VALUE]),
-        "data-labels": json.dumps(labels),
-    }
+    reps_json, labels_json = rep_keys(rep_ids, names)
+    keys = html_attributes({REP_KEYS_REPS: reps_json, REP_KEYS_LABELS: labels_json})
     return html.Div(
         [
             html.Header([html.H1("Hexalign"), html.Span(id=Ids.SCENARIO_NAME), message]),
@@ -145,4 +177,5 @@ def main_layout(
             dcc.Store(id=Ids.CAMERA),
         ],
         className="app",
+        **html_attributes({BROWSER_CONFIG_ATTR: browser_config()}),
     )  # fmt: skip

@@ -10,40 +10,53 @@ import math
 
 import numpy as np
 
+from layouts.ids import Slot
 from layouts.palette import CONTINUOUS_SCALE, UNASSIGNED_COLOUR, owner_colourscale, rep_colour
 from planning.mapview import COLOUR_MODES, UnitFacts
 
 MAP_UIREVISION = "hexalign-map"
 CHANGED_COLOUR = "#D55E00"
+UNASSIGNED_LABEL = "Unassigned"
+LOCKED_NOTE = " (locked)"
+
+
+def _slot(slot: Slot, fmt: str = "") -> str:
+    """A hover placeholder for one customdata slot, e.g. ``%{customdata[4]:,.0f}``."""
+    return f"%{{customdata[{int(slot)}]{fmt}}}"
+
+
 HOVER = (
-    "<b>%{customdata[7]}</b>%{customdata[8]}<br>"
-    "Accounts A/B/C: %{customdata[1]} / %{customdata[2]} / %{customdata[3]}<br>"
-    "TAM: %{customdata[4]:,.0f}<br>Revenue: %{customdata[5]:,.0f}<br>"
-    "Workload: %{customdata[6]:,.1f} h/yr<extra></extra>"
+    f"<b>{_slot(Slot.OWNER)}</b>{_slot(Slot.LOCK_NOTE)}<br>"
+    f"Accounts A/B/C: {_slot(Slot.ACCOUNTS_A)} / {_slot(Slot.ACCOUNTS_B)} / "
+    f"{_slot(Slot.ACCOUNTS_C)}<br>"
+    f"TAM: {_slot(Slot.TAM, ':,.0f')}<br>Revenue: {_slot(Slot.REVENUE, ':,.0f')}<br>"
+    f"Workload: {_slot(Slot.WORKLOAD, ':,.1f')} h/yr<extra></extra>"
 )
 
 
 def owner_label(position: int, rep_ids: np.ndarray, names: np.ndarray) -> str:
     """How a cell's owner reads in the hover: "R03 Katrin Meyer" or "Unassigned"."""
-    return "Unassigned" if position < 0 else f"{rep_ids[position]} {names[position]}"
+    return UNASSIGNED_LABEL if position < 0 else f"{rep_ids[position]} {names[position]}"
 
 
 def customdata(facts: UnitFacts, rep_ids: np.ndarray, names: np.ndarray) -> list[list]:
-    """Per unit: id, A, B, C, TAM, revenue, workload h, owner label, lock note."""
-    rows = []
-    for i, unit in enumerate(facts.units.tolist()):
-        rows.append([
-            unit,
-            int(facts.segments[i, 0]),
-            int(facts.segments[i, 1]),
-            int(facts.segments[i, 2]),
-            round(float(facts.tam[i]), 2),
-            round(float(facts.revenue[i]), 2),
-            round(float(facts.workload_h[i]), 1),
-            owner_label(int(facts.owner[i]), rep_ids, names),
-            " (locked)" if facts.locked[i] else "",
-        ])  # fmt: skip
-    return rows
+    """Per unit, one value per ``Slot``: id, A, B, C, TAM, revenue, workload h, owner, lock note.
+
+    Built by slot, not by position, so the hover text, this row and the browser's repaint
+    (which rewrites the workload, owner and lock slots) cannot drift apart.
+    """
+    columns: dict[Slot, list] = {
+        Slot.UNIT: facts.units.tolist(),
+        Slot.ACCOUNTS_A: [int(v) for v in facts.segments[:, 0]],
+        Slot.ACCOUNTS_B: [int(v) for v in facts.segments[:, 1]],
+        Slot.ACCOUNTS_C: [int(v) for v in facts.segments[:, 2]],
+        Slot.TAM: [round(float(v), 2) for v in facts.tam],
+        Slot.REVENUE: [round(float(v), 2) for v in facts.revenue],
+        Slot.WORKLOAD: [round(float(v), 1) for v in facts.workload_h],
+        Slot.OWNER: [owner_label(int(o), rep_ids, names) for o in facts.owner],
+        Slot.LOCK_NOTE: [LOCKED_NOTE if v else "" for v in facts.locked],
+    }
+    return [list(row) for row in zip(*(columns[s] for s in Slot), strict=True)]
 
 
 def colour_settings(mode: str, n_reps: int) -> dict:

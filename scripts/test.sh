@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install what is missing (virtualenv, packages, Debian chromium + chromium-driver),
-# then lint and run every test. Extra arguments go to pytest.
+# then lint, type-check and run every test. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --dev
 .venv/bin/ruff check .
 .venv/bin/ruff format --check --quiet . || { echo "ruff format would change files: run .venv/bin/ruff format ." >&2; exit 1; }
+.venv/bin/mypy                                  # the whole tree (files listed in pyproject.toml)
 # A throwaway PostgreSQL on 127.0.0.1 for the store tests, stopped whatever happens.
 if pg_env=$(bash scripts/postgres.sh start); then
   eval "$pg_env"                                # exports HEXALIGN_TEST_POSTGRES_URL and HEXALIGN_PG_DIR

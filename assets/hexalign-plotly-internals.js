@@ -1,0 +1,200 @@
+/* Every use of plotly.js internals in Hexalign, and nowhere else (pinned plotly 7.1 / plotly.js 4.1.1).
+
+   Why: Plotly.react/restyle re-tile every polygon (seconds at 50k cells). A move therefore repaints
+   only its cells through MapLibre feature-state, and the selection highlight is silenced. Both reach
+   under plotly.js's public API:
+     - the choropleth trace's GL object, calcdata[0][0].trace._glTrace (uid, sourceId, updateOnSelect);
+     - the MapLibre map, _fullLayout.map._subplot.map;
+     - its GeoJSON source "source-<uid>" and fill layer "plotly-trace-layer-<uid>-fill";
+     - the colour of each feature in its "fc" property (calcdata[i].fOut.properties.fc, feature id set),
+       which the fill layer reads;
+     - the trace module's styleOnSelect, which re-tiles through _glTrace.updateOnSelect (the hook we
+       silence).
+   selfCheck() runs at the end of every draw of the map (the first one is start-up) and before each
+   fast paint, checks each of these and records in window.hexalign which path is in use, so a browser
+   test fails when a plotly upgrade moves one (tests/browser/test_paint_path_browser.py):
+     paintPath      "feature-state" (fast) | "restyle" (Plotly.restyle, slow) | null before the first draw
+     selectionPath  "quiet" (highlight silenced) | "plotly" (Plotly re-tiles on selection) | null
+     missing        names of the internals not found (empty when both fast paths are in use)
+     checks         how many times it ran
+   A missing internal falls back to the slow path and, if still missing a moment later, says so once
+   with console.warn. */
+(function () {
+  "use strict";
+
+  var LAYER_PREFIX = "plotly-trace-layer-";
+  var SOURCE_PREFIX = "source-";
+  var COLOUR = "fc";
+  var PAINT_WITH_STATE = ["coalesce", ["feature-state", COLOUR], ["get", COLOUR]];
+  var NEEDED = {
+    glTrace: "calcdata[0][0].trace._glTrace",
+    mapLibre: "_fullLayout.map._subplot.map",
+    mapApi: "MapLibre getSource/getLayer/setFeatureState/getPaintProperty/setPaintProperty/once/triggerRepaint",
+    source: "GeoJSON source " + SOURCE_PREFIX + "<uid> (_glTrace.sourceId)",
+    layer: "fill layer " + LAYER_PREFIX + "<uid>-fill",
+    colour: "fill colour from feature property " + COLOUR,
+    features: "calcdata[i].fOut (feature with id and properties." + COLOUR + ")",
+    selectHook: "_glTrace.updateOnSelect",
+    selectCall: "choroplethmap styleOnSelect calls _glTrace.updateOnSelect"
+  };
+
+  var state = window.hexalign = window.hexalign || {};
+  state.paintPath = null;
+  state.selectionPath = null;
+  state.missing = [];
+  state.checks = 0;
+  var RECHECK_MS = 800;
+  var warned = "";
+  var watched = null;
+
+  function glTrace(gd) {
+    var cd = gd && gd.calcdata && gd.calcdata[0];
+    return cd && cd[0] && cd[0].trace && cd[0].trace._glTrace;
+  }
+
+  function mapOf(gd) {
+    var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    return sub && sub.map;
+  }
+
+  function fillLayer(gl) { return LAYER_PREFIX + gl.uid + "-fill"; }
+
+  function hasApi(map) {
+    var names = ["getSource", "getLayer", "setFeatureState", "getPaintProperty", "setPaintProperty",
+                 "once", "triggerRepaint"];
+    for (var i = 0; i < names.length; i++) {
+      if (typeof map[names[i]] !== "function") { return false; }
+    }
+    return true;
+  }
+
+  function readsColour(map, layer) {
+    var paint = map.getPaintProperty(layer, "fill-color");
+    if (paint && paint.type === "identity" && paint.property === COLOUR) { return true; }  // plotly's own
+    return JSON.stringify(paint) === JSON.stringify(PAINT_WITH_STATE);  // ours, after a fast paint
+  }
+
+  function featuresCarryColour(gd) {
+    var cd = gd.calcdata[0];
+    for (var i = 0; i < cd.length; i++) {
+      var f = cd[i].fOut;
+      if (f) { return f.id !== undefined && f.id !== null && !!f.properties && f.properties[COLOUR] !== undefined; }
+    }
+    return false;
+  }
+
+  function selectCallsHook(gd) {
+    var trace = gd._fullData && gd._fullData[0];
+    var hook = trace && trace._module && trace._module.styleOnSelect;
+    return typeof hook === "function" && String(hook).indexOf("updateOnSelect") >= 0;
+  }
+
+  /* The choropleth is drawn (an empty first figure or a redraw in progress is not checked). */
+  function drawn(gd) {
+    var trace = gd && gd._fullData && gd._fullData[0];
+    return !!(trace && trace.type === "choroplethmap" && gd.calcdata && gd.calcdata[0] && gd.calcdata[0].length);
+  }
+
+  /* Selecting would re-tile every polygon just to dim the unselected ones (seconds at 50k cells);
+     a selection moves cells at once, so the highlight is switched off. */
+  function silenceSelection(gl) {
+    if (!gl._hexalignQuiet) { gl.updateOnSelect = function () {}; gl._hexalignQuiet = true; }
+  }
+
+  /* Check every internal, silence the selection when we can, record the paths in window.hexalign.
+     Without an argument, checks the plot being watched (tests call it after breaking an internal). */
+  function selfCheck(gd) {
+    gd = gd || watched;
+    if (!drawn(gd)) { return null; }
+    var missing = [];
+    var need = function (ok, key) { if (!ok) { missing.push(NEEDED[key]); } return ok; };
+    var gl = glTrace(gd);
+    var map = mapOf(gd);
+    var fast = need(!!gl, "glTrace") & need(!!map, "mapLibre");
+    fast = fast && need(hasApi(map), "mapApi");
+    fast = fast && need(!!gl.sourceId && !!map.getSource(gl.sourceId), "source");
+    fast = fast && need(!!map.getLayer(fillLayer(gl)), "layer");
+    fast = fast && need(readsColour(map, fillLayer(gl)), "colour");
+    fast = fast && need(featuresCarryColour(gd), "features");
+    var quiet = !!gl && need(gl._hexalignQuiet || typeof gl.updateOnSelect === "function", "selectHook");
+    quiet = need(selectCallsHook(gd), "selectCall") && quiet;
+    if (quiet) { silenceSelection(gl); }
+    state.paintPath = fast ? "feature-state" : "restyle";
+    state.selectionPath = quiet ? "quiet" : "plotly";
+    state.missing = missing;
+    state.checks += 1;
+    if (!missing.length) { warned = ""; }
+    return {paintPath: state.paintPath, selectionPath: state.selectionPath, missing: missing.slice()};
+  }
+
+  /* selfCheck, and when something is missing, look again a moment later: a draw can end while
+     plotly.js still finishes the map (first load), so only what is still missing then is warned
+     about (once per distinct list). */
+  function checkAndWarn(gd) {
+    var report = selfCheck(gd);
+    if (report && report.missing.length) {
+      setTimeout(function () {
+        var again = selfCheck(gd);
+        var said = again ? again.missing.join("; ") : "";
+        if (said && said !== warned) {
+          console.warn("hexalign: plotly.js internals missing (" + said + "): paint path " + again.paintPath +
+                       ", selection path " + again.selectionPath);
+          warned = said;
+        }
+      }, RECHECK_MS);
+    }
+    return report;
+  }
+
+  /* Recolour the listed cells through feature-state; false (after saying why) when the fast path is
+     not in use, and the caller redraws with Plotly.restyle. */
+  function paintCells(gd, idx, colours, z, done) {
+    var report = checkAndWarn(gd);  // decide on the map as it is now, not as it was last drawn
+    if (!report || report.paintPath !== "feature-state") { return false; }
+    try {
+      var gl = glTrace(gd);
+      var map = mapOf(gd);
+      var layer = fillLayer(gl);
+      if (!map.getLayer(layer) || !map.getSource(gl.sourceId)) { throw new Error("layer or source moved"); }
+      var cd = gd.calcdata[0];
+      for (var i = 0; i < idx.length; i++) {
+        var point = cd[idx[i]];
+        if (point && point.fOut) {
+          point.fOut.properties[COLOUR] = colours[i];  // kept by any later re-tile
+          point.z = z[i];
+          var paint = {};
+          paint[COLOUR] = colours[i];
+          map.setFeatureState({source: gl.sourceId, id: point.fOut.id}, paint);
+        }
+      }
+      if (JSON.stringify(map.getPaintProperty(layer, "fill-color")) !== JSON.stringify(PAINT_WITH_STATE)) {
+        map.setPaintProperty(layer, "fill-color", PAINT_WITH_STATE);
+      }
+      map.once("idle", done);
+      map.triggerRepaint();
+      return true;
+    } catch (err) {
+      console.warn("hexalign: feature-state paint failed, redrawing", err);
+      state.paintPath = "restyle";
+      state.missing = state.missing.concat(["feature-state paint: " + err]);
+      return false;
+    }
+  }
+
+  /* Run the check at the end of every draw of this plot (the first one is start-up). Not before:
+     mid-draw, the choropleth has its calcdata but not yet its GL object, which would read as missing. */
+  function watch(gd) {
+    if (!gd || gd._hexalignWatched || !gd.on) { return; }
+    gd._hexalignWatched = true;
+    watched = gd;
+    gd.on("plotly_afterplot", function () { checkAndWarn(gd); });
+    if (glTrace(gd)) { checkAndWarn(gd); }  // drawn before we saw it
+  }
+
+  window.HexalignPlotlyInternals = {
+    selfCheck: checkAndWarn,
+    paintCells: paintCells,
+    watch: watch,
+    needed: NEEDED
+  };
+})();
