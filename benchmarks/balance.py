@@ -43,11 +43,10 @@ from scipy.spatial import cKDTree
 
 from benchmarks import peers
 from benchmarks.__main__ import format_figure
-from benchmarks.synthetic import _unit_vectors, synthetic_team, us_cities
+from benchmarks.synthetic import _unit_vectors, reps_with_room, synthetic_team, us_cities
 from data.demo import demo_paths
 from planning.autobalance import balance_plan
 from planning.baseline import baseline_plan
-from planning.callplan import default_call_plan
 from planning.market import build_market
 from planning.metrics import rep_metrics, team_metrics
 from planning.optimizer import Settings
@@ -142,19 +141,7 @@ def regional_team(
         _unit_vectors(accounts["lat"].to_numpy(), accounts["lon"].to_numpy())
     )
     accounts["rep_id"] = pd.array(rep_ids[nearest], dtype="string")
-    plan = default_call_plan()
-    hours = plan["visits_per_year"] * plan["minutes_per_visit"] / 60.0
-    demand = float((accounts["segment"].value_counts() * hours).sum())
-    reps = pd.DataFrame(
-        {
-            "rep_id": pd.array(rep_ids, dtype="str"),
-            "name": pd.array([f"Rep {r}" for r in rep_ids], dtype="str"),
-            "home_lat": home_lat,
-            "home_lon": home_lon,
-            "capacity_hours": np.full(n_reps, np.round(1.25 * demand / n_reps)),
-        }
-    )
-    return accounts, reps
+    return accounts, reps_with_room(accounts, rep_ids, home_lat, home_lon)
 
 
 def settings(time_limit: float, seed: int) -> Settings:

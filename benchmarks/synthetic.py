@@ -108,10 +108,18 @@ def synthetic_team(
             "pinned": pinned,
         }
     )
+    return accounts, reps_with_room(accounts, rep_ids, home_lat, home_lon)
+
+
+def reps_with_room(
+    accounts: pd.DataFrame, rep_ids: np.ndarray, home_lat: np.ndarray, home_lon: np.ndarray
+) -> pd.DataFrame:
+    """Reps at these homes, each with capacity for an equal share of the visit hours plus 25 %."""
     plan = default_call_plan()
     hours = plan["visits_per_year"] * plan["minutes_per_visit"] / 60.0
     demand = float((accounts["segment"].value_counts() * hours).sum())
-    reps = pd.DataFrame(
+    n_reps = len(rep_ids)
+    return pd.DataFrame(
         {
             "rep_id": pd.array(rep_ids, dtype="str"),
             "name": pd.array([f"Rep {r}" for r in rep_ids], dtype="str"),
@@ -120,7 +128,6 @@ def synthetic_team(
             "capacity_hours": np.full(n_reps, np.round(1.25 * demand / n_reps)),
         }
     )
-    return accounts, reps
 
 
 def _region(lat: np.ndarray, lon: np.ndarray) -> shapely.Geometry:
