@@ -21,9 +21,9 @@ from layouts.main import browser_config, main_layout
 from layouts.map_figure import HOVER, customdata
 from planning.baseline import baseline_plan
 from planning.mapview import unit_facts
-from tests.test_core_incremental import world
+from tests.planning.test_tally import world
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 SCRIPT = (ASSETS / "hexalign.js").read_text()
 SCRIPTS = {p.name: p.read_text() for p in ASSETS.glob("*.js")}
 # words that are also ids but appear in the script as values of the key-command payload
