@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.spatial import ConvexHull, QhullError
+from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 import h3
 import h3.api.numpy_int as h3i
 import shapely
 
 from geo.cells import (
+    EARTH_RADIUS_KM,
     MAX_PLANNING_CELLS,
     approx_area_km2,
     cells_to_latlng,
@@ -24,6 +25,7 @@ from geo.cells import (
     default_resolution,
     latlng_to_cells,
 )
+from geo.outliers import unit_vectors
 
 HARD_CELL_LIMIT = 500_000
 NO_NEIGHBOUR = -1
@@ -68,11 +70,29 @@ class PlanningArea:
         return np.where(found, pos, -1).astype(np.int64)
 
 
+@dataclass(frozen=True, eq=False)
+class Boundary:
+    """Where planning-area cells may lie: those whose centre falls inside ``shape``.
+
+    Attributes
+    ----------
+    shape
+        A (multi)polygon in lon/lat degrees.
+    within_hull
+        True: only the part of ``shape`` around the accounts (their buffered hull) is tiled,
+        as for the default "land of the accounts' countries". False: the whole shape is the
+        planning area (a chosen region, an uploaded boundary), empty parts included.
+    """
+
+    shape: shapely.Geometry
+    within_hull: bool = False
+
+
 def planning_area(
     lat: np.ndarray,
     lon: np.ndarray,
     resolution: int | None = None,
-    boundary: shapely.Geometry | None = None,
+    boundary: Boundary | None = None,
     extra_cells: np.ndarray | None = None,
     account_cells: np.ndarray | None = None,
 ) -> PlanningArea:
@@ -81,13 +101,15 @@ def planning_area(
     Parameters
     ----------
     lat, lon
-        Account coordinates; their cells are always part of the area.
+        Account coordinates. Without a boundary their cells are always part of the area; with
+        one they are not (``place_points`` puts each account in its own or a nearby cell, or
+        finds it outside).
     resolution
         H3 resolution 4..9; by default the finest that keeps the area to
         about ``MAX_PLANNING_CELLS`` cells.
     boundary
-        A region in lon/lat (e.g. from GeoJSON) to tile instead of the
-        accounts' hull.
+        Keep only cells whose centre lies inside it (vectorised ``shapely.contains_xy``
+        over the cell centres); None keeps the accounts' buffered hull whole.
     extra_cells
         Cells that must be in the area too (those of a loaded plan).
     account_cells
@@ -95,35 +117,109 @@ def planning_area(
     """
     lat = np.asarray(lat, dtype=np.float64)
     lon = np.asarray(lon, dtype=np.float64)
-    region = boundary if boundary is not None else _hull(lat, lon)
     if resolution is None:
-        resolution = default_resolution(approx_area_km2(lat, lon, region), MAX_PLANNING_CELLS)
+        resolution = resolution_for(lat, lon, boundary)
         account_cells = None
     check_resolution(resolution)
     edge_deg = h3.average_hexagon_edge_length(resolution, unit="km") / 111.0
-    region = region.buffer(edge_deg) if boundary is None else region
+    if boundary is not None and not boundary.within_hull:
+        region = shapely.simplify(boundary.shape, edge_deg / 2).buffer(edge_deg)
+    else:
+        region = _hull(lat, lon).buffer(edge_deg)
+        if boundary is not None:  # tile only near the boundary (an outlier widens the hull)
+            x0, y0, x1, y1 = boundary.shape.bounds
+            region = region.intersection(shapely.box(x0, y0, x1, y1).buffer(edge_deg))
     estimate = approx_area_km2(lat, lon, region) / h3.average_hexagon_area(resolution, unit="km^2")
+    if boundary is not None:
+        estimate = min(estimate, _estimate(lat, lon, boundary, resolution))
     if estimate > HARD_CELL_LIMIT:
         raise ValueError(
             f"resolution {resolution} tiles this region into about {estimate:,.0f} cells; "
             f"the limit is {HARD_CELL_LIMIT:,}: choose a coarser resolution"
         )
-    shape = h3.geo_to_h3shape(shapely.geometry.mapping(region))
-    tiled = np.array([h3.str_to_int(c) for c in h3.h3shape_to_cells(shape, resolution)], np.uint64)
-    if account_cells is None:
-        account_cells = latlng_to_cells(lat, lon, resolution)
-    parts = [tiled, np.asarray(account_cells, dtype=np.uint64)]
+    tiled = _tile(region, resolution)
+    parts = [tiled]
+    if boundary is not None:
+        parts = [tiled[inside_centres(tiled, boundary.shape)]]
+    else:
+        if account_cells is None:
+            account_cells = latlng_to_cells(lat, lon, resolution)
+        parts.append(np.asarray(account_cells, dtype=np.uint64))
     if extra_cells is not None and len(extra_cells):
         parts.append(np.asarray(extra_cells, dtype=np.uint64))
     return area_from_cells(np.unique(np.concatenate(parts)), resolution)
 
 
-def resolution_for(
-    lat: np.ndarray, lon: np.ndarray, boundary: shapely.Geometry | None = None
-) -> int:
+def _tile(region: shapely.Geometry, resolution: int) -> np.ndarray:
+    """Cells whose centre h3 finds in ``region`` (uint64, unsorted)."""
+    if region.is_empty:
+        return np.zeros(0, np.uint64)
+    shape = h3.geo_to_h3shape(shapely.geometry.mapping(region))
+    return np.array([h3.str_to_int(c) for c in h3.h3shape_to_cells(shape, resolution)], np.uint64)
+
+
+def inside_centres(cells: np.ndarray, shape: shapely.Geometry) -> np.ndarray:
+    """Boolean mask: cells whose centre lies inside ``shape`` (lon/lat), vectorised."""
+    if not len(cells):
+        return np.zeros(0, bool)
+    lat, lon = cells_to_latlng(cells)
+    shapely.prepare(shape)
+    return np.asarray(shapely.contains_xy(shape, lon, lat), dtype=bool)
+
+
+def _estimate(lat: np.ndarray, lon: np.ndarray, boundary: Boundary, resolution: int) -> float:
+    """Cells the boundary's tiling will hold, from its area (for the limit and the resolution)."""
+    return _region_km2(lat, lon, boundary) / h3.average_hexagon_area(resolution, unit="km^2")
+
+
+def _region_km2(lat: np.ndarray, lon: np.ndarray, boundary: Boundary | None) -> float:
+    """Area of what will be tiled: the hull, the boundary, or the hull's part of the boundary."""
+    if boundary is None:
+        return approx_area_km2(lat, lon, _hull(lat, lon))
+    if boundary.within_hull:
+        region = _hull(lat, lon).intersection(boundary.shape)
+        if region.is_empty:  # the accounts lie outside: the area is what the hull touches
+            region = _hull(lat, lon)
+        return approx_area_km2(lat, lon, region)
+    centre_lat = np.array([boundary.shape.centroid.y])
+    return approx_area_km2(centre_lat, centre_lat, boundary.shape)
+
+
+def place_points(
+    area: PlanningArea,
+    lat: np.ndarray,
+    lon: np.ndarray,
+    cells: np.ndarray | None = None,
+    snap_km: float = 0.0,
+) -> np.ndarray:
+    """Position of each point's cell in the area; a point off the area goes to a nearby cell.
+
+    A point whose own cell is not in the area (an address on a coast that the 1:50m
+    coastline puts at sea, a cell whose centre lies across a border) goes to the area cell
+    whose centre is nearest, if that centre is within ``snap_km``; else it is outside (-1).
+    The rule reads only the area's cells, so a stored tiling places the points again the
+    same way. Vectorised: one KD-tree over the cell centres on the unit sphere.
+    """
+    lat = np.asarray(lat, dtype=np.float64)
+    lon = np.asarray(lon, dtype=np.float64)
+    if cells is None:
+        cells = latlng_to_cells(lat, lon, area.resolution)
+    pos = area.positions(cells)
+    off = np.flatnonzero(pos < 0)
+    if snap_km <= 0 or not len(off) or not len(area):
+        return pos
+    tree = cKDTree(unit_vectors(area.lat, area.lon))
+    chord = 2.0 * np.sin(snap_km / EARTH_RADIUS_KM / 2.0)
+    dist, nearest = tree.query(unit_vectors(lat[off], lon[off]), distance_upper_bound=chord)
+    found = np.isfinite(dist)
+    pos[off[found]] = nearest[found]
+    return pos
+
+
+def resolution_for(lat: np.ndarray, lon: np.ndarray, boundary: Boundary | None = None) -> int:
     """The default resolution for accounts at ``lat``/``lon`` (see ``default_resolution``)."""
-    region = boundary if boundary is not None else _hull(np.asarray(lat), np.asarray(lon))
-    return default_resolution(approx_area_km2(lat, lon, region), MAX_PLANNING_CELLS)
+    lat, lon = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+    return default_resolution(_region_km2(lat, lon, boundary), MAX_PLANNING_CELLS)
 
 
 def area_from_cells(cells: np.ndarray, resolution: int) -> PlanningArea:

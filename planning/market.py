@@ -16,12 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.area import PlanningArea, planning_area, resolution_for
+from geo.area import Boundary, PlanningArea, place_points, planning_area, resolution_for
 from geo.cells import haversine_km, latlng_to_cells
 from planning.callplan import SEGMENTS, TravelModel, default_call_plan, travel_of
 
 SECONDS_PER_HOUR = 3600
 UNASSIGNED = -1
+SNAP_KM = 10.0
+"""An account off the planning area within this distance of a cell centre is planned in that
+cell (the 1:50m coastline is a few km off; a border town's cell may centre across the border)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -84,6 +87,14 @@ class Market:
     stay_accounts: np.ndarray
     stay_tam: np.ndarray
     stay_revenue: np.ndarray
+    outside: pd.DataFrame | None = None
+    """Accounts kept out of the plan because they lie outside the planning area (more than
+    ``SNAP_KM`` from its cells), index as in the frame given; None or empty when there are none."""
+
+    @property
+    def outside_accounts(self) -> int:
+        """How many accounts lie outside the planning area (not in ``accounts``, not planned)."""
+        return 0 if self.outside is None else len(self.outside)
 
     @property
     def n_reps(self) -> int:
@@ -139,6 +150,7 @@ def build_market(
     resolution: int | None = None,
     area: PlanningArea | None = None,
     extra_cells: np.ndarray | None = None,
+    boundary: Boundary | None = None,
 ) -> Market:
     """Bin validated accounts onto a planning area and precompute every sum.
 
@@ -147,22 +159,34 @@ def build_market(
     accounts, reps
         Frames as ``data.schemas`` describes (validated); reps in rep order.
     area
-        Reuse a planning area (for instance a region boundary's tiling); by
-        default one is tiled around the accounts at ``resolution``.
+        Reuse a planning area (a stored tiling); by default one is tiled around the
+        accounts at ``resolution``, inside ``boundary`` when one is given.
+    boundary
+        Where cells may lie (``geo.area.Boundary``); None tiles the accounts' hull, which
+        holds every account's cell.
+
+    Accounts whose cell is not in the area go to the nearest cell within ``SNAP_KM``; the
+    rest are kept out of the plan, in ``Market.outside``, never dropped silently.
     """
     call_plan = default_call_plan() if call_plan is None else call_plan
     travel = travel or travel_of(call_plan)
     lat = accounts["lat"].to_numpy(np.float64)
     lon = accounts["lon"].to_numpy(np.float64)
     if area is None:
-        resolution = resolution if resolution is not None else resolution_for(lat, lon)
+        resolution = resolution if resolution is not None else resolution_for(lat, lon, boundary)
         cells = latlng_to_cells(lat, lon, resolution)
-        area = planning_area(lat, lon, resolution, extra_cells=extra_cells, account_cells=cells)
+        area = planning_area(
+            lat, lon, resolution, boundary, extra_cells=extra_cells, account_cells=cells
+        )
     else:
         cells = latlng_to_cells(lat, lon, area.resolution)
-    account_cell = area.positions(cells)
-    if (account_cell < 0).any():
-        raise ValueError(f"{int((account_cell < 0).sum())} accounts lie outside the planning area")
+    account_cell = place_points(area, lat, lon, cells, snap_km=SNAP_KM)
+    off = account_cell < 0
+    outside = None
+    if off.any():
+        outside = accounts[off]
+        accounts = accounts[~off].reset_index(drop=True)
+        account_cell = account_cell[~off]
 
     rep_ids = reps["rep_id"].astype(str).to_numpy()
     n_reps, n_cells = len(rep_ids), len(area)
@@ -249,6 +273,7 @@ def build_market(
         cell_owned_tam=_sum_int(oc, tam[owned], n_cells),
         cell_owned_revenue=_sum_int(oc, revenue[owned], n_cells),
         **stay,
+        outside=outside,
     )
 
 

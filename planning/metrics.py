@@ -125,6 +125,7 @@ def team_metrics(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> dict[str, 
         "disruption_revenue": t.moved_revenue / t.revenue.sum() if t.revenue.sum() else 0.0,
         "moved_accounts": t.moved_accounts,
         "tolerance": tolerance,
+        "outside_area_accounts": plan.market.outside_accounts,
     }
 
 
