@@ -45,6 +45,7 @@ from data.validation import (
     order_call_plan,
     sort_reps,
 )
+from planning.area_choice import AreaChoice
 
 RowChoice = Mapping[str, object] | Literal["exclude", "accept"]
 """A fix (field -> corrected value), ``"exclude"`` or ``"accept"``."""
@@ -291,6 +292,8 @@ class ImportOptions:
     accept_warnings: bool = True
     decimal: str | None = None
     max_bytes: int = MAX_FILE_BYTES
+    area: AreaChoice | None = None
+    """The planning area accounts are checked against (issue 11 point 3: outside is a warning)."""
 
     def but(self, **changes: Any) -> ImportOptions:
         """These options with some fields changed (a ``TypeError`` names an unknown one)."""
@@ -352,6 +355,7 @@ def import_table(
             "rep_ids": opt.rep_ids,
             "accept_swaps": opt.accept_swaps,
             "derive_segments": opt.derive_segments,
+            "area": opt.area,
         }
     elif kind == "reps":
         check_options["accept_swaps"] = opt.accept_swaps

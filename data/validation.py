@@ -58,9 +58,11 @@ import pyarrow.compute as pc
 
 from common.errors import InputError, RowProblem
 from data.mapping import load_mapping, map_columns
+from data.plausibility import location_warnings
 from data.readers import RawTable, read_raw
 from data.segments import SegmentRule
 from data.segments import derive_segments as segments_from_tam
+from planning.area_choice import AreaChoice
 from planning.callplan import CHANNELS, SEGMENTS
 
 HEADER_ROW = 1
@@ -714,6 +716,7 @@ def check_accounts(
     accept_swaps: bool = False,
     derive_segments: SegmentRule | None = None,
     reader_problems: Iterable[RowProblem] = (),
+    area: AreaChoice | None = None,
 ) -> Checked:
     """Every problem of an accounts table whose columns are already fields, without raising.
 
@@ -734,6 +737,9 @@ def check_accounts(
     reader_problems
         Errors found while reading (a GeoJSON feature without a Point); empty
         coordinates on those rows are not reported a second time.
+    area
+        The planning area the accounts are checked against (``data.plausibility``); accounts
+        far from all the others are warned about whatever it is.
     """
     if "segment" not in frame.columns:
         frame = frame.assign(segment="")
@@ -757,6 +763,9 @@ def check_accounts(
         problems, ("lat", "lon"), styles, parsed,
         accept_swaps=accept_swaps, report_empty=True, skip_empty=flagged,
     )  # fmt: skip
+    # issue 11 point 7 (planning-area branch): implausible locations are warnings
+    for warning in location_warnings(lat, lon, area):
+        problems.add(warning.mask, "lat", warning.reason, "warning", **warning.fields)
 
     segment_text = _text(frame["segment"])
     segment = segment_text.str.upper()

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import PlanError
+from geo.area import Boundary
 from planning.baseline import OwnerChanges, baseline_plan
 from planning.callplan import TravelModel
 from planning.market import UNASSIGNED, Market, build_market
@@ -20,21 +21,27 @@ def open_plan(
     *,
     resolution: int | None = None,
     assignment: pd.DataFrame | None = None,
+    boundary: Boundary | None = None,
 ) -> tuple[Plan, OwnerChanges | None]:
     """The baseline at ``resolution``, or the plan in ``assignment`` (h3_cell, rep_id).
 
     A plan's cells fix the resolution and always belong to the planning area,
     so a plan drawn on a wider area still loads whole. Returns the baseline's
-    owner changes (None for a loaded plan: nothing was derived).
+    owner changes (None for a loaded plan: nothing was derived). ``boundary`` bounds the
+    planning area (``geo.area.Boundary``; None: the accounts' hull).
     """
     if assignment is None:
-        market = build_market(accounts, reps, call_plan, travel, resolution=resolution)
+        market = build_market(
+            accounts, reps, call_plan, travel, resolution=resolution, boundary=boundary
+        )
         return baseline_plan(market)
     plan_res = int(assignment.attrs.get("resolution", resolution or 0))
     if resolution is not None and plan_res != resolution:
         raise PlanError(f"the plan's cells are at resolution {plan_res}, not {resolution}")
     cells = assignment["h3_cell"].to_numpy(np.uint64)
-    market = build_market(accounts, reps, call_plan, travel, resolution=plan_res, extra_cells=cells)
+    market = build_market(
+        accounts, reps, call_plan, travel, resolution=plan_res, extra_cells=cells, boundary=boundary
+    )
     return plan_from_assignment(market, cells, assignment["rep_id"].astype(str).to_numpy()), None
 
 

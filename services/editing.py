@@ -44,6 +44,7 @@ from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
 from planning.plan import Plan
 from planning.tally import full_tally
+from services.areas import new_market
 
 __all__ = [
     "Balanced",
@@ -109,8 +110,11 @@ def board(url: str, dataset_id: int, resolution: int, area_id: int | None) -> Bo
     """
     store = open_store(url)
     accounts, reps, call_plan = store.load_dataset(dataset_id)
-    area = area_from_cells(store.area_cells(area_id), resolution) if area_id is not None else None
-    market = build_market(accounts, reps, call_plan, resolution=resolution, area=area)
+    if area_id is not None:
+        area = area_from_cells(store.area_cells(area_id), resolution)
+        market = build_market(accounts, reps, call_plan, resolution=resolution, area=area)
+    else:
+        market = new_market(accounts, reps, call_plan, resolution=resolution)
     plan, _ = baseline_plan(market)
     return Board(dataset_id, market, plan, display_levels(market.area))
 
@@ -129,7 +133,7 @@ def ensure_scenarios(
     """
     store = open_store(url)
     dataset_id = store.ensure_dataset(name, accounts, reps, call_plan)
-    market = build_market(accounts, reps, call_plan, resolution=resolution)
+    market = new_market(accounts, reps, call_plan, resolution=resolution)
     plan, _ = baseline_plan(market)
     baseline_id = store.ensure_baseline(
         dataset_id, market.area.resolution, plan.owner, plan.locked,
@@ -269,7 +273,7 @@ def at_resolution(url: str, scenario_id: int, resolution: int) -> tuple[int, Own
         _, plan, _ = load(url, scenario_id)
         record = store.scenario(scenario_id)
         accounts, reps, call_plan = store.load_dataset(record.dataset_id)
-        target = build_market(accounts, reps, call_plan, resolution=resolution)
+        target = new_market(accounts, reps, call_plan, resolution=resolution)
         converted, changes = convert_plan(plan, target)
         names = {s.name for s in store.scenarios(record.dataset_id)}
         name = unique_name(names, f"{record.name} @ res {resolution}")

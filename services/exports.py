@@ -22,6 +22,7 @@ from planning.compare import compare_plans
 from planning.market import build_market
 from planning.metrics import DEFAULT_TOLERANCE
 from planning.plan import Plan
+from services.areas import new_market
 from services.workspace import PathLike
 
 logger = logging.getLogger(__name__)
@@ -102,7 +103,7 @@ def scenario_plan(store: Store, scenario_id: int) -> tuple[Plan, ScenarioRecord]
         area = area_from_cells(store.area_cells(record.area_id), record.resolution)
         market = build_market(accounts, reps, call_plan, travel, area=area)
     else:
-        market = build_market(accounts, reps, call_plan, travel, resolution=record.resolution)
+        market = new_market(accounts, reps, call_plan, travel, resolution=record.resolution)
     if market.n_cells != record.n_cells:
         raise PlanError(
             f"scenario {record.name!r} has {record.n_cells} cells but its data tiles into "

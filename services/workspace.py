@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
+from data.boundaries import boundary_for, choice_from_text
 from data.planfile import read_plan_csv
 from data.validation import load_accounts, load_call_plan, load_reps
 from planning.baseline import OwnerChanges
@@ -40,6 +43,9 @@ class PlanFiles:
     mapping: PathLike | None = None
     sheet: str | None = None
     reps_sheet: str | None = None
+    boundary: str = "land"
+    """The planning area: ``land`` (default), ``hull``, ``countries:PL,DE``, ``regions:...`` or
+    the path of a boundary file (GeoJSON, zipped shapefile, GeoPackage)."""
 
 
 def open_plan_files(
@@ -55,4 +61,10 @@ def open_plan_files(
     accounts = load_accounts(files.accounts, rep_ids, mapping=files.mapping, sheet=files.sheet)
     call_plan = load_call_plan(files.call_plan) if files.call_plan else None
     assignment = read_plan_csv(files.plan, rep_ids) if files.plan else None
-    return open_plan(accounts, reps, call_plan, resolution=resolution, assignment=assignment)
+    choice = choice_from_text(files.boundary)
+    boundary = boundary_for(
+        choice, accounts["lat"].to_numpy(np.float64), accounts["lon"].to_numpy(np.float64)
+    )
+    return open_plan(
+        accounts, reps, call_plan, resolution=resolution, assignment=assignment, boundary=boundary
+    )
