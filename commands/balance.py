@@ -26,13 +26,23 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds")
     p.add_argument("--out", required=True, help="where to write the plan CSV")
+    p.add_argument(
+        "--boundary",
+        default="land",
+        help="planning area: land (default: land of the accounts' countries), hull, "
+        "countries:PL,DE, or a boundary file (GeoJSON, zipped shapefile, GeoPackage)",
+    )
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, balance, write the plan, print the resulting metrics and who is still off."""
     files = PlanFiles(
-        accounts=args.accounts, reps=args.reps, plan=args.plan, call_plan=args.call_plan
+        accounts=args.accounts,
+        reps=args.reps,
+        plan=args.plan,
+        call_plan=args.call_plan,
+        boundary=args.boundary,
     )
     settings = Settings(
         balance=tuple((name.strip(), 1.0) for name in args.balance.split(",") if name.strip()),

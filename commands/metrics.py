@@ -35,6 +35,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--mapping", help='column mapping JSON {"column in the file": "field"}')
     p.add_argument("--sheet", help="sheet of an accounts workbook (default: the best fit)")
     p.add_argument("--reps-sheet", help="sheet of a reps workbook (default: the best fit)")
+    p.add_argument(
+        "--boundary",
+        default="land",
+        help="planning area: land (default: land of the accounts' countries), hull, "
+        "countries:PL,DE, or a boundary file (GeoJSON, zipped shapefile, GeoPackage)",
+    )
     p.set_defaults(run=run)
 
 
@@ -48,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
         mapping=args.mapping,
         sheet=args.sheet,
         reps_sheet=args.reps_sheet,
+        boundary=args.boundary,
     )
     measured = plan_metrics(files, resolution=args.resolution, tolerance=args.tolerance)
     changes = measured.baseline_changes
@@ -55,6 +62,13 @@ def run(args: argparse.Namespace) -> int:
         print(
             f"note: baseline at resolution {measured.resolution}: {changes.accounts} "
             "accounts sit in a cell another rep mostly owns: their owner changes (disruption)",
+            file=sys.stderr,
+        )
+    if measured.outside:
+        print(
+            f"note: {len(measured.outside)} accounts lie outside the planning area and are not "
+            f"planned: {', '.join(measured.outside[:10])}"
+            + (" ..." if len(measured.outside) > 10 else ""),
             file=sys.stderr,
         )
     table = measured.table

@@ -30,6 +30,7 @@ from common.errors import InputError
 from common.logs import timed
 from data.tallies import tally_to_bytes
 from data.validation import validate_reps
+from planning.area_choice import AreaChoice, call_plan_with_area, carry_area
 from planning.callplan import TravelModel, travel_of
 from planning.callplan_edits import (
     call_plan_changes,
@@ -96,7 +97,7 @@ def derive_scenario(
         cur_accounts, cur_reps, cur_plan = store.load_dataset(record.dataset_id)
         accounts = cur_accounts if accounts is None else accounts
         reps = cur_reps if reps is None else reps
-        call_plan = cur_plan if call_plan is None else call_plan
+        call_plan = cur_plan if call_plan is None else carry_area(call_plan, cur_plan)
         accounts, _ = accounts_for_team(accounts, reps["rep_id"])
         names = {d.id: d.name for d in store.datasets()}
         base = _stem(names.get(record.dataset_id, ""))
@@ -271,6 +272,8 @@ class UsedImport:
     reps: int
     cleared: int
     """Accounts whose last owner is not in the team and now have none."""
+    outside: int = 0
+    """Accounts kept out of the plan: outside the planning area (the import report names them)."""
 
 
 def use_import(
@@ -279,9 +282,11 @@ def use_import(
     name: str,
     accounts: pd.DataFrame | None,
     reps: pd.DataFrame | None,
+    area: AreaChoice | None = None,
 ) -> tuple[int, int, int]:
     """Store imported accounts and/or reps as a data set; the missing part is the current one.
 
+    ``area`` is the planning area chosen for it (None keeps the current data set's).
     Returns the data set id, its working scenario id, and how many accounts
     lost a last owner who is not in the team.
     """
@@ -289,6 +294,8 @@ def use_import(
     accounts = cur_accounts if accounts is None else accounts
     reps = cur_reps if reps is None else reps
     accounts, cleared = accounts_for_team(accounts, reps["rep_id"])
+    if area is not None:
+        call_plan = call_plan_with_area(call_plan, area)
     dataset_id, working = editing.ensure_scenarios(url, name, accounts, reps, call_plan)
     return dataset_id, working, cleared
 
@@ -299,15 +306,17 @@ def store_import(
     name: str,
     accounts: pd.DataFrame | None,
     reps: pd.DataFrame | None,
+    area: AreaChoice | None = None,
 ) -> UsedImport:
     """``use_import``, then what the page says about it: counts and the scenario's name."""
     with timed(logger, "import used", scenario=scenario_id, name=name) as extra:
-        dataset_id, working, cleared = use_import(url, scenario_id, name, accounts, reps)
+        dataset_id, working, cleared = use_import(url, scenario_id, name, accounts, reps, area)
         board, _, _ = editing.load(url, working)
         record = editing.open_store(url).scenario(working)
         market = board.market
         extra |= {"dataset": dataset_id, "new_scenario": working,
                   "accounts": len(market.accounts), "reps": market.n_reps}  # fmt: skip
         return UsedImport(
-            dataset_id, working, record.name, len(market.accounts), market.n_reps, cleared
-        )
+            dataset_id, working, record.name, len(market.accounts), market.n_reps, cleared,
+            market.outside_accounts,
+        )  # fmt: skip

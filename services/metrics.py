@@ -32,6 +32,8 @@ class PlanMetrics:
     table: pd.DataFrame
     resolution: int
     baseline_changes: OwnerChanges | None
+    outside: tuple[str, ...] = ()
+    """Accounts outside the planning area, not planned: ``id (lat, lon)`` each."""
 
 
 def plan_metrics(
@@ -46,4 +48,13 @@ def plan_metrics(
         table = metrics_table(plan, tolerance)
         extra.update(resolution=plan.market.area.resolution, cells=plan.market.n_cells,
                      reps=len(plan.market.rep_ids))  # fmt: skip
-    return PlanMetrics(table, plan.market.area.resolution, changes)
+    out = plan.market.outside
+    outside = (
+        ()
+        if out is None
+        else tuple(
+            f"{a} ({la:.4f}, {lo:.4f})"
+            for a, la, lo in zip(out["account_id"], out["lat"], out["lon"], strict=True)
+        )
+    )
+    return PlanMetrics(table, plan.market.area.resolution, changes, outside)

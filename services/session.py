@@ -15,6 +15,7 @@ from common.logs import timed
 from common.settings import Settings
 from data.demo import demo_paths
 from data.validation import load_accounts, load_call_plan, load_reps
+from planning.area_choice import DEFAULT_AREA, call_plan_with_area
 from planning.callplan import default_call_plan
 from services.editing import ensure_scenarios, open_store
 
@@ -49,6 +50,7 @@ def open_session(settings: Settings) -> Session:
         call_plan = (
             load_call_plan(settings.call_plan) if settings.call_plan else default_call_plan()
         )
+        call_plan = call_plan_with_area(call_plan, DEFAULT_AREA)  # land, unless edited later
         url = settings.database_url
         dataset_id, scenario_id = ensure_scenarios(url, name, accounts, reps, call_plan)
         resolution = open_store(url).scenario(scenario_id).resolution
