@@ -1,0 +1,72 @@
+"""The planning area follows a boundary: cells by centre, accounts snapped or kept out."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+import shapely
+
+from data.basemap import countries_at
+from data.demo import demo_paths
+from geo.area import Boundary, inside_centres, place_points, planning_area
+from planning.area_choice import AreaChoice, AreaKind, call_plan_with_area
+from planning.callplan import default_call_plan
+from planning.market import SNAP_KM, build_market
+from services.areas import boundary_of
+
+
+def _demo() -> tuple[pd.DataFrame, pd.DataFrame]:
+    accounts_path, reps_path = demo_paths()
+    from data.validation import load_accounts, load_reps
+
+    reps = load_reps(reps_path)
+    return load_accounts(accounts_path, list(reps["rep_id"])), reps
+
+
+def test_the_demo_on_land_has_every_cell_centre_on_land_in_its_four_countries() -> None:
+    accounts, reps = _demo()
+    call_plan = call_plan_with_area(default_call_plan(), AreaChoice(AreaKind.LAND))
+    market = build_market(
+        accounts, reps, call_plan, resolution=6, boundary=boundary_of(accounts, call_plan)
+    )
+    area = market.area
+    codes = countries_at(pd.Series(area.lat), pd.Series(area.lon))
+    assert codes.notna().all(), "a cell centre lies at sea"
+    assert set(codes) == {"DE", "NL", "BE", "LU"}
+    hull = build_market(accounts, reps, default_call_plan(), resolution=6)
+    assert len(area) < len(hull.area)
+    # accounts are planned or kept out, never lost
+    assert len(market.accounts) + market.outside_accounts == len(accounts)
+    assert 0 < market.outside_accounts < 50
+
+
+def test_the_hull_option_gives_todays_area() -> None:
+    accounts, reps = _demo()
+    call_plan = call_plan_with_area(default_call_plan(), AreaChoice(AreaKind.HULL))
+    assert boundary_of(accounts, call_plan) is None
+    market = build_market(accounts, reps, call_plan, resolution=6)
+    lat, lon = accounts["lat"].to_numpy(), accounts["lon"].to_numpy()
+    assert np.array_equal(market.area.cells, planning_area(lat, lon, 6).cells)
+    assert market.outside_accounts == 0 and len(market.accounts) == len(accounts)
+
+
+def test_a_boundary_keeps_only_cells_whose_centre_is_inside() -> None:
+    square = shapely.box(13.0, 52.0, 14.0, 53.0)
+    lat, lon = np.array([52.5, 52.6, 52.4]), np.array([13.5, 13.6, 13.4])
+    area = planning_area(lat, lon, 6, Boundary(square))
+    assert inside_centres(area.cells, square).all()
+    assert (area.lon > 13.0).all() and (area.lon < 14.0).all()
+    # the whole square is tiled, not only the accounts' hull: about 7,500 km2 / 36 km2
+    assert 150 < len(area) < 260
+
+
+def test_points_off_the_area_snap_within_the_limit_or_stay_outside() -> None:
+    square = shapely.box(13.0, 52.0, 14.0, 53.0)
+    area = planning_area(np.array([52.5]), np.array([13.5]), 6, Boundary(square))
+    # 3 km east of the edge: snapped to a cell; 60 km east: outside
+    lat = np.array([52.5, 52.5, 52.5])
+    lon = np.array([13.5, 14.0 + 3 / 68, 14.0 + 60 / 68])
+    pos = place_points(area, lat, lon, snap_km=SNAP_KM)
+    assert pos[0] >= 0 and pos[1] >= 0 and pos[2] == -1
+    assert area.lon[pos[1]] < 14.0
