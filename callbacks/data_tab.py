@@ -54,6 +54,7 @@ UPLOADS = {
     "accounts": Ids.DATA_ACCOUNTS_UPLOAD,
     "reps": Ids.DATA_REPS_UPLOAD,
     "mapping": Ids.DATA_MAPPING_UPLOAD,
+    importing.BOUNDARY_KIND: Ids.DATA_AREA_UPLOAD,
 }
 Payload = dict | None
 """A ``dcc.Store``'s data as the browser sends it."""
@@ -113,12 +114,15 @@ def received_file(received: Payload) -> importing.Received | None:
     Output(Ids.DATA_ACCOUNTS_UPLOAD, "contents"),
     Output(Ids.DATA_REPS_UPLOAD, "contents"),
     Output(Ids.DATA_MAPPING_UPLOAD, "contents"),
+    Output(Ids.DATA_AREA_UPLOAD, "contents"),
     Input(Ids.DATA_ACCOUNTS_UPLOAD, "contents"),
     Input(Ids.DATA_REPS_UPLOAD, "contents"),
     Input(Ids.DATA_MAPPING_UPLOAD, "contents"),
+    Input(Ids.DATA_AREA_UPLOAD, "contents"),
     State(Ids.DATA_ACCOUNTS_UPLOAD, "filename"),
     State(Ids.DATA_REPS_UPLOAD, "filename"),
     State(Ids.DATA_MAPPING_UPLOAD, "filename"),
+    State(Ids.DATA_AREA_UPLOAD, "filename"),
     State(Ids.DATA_IMPORT, "data"),
     State(Ids.DATA_RECEIVED, "data"),
     prevent_initial_call=True,
@@ -127,12 +131,14 @@ def receive_upload(
     accounts: str | None,
     reps: str | None,
     mapping: str | None,
+    boundary: str | None,
     a_name: str | None,
     r_name: str | None,
     m_name: str | None,
+    b_name: str | None,
     state: Payload,
     previous: Payload,
-) -> tuple[dict, None | NoUpdate, None | NoUpdate, None | NoUpdate]:
+) -> tuple[dict, None | NoUpdate, None | NoUpdate, None | NoUpdate, None | NoUpdate]:
     """Put an uploaded file into the session's folder and drop it from the page.
 
     The browser would otherwise send the whole file again with every Check;
@@ -141,6 +147,7 @@ def receive_upload(
     kind = {v: k for k, v in UPLOADS.items()}.get(ctx.triggered_id)
     contents, name = {
         "accounts": (accounts, a_name), "reps": (reps, r_name), "mapping": (mapping, m_name),
+        importing.BOUNDARY_KIND: (boundary, b_name),
     }.get(kind or "", (None, None))  # fmt: skip
     if not kind or not contents:
         raise PreventUpdate
@@ -149,7 +156,7 @@ def receive_upload(
     cleared = [None if k == kind else no_update for k in UPLOADS]
     payload = {"token": received.token, "kind": kind, "name": name, "error": received.error,
                "t": time.time()}  # fmt: skip
-    return payload, cleared[0], cleared[1], cleared[2]
+    return payload, cleared[0], cleared[1], cleared[2], cleared[3]
 
 
 @callback(
@@ -167,6 +174,7 @@ def receive_upload(
     State(fix_id(ALL, ALL, ALL), "value"),
     State(Ids.DATA_OPTIONS, "value"),
     State(Ids.DATA_TEAM, "data"),
+    State(Ids.DATA_AREA, "value"),
     background=True,
     manager=JOBS,
     running=[
@@ -191,6 +199,7 @@ def check_files(
     _fixes: list,
     options: list[str] | None,
     team: Payload,
+    area: str | None,
 ) -> tuple[dict, list, list, object, dict | NoUpdate]:
     """Read a received file, suggest its mapping, check every file; "Use" keeps the frames."""
     trigger = ctx.triggered_id
@@ -208,6 +217,7 @@ def check_files(
         accept_warnings="accept" in chosen,
         rep_ids=(team or {}).get("rep_ids"),
         use=trigger == Ids.DATA_USE,
+        area=area or "land",
     )
 
     outcome = importing.check_uploads(
@@ -229,7 +239,7 @@ def check_files(
     elif outcome.stored is not None:
         stored = outcome.stored
         result = {"token": stored.token, "kinds": list(stored.kinds), "name": stored.name,
-                  "t": time.time()}  # fmt: skip
+                  "area": request.area, "t": time.time()}  # fmt: skip
     for kind in KINDS:
         if kind in outcome.checks:
             c = outcome.checks[kind]
@@ -265,8 +275,9 @@ def use_data(result: Payload, scenario: dict) -> tuple[dict | NoUpdate, str, str
     name = str(result["name"])
     try:
         used = importing.use_checked(
-            database_url(), int(scenario["id"]), result["token"], result["kinds"], name
-        )
+            database_url(), int(scenario["id"]), result["token"], result["kinds"], name,
+            str(result.get("area") or "land"),
+        )  # fmt: skip
     except (HexalignError, ValueError) as err:
         text = f"The data could not be used: {sentence(err)} The current data set is unchanged."
         return no_update, text, text
@@ -278,6 +289,11 @@ def use_data(result: Payload, scenario: dict) -> tuple[dict | NoUpdate, str, str
     )
     if used.cleared:
         text += f" {used.cleared:,} accounts had a last owner outside the team and now have none."
+    if used.outside:
+        text += (
+            f" {used.outside:,} accounts lie outside the planning area and are not planned "
+            "(the report lists their rows)."
+        )
     return {"id": used.scenario_id}, text, text
 
 

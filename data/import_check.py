@@ -18,6 +18,7 @@ import pandas as pd
 from data.importing import ImportOptions, ImportReport, RowChoice, import_table
 from data.mapping import FIELDS, REQUIRED, mapping_for_kind, suggest_mapping
 from data.readers import Progress, RawTable
+from planning.area_choice import AreaChoice
 
 PROBLEM_COLUMNS = ("row", "column", "severity", "reason", "choice", "outcome")
 
@@ -132,6 +133,7 @@ def check_import(
     exclude_errors: bool = False,
     accept_warnings: bool = True,
     progress: Progress | None = None,
+    area: AreaChoice | None = None,
 ) -> ImportCheck:
     """Check a file as mapped; every problem is listed, the counts follow the choices.
 
@@ -144,6 +146,7 @@ def check_import(
         rep_ids=None if kind != "accounts" or rep_ids is None else list(rep_ids),
         exclude_bad_rows=exclude_errors,
         accept_warnings=accept_warnings,
+        area=area if kind == "accounts" else None,
     )
     first_row, last_row = raw.first_row, raw.first_row + len(raw.frame) - 1
     choices = {r: c for r, c in (choices or {}).items() if first_row <= r <= last_row}

@@ -763,9 +763,11 @@ def check_accounts(
         problems, ("lat", "lon"), styles, parsed,
         accept_swaps=accept_swaps, report_empty=True, skip_empty=flagged,
     )  # fmt: skip
-    # issue 11 point 7 (planning-area branch): implausible locations are warnings
+    # issue 11 point 7 (planning-area branch): implausible locations are warnings; a row the
+    # swap rule already flags (not accepted) is told once, by that rule
+    told = np.logical_or(*looks_swapped(lat, lon))
     for warning in location_warnings(lat, lon, area):
-        problems.add(warning.mask, "lat", warning.reason, "warning", **warning.fields)
+        problems.add(warning.mask & ~told, "lat", warning.reason, "warning", **warning.fields)
 
     segment_text = _text(frame["segment"])
     segment = segment_text.str.upper()

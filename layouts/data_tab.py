@@ -82,6 +82,7 @@ def data_panel() -> Component:
                 ],
                 className="toolbar",
             ),  # fmt: skip
+            area_control(),
             html.Div(id=Ids.DATA_FILES),
             html.Div(id=Ids.DATA_MAPPING),
             html.Div(
@@ -119,6 +120,37 @@ def data_panel() -> Component:
         ]
     )
     return html.Div([import_section, call_plan_section(), team_section()])
+
+
+AREA_OPTIONS = (
+    ("land", "Land of the accounts' countries"),
+    ("hull", "Around the accounts (sea and borders ignored)"),
+    ("upload", "Uploaded boundary"),
+)
+"""The planning-area choices of an import: value, label."""
+
+
+def area_control() -> html.Div:
+    """Where the imported data set's planning area lies; a boundary file for ``upload``."""
+    return html.Div(
+        [
+            html.Span("Planning area:", className="hint"),
+            dcc.RadioItems(
+                [{"label": label, "value": value} for value, label in AREA_OPTIONS],
+                "land",
+                id=Ids.DATA_AREA,
+                inline=True,
+            ),
+            _upload(
+                Ids.DATA_AREA_UPLOAD,
+                "Boundary (GeoJSON, zipped shapefile, GeoPackage): drop or click",
+                ".geojson,.json,.zip,.gpkg",
+            ),
+        ],
+        className="toolbar",
+        title="Cells whose centre lies outside the area are not planned; accounts outside it "
+        "are listed in the report by row and kept out of the plan",
+    )
 
 
 def call_plan_section() -> html.Div:

@@ -109,6 +109,9 @@ class Ids(StrEnum):
     DATA_TEAM_CONFIRM = "data-team-confirm"
     DATA_TEAM_STATUS = "data-team-status"
     DATA_RECEIVED = "data-received-store"
+    # planning area of an import (issue 11 point 3, planning-area branch)
+    DATA_AREA = "data-area"
+    DATA_AREA_UPLOAD = "data-area-upload"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------

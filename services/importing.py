@@ -21,6 +21,7 @@ from common.errors import FileUnreadableError
 from common.logs import timed
 from common.settings import Settings
 from data import uploads
+from data.boundaries import read_boundary
 from data.import_check import (
     FileInfo,
     ImportCheck,
@@ -35,6 +36,7 @@ from data.mapping import FIELDS, KINDS, REQUIRED, load_mapping
 from data.readers import Progress
 from data.segments import SegmentRule
 from data.validation import load_reps
+from planning.area_choice import AreaChoice
 from services.datasets import UsedImport, store_import
 
 logger = logging.getLogger(__name__)
@@ -45,6 +47,7 @@ logger = logging.getLogger(__name__)
 # mapping editor's options and the report's fix boxes).
 __all__ = [
     "FIELDS",
+    "BOUNDARY_KIND",
     "FILE_KINDS",
     "KINDS",
     "REQUIRED",
@@ -134,6 +137,9 @@ class CheckRequest:
     """The current team's reps, which an accounts file's owners must be among."""
     use: bool = False
     """Keep the checked frames for "Use this data" when nothing is refused."""
+    area: str = "land"
+    """The planning area chosen in the tab: ``land``, ``hull`` or ``upload`` (the boundary
+    file received as kind ``boundary``)."""
 
 
 @dataclass(frozen=True)
@@ -250,6 +256,14 @@ def _receive(
         else:
             files[kind] = file_info(raw, suggested_columns(raw.frame.columns, kind, saved))
             fresh.add(kind)
+    elif received is not None and kind == BOUNDARY_KIND:
+        try:
+            if received.error:
+                raise FileUnreadableError(received.error)
+            area_choice(folder, "upload")
+        except FileUnreadableError as err:
+            uploads.forget_upload(folder, kind)
+            unreadable.append((kind, str(err)))
     elif received is not None and kind == "mapping":
         try:
             if received.error:
@@ -274,6 +288,10 @@ def _check(
 ) -> dict[str, ImportCheck]:
     """Check every received file as mapped, reps first; accounts against the reps."""
     rep_ids = request.rep_ids
+    try:
+        area: AreaChoice | None = area_choice(folder, request.area)
+    except FileUnreadableError:  # no boundary yet: the check goes on without the outside test
+        area = None
     checks: dict[str, ImportCheck] = {}
     order = [k for k in ("reps", "accounts") if k in files]
     for i, kind in enumerate(order):
@@ -283,7 +301,7 @@ def _check(
             choices=row_choices(decisions.get(kind, {}), fixes.get(kind, {})),
             rep_ids=rep_ids if kind == "accounts" else None,
             exclude_errors=request.exclude_errors, accept_warnings=request.accept_warnings,
-            progress=progress,
+            progress=progress, area=area,
         )  # fmt: skip
         if kind == "reps" and not checked.report.refused:
             rep_ids = checked.frame["rep_id"].astype(str).tolist()
@@ -301,18 +319,47 @@ def report_text(token: str | None) -> str | None:
 
 
 def use_checked(
-    url: str, scenario_id: int, token: str | None, kinds: Iterable[str], name: str
+    url: str,
+    scenario_id: int,
+    token: str | None,
+    kinds: Iterable[str],
+    name: str,
+    area: str = "land",
 ) -> UsedImport | None:
     """Store the frames a check kept as a data set and open its working scenario.
 
-    The part not imported (accounts or reps) is the current data set's. Returns
-    None when the session has no upload folder.
+    The part not imported (accounts or reps) is the current data set's. ``area`` is the
+    planning area chosen in the tab (``land``, ``hull``, ``upload``). Returns None when the
+    session has no upload folder.
     """
     folder = uploads.session_folder(uploads_root(), token)
     if folder is None:
         return None
     frames = uploads.kept_frames(folder, [k for k in FILE_KINDS if k in set(kinds)])
-    return store_import(url, scenario_id, name, frames.get("accounts"), frames.get("reps"))
+    choice = area_choice(folder, area)
+    return store_import(
+        url, scenario_id, name, frames.get("accounts"), frames.get("reps"), area=choice
+    )
+
+
+# --- the planning area chosen in the tab (issue 11 point 3) -----------------------------
+
+BOUNDARY_KIND = "boundary"
+"""The kind an uploaded planning-area boundary is received as."""
+
+
+def area_choice(folder: Path, area: str) -> AreaChoice:
+    """The tab's choice as a value; ``upload`` reads the session's boundary file.
+
+    ``FileUnreadableError`` when ``upload`` is chosen and no readable boundary was received.
+    """
+    if area != "upload":
+        return AreaChoice.parse(area)
+    stash = folder / BOUNDARY_KIND
+    files = sorted(stash.glob("*")) if stash.is_dir() else []
+    if not files:
+        raise FileUnreadableError("no boundary file was uploaded.")
+    return read_boundary(files[0])
 
 
 # --- the command line ------------------------------------------------------------------
