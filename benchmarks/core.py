@@ -8,6 +8,11 @@ Figures and targets (docs/benchmarks.md):
 - ``move_500_cells_ms``: ``reassign`` of 500 contiguous cells + both metrics,
   median over seeded moves from the same plan (< 20 ms).
 - ``peak_rss_1m_mb``: the process's peak resident memory after all of it (< 1,500 MB).
+- ``far_points_1m_s``: the implausible-location rule (``geo.outliers``) over the 1M accounts.
+- ``demo_area_*`` (issue 11 point 3): the demo's planning area at its resolution 6 on land
+  (cells whose centre lies on land in the accounts' countries, ``land``) and on the accounts'
+  hull (``hull``): cells, and the median time to build it (``planning_area``; for land the
+  boundary from the countries comes first, ``demo_land_boundary_ms``).
 
 Repeated timings report the median; every step also logs to stderr.
 """
@@ -22,10 +27,15 @@ from collections import deque
 from collections.abc import Callable
 
 import numpy as np
+import pandas as pd
 
 from benchmarks.synthetic import synthetic_team
-from geo.area import PlanningArea
+from data.boundaries import boundary_for
+from data.demo import demo_paths
+from geo.area import PlanningArea, planning_area
 from geo.cells import latlng_to_cells
+from geo.outliers import far_points
+from planning.area_choice import AreaChoice, AreaKind
 from planning.baseline import baseline_plan
 from planning.market import build_market
 from planning.metrics import rep_metrics, team_metrics
@@ -88,6 +98,8 @@ def run(n_accounts: int = 1_000_000, n_reps: int = 50, seed: int = 0) -> list[Fi
     _log(f"move {MOVE_CELLS} cells: median of {MOVE_REPEATS} = {move_s * 1000:.2f} ms")
 
     occupied = int(np.count_nonzero(np.bincount(market.account_cell, minlength=market.n_cells)))
+    far_s = _median_seconds(lambda _: far_points(lat, lon), BIN_REPEATS)
+    _log(f"far-point rule: median of {BIN_REPEATS} = {far_s:.3f} s")
     return [
         ("bin_1m_accounts_s", bin_s, "s"),
         ("market_build_1m_s", build_s, "s"),
@@ -97,6 +109,31 @@ def run(n_accounts: int = 1_000_000, n_reps: int = 50, seed: int = 0) -> list[Fi
         ("planning_cells", market.n_cells, "count"),
         ("occupied_cells", occupied, "count"),
         ("resolution", market.area.resolution, "count"),
+        ("far_points_1m_s", far_s, "s"),
+        *demo_area(),
+    ]
+
+
+def demo_area(resolution: int = 6) -> list[Figure]:
+    """The demo's planning area on land and on the hull: cells and build time."""
+    accounts = pd.read_csv(demo_paths()[0])
+    lat = accounts["lat"].to_numpy(np.float64)
+    lon = accounts["lon"].to_numpy(np.float64)
+    boundary_s = _median_seconds(
+        lambda _: boundary_for(AreaChoice(AreaKind.LAND), lat, lon), BIN_REPEATS
+    )
+    boundary = boundary_for(AreaChoice(AreaKind.LAND), lat, lon)
+    land_s = _median_seconds(lambda _: planning_area(lat, lon, resolution, boundary), BIN_REPEATS)
+    hull_s = _median_seconds(lambda _: planning_area(lat, lon, resolution), BIN_REPEATS)
+    land = planning_area(lat, lon, resolution, boundary)
+    hull = planning_area(lat, lon, resolution)
+    _log(f"demo area: land {len(land):,} cells, hull {len(hull):,} cells")
+    return [
+        ("demo_area_cells_land", len(land), "count"),
+        ("demo_area_cells_hull", len(hull), "count"),
+        ("demo_land_boundary_ms", boundary_s * 1000.0, "ms"),
+        ("demo_area_land_ms", land_s * 1000.0, "ms"),
+        ("demo_area_hull_ms", hull_s * 1000.0, "ms"),
     ]
 
 
