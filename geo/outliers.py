@@ -56,7 +56,7 @@ def far_points(lat: np.ndarray, lon: np.ndarray) -> FarPoints:
     if ok.sum() < FAR_MIN_POINTS:
         return FarPoints(np.zeros(n, bool), nearest, FAR_MIN_KM)
     xyz = unit_vectors(lat[ok], lon[ok])
-    dist, _ = cKDTree(xyz).query(xyz, k=2)
+    dist, _ = cKDTree(xyz).query(xyz, k=2, workers=-1)
     nearest[ok] = chord_to_km(dist[:, 1])
     limit = max(FAR_MIN_KM, FAR_FACTOR * float(np.median(nearest[ok])))
     return FarPoints(np.where(ok, nearest > limit, False), nearest, limit)
