@@ -24,6 +24,7 @@ from geo.cells import EARTH_RADIUS_KM
 FAR_MIN_KM = 200.0
 FAR_FACTOR = 10.0
 FAR_MIN_POINTS = 4
+MEDIAN_SAMPLE = 10_000
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,13 @@ def chord_to_km(chord: np.ndarray) -> np.ndarray:
 
 
 def far_points(lat: np.ndarray, lon: np.ndarray) -> FarPoints:
-    """The rule of the module docstring over finite points (non-finite ones are never far)."""
+    """The rule of the module docstring over finite points (non-finite ones are never far).
+
+    Fast on a million points: the median comes from an evenly spaced sample of
+    ``MEDIAN_SAMPLE`` points (each against all), and only points alone in their 1-degree
+    square are measured, since two points in one such square are at most 157 km apart, under
+    ``FAR_MIN_KM``. ``nearest_km`` is NaN for the points not measured.
+    """
     lat = np.asarray(lat, dtype=np.float64)
     lon = np.asarray(lon, dtype=np.float64)
     n = len(lat)
@@ -55,8 +62,18 @@ def far_points(lat: np.ndarray, lon: np.ndarray) -> FarPoints:
     nearest = np.full(n, np.nan)
     if ok.sum() < FAR_MIN_POINTS:
         return FarPoints(np.zeros(n, bool), nearest, FAR_MIN_KM)
-    xyz = unit_vectors(lat[ok], lon[ok])
-    dist, _ = cKDTree(xyz).query(xyz, k=2, workers=-1)
-    nearest[ok] = chord_to_km(dist[:, 1])
-    limit = max(FAR_MIN_KM, FAR_FACTOR * float(np.median(nearest[ok])))
-    return FarPoints(np.where(ok, nearest > limit, False), nearest, limit)
+    idx = np.flatnonzero(ok)
+    xyz = unit_vectors(lat[idx], lon[idx])
+    tree = cKDTree(xyz, balanced_tree=False, compact_nodes=False)
+    sample = np.arange(0, len(idx), max(1, len(idx) // MEDIAN_SAMPLE))
+    dist, _ = tree.query(xyz[sample], k=2, workers=-1)
+    limit = max(FAR_MIN_KM, FAR_FACTOR * float(np.median(chord_to_km(dist[:, 1]))))
+    square = (np.floor(lat[idx]) + 90) * 361 + np.floor(lon[idx]) + 180
+    _, inverse, counts = np.unique(square, return_inverse=True, return_counts=True)
+    alone = np.flatnonzero(counts[inverse] == 1)
+    if len(alone):
+        dist, _ = tree.query(xyz[alone], k=2, workers=-1)
+        nearest[idx[alone]] = chord_to_km(dist[:, 1])
+    with np.errstate(invalid="ignore"):
+        far = np.nan_to_num(nearest, nan=0.0) > limit
+    return FarPoints(far, nearest, limit)
