@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
 
 import shapely
 
+from common.errors import FileUnreadableError
 from planning.area_choice import AreaChoice, AreaKind, area_choice_of, call_plan_with_area
 from planning.callplan import TravelModel, default_call_plan
-from services import datasets, editing
+from services import datasets, editing, importing
 
 COLUMNS = ["account_id", "name", "lat", "lon", "segment", "tam", "revenue", "rep_id", "pinned"]
 
@@ -70,3 +74,36 @@ def test_an_import_with_an_uploaded_boundary_keeps_it_and_a_call_plan_edit_carri
     assert change is not None
     _, _, new_plan = datasets.current_inputs(url, change.scenario_id)
     assert area_choice_of(new_plan) == area_choice_of(stored_plan) == upload
+
+
+def test_the_data_tab_session_checks_against_an_uploaded_boundary_and_uses_it(
+    url, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("HEXALIGN_UPLOADS_DIR", str(tmp_path / "uploads"))
+    accounts, reps = _world()
+    _, start = editing.ensure_scenarios(url, "w", accounts, reps, default_call_plan(), 6)
+    csv = accounts.to_csv(index=False).encode()
+    got = importing.receive(None, "accounts", "a.csv", "data:text/csv;base64," + _b64(csv))
+    ring = [[13.0, 52.0], [14.0, 52.0], [14.0, 53.0], [13.0, 53.0], [13.0, 52.0]]
+    geojson = json.dumps({"type": "Polygon", "coordinates": [ring]}).encode()
+    boundary = importing.receive(
+        got.token, importing.BOUNDARY_KIND, "square.geojson",
+        "data:application/geo+json;base64," + _b64(geojson),
+    )  # fmt: skip
+    first = importing.check_uploads(importing.CheckRequest(token=None, received=got))
+    assert first is not None
+    again = importing.check_uploads(
+        importing.CheckRequest(token=first.token, files=first.files, received=boundary,
+                               area="upload", use=True)
+    )  # fmt: skip
+    assert again is not None and not again.unreadable and again.stored is not None
+    outside = [p for p in again.checks["accounts"].report.warnings if "outside" in p.reason]
+    assert [p.row for p in outside] == [10]  # the sea account, row 10 of the file
+    used = importing.use_checked(url, start, again.token, ["accounts"], "a", "upload")
+    assert used is not None and used.outside == 1
+    with pytest.raises(FileUnreadableError, match="no boundary"):
+        importing.area_choice(tmp_path, "upload")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
