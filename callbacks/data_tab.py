@@ -54,7 +54,6 @@ UPLOADS = {
     "accounts": Ids.DATA_ACCOUNTS_UPLOAD,
     "reps": Ids.DATA_REPS_UPLOAD,
     "mapping": Ids.DATA_MAPPING_UPLOAD,
-    importing.BOUNDARY_KIND: Ids.DATA_AREA_UPLOAD,
 }
 Payload = dict | None
 """A ``dcc.Store``'s data as the browser sends it."""
@@ -114,15 +113,12 @@ def received_file(received: Payload) -> importing.Received | None:
     Output(Ids.DATA_ACCOUNTS_UPLOAD, "contents"),
     Output(Ids.DATA_REPS_UPLOAD, "contents"),
     Output(Ids.DATA_MAPPING_UPLOAD, "contents"),
-    Output(Ids.DATA_AREA_UPLOAD, "contents"),
     Input(Ids.DATA_ACCOUNTS_UPLOAD, "contents"),
     Input(Ids.DATA_REPS_UPLOAD, "contents"),
     Input(Ids.DATA_MAPPING_UPLOAD, "contents"),
-    Input(Ids.DATA_AREA_UPLOAD, "contents"),
     State(Ids.DATA_ACCOUNTS_UPLOAD, "filename"),
     State(Ids.DATA_REPS_UPLOAD, "filename"),
     State(Ids.DATA_MAPPING_UPLOAD, "filename"),
-    State(Ids.DATA_AREA_UPLOAD, "filename"),
     State(Ids.DATA_IMPORT, "data"),
     State(Ids.DATA_RECEIVED, "data"),
     prevent_initial_call=True,
@@ -131,14 +127,12 @@ def receive_upload(
     accounts: str | None,
     reps: str | None,
     mapping: str | None,
-    boundary: str | None,
     a_name: str | None,
     r_name: str | None,
     m_name: str | None,
-    b_name: str | None,
     state: Payload,
     previous: Payload,
-) -> tuple[dict, None | NoUpdate, None | NoUpdate, None | NoUpdate, None | NoUpdate]:
+) -> tuple[dict, None | NoUpdate, None | NoUpdate, None | NoUpdate]:
     """Put an uploaded file into the session's folder and drop it from the page.
 
     The browser would otherwise send the whole file again with every Check;
@@ -147,7 +141,6 @@ def receive_upload(
     kind = {v: k for k, v in UPLOADS.items()}.get(ctx.triggered_id)
     contents, name = {
         "accounts": (accounts, a_name), "reps": (reps, r_name), "mapping": (mapping, m_name),
-        importing.BOUNDARY_KIND: (boundary, b_name),
     }.get(kind or "", (None, None))  # fmt: skip
     if not kind or not contents:
         raise PreventUpdate
@@ -156,7 +149,33 @@ def receive_upload(
     cleared = [None if k == kind else no_update for k in UPLOADS]
     payload = {"token": received.token, "kind": kind, "name": name, "error": received.error,
                "t": time.time()}  # fmt: skip
-    return payload, cleared[0], cleared[1], cleared[2], cleared[3]
+    return payload, cleared[0], cleared[1], cleared[2]
+
+
+@callback(
+    Output(Ids.DATA_RECEIVED, "data", allow_duplicate=True),
+    Output(Ids.DATA_AREA_UPLOAD, "contents"),
+    Output(Ids.DATA_AREA, "value"),
+    Input(Ids.DATA_AREA_UPLOAD, "contents"),
+    State(Ids.DATA_AREA_UPLOAD, "filename"),
+    State(Ids.DATA_IMPORT, "data"),
+    State(Ids.DATA_RECEIVED, "data"),
+    prevent_initial_call=True,
+)
+def receive_boundary(
+    contents: str | None, name: str | None, state: Payload, previous: Payload
+) -> tuple[dict, None, str]:
+    """Keep an uploaded planning-area boundary in the session's folder and choose it.
+
+    The check that follows reads it and lists the accounts outside it (issue 11 point 3).
+    """
+    if not contents:
+        raise PreventUpdate
+    token = (state or {}).get("token") or (previous or {}).get("token")
+    received = importing.receive(token, importing.BOUNDARY_KIND, name or "", contents)
+    payload = {"token": received.token, "kind": importing.BOUNDARY_KIND, "name": name,
+               "error": received.error, "t": time.time()}  # fmt: skip
+    return payload, None, "upload"
 
 
 @callback(
@@ -199,7 +218,7 @@ def check_files(
     _fixes: list,
     options: list[str] | None,
     team: Payload,
-    area: str | None,
+    area: str | None = None,
 ) -> tuple[dict, list, list, object, dict | NoUpdate]:
     """Read a received file, suggest its mapping, check every file; "Use" keeps the frames."""
     trigger = ctx.triggered_id

@@ -103,3 +103,15 @@ def test_apply_team_asks_before_removing_a_rep(monkeypatch, working, toy):
     scenario, text, displayed, _, _ = cb.apply_team(1, 1, rows, {"id": sid})
     assert not displayed and text.startswith("Team changed (removed R2)")
     assert scenario["id"] != sid
+
+
+def test_a_boundary_upload_is_received_and_chosen(monkeypatch, working):
+    # issue 11 point 3: the planning-area control's upload goes to the session's folder
+    ring = [[13.0, 52.0], [14.0, 52.0], [14.0, 53.0], [13.0, 53.0], [13.0, 52.0]]
+    geojson = ('{"type": "Polygon", "coordinates": [' + str(ring) + "]}").encode()
+    contents = "data:application/geo+json;base64," + base64.b64encode(geojson).decode()
+    received, cleared, area = cb.receive_boundary(contents, "square.geojson", {}, None)
+    assert received["kind"] == "boundary" and received["error"] is None
+    assert cleared is None and area == "upload"
+    with pytest.raises(cb.PreventUpdate):
+        cb.receive_boundary(None, None, {}, None)
