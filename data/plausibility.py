@@ -5,10 +5,9 @@ Two kinds (issue 11, point 7), each naming the nearest town and a distance in km
 - *far from the rest*: the nearest other account is farther than the rule of
   ``geo.outliers`` allows (a latitude copied from the longitude, a lost sign);
 - *outside the planning area*: more than ``planning.market.SNAP_KM`` beyond the chosen
-  boundary (``data.boundaries``). Kept, such an account is stored but not planned: the
-  metrics count it as outside the planning area. The plan decides by cells (an account goes
-  to an area cell within that distance), this check by the boundary line, so an account right
-  at the limit may be told apart differently; the metrics' count is the plan's.
+  boundary (``data.boundaries``), by the same rule the plan uses (``geo.area.km_outside``).
+  Kept, such an account is stored but not planned: the metrics count it as outside the
+  planning area.
 """
 
 from __future__ import annotations
@@ -17,11 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-import shapely
-
 from data.boundaries import boundary_for, describe
 from data.towns import nearest_towns
-from geo.cells import haversine_km
+from geo.area import km_outside
 from geo.outliers import far_points
 from planning.area_choice import AreaChoice
 from planning.market import SNAP_KM
@@ -56,16 +53,9 @@ def location_warnings(
     boundary = boundary_for(area, lat[valid], lon[valid])
     if boundary is None:
         return out
-    shape = boundary.shape
-    shapely.prepare(shape)
-    outside = valid.copy()
-    outside[valid] = ~shapely.contains_xy(shape, lon[valid], lat[valid])
     beyond = np.zeros(len(lat))
-    idx = np.flatnonzero(outside)
-    if len(idx):
-        lines = shapely.shortest_line(shape, shapely.points(lon[idx], lat[idx]))
-        ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
-        beyond[idx] = haversine_km(ends[:, 0, 1], ends[:, 0, 0], ends[:, 1, 1], ends[:, 1, 0])
+    beyond[valid] = km_outside(boundary.shape, lat[valid], lon[valid])
+    outside = valid & (beyond > 0)
     outside &= beyond > SNAP_KM
     if outside.any():
         out.append(_with_town(outside, lat, lon, (

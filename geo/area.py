@@ -17,12 +17,12 @@ import h3.api.numpy_int as h3i
 import shapely
 
 from geo.cells import (
-    EARTH_RADIUS_KM,
     MAX_PLANNING_CELLS,
     approx_area_km2,
     cells_to_latlng,
     check_resolution,
     default_resolution,
+    haversine_km,
     latlng_to_cells,
 )
 from geo.outliers import unit_vectors
@@ -102,8 +102,7 @@ def planning_area(
     ----------
     lat, lon
         Account coordinates. Without a boundary their cells are always part of the area; with
-        one they are not (``place_points`` puts each account in its own or a nearby cell, or
-        finds it outside).
+        one they are not (``place_points`` puts each account in its own or the nearest cell).
     resolution
         H3 resolution 4..9; by default the finest that keeps the area to
         about ``MAX_PLANNING_CELLS`` cells.
@@ -190,15 +189,15 @@ def place_points(
     lat: np.ndarray,
     lon: np.ndarray,
     cells: np.ndarray | None = None,
-    snap_km: float = 0.0,
 ) -> np.ndarray:
-    """Position of each point's cell in the area; a point off the area goes to a nearby cell.
+    """Position of each point's cell in the area, or of the nearest area cell.
 
-    A point whose own cell is not in the area (an address on a coast that the 1:50m
-    coastline puts at sea, a cell whose centre lies across a border) goes to the area cell
-    whose centre is nearest, if that centre is within ``snap_km``; else it is outside (-1).
-    The rule reads only the area's cells, so a stored tiling places the points again the
-    same way. Vectorised: one KD-tree over the cell centres on the unit sphere.
+    A point whose cell is not in the area goes to the area cell whose centre is nearest (an
+    address on a coast that the 1:50m coastline puts at sea, a cell whose centre lies across a
+    border). -1 only for an empty area.
+
+    Which points belong to the plan at all is the caller's rule (``km_outside``); this only
+    places them. Vectorised: one KD-tree over the cell centres on the unit sphere.
     """
     lat = np.asarray(lat, dtype=np.float64)
     lon = np.asarray(lon, dtype=np.float64)
@@ -206,14 +205,31 @@ def place_points(
         cells = latlng_to_cells(lat, lon, area.resolution)
     pos = area.positions(cells)
     off = np.flatnonzero(pos < 0)
-    if snap_km <= 0 or not len(off) or not len(area):
+    if not len(off) or not len(area):
         return pos
     tree = cKDTree(unit_vectors(area.lat, area.lon))
-    chord = 2.0 * np.sin(snap_km / EARTH_RADIUS_KM / 2.0)
-    dist, nearest = tree.query(unit_vectors(lat[off], lon[off]), distance_upper_bound=chord)
-    found = np.isfinite(dist)
-    pos[off[found]] = nearest[found]
+    _, nearest = tree.query(unit_vectors(lat[off], lon[off]))
+    pos[off] = nearest
     return pos
+
+
+def km_outside(shape: shapely.Geometry, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Great-circle km from each point to ``shape`` (0 inside it).
+
+    The inside test runs vectorised; the distance is measured only for the points outside.
+    """
+    lat = np.asarray(lat, dtype=np.float64)
+    lon = np.asarray(lon, dtype=np.float64)
+    out = np.zeros(len(lat))
+    if not len(lat):
+        return out
+    shapely.prepare(shape)
+    idx = np.flatnonzero(~shapely.contains_xy(shape, lon, lat))
+    if len(idx):
+        lines = shapely.shortest_line(shape, shapely.points(lon[idx], lat[idx]))
+        ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+        out[idx] = haversine_km(ends[:, 0, 1], ends[:, 0, 0], ends[:, 1, 1], ends[:, 1, 0])
+    return out
 
 
 def resolution_for(lat: np.ndarray, lon: np.ndarray, boundary: Boundary | None = None) -> int:

@@ -6,6 +6,7 @@ from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 import h3.api.numpy_int as h3i
 
@@ -73,9 +74,16 @@ def convert_plan(plan: Plan, target: Market) -> tuple[Plan, OwnerChanges]:
     Finer cells inherit their parent's owner exactly. A coarser cell goes to
     the rep that held most of its workload (then most of its cells; ties to
     the lower rep). Returns the accounts whose owner the conversion changed.
+
+    Both markets hold the same accounts, except those outside the planning area at one
+    resolution only (a coastal account near the limit, ``planning.market.SNAP_KM``): those are
+    matched by ``account_id`` and count as changed (planned on one side only).
     """
     src = plan.market
-    if target.n_reps != src.n_reps or len(target.account_cell) != len(src.account_cell):
+    outside = src.outside_accounts + target.outside_accounts
+    if target.n_reps != src.n_reps or (
+        not outside and len(target.account_cell) != len(src.account_cell)
+    ):
         raise ValueError("convert_plan needs the same accounts and reps on both markets")
     res_from, res_to = src.area.resolution, target.area.resolution
     owner = np.full(target.n_cells, UNASSIGNED, np.int64)
@@ -101,12 +109,26 @@ def convert_plan(plan: Plan, target: Market) -> tuple[Plan, OwnerChanges]:
     converted = Plan.from_owner(target, owner)
     before = plan.account_owner()
     after = converted.account_owner()
-    diff = before != after
     accounts = src.accounts
+    if not outside:
+        diff = before != after
+        return converted, OwnerChanges(
+            int(diff.sum()),
+            float(accounts["tam"].to_numpy()[diff].sum()),
+            float(accounts["revenue"].to_numpy()[diff].sum()),
+        )
+    # issue 11 point 3: match by id; planned on one side only counts as changed
+    at = pd.Index(target.accounts["account_id"].astype(str)).get_indexer(
+        accounts["account_id"].astype(str)
+    )
+    diff = (at < 0) | (before != after[np.maximum(at, 0)])
+    gained = np.ones(len(target.accounts), bool)
+    gained[at[at >= 0]] = False
+    new = target.accounts
     return converted, OwnerChanges(
-        int(diff.sum()),
-        float(accounts["tam"].to_numpy()[diff].sum()),
-        float(accounts["revenue"].to_numpy()[diff].sum()),
+        int(diff.sum()) + int(gained.sum()),
+        float(accounts["tam"].to_numpy()[diff].sum() + new["tam"].to_numpy()[gained].sum()),
+        float(accounts["revenue"].to_numpy()[diff].sum() + new["revenue"].to_numpy()[gained].sum()),
     )
 
 

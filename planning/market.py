@@ -16,15 +16,22 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.area import Boundary, PlanningArea, place_points, planning_area, resolution_for
+from geo.area import (
+    Boundary,
+    PlanningArea,
+    km_outside,
+    place_points,
+    planning_area,
+    resolution_for,
+)
 from geo.cells import haversine_km, latlng_to_cells
 from planning.callplan import SEGMENTS, TravelModel, default_call_plan, travel_of
 
 SECONDS_PER_HOUR = 3600
 UNASSIGNED = -1
 SNAP_KM = 10.0
-"""An account off the planning area within this distance of a cell centre is planned in that
-cell (the 1:50m coastline is a few km off; a border town's cell may centre across the border)."""
+"""An account at most this far outside the boundary is still planned, in the nearest area cell
+(the 1:50m coastline is a few km off); farther out it is kept out of the plan."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -88,8 +95,8 @@ class Market:
     stay_tam: np.ndarray
     stay_revenue: np.ndarray
     outside: pd.DataFrame | None = None
-    """Accounts kept out of the plan because they lie outside the planning area (more than
-    ``SNAP_KM`` from its cells), index as in the frame given; None or empty when there are none."""
+    """Accounts kept out of the plan because they lie more than ``SNAP_KM`` outside the
+    boundary, index as in the frame given; None when there are none."""
 
     @property
     def outside_accounts(self) -> int:
@@ -163,10 +170,12 @@ def build_market(
         accounts at ``resolution``, inside ``boundary`` when one is given.
     boundary
         Where cells may lie (``geo.area.Boundary``); None tiles the accounts' hull, which
-        holds every account's cell.
+        holds every account's cell. Give it with a stored area too: it decides which
+        accounts are planned.
 
-    Accounts whose cell is not in the area go to the nearest cell within ``SNAP_KM``; the
-    rest are kept out of the plan, in ``Market.outside``, never dropped silently.
+    With a boundary, accounts more than ``SNAP_KM`` outside it are kept out of the plan, in
+    ``Market.outside`` (never dropped silently), whatever the resolution; the others go to
+    their own cell, or the nearest area cell when theirs is not in the area.
     """
     call_plan = default_call_plan() if call_plan is None else call_plan
     travel = travel or travel_of(call_plan)
@@ -180,8 +189,15 @@ def build_market(
         )
     else:
         cells = latlng_to_cells(lat, lon, area.resolution)
-    account_cell = place_points(area, lat, lon, cells, snap_km=SNAP_KM)
-    off = account_cell < 0
+    if boundary is None:
+        account_cell = area.positions(cells)
+        if (account_cell < 0).any():
+            n_off = int((account_cell < 0).sum())
+            raise ValueError(f"{n_off} accounts lie outside the planning area")
+        off = np.zeros(len(cells), bool)
+    else:
+        off = km_outside(boundary.shape, lat, lon) > SNAP_KM
+        account_cell = np.where(off, -1, place_points(area, lat, lon, cells))
     outside = None
     if off.any():
         outside = accounts[off]

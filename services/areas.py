@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 
 from data.boundaries import boundary_for, choice_from_text, describe
-from geo.area import Boundary
+from geo.area import Boundary, PlanningArea
 from planning.area_choice import AreaChoice, area_choice_of, call_plan_with_area
 from planning.callplan import TravelModel
 from planning.market import Market, build_market
 
 __all__ = ["AreaChoice", "boundary_of", "call_plan_with_area", "choice_from_text", "describe",
-           "new_market"]  # fmt: skip
+           "new_market", "stored_market"]  # fmt: skip
 
 
 def boundary_of(accounts: pd.DataFrame, call_plan: pd.DataFrame | None) -> Boundary | None:
@@ -42,3 +42,16 @@ def new_market(
         accounts, reps, call_plan, travel, resolution=resolution, extra_cells=extra_cells,
         boundary=boundary_of(accounts, call_plan),
     )  # fmt: skip
+
+
+def stored_market(
+    accounts: pd.DataFrame,
+    reps: pd.DataFrame,
+    call_plan: pd.DataFrame | None,
+    area: PlanningArea,
+    travel: TravelModel | None = None,
+) -> Market:
+    """``build_market`` on a stored tiling; the boundary decides which accounts are planned."""
+    return build_market(
+        accounts, reps, call_plan, travel, area=area, boundary=boundary_of(accounts, call_plan)
+    )

@@ -38,13 +38,13 @@ from planning.editing import (
     selected_cells,
     stepped,
 )
-from planning.market import Market, build_market
+from planning.market import Market
 from planning.names import unique_name
 from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
 from planning.plan import Plan
 from planning.tally import full_tally
-from services.areas import new_market
+from services.areas import new_market, stored_market
 
 __all__ = [
     "Balanced",
@@ -112,7 +112,7 @@ def board(url: str, dataset_id: int, resolution: int, area_id: int | None) -> Bo
     accounts, reps, call_plan = store.load_dataset(dataset_id)
     if area_id is not None:
         area = area_from_cells(store.area_cells(area_id), resolution)
-        market = build_market(accounts, reps, call_plan, resolution=resolution, area=area)
+        market = stored_market(accounts, reps, call_plan, area)
     else:
         market = new_market(accounts, reps, call_plan, resolution=resolution)
     plan, _ = baseline_plan(market)

@@ -19,10 +19,9 @@ from data.store import ScenarioNotFoundError, ScenarioRecord, Store
 from geo.area import area_from_cells
 from planning.callplan import TravelModel
 from planning.compare import compare_plans
-from planning.market import build_market
 from planning.metrics import DEFAULT_TOLERANCE
 from planning.plan import Plan
-from services.areas import new_market
+from services.areas import new_market, stored_market
 from services.workspace import PathLike
 
 logger = logging.getLogger(__name__)
@@ -101,7 +100,7 @@ def scenario_plan(store: Store, scenario_id: int) -> tuple[Plan, ScenarioRecord]
     travel = TravelModel(**record.settings.get("travel", {}))
     if record.area_id is not None:
         area = area_from_cells(store.area_cells(record.area_id), record.resolution)
-        market = build_market(accounts, reps, call_plan, travel, area=area)
+        market = stored_market(accounts, reps, call_plan, area, travel)
     else:
         market = new_market(accounts, reps, call_plan, travel, resolution=record.resolution)
     if market.n_cells != record.n_cells:

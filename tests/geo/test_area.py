@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import shapely
 
 from data.basemap import countries_at
 from data.demo import demo_paths
-from geo.area import Boundary, inside_centres, place_points, planning_area
+from geo.area import Boundary, inside_centres, km_outside, place_points, planning_area
 from planning.area_choice import AreaChoice, AreaKind, call_plan_with_area
 from planning.callplan import default_call_plan
 from planning.market import SNAP_KM, build_market
@@ -61,12 +62,30 @@ def test_a_boundary_keeps_only_cells_whose_centre_is_inside() -> None:
     assert 150 < len(area) < 260
 
 
-def test_points_off_the_area_snap_within_the_limit_or_stay_outside() -> None:
+def test_points_off_the_area_go_to_the_nearest_cell_and_km_outside_measures_the_gap() -> None:
     square = shapely.box(13.0, 52.0, 14.0, 53.0)
     area = planning_area(np.array([52.5]), np.array([13.5]), 6, Boundary(square))
-    # 3 km east of the edge: snapped to a cell; 60 km east: outside
+    # 3 km and 60 km east of the square's east edge (1 deg of lon = 67.9 km at 52.5 N)
     lat = np.array([52.5, 52.5, 52.5])
-    lon = np.array([13.5, 14.0 + 3 / 68, 14.0 + 60 / 68])
-    pos = place_points(area, lat, lon, snap_km=SNAP_KM)
-    assert pos[0] >= 0 and pos[1] >= 0 and pos[2] == -1
-    assert area.lon[pos[1]] < 14.0
+    lon = np.array([13.5, 14.0 + 3 / 67.9, 14.0 + 60 / 67.9])
+    pos = place_points(area, lat, lon)
+    assert (pos >= 0).all() and area.lon[pos[1]] < 14.0 and area.lon[pos[2]] < 14.0
+    km = km_outside(square, lat, lon)
+    assert km[0] == 0.0
+    assert km[1] == pytest.approx(3.0, abs=0.05) and km[2] == pytest.approx(60.0, abs=0.5)
+    assert (km > SNAP_KM).tolist() == [False, False, True]
+
+
+def test_the_accounts_kept_out_do_not_depend_on_the_resolution() -> None:
+    accounts, reps = _demo()
+    call_plan = call_plan_with_area(default_call_plan(), AreaChoice(AreaKind.LAND))
+    boundary = boundary_of(accounts, call_plan)
+    kept_out = [
+        set(
+            build_market(accounts, reps, call_plan, resolution=r, boundary=boundary).outside[
+                "account_id"
+            ]
+        )
+        for r in (5, 6)
+    ]
+    assert kept_out[0] == kept_out[1] and len(kept_out[0]) > 0
