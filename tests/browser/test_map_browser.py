@@ -12,9 +12,9 @@ import pytest
 from data.store import Store
 from geo.area import area_from_cells
 from layouts.panel import TABLE_COLUMNS, table_rows
-from planning.market import build_market
 from planning.metrics import rep_metrics
 from planning.plan import Plan
+from services.areas import stored_market
 from tests.browser.harness import box_select, lasso, open_page, serve, table
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ def expected_table(store: Store, scenario_id: int, tolerance: float = 0.10) -> d
     accounts, reps, call_plan = store.load_dataset(record.dataset_id)
     area = area_from_cells(store.area_cells(record.area_id), record.resolution)
     plan = Plan.from_owner(
-        build_market(accounts, reps, call_plan, area=area), record.owner, record.locked
+        stored_market(accounts, reps, call_plan, area), record.owner, record.locked
     )
     rows = table_rows(rep_metrics(plan, tolerance))
     return {r["rep_id"]: {c: str(r[c]) for c in SHOWN} for r in rows}

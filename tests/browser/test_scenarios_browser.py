@@ -19,9 +19,9 @@ from data.exports import read_exported_plan
 from data.store import Store
 from geo.area import area_from_cells
 from layouts.panel import TABLE_COLUMNS, table_rows
-from planning.market import build_market
 from planning.metrics import rep_metrics
 from planning.plan import Plan
+from services.areas import stored_market
 from tests.browser.harness import MAP_READY, box_select, drag, serve, table
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,7 @@ def stored_plan(store: Store, scenario_id: int) -> Plan:
     record = store.scenario(scenario_id)
     accounts, reps, call_plan = store.load_dataset(record.dataset_id)
     area = area_from_cells(store.area_cells(record.area_id), record.resolution)
-    market = build_market(accounts, reps, call_plan, area=area)
+    market = stored_market(accounts, reps, call_plan, area)
     return Plan.from_owner(market, record.owner, record.locked)
 
 
