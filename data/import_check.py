@@ -53,7 +53,12 @@ def file_info(raw: RawTable, mapping: dict[str, str | None]) -> FileInfo:
 def suggested_columns(
     columns: Iterable[str], kind: str, saved: Mapping | None = None
 ) -> dict[str, str | None]:
-    """Column -> field for the mapping editor: a saved mapping's entries, then suggestions."""
+    """Column -> field for the mapping editor: a saved mapping's entries, then suggestions.
+
+    Two columns that could both feed a field (``Latitude`` and ``Lat``) both show
+    it, so that the check names them and the user picks one; a field the saved
+    mapping already gives a column is not suggested again.
+    """
     columns = [str(c) for c in columns]
     explicit = mapping_for_kind(saved, kind) if saved else {}
     rest = [c for c in columns if c not in explicit]
@@ -65,7 +70,6 @@ def suggested_columns(
             out[c] = explicit[c]
         elif suggested.get(c) and suggested[c] not in taken:
             out[c] = suggested[c]
-            taken.add(suggested[c])
         else:
             out[c] = None
     return out
