@@ -17,6 +17,7 @@ import pandas as pd
 
 from data.importing import ImportOptions, ImportReport, RowChoice, import_table
 from data.mapping import FIELDS, REQUIRED, mapping_for_kind, suggest_mapping
+from data.owners import Owners
 from data.readers import Progress, RawTable
 
 PROBLEM_COLUMNS = ("row", "column", "severity", "reason", "choice", "outcome")
@@ -145,7 +146,10 @@ def check_import(
     """
     options = ImportOptions(
         mapping={str(c): f for c, f in mapping.items()},
-        rep_ids=None if kind != "accounts" or rep_ids is None else list(rep_ids),
+        rep_ids=(
+            None if kind != "accounts" or rep_ids is None
+            else rep_ids if isinstance(rep_ids, Owners) else list(rep_ids)
+        ),  # fmt: skip
         exclude_bad_rows=exclude_errors,
         accept_warnings=accept_warnings,
     )

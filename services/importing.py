@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from common.errors import FileUnreadableError
 from common.logs import timed
 from common.settings import Settings
@@ -32,6 +34,7 @@ from data.import_check import (
 )
 from data.importing import ImportOptions, ImportReport, import_file
 from data.mapping import FIELDS, KINDS, REQUIRED, load_mapping
+from data.owners import Owners
 from data.readers import Progress
 from data.segments import SegmentRule
 from data.validation import load_reps
@@ -132,6 +135,9 @@ class CheckRequest:
     accept_warnings: bool = True
     rep_ids: list[str] | None = None
     """The current team's reps, which an accounts file's owners must be among."""
+    team: tuple[Mapping[str, object], ...] = ()
+    """The current team's reps as records (rep_id, name, email, crm_user_id), so that
+    owners given by name, e-mail or CRM user id are matched too (``data.owners``)."""
     use: bool = False
     """Keep the checked frames for "Use this data" when nothing is refused."""
 
@@ -273,7 +279,9 @@ def _check(
     phase: PhaseProgress | None,
 ) -> dict[str, ImportCheck]:
     """Check every received file as mapped, reps first; accounts against the reps."""
-    rep_ids = request.rep_ids
+    rep_ids: Iterable[str] | None = request.rep_ids
+    if request.team:
+        rep_ids = Owners.from_reps(pd.DataFrame(list(request.team)))
     checks: dict[str, ImportCheck] = {}
     order = [k for k in ("reps", "accounts") if k in files]
     for i, kind in enumerate(order):
@@ -286,7 +294,7 @@ def _check(
             progress=progress,
         )  # fmt: skip
         if kind == "reps" and not checked.report.refused:
-            rep_ids = checked.frame["rep_id"].astype(str).tolist()
+            rep_ids = Owners.from_reps(checked.frame)
         checks[kind] = checked
     return checks
 
@@ -337,7 +345,7 @@ def check_file(
         mapping = load_mapping(mapping_path) if mapping_path else None
         options = options.but(mapping=mapping)
         if kind == "accounts" and reps_path:
-            options = options.but(rep_ids=list(load_reps(reps_path, mapping=mapping)["rep_id"]))
+            options = options.but(rep_ids=Owners.from_reps(load_reps(reps_path, mapping=mapping)))
         _, report = import_file(path, kind, options)
         extra |= {"rows": report.rows_read, "imported": report.imported,
                   "problems": len(report.problems)}  # fmt: skip
