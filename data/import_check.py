@@ -147,8 +147,11 @@ def check_import(
     options = ImportOptions(
         mapping={str(c): f for c, f in mapping.items()},
         rep_ids=(
-            None if kind != "accounts" or rep_ids is None
-            else rep_ids if isinstance(rep_ids, Owners) else list(rep_ids)
+            None
+            if kind != "accounts" or rep_ids is None
+            else rep_ids
+            if isinstance(rep_ids, Owners)
+            else list(rep_ids)
         ),  # fmt: skip
         exclude_bad_rows=exclude_errors,
         accept_warnings=accept_warnings,

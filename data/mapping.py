@@ -4,7 +4,10 @@ People bring exports from a CRM, an ERP or their own spreadsheet; the headers ar
 ``Lat``, ``Breitengrad``, ``Market Potential (EUR)`` or ``Klantnummer``. A column is
 recognised when its name, folded to lower-case letters and digits without accents
 (``"Market Potential (EUR)"`` -> ``marketpotential``), equals a field name or one of
-its synonyms (English plus a few German, Dutch, French and Polish words). Anything
+its synonyms (English plus a few German, Dutch, French and Polish words, and the
+column names of Salesforce, HubSpot and Dynamics 365 exports: docs/crm.md). When two
+columns could feed one field (``Latitude`` and ``Lat``) the file is refused with both
+named, until the mapping says which one is meant. Anything
 else is named in a saved mapping, a small JSON file ``{"column in the file": "field"}``
 that the app writes and the command line reads, so headers in any language work.
 
@@ -59,7 +62,9 @@ _LON = (
 )  # fmt: skip
 
 # Field -> synonyms in priority order (after the field's own name), already normalised
-# by ``normalise_name``; when two columns fit one field the earlier synonym wins.
+# by ``normalise_name``. A column fitting two fields takes the one it fits earlier; two
+# columns fitting one field are a header problem naming both (never a silent pick).
+# docs/crm.md lists which CRM column lands where, and why.
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "accounts": {
         "account_id": (
@@ -113,13 +118,13 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         # (report header and API name), HubSpot's company address, Dynamics'
         # "Address 1: ...", and the usual words.
         "street": (
-            "address", "streetaddress", "billingstreet", "address1street1", "strasse",
-            "anschrift", "straat", "adres", "rue", "adresse", "ulica",
+            "address", "streetaddress", "billingstreet", "address1street1", "address1line1",
+            "strasse", "anschrift", "straat", "adres", "rue", "adresse", "ulica",
         ),
         "postcode": (
             "postalcode", "zip", "zipcode", "zippostalcode", "billingzippostalcode",
-            "billingpostalcode", "address1zippostalcode", "plz", "postleitzahl", "codepostal",
-            "kodpocztowy",
+            "billingpostalcode", "address1zippostalcode", "address1postalcode", "plz",
+            "postleitzahl", "codepostal", "kodpocztowy",
         ),
         "city": (
             "town", "billingcity", "address1city", "ort", "stadt", "plaats", "woonplaats",
@@ -127,11 +132,12 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "region": (
             "state", "province", "stateprovince", "stateregion", "billingstateprovince",
-            "billingstate", "address1stateprovince", "bundesland", "provincie", "wojewodztwo",
+            "billingstate", "address1stateprovince", "address1stateorprovince", "bundesland",
+            "provincie", "wojewodztwo",
         ),
         "country": (
-            "countryregion", "billingcountry", "address1countryregion", "countrycode", "land",
-            "pays", "kraj",
+            "countryregion", "billingcountry", "address1countryregion", "address1country",
+            "countrycode", "land", "pays", "kraj",
         ),
     },
     "reps": {

@@ -60,8 +60,8 @@ from common.errors import InputError, RowProblem
 from data.mapping import load_mapping, map_columns
 from data.owners import Owners, match_owners
 from data.readers import RawTable, read_raw
-from data.segments import SegmentRule
 from data.schemas import ADDRESS_FIELDS
+from data.segments import SegmentRule
 from data.segments import derive_segments as segments_from_tam
 from planning.callplan import CHANNELS, SEGMENTS
 
@@ -825,7 +825,7 @@ def check_accounts(
 
 
 def _optional_texts(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, pd.Series]:
-    """The optional text fields the file has (``string``, <NA> where empty); absent ones left out."""
+    """Optional text fields the file has (``string``, <NA> where empty); absent ones left out."""
     return {name: _optional_ids(frame, name) for name in names if name in frame.columns}
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from data.planfile import read_plan_csv
 from data.owners import Owners
+from data.planfile import read_plan_csv
 from data.validation import load_accounts, load_call_plan, load_reps
 from planning.baseline import OwnerChanges
 from planning.plan import Plan
