@@ -33,7 +33,7 @@ from data.import_check import (
     suggested_columns,
 )
 from data.importing import ImportOptions, ImportReport, import_file
-from data.mapping import FIELDS, KINDS, REQUIRED, load_mapping
+from data.mapping import FIELDS, KINDS, REQUIRED, describe_mapping, load_mapping
 from data.owners import Owners
 from data.readers import Progress
 from data.segments import SegmentRule
@@ -45,7 +45,8 @@ logger = logging.getLogger(__name__)
 # Screens reach data/ only through services, so the values they hand in or show come from here:
 # ImportOptions and SegmentRule (cli.py check builds them), KINDS (every kind of input file, which
 # the command line checks), FIELDS and REQUIRED (kind -> the fields a file may map, and must: the
-# mapping editor's options and the report's fix boxes).
+# mapping editor's options and the report's fix boxes), describe_mapping (the mapping used,
+# as ``cli.py check`` prints it).
 __all__ = [
     "FIELDS",
     "FILE_KINDS",
@@ -59,6 +60,7 @@ __all__ = [
     "Stored",
     "check_file",
     "check_uploads",
+    "describe_mapping",
     "receive",
     "report_text",
     "use_checked",
