@@ -35,6 +35,11 @@ from planning.metrics import DEFAULT_TOLERANCE, metrics_table, rep_metrics
 from planning.plan import Plan
 
 FORMATS = ("csv", "xlsx", "geojson", "parquet", "plan")
+"""The formats that carry the plan (``read_exported_plan`` reads each back)."""
+OWNER_CHANGE_FORMATS = ("owner-changes", "owner-changes-salesforce", "owner-changes-hubspot")
+"""Issue 11: the accounts whose owner changes, readable and for the CRM (data.owner_changes)."""
+ALL_FORMATS = FORMATS + OWNER_CHANGE_FORMATS
+"""Every format a scenario exports to (the CLI's choices, the Scenarios tab's buttons)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 
@@ -298,7 +303,11 @@ def export_plan(
         return write_territories(plan, path, tolerance=tolerance, driver="Parquet")
     if fmt == "plan":
         return write_plan_csv(plan, path)
-    raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt in OWNER_CHANGE_FORMATS:
+        from data.owner_changes import write_owner_changes  # it imports this module
+
+        return write_owner_changes(plan, fmt, path)
+    raise ValueError(f"format must be one of {', '.join(ALL_FORMATS)}, got {fmt!r}")
 
 
 # -- reading exports back -------------------------------------------------------------
