@@ -29,6 +29,7 @@ from shapely.geometry import shape
 
 from common.errors import FileUnreadableError
 from data.planfile import read_plan_csv, write_plan_csv
+from data.schemas import ADDRESS_FIELDS
 from geo.cells import cells_to_str
 from planning.compare import Comparison
 from planning.metrics import DEFAULT_TOLERANCE, metrics_table, rep_metrics
@@ -100,6 +101,11 @@ ACCOUNT_HEADERS = {
     "last_rep_id": "Last quarter's rep ID",
     "pinned": "Pinned to rep (yes/no)",
     "changes_owner": "Changes owner (yes/no)",
+    "street": "Street",
+    "postcode": "Postcode",
+    "city": "City",
+    "region": "Region",
+    "country": "Country",
 }
 
 
@@ -144,6 +150,9 @@ def assignment_table(plan: Plan) -> pd.DataFrame:
     labels = np.append(m.rep_ids.astype(object), [None])  # position -1 -> None
     names = np.append(m.reps["name"].astype(str).to_numpy(dtype=object), [None])
     acc = m.accounts
+    address = {  # issue 11: kept from the file when it had them (data/schemas.py)
+        name: pd.array(acc[name], dtype="string") for name in ADDRESS_FIELDS if name in acc
+    }
     return pd.DataFrame(
         {
             "account_id": acc["account_id"].astype(str).to_numpy(),
@@ -159,6 +168,7 @@ def assignment_table(plan: Plan) -> pd.DataFrame:
             "last_rep_id": pd.array(labels[m.account_rep], dtype="string"),
             "pinned": m.account_pinned,
             "changes_owner": owner != m.account_rep,
+            **address,
         }
     )
 

@@ -242,3 +242,20 @@ def test_a_salesforce_report_imports_with_owners_by_name_and_report_by_row(tmp_p
     assert frame["street"].isna().all() and frame["region"].isna().all()  # empty in the file
     assert frame["tam"].tolist() == [1e6, 2e6, 4e6, 5e6]  # Annual Revenue: the size
     assert frame["revenue"].tolist() == [0.0, 1000.0, 3000.0, 4000.0]
+
+
+def test_address_and_crm_people_are_stored_with_the_data_set(tmp_path, toy):
+    from data.store import Store
+    from planning.callplan import default_call_plan
+
+    accounts = toy.accounts.copy()
+    accounts["country"] = pd.array(["PL"] * len(accounts), dtype="string")
+    reps = toy.reps.copy()
+    reps["email"] = pd.array([f"{r.lower()}@firma.pl" for r in reps["rep_id"]], dtype="string")
+    reps["crm_user_id"] = pd.array([pd.NA] * len(reps), dtype="string")
+    with Store(f"sqlite:///{tmp_path / 's.sqlite'}") as store:
+        ds = store.ensure_dataset("crm", accounts, reps, default_call_plan())
+        back_accounts, back_reps, _ = store.load_dataset(ds)
+    assert back_accounts["country"].tolist() == ["PL"] * len(accounts)
+    assert back_reps["email"].tolist() == reps["email"].tolist()
+    assert back_reps["crm_user_id"].isna().all()

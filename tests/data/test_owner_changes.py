@@ -147,3 +147,16 @@ def test_a_crm_file_needs_every_new_owner_and_their_crm_id(tmp_path):
                             tmp_path / "hs.csv")  # fmt: skip
     assert "line 3 (account 'a3'): no new owner (unassigned); line 4 (account 'a4'): no new " \
            "owner (unassigned)" in str(err.value)  # fmt: skip
+
+
+def test_the_address_from_the_crm_is_kept_in_the_account_export(tmp_path):
+    plan = world()
+    accounts = plan.market.accounts.copy()
+    accounts["city"] = pd.array(["Warszawa", "Kraków", None, "Gdańsk", "Łódź", "Poznań"],
+                                dtype="string")  # fmt: skip
+    accounts["postcode"] = pd.array(["00-001"] * 6, dtype="string")
+    market = toy_market(accounts, plan.market.reps)
+    path = export_plan(Plan.from_owner(market, plan.owner), "csv", tmp_path / "accounts.csv")
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert table["city"].tolist() == ["Warszawa", "Kraków", "", "Gdańsk", "Łódź", "Poznań"]
+    assert table["postcode"].tolist() == ["00-001"] * 6
