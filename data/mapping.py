@@ -93,8 +93,10 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "marktpotential", "potenzial", "potentieel", "marktpotentieel", "potentiel",
             "potentieldemarche", "potencjal", "potencjalrynkowy",
             # The company's own turnover (Salesforce, HubSpot, Dynamics "Annual
-            # Revenue"): a measure of the account's size, not what we sell to it.
-            "annualrevenue",
+            # Revenue", and as translated): a measure of the account's size, not what
+            # we sell to it.
+            "annualrevenue", "jahresumsatz", "jaaromzet", "chiffredaffairesannuel",
+            "przychodroczny", "rocznyprzychod",
         ),
         "revenue": (
             "sales", "currentrevenue", "turnover", "umsatz", "omzet", "chiffredaffaires", "ca",
@@ -108,7 +110,9 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "przedstawiciel", "handlowiec", "opiekun",
             # Salesforce API "OwnerId", HubSpot "Company owner" (a person, matched to
             # reps by data.owners); Salesforce "Account Owner" and Dynamics "Owner" above.
-            "ownerid", "companyowner", "hubspotowner",
+            "ownerid", "companyowner", "hubspotowner", "accountinhaber", "inhaber",
+            "accounteigenaar", "eigenaar", "proprietaireducompte", "proprietaire",
+            "wlascicielkonta", "wlasciciel",
         ),
         "pinned": (
             "keyaccount", "key", "locked", "fixed", "schluesselkunde", "schlusselkunde",

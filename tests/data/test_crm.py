@@ -259,3 +259,22 @@ def test_address_and_crm_people_are_stored_with_the_data_set(tmp_path, toy):
     assert back_accounts["country"].tolist() == ["PL"] * len(accounts)
     assert back_reps["email"].tolist() == reps["email"].tolist()
     assert back_reps["crm_user_id"].isna().all()
+
+
+@pytest.mark.parametrize(
+    "column, field",
+    [
+        ("Accountinhaber", "rep_id"), ("Inhaber", "rep_id"), ("Accounteigenaar", "rep_id"),
+        ("Propriétaire du compte", "rep_id"), ("Właściciel konta", "rep_id"),
+        ("Jahresumsatz", "tam"), ("Jaaromzet", "tam"), ("Chiffre d'affaires annuel", "tam"),
+        ("Przychód roczny", "tam"), ("Accountname", "name"), ("PLZ", "postcode"),
+        ("Postleitzahl", "postcode"), ("Kod pocztowy", "postcode"), ("Code postal", "postcode"),
+        ("Ort", "city"), ("Miejscowość", "city"), ("Plaats", "city"), ("Ville", "city"),
+        ("Bundesland", "region"), ("Województwo", "region"), ("Provincie", "region"),
+        ("Land", "country"), ("Kraj", "country"), ("Pays", "country"),
+        ("Straße", "street"), ("Ulica", "street"), ("Adresse", "street"),
+    ],
+)  # fmt: skip
+def test_translated_crm_and_address_headers(column, field):
+    # annual turnover in any language is the size (tam); the owner words are people
+    assert suggest_mapping([column], "accounts") == {column: field}
