@@ -829,6 +829,24 @@ def _optional_texts(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, pd.S
     return {name: _optional_ids(frame, name) for name in names if name in frame.columns}
 
 
+def _check_shared_people(problems: _Problems, frame: pd.DataFrame) -> None:
+    """Warn where two reps share an e-mail or a CRM user id: owners given by it are ambiguous."""
+    for column, what in (("email", "e-mail"), ("crm_user_id", "CRM user id")):
+        if column not in frame.columns:
+            continue
+        values = _optional_ids(frame, column)
+        keys = values.str.casefold() if column == "email" else values
+        shared = (keys.duplicated(keep=False) & keys.notna()).to_numpy(dtype=bool)
+        problems.add(
+            shared,
+            column,
+            f"{column} {{value!r}} is another rep's too: an account owner given by this "
+            f"{what} will match both reps",
+            "warning",
+            value=values.to_numpy(dtype=object),
+        )
+
+
 def _check_owners(problems: _Problems, rep: pd.Series, rep_ids: Iterable[str]) -> pd.Series:
     """Owners as rep ids (``data.owners``); unmatched and ambiguous ones are row errors."""
     match = match_owners(rep, rep_ids)
@@ -904,6 +922,7 @@ def check_reps(
         empty_reason="capacity_hours is empty; expected hours per year > 0",
     )
     names = _text(frame["name"])
+    _check_shared_people(problems, frame)
     out = pd.DataFrame(
         {
             "rep_id": ids.astype("str"),

@@ -278,3 +278,15 @@ def test_address_and_crm_people_are_stored_with_the_data_set(tmp_path, toy):
 def test_translated_crm_and_address_headers(column, field):
     # annual turnover in any language is the size (tam); the owner words are people
     assert suggest_mapping([column], "accounts") == {column: field}
+
+
+def test_two_reps_with_one_email_are_a_warning_on_both_rows(tmp_path):
+    text = REPS.replace("piotr.zielinski@firma.pl", "PIOTR.Z@firma.pl")
+    _, report = import_reps(write(tmp_path / "reps.csv", text))
+    assert not report.refused
+    assert [(p.row, p.column, p.severity, p.reason) for p in report.problems] == [
+        (4, "email", "warning", "email 'piotr.z@firma.pl' is another rep's too: an account "
+                                "owner given by this e-mail will match both reps"),
+        (5, "email", "warning", "email 'PIOTR.Z@firma.pl' is another rep's too: an account "
+                                "owner given by this e-mail will match both reps"),
+    ]  # fmt: skip
