@@ -85,6 +85,8 @@ class ImportReport:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    columns: tuple[tuple[str, str | None], ...] = ()
+    """The mapping as applied: (column in the file, field or None), in file order."""
 
     def __post_init__(self) -> None:
         if self.imported + self.excluded != self.rows_read:
@@ -328,6 +330,7 @@ def import_table(
     }
     optional = ("segment",) if kind == "accounts" and opt.derive_segments is not None else ()
     frame, header_reasons = map_columns(raw.frame, kind, mapping, optional=optional)
+    context["columns"] = applied_mapping(raw.frame.columns, frame.columns, kind)
     if header_reasons:
         problems = tuple(Problem(raw.header_row, None, r) for r in header_reasons)
         because = {FILE_REFUSED: n} if n else {}
@@ -438,6 +441,17 @@ def import_table(
     if progress is not None:
         progress(1.0, f"{raw.source}: {imported:,} of {n:,} rows imported")
     return out, report
+
+
+def applied_mapping(
+    before: Iterable[object], after: Iterable[object], kind: str
+) -> tuple[tuple[str, str | None], ...]:
+    """(column in the file, the field it became or None), from the frame before and after."""
+    fields = set(FIELDS[kind])
+    return tuple(
+        (str(b).strip(), str(a) if str(a) in fields else None)
+        for b, a in zip(before, after, strict=True)
+    )
 
 
 def _rows_with_own_errors(checked: Checked) -> np.ndarray:

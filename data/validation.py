@@ -58,7 +58,9 @@ import pyarrow.compute as pc
 
 from common.errors import InputError, RowProblem
 from data.mapping import load_mapping, map_columns
+from data.owners import Owners, match_owners
 from data.readers import RawTable, read_raw
+from data.schemas import ADDRESS_FIELDS
 from data.segments import SegmentRule
 from data.segments import derive_segments as segments_from_tam
 from planning.callplan import CHANNELS, SEGMENTS
@@ -792,13 +794,7 @@ def check_accounts(
     rep = _optional_ids(frame, "rep_id")
     has_rep = rep.notna().to_numpy()
     if rep_ids is not None:
-        known = pd.Index([str(r).strip() for r in rep_ids])
-        problems.add(
-            has_rep & ~rep.isin(known).to_numpy(dtype=bool, na_value=False),
-            "rep_id",
-            "rep_id {value!r} is not a known rep",
-            value=rep.to_numpy(dtype=object),
-        )
+        rep = _check_owners(problems, rep, rep_ids)
 
     pinned = np.zeros(len(frame), dtype=bool)
     if "pinned" in frame.columns:
@@ -818,10 +814,56 @@ def check_accounts(
             "revenue": money["revenue"],
             "rep_id": rep,
             "pinned": pinned,
+            **_optional_texts(frame, ADDRESS_FIELDS),
         },
         index=frame.index,
     ).reset_index(drop=True)
     return Checked(out, rows, blank, problems.collect(), True, derived, swaps)
+
+
+# --- issue 11: CRM exports (owners as people, address and CRM fields kept) -------------
+
+
+def _optional_texts(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, pd.Series]:
+    """Optional text fields the file has (``string``, <NA> where empty); absent ones left out."""
+    return {name: _optional_ids(frame, name) for name in names if name in frame.columns}
+
+
+def _check_shared_people(problems: _Problems, frame: pd.DataFrame) -> None:
+    """Warn where two reps share an e-mail or a CRM user id: owners given by it are ambiguous."""
+    for column, what in (("email", "e-mail"), ("crm_user_id", "CRM user id")):
+        if column not in frame.columns:
+            continue
+        values = _optional_ids(frame, column)
+        keys = values.str.casefold() if column == "email" else values
+        shared = (keys.duplicated(keep=False) & keys.notna()).to_numpy(dtype=bool)
+        problems.add(
+            shared,
+            column,
+            f"{column} {{value!r}} is another rep's too: an account owner given by this "
+            f"{what} will match both reps",
+            "warning",
+            value=values.to_numpy(dtype=object),
+        )
+
+
+def _check_owners(problems: _Problems, rep: pd.Series, rep_ids: Iterable[str]) -> pd.Series:
+    """Owners as rep ids (``data.owners``); unmatched and ambiguous ones are row errors."""
+    match = match_owners(rep, rep_ids)
+    by_person = isinstance(rep_ids, Owners) and rep_ids.by_person
+    unknown = "rep_id {value!r} is not a known rep" + (
+        ": no rep has this rep_id, name, e-mail or CRM user id" if by_person else ""
+    )
+    value = rep.to_numpy(dtype=object)
+    problems.add(match.unmatched, "rep_id", unknown, value=value)
+    problems.add(
+        match.ambiguous,
+        "rep_id",
+        "owner {value!r} {why}; give the rep_id (or the e-mail) to say which",
+        value=value,
+        why=match.reason,
+    )
+    return match.rep_id
 
 
 def check_reps(
@@ -880,6 +922,7 @@ def check_reps(
         empty_reason="capacity_hours is empty; expected hours per year > 0",
     )
     names = _text(frame["name"])
+    _check_shared_people(problems, frame)
     out = pd.DataFrame(
         {
             "rep_id": ids.astype("str"),
@@ -888,6 +931,7 @@ def check_reps(
             "home_lon": lon,
             "capacity_hours": capacity,
             "region": _optional_ids(frame, "region"),
+            **_optional_texts(frame, ("email", "crm_user_id")),
         },
         index=frame.index,
     ).reset_index(drop=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from data.owners import Owners
 from data.planfile import read_plan_csv
 from data.validation import load_accounts, load_call_plan, load_reps
 from planning.baseline import OwnerChanges
@@ -52,7 +53,9 @@ def open_plan_files(
     """
     reps = load_reps(files.reps, mapping=files.mapping, sheet=files.reps_sheet)
     rep_ids = list(reps["rep_id"])
-    accounts = load_accounts(files.accounts, rep_ids, mapping=files.mapping, sheet=files.sheet)
+    accounts = load_accounts(  # owners by rep_id, name, e-mail or CRM user id (issue 11)
+        files.accounts, Owners.from_reps(reps), mapping=files.mapping, sheet=files.sheet
+    )
     call_plan = load_call_plan(files.call_plan) if files.call_plan else None
     assignment = read_plan_csv(files.plan, rep_ids) if files.plan else None
     return open_plan(accounts, reps, call_plan, resolution=resolution, assignment=assignment)
