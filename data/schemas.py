@@ -12,8 +12,13 @@ from __future__ import annotations
 #   segment str in planning.callplan.SEGMENTS, tam float64 >= 0, revenue float64 >= 0,
 #   rep_id str or <NA> (last quarter's owner; must be a known rep),
 #   pinned bool (a key account that stays with rep_id; needs a rep_id).
+#   Issue 11 part 5 (locating): street, postcode, city, region, country str or <NA> (an
+#   address; with postcode or city + country it stands in for missing lat/lon, see
+#   data.locating), location_precision in coordinates/postcode/town (present when the
+#   file carries an address or the column itself).
 ACCOUNT_COLUMNS = ("account_id", "name", "lat", "lon", "segment", "tam", "revenue")
-ACCOUNT_OPTIONAL = ("rep_id", "pinned")
+ADDRESS_COLUMNS = ("street", "postcode", "city", "region", "country")
+ACCOUNT_OPTIONAL = ("rep_id", "pinned", *ADDRESS_COLUMNS, "location_precision")
 
 # Reps: one row per rep, rep_id unique.
 #   rep_id str, name str, home_lat float64, home_lon float64, capacity_hours float64 > 0,
