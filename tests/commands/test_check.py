@@ -179,3 +179,19 @@ def test_metrics_reads_semicolon_decimal_comma_cp1252(tmp_path, capsys, toy_fram
     assert b"B\xe4ckerei" in (tmp_path / "eu.csv").read_bytes()
     got = metrics(capsys, "--accounts", tmp_path / "eu.csv", "--reps", tmp_path / "reps.csv")
     assert got == expected
+
+
+def test_accounts_placed_from_addresses_are_counted_by_precision(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        "crm.csv",
+        "account_id,name,lat,lon,segment,tam,revenue,postcode,city,country",
+        "A1,x,52.5,13.4,A,1,0,,,",
+        "A2,y,,,B,1,0,80331,,Deutschland",
+        "A3,z,,,B,1,0,,Gdańsk,Polska",
+        "A4,w,,,B,1,0,,Frankfurt,DE",
+    )
+    code, out, _ = check(capsys, path, "--exclude-bad-rows")
+    assert code == 1
+    assert "located: 1 by coordinates, 1 by postcode, 1 by town; 1 not located\n" in out
+    assert "row 5, column 'city': not located: town 'Frankfurt' matches 2 places" in out

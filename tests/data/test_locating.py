@@ -204,4 +204,7 @@ def test_a_file_without_address_keeps_its_shape(tmp_path):
     path = write(tmp_path, "plain.csv", HEADER.split(",postcode")[0], "P1,Plain,52.5,13.4,A,1,1")
     frame, report = import_accounts(path)
     assert "location_precision" not in frame.columns
-    assert report.location_line() == "located: 1 by coordinates, 0 by postcode, 0 by town; 0 not located"
+    assert (
+        report.location_line()
+        == "located: 1 by coordinates, 0 by postcode, 0 by town; 0 not located"
+    )
