@@ -321,9 +321,22 @@ class Located:
 
 
 def _text(values: pd.Series | None, n: int) -> pd.Series:
+    """Cells as stripped text, ``""`` where empty; whole numbers without ``.0``.
+
+    A workbook stores the postcode 80331 as the number 80331.0 (and 01067 as
+    1067.0); each distinct cell is converted once.
+    """
     if values is None:
         return pd.Series([""] * n, dtype=object)
-    return values.reset_index(drop=True).fillna("").astype("str").str.strip().astype(object)
+    codes, uniques = pd.factorize(values.reset_index(drop=True), use_na_sentinel=True)
+    text = np.array([_cell_text(u) for u in uniques] + [""], dtype=object)
+    return pd.Series(text[codes], dtype=object)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def locate(

@@ -16,6 +16,8 @@ import pytest
 from data.exports import write_assignment_csv
 from data.importing import import_accounts
 from data.locating import NOT_LOCATED, country_names, fold, locate
+from data.store import Store
+from planning.callplan import default_call_plan
 from planning.market import build_market
 from planning.plan import Plan
 from tests.toy import haversine_km
@@ -114,6 +116,12 @@ def test_an_unknown_postcode_falls_back_to_its_town():
     assert haversine_km((lat, lon), (48.1375, 11.5753)) < 2
 
 
+def test_postcodes_stored_as_numbers_by_a_workbook():
+    found = locate(pd.Series(["DE", "DE", "PL"]), pd.Series([80331.0, 1067, np.nan]))
+    assert found.precision.tolist() == ["postcode", "postcode", ""]
+    assert found.reason[2] == ""  # no postcode and no town: nothing to locate, no reason
+
+
 def write(tmp_path, name, *lines):
     path = tmp_path / name
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -208,3 +216,22 @@ def test_a_file_without_address_keeps_its_shape(tmp_path):
         report.location_line()
         == "located: 1 by coordinates, 0 by postcode, 0 by town; 0 not located"
     )
+
+
+def test_precision_and_address_are_kept_by_the_store(tmp_path):
+    frame, _ = import_accounts(write(tmp_path, "mixed.csv", *MIXED), exclude_bad_rows=True)
+    reps = pd.DataFrame(
+        {"rep_id": ["R1"], "name": ["Rita"], "home_lat": [52.52], "home_lon": [13.40],
+         "capacity_hours": [1500.0], "region": pd.Series([pd.NA], dtype="string")}
+    )  # fmt: skip
+    with Store(f"sqlite:///{tmp_path / 'hexalign.sqlite'}") as store:
+        dataset = store.ensure_dataset("mixed", frame, reps, default_call_plan())
+        accounts, _, _ = store.load_dataset(dataset)
+    pd.testing.assert_frame_equal(accounts, frame)
+    assert accounts["location_precision"].tolist() == [
+        "coordinates",
+        "coordinates",
+        "postcode",
+        "postcode",
+        "town",
+    ]
