@@ -139,9 +139,9 @@ class _Problems:
             others = None if other_rows is None else np.asarray(other_rows)[where]
             self._found.append((where, column, reason, severity, picked, others))
 
-    def add_file(self, column: str | None, reason: str) -> None:
+    def add_file(self, column: str | None, reason: str, severity: str = "error") -> None:
         """Record a problem of the file as a whole; it is reported on the header row."""
-        self._found.append((np.array([-1]), column, reason, "error", {}, None))
+        self._found.append((np.array([-1]), column, reason, severity, {}, None))
 
     def add_rows(self, problems: Iterable[RowProblem]) -> None:
         """Record problems found before validation (while reading), as errors."""
@@ -798,11 +798,19 @@ def check_accounts(
     """
     if "segment" not in frame.columns:
         frame = frame.assign(segment="")
-    frame = frame.assign(**{c: "" for c in ("lat", "lon") if c not in frame.columns})
+    no_columns = [c for c in ("lat", "lon") if c not in frame.columns]  # an address instead
+    frame = frame.assign(**dict.fromkeys(no_columns, ""))
     frame, rows, blank, problems, reader_problems = _start(
         frame, "account_id", first_row=first_row, header_row=header_row, row_label=row_label,
         rows=rows, reader_problems=reader_problems, empty="no accounts under the header",
     )  # fmt: skip
+    if no_columns:
+        problems.add_file(
+            None,
+            f"no {' or '.join(no_columns)} column: accounts are placed from their postcode or "
+            "town (map a column to lat and lon if the file has coordinates)",
+            "warning",
+        )
 
     ids = _text(frame["account_id"])
     _check_ids(problems, ids, "account_id")

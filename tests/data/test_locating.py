@@ -180,6 +180,9 @@ def test_a_file_with_an_address_but_no_coordinate_columns_imports(tmp_path):
     frame, report = import_accounts(path)
     assert not report.refused, report.summary()
     assert frame["location_precision"].tolist() == ["postcode", "town"]
+    # Coordinates under a header nobody knows would otherwise be passed over unseen.
+    (warning,) = report.warnings
+    assert warning.row == 1 and warning.reason.startswith("no lat or lon column")
 
 
 def test_a_file_without_coordinates_or_address_still_names_lat_and_lon(tmp_path):
