@@ -284,6 +284,10 @@ def mapping_editor(
             if missing
             else "Every required field (*) is mapped."
         )
+        if kind == "accounts" and missing and set(missing) <= {"lat", "lon"}:
+            by = [f for f in ("postcode", "city") if f in mapped]
+            if by:  # issue 11 part 5: an address stands in for coordinates
+                note += f" Accounts will be placed from their {' or '.join(by)} and country."
         out.append(
             html.Div(
                 [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from layouts.data_tab import report_view
+from layouts.data_tab import mapping_editor, report_view
 
 
 def _texts(component) -> list[str]:
@@ -28,3 +28,16 @@ def test_the_report_shows_counts_per_location_precision():
         location="located: 1 by coordinates, 1 by postcode, 1 by town; 1 not located",
     )  # fmt: skip
     assert "Located: 1 by coordinates, 1 by postcode, 1 by town; 1 not located" in _texts(view)
+
+
+def test_the_mapping_note_says_an_address_stands_in_for_coordinates():
+    info = {"name": "hubspot.csv", "columns": ["ID", "Postal Code"], "samples": {},
+            "mapping": {"ID": "account_id", "Postal Code": "postcode"}}  # fmt: skip
+    fields = {"accounts": ("account_id", "lat", "lon", "postcode")}
+    (editor,) = mapping_editor(
+        {"accounts": info}, fields, {"accounts": ("account_id", "lat", "lon")}
+    )
+    assert (
+        "Required fields not mapped yet: lat, lon. Accounts will be placed from their postcode "
+        "and country." in _texts(editor)
+    )
