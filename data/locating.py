@@ -54,6 +54,8 @@ PRECISIONS = (COORDINATES, POSTCODE, TOWN)
 NOT_LOCATED = "not located"
 """Every locating problem's reason starts with this (the report counts them by it)."""
 ADDRESS_FIELDS = ("street", "postcode", "city", "region", "country")
+NEAREST_TOWN_DEGREES = 0.2
+"""A state's city votes for the region of the nearest GeoNames town within this (~20 km)."""
 MAX_NAMED = 4
 """Candidates named in an ambiguity message; the rest are counted."""
 
@@ -255,8 +257,10 @@ def region_table(country: str) -> pd.DataFrame:
     that nobody writes; countrystatecity's states carry the names and ISO codes
     people do write. Each state is tied to the GeoNames code most of its
     cities' nearest GeoNames towns have (cities a few hundred metres apart,
-    so the vote is one-sided). The GeoNames codes themselves count too (the
-    US ones are the postal abbreviations).
+    so the vote is one-sided); a city with no GeoNames town of the country
+    near it does not vote (Puerto Rico is a country of its own in GeoNames, a
+    US state in the other table). The GeoNames codes themselves count too
+    (the US ones are the postal abbreviations).
     """
     towns = town_table(country)
     towns = towns[towns["primary"]]
@@ -279,9 +283,10 @@ def region_table(country: str) -> pd.DataFrame:
             ).reshape(-1, 2)
             if not len(points):
                 continue
-            _, nearest = tree.query(points)
-            votes = pd.Series(admin1[nearest]).value_counts()
-            if votes.iloc[0] * 2 <= len(points):
+            distance, nearest = tree.query(points)
+            close = distance < NEAREST_TOWN_DEGREES  # a state GeoNames files elsewhere votes not
+            votes = pd.Series(admin1[nearest[close]]).value_counts()
+            if not len(votes) or votes.iloc[0] * 2 <= len(points):
                 continue  # no clear majority: better no link than a wrong one
             a1 = str(votes.index[0])
             names = [state["name"], state.get("native") or "", code, state.get("iso3166_2") or ""]

@@ -17,7 +17,7 @@ import pytest
 
 from data.exports import write_assignment_csv
 from data.importing import import_accounts
-from data.locating import NOT_LOCATED, country_names, fold, locate
+from data.locating import NOT_LOCATED, country_names, fold, locate, region_names
 from data.store import Store
 from planning.callplan import default_call_plan
 from planning.market import build_market
@@ -97,6 +97,14 @@ def test_the_region_chooses_between_towns_of_one_name():
     lat, lon, precision, _, _ = _one("DE", city="Frankfurt", region="Brandenburg")
     # Frankfurt (Oder) 52°20′33″N 14°33′1″E (Wikipedia "Frankfurt (Oder)")
     assert precision == "town" and haversine_km((lat, lon), (52.3425, 14.5503)) < 3
+
+
+def test_every_state_land_and_voivodeship_is_named_once():
+    names = {c: region_names(c) for c in ("DE", "PL", "US")}
+    assert {c: len(set(n.values())) for c, n in names.items()} == {"DE": 16, "PL": 16, "US": 51}
+    assert names["US"]["FL"] == "Florida"  # not Puerto Rico, a country of its own in GeoNames
+    assert _one("US", city="Miami", region="FL")[2] == "town"
+    assert _one("US", city="Miami", region="Puerto Rico")[4] == "region"
 
 
 def test_an_unknown_postcode_region_or_country_says_so():
