@@ -239,6 +239,7 @@ def check_files(
                     kind, c.report.source, c.counts, dict(c.report.excluded_because),
                     c.report.refused, c.problems, outcome.decisions[kind], outcome.fixes[kind],
                     c.report.header_row, fixable=importing.FIELDS[kind],
+                    location=c.report.location_line() if kind == "accounts" else None,
                 )
             )  # fmt: skip
     set_progress(("100", "100", "checked" if outcome.checks else "no file to check"))

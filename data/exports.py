@@ -106,6 +106,7 @@ ACCOUNT_HEADERS = {
     "city": "City",
     "region": "Region",
     "country": "Country",
+    "location_precision": "Location precision (coordinates/postcode/town)",
 }
 
 
@@ -169,8 +170,17 @@ def assignment_table(plan: Plan) -> pd.DataFrame:
             "pinned": m.account_pinned,
             "changes_owner": owner != m.account_rep,
             **address,
+            "location_precision": _precision(acc),
         }
     )
+
+
+def _precision(accounts: pd.DataFrame) -> pd.arrays.StringArray:
+    """How each account's point was found (issue 11 part 5); ``coordinates`` when not said."""
+    if "location_precision" not in accounts.columns:
+        return pd.array(["coordinates"] * len(accounts), dtype="string")
+    given = accounts["location_precision"].astype("string").fillna("coordinates")
+    return pd.array(given.to_numpy(dtype=object), dtype="string")
 
 
 def territories_frame(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> gpd.GeoDataFrame:

@@ -12,14 +12,15 @@ from __future__ import annotations
 #   segment str in planning.callplan.SEGMENTS, tam float64 >= 0, revenue float64 >= 0,
 #   rep_id str or <NA> (last quarter's owner; must be a known rep),
 #   pinned bool (a key account that stays with rep_id; needs a rep_id).
-#   Address (issue 11, CRM exports; data.locating places accounts without coordinates
-#   from them): street, postcode, city, region (first-level: state, voivodeship...),
-#   country (ISO code or name), each ``string`` with <NA> where empty; present only
-#   when the file has the column. The owner in rep_id may be given in the file as a
-#   rep's name, e-mail or CRM user id (data.owners turns it into the rep_id).
+#   Address (issue 11): street, postcode, city, region (first-level: state, voivodeship...),
+#   country (ISO code or name), each ``string`` with <NA> where empty; present only when the
+#   file has the column. With postcode or city + country it stands in for missing lat/lon
+#   (data.locating); location_precision in coordinates/postcode/town says how the point was
+#   found. The owner in rep_id may be given as a rep's name, e-mail or CRM user id
+#   (data.owners turns it into the rep_id).
 ADDRESS_FIELDS = ("street", "postcode", "city", "region", "country")
 ACCOUNT_COLUMNS = ("account_id", "name", "lat", "lon", "segment", "tam", "revenue")
-ACCOUNT_OPTIONAL = ("rep_id", "pinned", *ADDRESS_FIELDS)
+ACCOUNT_OPTIONAL = ("rep_id", "pinned", *ADDRESS_FIELDS, "location_precision")
 
 # Reps: one row per rep, rep_id unique.
 #   rep_id str, name str, home_lat float64, home_lon float64, capacity_hours float64 > 0,

@@ -350,7 +350,8 @@ def check_file(
             options = options.but(rep_ids=Owners.from_reps(load_reps(reps_path, mapping=mapping)))
         _, report = import_file(path, kind, options)
         extra |= {"rows": report.rows_read, "imported": report.imported,
-                  "problems": len(report.problems)}  # fmt: skip
+                  "problems": len(report.problems), "not_located": report.not_located,
+                  **{f"by_{p}": n for p, n in report.located.items()}}  # fmt: skip
         if report_path:
             report.to_csv(report_path)
         return report

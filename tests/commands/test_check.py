@@ -212,3 +212,19 @@ def test_two_candidate_columns_are_an_error_naming_both(tmp_path, capsys):
     assert "columns 'lat' and 'Lat' could both be 'lat'" in out
     lines = err.splitlines()
     assert "  lat -> (ignored)" in lines and "  Lat -> (ignored)" in lines  # neither picked
+
+
+def test_accounts_placed_from_addresses_are_counted_by_precision(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        "crm.csv",
+        "account_id,name,lat,lon,segment,tam,revenue,postcode,city,country",
+        "A1,x,52.5,13.4,A,1,0,,,",
+        "A2,y,,,B,1,0,80331,,Deutschland",
+        "A3,z,,,B,1,0,,Gdańsk,Polska",
+        "A4,w,,,B,1,0,,Frankfurt,DE",
+    )
+    code, out, _ = check(capsys, path, "--exclude-bad-rows")
+    assert code == 1
+    assert "located: 1 by coordinates, 1 by postcode, 1 by town; 1 not located\n" in out
+    assert "row 5, column 'city': not located: town 'Frankfurt' matches 2 places" in out
