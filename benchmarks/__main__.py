@@ -23,6 +23,7 @@ GROUPS: dict[str, str] = {
     "map": "benchmarks.map",  # issue 4: the app in headless Chromium, demo and 1M accounts
     "import": "benchmarks.importing",  # issue 6: 1M-row CSV import, plain and European
     "balance": "benchmarks.balance",  # issue 7: rebalance demo and ~52k cells, with peers
+    "locate": "benchmarks.locating",  # issue 11 part 5: 1M accounts placed from postcodes
 }
 
 COUNT_UNIT = "count"

@@ -235,6 +235,7 @@ def check_files(
         exclude_errors="exclude" in chosen,
         accept_warnings="accept" in chosen,
         rep_ids=(team or {}).get("rep_ids"),
+        team=tuple((team or {}).get("reps") or ()),
         use=trigger == Ids.DATA_USE,
         area=area or "land",
     )
@@ -267,6 +268,7 @@ def check_files(
                     kind, c.report.source, c.counts, dict(c.report.excluded_because),
                     c.report.refused, c.problems, outcome.decisions[kind], outcome.fixes[kind],
                     c.report.header_row, fixable=importing.FIELDS[kind],
+                    location=c.report.location_line() if kind == "accounts" else None,
                 )
             )  # fmt: skip
     set_progress(("100", "100", "checked" if outcome.checks else "no file to check"))
@@ -374,7 +376,12 @@ def show_dataset(scenario: dict, _tab: str | None) -> tuple[dict, list, list, li
     rows = [
         {f: _plain(v) for f, v in row.items()} for row in reps[list(REP_FIELDS)].to_dict("records")
     ]
-    team = {"rep_ids": reps["rep_id"].astype(str).tolist()}
+    people = [c for c in ("rep_id", "name", "email", "crm_user_id") if c in reps.columns]
+    team = {
+        "rep_ids": reps["rep_id"].astype(str).tolist(),
+        # owners named by name, e-mail or CRM user id are matched to these (issue 11)
+        "reps": reps[people].astype("string").fillna("").to_dict("records"),
+    }
     return team, plan_values, travel_values, rows
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import Input, NoUpdate, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url, tolerance_share
@@ -263,6 +263,7 @@ def restore(
 
 @callback(
     Output(Ids.EXPORT_DOWNLOAD, "data"),
+    Output(Ids.MESSAGE, "children", allow_duplicate=True),
     Input(export_button_id(), "n_clicks"),
     State(Ids.SCENARIO, "data"),
     State(Ids.TOLERANCE, "value"),
@@ -270,13 +271,19 @@ def restore(
 )
 def export(
     _clicks: list[int | None], scenario: Payload, tolerance_pct: float | str | None
-) -> dict[str, Any]:
-    """The current scenario as a file: accounts CSV, workbook, GeoJSON, GeoParquet, plan CSV."""
+) -> tuple[dict[str, Any] | NoUpdate, str | NoUpdate]:
+    """The current scenario as a file (accounts, workbook, territories, plan, owner changes).
+
+    A CRM file the CRM would not take as it is is refused, and the message says why.
+    """
     fmt = _clicked()["fmt"]
-    filename, blob = scenarios.export_file(
-        database_url(), scenario["id"], fmt, tolerance_share(tolerance_pct)
-    )
-    return dcc.send_bytes(blob, filename)
+    try:
+        filename, blob = scenarios.export_file(
+            database_url(), scenario["id"], fmt, tolerance_share(tolerance_pct)
+        )
+    except PlanError as err:
+        return no_update, str(err)
+    return dcc.send_bytes(blob, filename), no_update
 
 
 def _clicked() -> Any:

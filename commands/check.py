@@ -64,6 +64,13 @@ def run(args: argparse.Namespace) -> int:
         report_path=args.report,
     )  # fmt: skip
     sys.stdout.write(report.summary() + "\n")
+    if report.columns:  # the mapping used, one column per line (issue 11)
+        print("mapping (column -> field):", file=sys.stderr)
+        for line in importing.describe_mapping(dict(report.columns)):
+            print(f"  {line}", file=sys.stderr)
+    located = report.located
+    if located.get("postcode") or located.get("town") or report.not_located:
+        sys.stdout.write(report.location_line() + "\n")  # issue 11 part 5: accounts placed
     if report.encoding or report.sheet:
         read_as = (
             f"encoding {report.encoding}, delimiter {report.delimiter!r}"

@@ -17,7 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         required=True,
         choices=FORMATS,
         help="csv: one row per account; xlsx: workbook; geojson/parquet: territories "
-        "with metrics; plan: h3_cell,rep_id",
+        "with metrics; plan: h3_cell,rep_id; owner-changes: the accounts whose owner changes "
+        "against the imported owners (old and new owner); owner-changes-salesforce: Id,OwnerId "
+        "for Data Loader; owner-changes-hubspot: Record ID,Company owner for HubSpot's import",
     )
     p.add_argument("--out", required=True, help="file to write")
     p.add_argument("--database", help="database URL (default: HEXALIGN_DATABASE_URL or var/)")

@@ -29,12 +29,18 @@ from shapely.geometry import shape
 
 from common.errors import FileUnreadableError
 from data.planfile import read_plan_csv, write_plan_csv
+from data.schemas import ADDRESS_FIELDS
 from geo.cells import cells_to_str
 from planning.compare import Comparison
 from planning.metrics import DEFAULT_TOLERANCE, metrics_table, rep_metrics
 from planning.plan import Plan
 
 FORMATS = ("csv", "xlsx", "geojson", "parquet", "plan")
+"""The formats that carry the plan (``read_exported_plan`` reads each back)."""
+OWNER_CHANGE_FORMATS = ("owner-changes", "owner-changes-salesforce", "owner-changes-hubspot")
+"""Issue 11: the accounts whose owner changes, readable and for the CRM (data.owner_changes)."""
+ALL_FORMATS = FORMATS + OWNER_CHANGE_FORMATS
+"""Every format a scenario exports to (the CLI's choices, the Scenarios tab's buttons)."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ESCAPE = "'"
 
@@ -95,6 +101,12 @@ ACCOUNT_HEADERS = {
     "last_rep_id": "Last quarter's rep ID",
     "pinned": "Pinned to rep (yes/no)",
     "changes_owner": "Changes owner (yes/no)",
+    "street": "Street",
+    "postcode": "Postcode",
+    "city": "City",
+    "region": "Region",
+    "country": "Country",
+    "location_precision": "Location precision (coordinates/postcode/town)",
 }
 
 
@@ -139,6 +151,9 @@ def assignment_table(plan: Plan) -> pd.DataFrame:
     labels = np.append(m.rep_ids.astype(object), [None])  # position -1 -> None
     names = np.append(m.reps["name"].astype(str).to_numpy(dtype=object), [None])
     acc = m.accounts
+    address = {  # issue 11: kept from the file when it had them (data/schemas.py)
+        name: pd.array(acc[name], dtype="string") for name in ADDRESS_FIELDS if name in acc
+    }
     return pd.DataFrame(
         {
             "account_id": acc["account_id"].astype(str).to_numpy(),
@@ -154,8 +169,18 @@ def assignment_table(plan: Plan) -> pd.DataFrame:
             "last_rep_id": pd.array(labels[m.account_rep], dtype="string"),
             "pinned": m.account_pinned,
             "changes_owner": owner != m.account_rep,
+            **address,
+            "location_precision": _precision(acc),
         }
     )
+
+
+def _precision(accounts: pd.DataFrame) -> pd.arrays.StringArray:
+    """How each account's point was found (issue 11 part 5); ``coordinates`` when not said."""
+    if "location_precision" not in accounts.columns:
+        return pd.array(["coordinates"] * len(accounts), dtype="string")
+    given = accounts["location_precision"].astype("string").fillna("coordinates")
+    return pd.array(given.to_numpy(dtype=object), dtype="string")
 
 
 def territories_frame(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> gpd.GeoDataFrame:
@@ -298,7 +323,11 @@ def export_plan(
         return write_territories(plan, path, tolerance=tolerance, driver="Parquet")
     if fmt == "plan":
         return write_plan_csv(plan, path)
-    raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt in OWNER_CHANGE_FORMATS:
+        from data.owner_changes import write_owner_changes  # it imports this module
+
+        return write_owner_changes(plan, fmt, path)
+    raise ValueError(f"format must be one of {', '.join(ALL_FORMATS)}, got {fmt!r}")
 
 
 # -- reading exports back -------------------------------------------------------------

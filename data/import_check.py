@@ -17,6 +17,7 @@ import pandas as pd
 
 from data.importing import ImportOptions, ImportReport, RowChoice, import_table
 from data.mapping import FIELDS, REQUIRED, mapping_for_kind, suggest_mapping
+from data.owners import Owners
 from data.readers import Progress, RawTable
 from planning.area_choice import AreaChoice
 
@@ -54,7 +55,12 @@ def file_info(raw: RawTable, mapping: dict[str, str | None]) -> FileInfo:
 def suggested_columns(
     columns: Iterable[str], kind: str, saved: Mapping | None = None
 ) -> dict[str, str | None]:
-    """Column -> field for the mapping editor: a saved mapping's entries, then suggestions."""
+    """Column -> field for the mapping editor: a saved mapping's entries, then suggestions.
+
+    Two columns that could both feed a field (``Latitude`` and ``Lat``) both show
+    it, so that the check names them and the user picks one; a field the saved
+    mapping already gives a column is not suggested again.
+    """
     columns = [str(c) for c in columns]
     explicit = mapping_for_kind(saved, kind) if saved else {}
     rest = [c for c in columns if c not in explicit]
@@ -66,7 +72,6 @@ def suggested_columns(
             out[c] = explicit[c]
         elif suggested.get(c) and suggested[c] not in taken:
             out[c] = suggested[c]
-            taken.add(suggested[c])
         else:
             out[c] = None
     return out
@@ -143,7 +148,13 @@ def check_import(
     """
     options = ImportOptions(
         mapping={str(c): f for c, f in mapping.items()},
-        rep_ids=None if kind != "accounts" or rep_ids is None else list(rep_ids),
+        rep_ids=(
+            None
+            if kind != "accounts" or rep_ids is None
+            else rep_ids
+            if isinstance(rep_ids, Owners)
+            else list(rep_ids)
+        ),  # fmt: skip
         exclude_bad_rows=exclude_errors,
         accept_warnings=accept_warnings,
         area=area if kind == "accounts" else None,

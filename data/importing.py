@@ -34,7 +34,8 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError, RowProblem
-from data.mapping import FIELDS, load_mapping, map_columns
+from data.locating import NOT_LOCATED, PRECISIONS
+from data.mapping import FIELDS, load_mapping
 from data.readers import MAX_FILE_BYTES, Progress, RawTable, read_raw
 from data.segments import SegmentRule
 from data.validation import (
@@ -42,6 +43,7 @@ from data.validation import (
     EMPTY_FRAMES,
     Checked,
     Problem,
+    map_fields,
     order_call_plan,
     sort_reps,
 )
@@ -86,6 +88,12 @@ class ImportReport:
     encoding: str | None = None
     delimiter: str | None = None
     sheet: str | None = None
+    columns: tuple[tuple[str, str | None], ...] = ()
+    """The mapping as applied: (column in the file, field or None), in file order."""
+    located: Mapping[str, int] = field(default_factory=dict)
+    """Issue 11 part 5: accounts placed per precision (coordinates, postcode, town)."""
+    not_located: int = 0
+    """Rows with a locating problem (an unknown postcode or town, an ambiguous town)."""
 
     def __post_init__(self) -> None:
         if self.imported + self.excluded != self.rows_read:
@@ -179,6 +187,11 @@ class ImportReport:
         lines = [head + ("; " + "; ".join(extras) if extras else "")]
         lines += [f"  {p} ({p.severity})" for p in self.problems]
         return "\n".join(lines)
+
+    def location_line(self) -> str:
+        """``located: 812 by coordinates, 140 by postcode, 31 by town; 5 not located``."""
+        parts = ", ".join(f"{self.located.get(p, 0):,} by {p}" for p in PRECISIONS)
+        return f"located: {parts}; {self.not_located:,} not located"
 
     def raise_for_errors(self) -> None:
         """Raise the ``InputError`` ``load_accounts`` would, if any error remains."""
@@ -330,7 +343,8 @@ def import_table(
         "sheet": raw.sheet,
     }
     optional = ("segment",) if kind == "accounts" and opt.derive_segments is not None else ()
-    frame, header_reasons = map_columns(raw.frame, kind, mapping, optional=optional)
+    frame, header_reasons = map_fields(raw.frame, kind, mapping, optional=optional)
+    context["columns"] = applied_mapping(raw.frame.columns, frame.columns, kind)
     if header_reasons:
         problems = tuple(Problem(raw.header_row, None, r) for r in header_reasons)
         because = {FILE_REFUSED: n} if n else {}
@@ -427,6 +441,7 @@ def import_table(
         elif kind == "call_plan":
             out = order_call_plan(out)
         imported = len(checked.frame)
+    located, not_located = _location_counts(kind, checked, found)
     report = ImportReport(
         imported=imported,
         excluded=n - imported,
@@ -437,11 +452,47 @@ def import_table(
         fixed_rows=tuple(sorted(fixes)),
         segments_derived=0 if refused or checked is None else checked.segments_derived,
         swaps_applied=0 if refused or checked is None else checked.swaps_applied,
+        located=located,
+        not_located=not_located,
         **context,
     )
     if progress is not None:
         progress(1.0, f"{raw.source}: {imported:,} of {n:,} rows imported")
     return out, report
+
+
+def applied_mapping(
+    before: Iterable[object], after: Iterable[object], kind: str
+) -> tuple[tuple[str, str | None], ...]:
+    """(column in the file, the field it became or None), from the frame before and after."""
+    fields = set(FIELDS[kind])
+    return tuple(
+        (str(b).strip(), str(a) if str(a) in fields else None)
+        for b, a in zip(before, after, strict=True)
+    )
+
+
+def _location_counts(
+    kind: str, checked: Checked | None, problems: Iterable[Problem]
+) -> tuple[dict[str, int], int]:
+    """Accounts placed per precision in the last check, and rows that could not be placed.
+
+    Part 5 of issue 11. A file without an address has every point its own
+    (all ``coordinates``); rows whose locating failed carry no precision.
+    """
+    if kind != "accounts":
+        return {}, 0
+    missing = len({p.row for p in problems if p.reason.startswith(NOT_LOCATED)})
+    if checked is None:
+        return dict.fromkeys(PRECISIONS, 0), missing
+    frame = checked.frame
+    if "location_precision" in frame.columns:
+        counts = frame["location_precision"].value_counts()
+        located = {p: int(counts.get(p, 0)) for p in PRECISIONS}
+    else:
+        ok = np.isfinite(frame["lat"].to_numpy()) & np.isfinite(frame["lon"].to_numpy())
+        located = {p: int(ok.sum()) if p == PRECISIONS[0] else 0 for p in PRECISIONS}
+    return located, missing
 
 
 def _rows_with_own_errors(checked: Checked) -> np.ndarray:

@@ -4,7 +4,10 @@ People bring exports from a CRM, an ERP or their own spreadsheet; the headers ar
 ``Lat``, ``Breitengrad``, ``Market Potential (EUR)`` or ``Klantnummer``. A column is
 recognised when its name, folded to lower-case letters and digits without accents
 (``"Market Potential (EUR)"`` -> ``marketpotential``), equals a field name or one of
-its synonyms (English plus a few German, Dutch, French and Polish words). Anything
+its synonyms (English plus a few German, Dutch, French and Polish words, and the
+column names of Salesforce, HubSpot and Dynamics 365 exports: docs/crm.md). When two
+columns could feed one field (``Latitude`` and ``Lat``) the file is refused with both
+named, until the mapping says which one is meant. Anything
 else is named in a saved mapping, a small JSON file ``{"column in the file": "field"}``
 that the app writes and the command line reads, so headers in any language work.
 
@@ -59,7 +62,9 @@ _LON = (
 )  # fmt: skip
 
 # Field -> synonyms in priority order (after the field's own name), already normalised
-# by ``normalise_name``; when two columns fit one field the earlier synonym wins.
+# by ``normalise_name``. A column fitting two fields takes the one it fits earlier; two
+# columns fitting one field are a header problem naming both (never a silent pick).
+# docs/crm.md lists which CRM column lands where, and why.
 SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "accounts": {
         "account_id": (
@@ -67,14 +72,18 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "customerno", "kundennummer", "kundennr", "kundenid", "debitor", "debitorennummer",
             "klantnummer", "klantid", "klantnr", "numeroclient", "idclient", "codeclient",
             "nrklienta", "idklienta", "numerklienta",
+            # CRM exports (docs/crm.md): Salesforce report "Account ID", HubSpot
+            # "Record ID"; Salesforce API "Id" and Dynamics "(Do Not Modify) Account"
+            # already match "id" and "account".
+            "accountid", "recordid",
         ),
         "name": (
             "accountname", "company", "companyname", "customername", "customer", "firma",
             "firmenname", "kunde", "kundenname", "naam", "bedrijfsnaam", "bedrijf", "klantnaam",
             "nom", "raisonsociale", "societe", "nomclient", "nazwa", "nazwafirmy", "nazwaklienta",
         ),
-        "lat": _LAT,
-        "lon": _LON,
+        "lat": (*_LAT, "billinglatitude", "address1latitude"),
+        "lon": (*_LON, "billinglongitude", "address1longitude"),
         "segment": (
             "tier", "class", "abc", "abcclass", "abcsegment", "category", "klasse", "kategorie",
             "abcklasse", "klasse", "categorie", "klasa", "kategoria",
@@ -83,19 +92,56 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "potential", "marketpotential", "totaladdressablemarket", "marktpotenzial",
             "marktpotential", "potenzial", "potentieel", "marktpotentieel", "potentiel",
             "potentieldemarche", "potencjal", "potencjalrynkowy",
+            # The company's own turnover (Salesforce, HubSpot, Dynamics "Annual
+            # Revenue", and as translated): a measure of the account's size, not what
+            # we sell to it.
+            "annualrevenue", "jahresumsatz", "jaaromzet", "chiffredaffairesannuel",
+            "przychodroczny", "rocznyprzychod",
         ),
         "revenue": (
             "sales", "currentrevenue", "turnover", "umsatz", "omzet", "chiffredaffaires", "ca",
             "ventes", "przychod", "przychody", "sprzedaz", "obrot",
+            # HubSpot "Total Revenue": the closed-won deals with this company.
+            "totalrevenue",
         ),
         "rep_id": (
             "owner", "rep", "repid", "salesrep", "accountowner", "vertreter", "aussendienst",
             "betreuer", "verkoper", "accountmanager", "commercial", "representant",
             "przedstawiciel", "handlowiec", "opiekun",
+            # Salesforce API "OwnerId", HubSpot "Company owner" (a person, matched to
+            # reps by data.owners); Salesforce "Account Owner" and Dynamics "Owner" above.
+            "ownerid", "companyowner", "hubspotowner", "accountinhaber", "inhaber",
+            "accounteigenaar", "eigenaar", "proprietaireducompte", "proprietaire",
+            "wlascicielkonta", "wlasciciel",
         ),
         "pinned": (
             "keyaccount", "key", "locked", "fixed", "schluesselkunde", "schlusselkunde",
             "fixiert", "sleutelklant", "vast", "comptecle", "kluczowyklient", "przypiety",
+        ),
+        # Address fields (issue 11): the billing address of a Salesforce account
+        # (report header and API name), HubSpot's company address, Dynamics'
+        # "Address 1: ...", and the usual words.
+        "street": (
+            "address", "streetaddress", "billingstreet", "address1street1", "address1line1",
+            "strasse", "anschrift", "straat", "adres", "rue", "adresse", "ulica",
+        ),
+        "postcode": (
+            "postalcode", "zip", "zipcode", "zippostalcode", "billingzippostalcode",
+            "billingpostalcode", "address1zippostalcode", "address1postalcode", "plz",
+            "postleitzahl", "codepostal", "kodpocztowy",
+        ),
+        "city": (
+            "town", "billingcity", "address1city", "ort", "stadt", "plaats", "woonplaats",
+            "ville", "miasto", "miejscowosc",
+        ),
+        "region": (
+            "state", "province", "stateprovince", "stateregion", "billingstateprovince",
+            "billingstate", "address1stateprovince", "address1stateorprovince", "bundesland",
+            "provincie", "wojewodztwo",
+        ),
+        "country": (
+            "countryregion", "billingcountry", "address1countryregion", "address1country",
+            "countrycode", "land", "pays", "kraj",
         ),
     },
     "reps": {
@@ -115,6 +161,11 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "czaspracy",
         ),
         "region": ("area", "territory", "gebiet", "regio", "gebied", "secteur", "rejon"),
+        "email": ("emailaddress", "mail", "primaryemail", "adresemail"),
+        "crm_user_id": (
+            "crmuserid", "crmid", "userid", "salesforceuserid", "ownerid", "hubspotownerid",
+            "hubspotuserid",
+        ),
     },
     "call_plan": {
         "segment": ("tier", "class", "abc", "klasse", "categorie", "klasa"),
@@ -168,9 +219,11 @@ def known_names() -> frozenset[str]:
 def suggest_mapping(columns: Iterable[object], kind: str) -> dict[str, str]:
     """Guess which column is which field from the names alone.
 
-    Each field takes at most one column and each column at most one field: the
-    field's own name beats a synonym, an earlier synonym beats a later one, and an
-    earlier column beats a later one. Columns matching nothing are left out.
+    Each column takes at most one field: the field whose own name it is, else the
+    field it is the earliest synonym of. Two columns may come out with the same
+    field (``Latitude`` and ``Lat``): the names cannot say which one is meant, so
+    both are returned and ``map_columns`` reports them (``ambiguous_fields``);
+    nothing is picked silently. Columns matching nothing are left out.
 
     Parameters
     ----------
@@ -185,21 +238,39 @@ def suggest_mapping(columns: Iterable[object], kind: str) -> dict[str, str]:
         Column name -> field, in column order.
     """
     table = _priorities(_check_kind(kind))
-    candidates = []
-    for position, column in enumerate(columns):
-        for form, key in enumerate(_name_keys(column)):
-            for priority, field in table.get(key, ()):
-                candidates.append((priority, form, position, str(column), field))
-    taken_fields: set[str] = set()
-    taken_columns: set[int] = set()
-    chosen: dict[int, tuple[str, str]] = {}
-    for _, _, position, column, field in sorted(candidates):
-        if field in taken_fields or position in taken_columns:
-            continue
-        taken_fields.add(field)
-        taken_columns.add(position)
-        chosen[position] = (column, field)
-    return {column: field for _, (column, field) in sorted(chosen.items())}
+    chosen: dict[str, str] = {}
+    for column in columns:
+        candidates = sorted(
+            (priority, form, field)
+            for form, key in enumerate(_name_keys(column))
+            for priority, field in table.get(key, ())
+        )
+        if candidates:
+            chosen[str(column)] = candidates[0][2]
+    return chosen
+
+
+def ambiguous_fields(mapping: Mapping[str, str | None]) -> dict[str, list[str]]:
+    """Fields that two or more columns of ``mapping`` would feed, with those columns."""
+    columns: dict[str, list[str]] = {}
+    for column, field in mapping.items():
+        if field is not None:
+            columns.setdefault(field, []).append(column)
+    return {f: cs for f, cs in columns.items() if len(cs) > 1}
+
+
+def ambiguity_sentence(field: str, columns: Iterable[str]) -> str:
+    """The header problem for one field that several columns could feed."""
+    listed = " and ".join(repr(c) for c in columns)
+    return (
+        f"columns {listed} could both be {field!r}; map one of them to {field!r} "
+        "and the other to nothing (or another field)"
+    )
+
+
+def describe_mapping(mapping: Mapping[str, str | None]) -> list[str]:
+    """One line per column, ``column -> field`` (``-> (ignored)``), as ``cli.py check`` prints."""
+    return [f"{column} -> {field or '(ignored)'}" for column, field in mapping.items()]
 
 
 def _check_kind(kind: str) -> str:
@@ -364,11 +435,18 @@ def map_columns(
     rest = [p for p in range(len(names)) if p not in field_of]
     suggested = suggest_mapping([names[p] for p in rest], kind)
     taken = set(claimed)
+    by_field: dict[str, list[int]] = {}
     for p in rest:
         field = suggested.get(names[p])
-        if field is not None and field not in taken:
-            field_of[p] = field
+        if field is not None and field not in taken:  # the mapping's choice wins
+            by_field.setdefault(field, []).append(p)
+    for field, positions in by_field.items():
+        if len({names[p] for p in positions}) == 1:  # one name twice: "appears more than once"
+            field_of[positions[0]] = field
             taken.add(field)
+        else:  # two columns could feed one field: say so, never pick one
+            problems.append(ambiguity_sentence(field, [names[p] for p in positions]))
+            taken.add(field)  # not "missing": the sentence above says what to do
 
     repeated = sorted(
         {names[p] for p, f in field_of.items() if f is not None and names.count(names[p]) > 1}

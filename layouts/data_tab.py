@@ -316,6 +316,10 @@ def mapping_editor(
             if missing
             else "Every required field (*) is mapped."
         )
+        if kind == "accounts" and missing and set(missing) <= {"lat", "lon"}:
+            by = [f for f in ("postcode", "city") if f in mapped]
+            if by:  # issue 11 part 5: an address stands in for coordinates
+                note += f" Accounts will be placed from their {' or '.join(by)} and country."
         out.append(
             html.Div(
                 [
@@ -353,11 +357,13 @@ def report_view(
     header_row: int,
     *,
     fixable: Collection[str] = (),
+    location: str | None = None,
 ) -> html.Div:
     """Counts, then every problem row with its decision and fix boxes (the first rows).
 
     ``fixable`` names the fields a text box may correct (the file kind's
-    fields); a problem in any other column offers none.
+    fields); a problem in any other column offers none. ``location`` is the
+    accounts' line of counts per location precision (issue 11 part 5).
     """
     numbers = [
         html.Span(
@@ -367,6 +373,8 @@ def report_view(
         for k in ("read", "imported", "excluded", "with problems")
     ]
     lines: list[Component] = [html.P(numbers)]
+    if location:
+        lines.append(html.P(location.capitalize(), className="location-counts"))
     if because:
         lines.append(html.P("Excluded: " + ", ".join(f"{n:,} {why}" for why, n in because.items())))
     header = problems[problems["row"] <= header_row]

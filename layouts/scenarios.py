@@ -26,6 +26,9 @@ EXPORT_LABELS = {
     "geojson": "Territories (.geojson)",
     "parquet": "Territories (GeoParquet)",
     "plan": "Plan file (.csv)",
+    "owner-changes": "Owner changes (.csv)",
+    "owner-changes-salesforce": "Owner changes for Salesforce Data Loader (Id, OwnerId)",
+    "owner-changes-hubspot": "Owner changes for HubSpot import (Record ID, Company owner)",
 }
 LIST_COLUMNS = (
     "", "Scenario", "Cell size", "Worst workload deviation", "Team coverage",

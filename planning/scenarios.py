@@ -28,6 +28,9 @@ EXPORT_NAMES = {
     "geojson": ("territories", "geojson"),
     "parquet": ("territories", "parquet"),
     "plan": ("plan", "csv"),
+    "owner-changes": ("owner-changes", "csv"),
+    "owner-changes-salesforce": ("owner-changes-salesforce", "csv"),
+    "owner-changes-hubspot": ("owner-changes-hubspot", "csv"),
 }
 
 

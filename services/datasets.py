@@ -255,7 +255,21 @@ def edit_team(
         names = dict(zip(old_reps["rep_id"].astype(str), old_reps["name"].astype(str), strict=True))
         removing = tuple((r, names.get(r, "")) for r in changes.removed)
         return TeamEdit(changes, None, removing, cells_of(url, scenario_id, changes.removed))
-    return TeamEdit(changes, apply_team(url, scenario_id, reps))
+    return TeamEdit(changes, apply_team(url, scenario_id, _with_crm_people(reps, old_reps)))
+
+
+def _with_crm_people(reps: pd.DataFrame, old_reps: pd.DataFrame) -> pd.DataFrame:
+    """The edited team with each kept rep's ``email`` and ``crm_user_id`` (the editor has none).
+
+    Issue 11: they name the rep in CRM exports and in the owner-changes files.
+    """
+    out = reps.copy()
+    for column in ("email", "crm_user_id"):
+        if column in old_reps.columns:
+            known = dict(zip(old_reps["rep_id"].astype(str), old_reps[column], strict=True))
+            values = [known.get(r, pd.NA) for r in out["rep_id"].astype(str)]
+            out[column] = pd.array(values, dtype="string")
+    return out
 
 
 # --- storing an import -----------------------------------------------------------------

@@ -13,7 +13,7 @@ from pathlib import Path
 from common.errors import PlanError
 from common.logs import timed
 from common.settings import Settings
-from data.exports import FORMATS as EXPORT_FORMATS
+from data.exports import ALL_FORMATS as EXPORT_FORMATS
 from data.exports import export_plan
 from data.store import ScenarioNotFoundError, ScenarioRecord, Store
 from geo.area import area_from_cells
@@ -26,7 +26,8 @@ from services.workspace import PathLike
 
 logger = logging.getLogger(__name__)
 
-# The formats a scenario exports to: csv, xlsx, geojson, parquet, plan.
+# The formats a scenario exports to: csv, xlsx, geojson, parquet, plan, and the owner
+# changes (readable, Salesforce Data Loader, HubSpot import; data/owner_changes.py).
 FORMATS: tuple[str, ...] = tuple(EXPORT_FORMATS)
 
 

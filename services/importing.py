@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from common.errors import FileUnreadableError
 from common.logs import timed
 from common.settings import Settings
@@ -32,7 +34,8 @@ from data.import_check import (
     suggested_columns,
 )
 from data.importing import ImportOptions, ImportReport, import_file
-from data.mapping import FIELDS, KINDS, REQUIRED, load_mapping
+from data.mapping import FIELDS, KINDS, REQUIRED, describe_mapping, load_mapping
+from data.owners import Owners
 from data.readers import Progress
 from data.segments import SegmentRule
 from data.validation import load_reps
@@ -44,7 +47,8 @@ logger = logging.getLogger(__name__)
 # Screens reach data/ only through services, so the values they hand in or show come from here:
 # ImportOptions and SegmentRule (cli.py check builds them), KINDS (every kind of input file, which
 # the command line checks), FIELDS and REQUIRED (kind -> the fields a file may map, and must: the
-# mapping editor's options and the report's fix boxes).
+# mapping editor's options and the report's fix boxes), describe_mapping (the mapping used,
+# as ``cli.py check`` prints it).
 __all__ = [
     "FIELDS",
     "BOUNDARY_KIND",
@@ -59,6 +63,7 @@ __all__ = [
     "Stored",
     "check_file",
     "check_uploads",
+    "describe_mapping",
     "receive",
     "report_text",
     "use_checked",
@@ -135,6 +140,9 @@ class CheckRequest:
     accept_warnings: bool = True
     rep_ids: list[str] | None = None
     """The current team's reps, which an accounts file's owners must be among."""
+    team: tuple[Mapping[str, object], ...] = ()
+    """The current team's reps as records (rep_id, name, email, crm_user_id), so that
+    owners given by name, e-mail or CRM user id are matched too (``data.owners``)."""
     use: bool = False
     """Keep the checked frames for "Use this data" when nothing is refused."""
     area: str = "land"
@@ -287,7 +295,9 @@ def _check(
     phase: PhaseProgress | None,
 ) -> dict[str, ImportCheck]:
     """Check every received file as mapped, reps first; accounts against the reps."""
-    rep_ids = request.rep_ids
+    rep_ids: Iterable[str] | None = request.rep_ids
+    if request.team:
+        rep_ids = Owners.from_reps(pd.DataFrame(list(request.team)))
     try:
         area: AreaChoice | None = area_choice(folder, request.area)
     except FileUnreadableError:  # no boundary yet: the check goes on without the outside test
@@ -304,7 +314,7 @@ def _check(
             progress=progress, area=area,
         )  # fmt: skip
         if kind == "reps" and not checked.report.refused:
-            rep_ids = checked.frame["rep_id"].astype(str).tolist()
+            rep_ids = Owners.from_reps(checked.frame)
         checks[kind] = checked
     return checks
 
@@ -384,10 +394,11 @@ def check_file(
         mapping = load_mapping(mapping_path) if mapping_path else None
         options = options.but(mapping=mapping)
         if kind == "accounts" and reps_path:
-            options = options.but(rep_ids=list(load_reps(reps_path, mapping=mapping)["rep_id"]))
+            options = options.but(rep_ids=Owners.from_reps(load_reps(reps_path, mapping=mapping)))
         _, report = import_file(path, kind, options)
         extra |= {"rows": report.rows_read, "imported": report.imported,
-                  "problems": len(report.problems)}  # fmt: skip
+                  "problems": len(report.problems), "not_located": report.not_located,
+                  **{f"by_{p}": n for p, n in report.located.items()}}  # fmt: skip
         if report_path:
             report.to_csv(report_path)
         return report

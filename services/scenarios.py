@@ -18,7 +18,8 @@ import pandas as pd
 
 from common.errors import PlanError, ReadOnlyScenarioError, ScenarioExistsError, StaleVersionError
 from common.logs import timed
-from data.exports import FORMATS, export_plan, write_comparison_workbook
+from data.exports import ALL_FORMATS as FORMATS
+from data.exports import export_plan, write_comparison_workbook
 from data.tallies import tally_to_bytes
 from planning.changes import changed_view
 from planning.compare import compare_plans
@@ -203,7 +204,11 @@ def restore(url: str, scenario_id: int, version: int, seq: int, user: str | None
 
 
 def export_file(url: str, scenario_id: int, fmt: str, tolerance: float) -> tuple[str, bytes]:
-    """A file name and the bytes of the scenario in ``fmt`` (one of ``data.exports.FORMATS``)."""
+    """A file name and the bytes of the scenario in ``fmt`` (one of ``data.exports.ALL_FORMATS``).
+
+    An owner-changes file for a CRM is refused (``PlanError``, one sentence naming the
+    rows) when the CRM would not take it as it is (``data.owner_changes``).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     with timed(logger, "scenario exported", scenario=scenario_id, format=fmt) as extra:

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from data.boundaries import boundary_for, choice_from_text
+from data.owners import Owners
 from data.planfile import read_plan_csv
 from data.validation import load_accounts, load_call_plan, load_reps
 from planning.baseline import OwnerChanges
@@ -58,7 +59,9 @@ def open_plan_files(
     """
     reps = load_reps(files.reps, mapping=files.mapping, sheet=files.reps_sheet)
     rep_ids = list(reps["rep_id"])
-    accounts = load_accounts(files.accounts, rep_ids, mapping=files.mapping, sheet=files.sheet)
+    accounts = load_accounts(  # owners by rep_id, name, e-mail or CRM user id (issue 11)
+        files.accounts, Owners.from_reps(reps), mapping=files.mapping, sheet=files.sheet
+    )
     call_plan = load_call_plan(files.call_plan) if files.call_plan else None
     assignment = read_plan_csv(files.plan, rep_ids) if files.plan else None
     choice = choice_from_text(files.boundary)

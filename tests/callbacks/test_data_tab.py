@@ -105,6 +105,98 @@ def test_apply_team_asks_before_removing_a_rep(monkeypatch, working, toy):
     assert scenario["id"] != sid
 
 
+# --- issue 11: CRM exports in the mapping editor, owners by name -------------------------
+
+
+def _dropdowns(component) -> dict[str, object]:
+    """Column -> the field its mapping dropdown shows, from the editor's component tree."""
+    found: dict[str, object] = {}
+
+    def walk(node) -> None:
+        if isinstance(node, (list, tuple)):
+            for child in node:
+                walk(child)
+            return
+        node_id = getattr(node, "id", None)
+        if isinstance(node_id, dict) and "column" in node_id and hasattr(node, "options"):
+            found[node_id["column"]] = node.value
+        children = getattr(node, "children", None)  # a Component is falsy without children
+        if children is not None:
+            walk(children)
+
+    walk(component)
+    return found
+
+
+def _texts(node) -> str:
+    """Every text of a component tree, one per line."""
+    if isinstance(node, str):
+        return node
+    if isinstance(node, (list, tuple)):
+        return "\n".join(_texts(child) for child in node)
+    children = getattr(node, "children", None)
+    return "" if children is None else _texts(children)
+
+
+def _upload(monkeypatch, text: str, name: str) -> dict:
+    contents = "data:text/csv;base64," + base64.b64encode(text.encode("utf-8")).decode()
+    fake_ctx(monkeypatch, Ids.DATA_ACCOUNTS_UPLOAD)
+    received, *_ = cb.receive_upload(contents, None, None, name, None, None, {}, None)
+    return received
+
+
+SALESFORCE_REPORT_CSV = (
+    "Account ID,Account Name,Account Owner,Billing City,Billing Zip/Postal Code,"
+    "Billing Country,Billing Latitude,Billing Longitude,Annual Revenue,Revenue,Rating,Segment\n"
+    "0015g00000Acc01AAA,Apteka 1,Rep R1,Warszawa,00-001,Poland,52.23,21.01,1000000,10,Hot,A\n"
+    "0015g00000Acc02AAA,Apteka 2,rep r2,Kraków,30-001,Poland,50.06,19.94,2000000,20,Warm,B\n"
+    "0015g00000Acc03AAA,Apteka 3,Jan Kowalski,Gdańsk,80-001,Poland,54.35,18.65,3000000,30,Cold,C\n"
+)
+
+
+def test_a_crm_export_shows_its_mapping_and_owners_by_name_are_matched(monkeypatch, working, toy):
+    received = _upload(monkeypatch, SALESFORCE_REPORT_CSV, "report.csv")
+    team = {
+        "rep_ids": toy.reps["rep_id"].tolist(),
+        "reps": [{"rep_id": r, "name": f"Rep {r}"} for r in toy.reps["rep_id"]],
+    }
+    fake_ctx(monkeypatch, Ids.DATA_RECEIVED)
+    state, _, mapping, report, _ = cb.check_files(
+        lambda *a: None, received, 0, 0, {}, [], [], [], ["accept"], team
+    )
+    assert _dropdowns(mapping) == {
+        "Account ID": "account_id",
+        "Account Name": "name",
+        "Account Owner": "rep_id",
+        "Billing City": "city",
+        "Billing Zip/Postal Code": "postcode",
+        "Billing Country": "country",
+        "Billing Latitude": "lat",
+        "Billing Longitude": "lon",
+        "Annual Revenue": "tam",
+        "Revenue": "revenue",
+        "Rating": cb.IGNORE,
+        "Segment": "segment",
+    }
+    text = _texts(report)
+    # "Rep R1" and "rep r2" are matched by name; the unknown owner is listed by its row
+    assert "rep_id 'Jan Kowalski' is not a known rep: no rep has this rep_id, name" in text
+    assert "'Rep R1'" not in text and "'rep r2'" not in text
+    assert state["files"]["accounts"]["mapping"]["Account Owner"] == "rep_id"
+
+
+def test_two_candidate_columns_show_both_and_the_check_names_them(monkeypatch, working):
+    text = "account_id,name,Latitude,Lat,lon,segment,tam,revenue\nA1,x,52.2,52.2,21.0,A,1,1\n"
+    received = _upload(monkeypatch, text, "a.csv")
+    fake_ctx(monkeypatch, Ids.DATA_RECEIVED)
+    _, _, mapping, report, _ = cb.check_files(
+        lambda *a: None, received, 0, 0, {}, [], [], [], ["accept"], None
+    )
+    shown = _dropdowns(mapping)
+    assert shown["Latitude"] == shown["Lat"] == "lat"
+    assert "the mapping gives columns 'Latitude', 'Lat' the same field 'lat'" in _texts(report)
+
+
 def test_a_boundary_upload_is_received_and_chosen(monkeypatch, working):
     # issue 11 point 3: the planning-area control's upload goes to the session's folder
     ring = [[13.0, 52.0], [14.0, 52.0], [14.0, 53.0], [13.0, 53.0], [13.0, 52.0]]

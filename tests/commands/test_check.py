@@ -179,3 +179,52 @@ def test_metrics_reads_semicolon_decimal_comma_cp1252(tmp_path, capsys, toy_fram
     assert b"B\xe4ckerei" in (tmp_path / "eu.csv").read_bytes()
     got = metrics(capsys, "--accounts", tmp_path / "eu.csv", "--reps", tmp_path / "reps.csv")
     assert got == expected
+
+
+def test_the_mapping_used_is_printed_one_column_per_line(tmp_path, capsys):
+    # Issue 11: a Salesforce report maps itself, and check says how.
+    path = write(
+        tmp_path, "report.csv",
+        "Account ID,Account Name,Billing Latitude,Billing Longitude,Annual Revenue,"
+        "Account Owner,Revenue,Rating",
+        "0015g00000Acc01AAA,Apteka,52.2,21.0,1000000,,10,Hot",
+    )  # fmt: skip
+    code, out, err = check(capsys, path, "--derive-segments", "share:20,30")
+    assert code == 0, out
+    lines = err.splitlines()
+    start = lines.index("mapping (column -> field):")
+    assert lines[start + 1 : start + 9] == [
+        "  Account ID -> account_id",
+        "  Account Name -> name",
+        "  Billing Latitude -> lat",
+        "  Billing Longitude -> lon",
+        "  Annual Revenue -> tam",
+        "  Account Owner -> rep_id",
+        "  Revenue -> revenue",
+        "  Rating -> (ignored)",
+    ]
+
+
+def test_two_candidate_columns_are_an_error_naming_both(tmp_path, capsys):
+    path = write(tmp_path, "a.csv", HEADER + ",Lat", "A1,x,52.5,13.4,A,1,0,52.5")
+    code, out, err = check(capsys, path)
+    assert code == 1
+    assert "columns 'lat' and 'Lat' could both be 'lat'" in out
+    lines = err.splitlines()
+    assert "  lat -> (ignored)" in lines and "  Lat -> (ignored)" in lines  # neither picked
+
+
+def test_accounts_placed_from_addresses_are_counted_by_precision(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        "crm.csv",
+        "account_id,name,lat,lon,segment,tam,revenue,postcode,city,country",
+        "A1,x,52.5,13.4,A,1,0,,,",
+        "A2,y,,,B,1,0,80331,,Deutschland",
+        "A3,z,,,B,1,0,,Gdańsk,Polska",
+        "A4,w,,,B,1,0,,Frankfurt,DE",
+    )
+    code, out, _ = check(capsys, path, "--exclude-bad-rows")
+    assert code == 1
+    assert "located: 1 by coordinates, 1 by postcode, 1 by town; 1 not located\n" in out
+    assert "row 5, column 'city': not located: town 'Frankfurt' matches 2 places" in out

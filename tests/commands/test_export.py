@@ -92,3 +92,72 @@ def test_scenario_saved_without_its_area_must_tile_the_same(toy, tmp_path, capsy
     code = cli.main(["export", "--scenario", "Odd", "--format", "plan",
                      "--out", str(tmp_path / "x.csv"), "--database", url])  # fmt: skip
     assert code == 2 and "saved without its area" in capsys.readouterr().err
+
+
+# --- issue 11: owner changes back into the CRM -------------------------------------------
+
+
+def test_owner_changes_from_the_store_and_a_refused_crm_file(saved, tmp_path, capsys):
+    from data.owner_changes import owner_changes, read_owner_changes
+
+    url, _ = saved
+    out = tmp_path / "changes.csv"
+    assert cli.main(["export", "--scenario", "Draft", "--format", "owner-changes", "--out",
+                     str(out), "--database", url]) == 0  # fmt: skip
+    with Store(url) as store:
+        plan, _ = scenario_plan(store, store.scenario_id("Draft"))
+    expected = owner_changes(plan)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(read_owner_changes(out, "owner-changes"), expected)
+    # the toy reps have no Salesforce user ids: the Data Loader file is refused, by line
+    capsys.readouterr()
+    code = cli.main(["export", "--scenario", "Draft", "--format", "owner-changes-salesforce",
+                     "--out", str(tmp_path / "sf.csv"), "--database", url])  # fmt: skip
+    assert code == 2 and not (tmp_path / "sf.csv").exists()
+    err = capsys.readouterr().err
+    assert "the owner-changes-salesforce file was not written: line 2 (account " in err
+    assert "has no crm_user_id" in err
+
+
+def test_owner_changes_for_salesforce_with_crm_ids_stored(toy, tmp_path):
+    from data.owner_changes import owner_changes, read_owner_changes
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    reps = toy.reps.copy()
+    reps["crm_user_id"] = pd.array([f"0055g0000000{i:03d}AAA" for i in range(len(reps))],
+                                   dtype="string")  # fmt: skip
+    owner = np.full(toy.market.n_cells, 1)
+    owner[toy.pos(toy.centre)] = 0
+    moved = np.zeros(toy.market.n_cells, dtype=np.int64)  # everything to the first rep
+    locked = np.zeros(toy.market.n_cells, bool)
+    with Store(url) as store:
+        ds = store.ensure_dataset("crm", toy.accounts, reps, default_call_plan())
+        base = store.ensure_baseline(ds, 7, owner, locked, area_cells=toy.market.area.cells)
+        draft = store.duplicate_scenario(base, "All to one")
+        store.commit_move(draft, 1, kind="move", cells=list(range(toy.market.n_cells)),
+                          before=owner, after_rep=0, owner=moved, locked=locked,
+                          tally=None)  # fmt: skip
+    out = tmp_path / "sf.csv"
+    assert (
+        cli.main(
+            [
+                "export",
+                "--scenario",
+                "All to one",
+                "--format",
+                "owner-changes-salesforce",
+                "--out",
+                str(out),
+                "--database",
+                url,
+            ]
+        )
+        == 0
+    )
+    with Store(url) as store:
+        plan, _ = scenario_plan(store, store.scenario_id("All to one"))
+    expected = owner_changes(plan)
+    back = read_owner_changes(out, "owner-changes-salesforce")
+    assert list(back.columns) == ["Id", "OwnerId"] and len(back) == len(expected) > 0
+    assert set(back["OwnerId"]) == {"0055g0000000000AAA"}
+    assert back["Id"].tolist() == expected["account_id"].tolist()

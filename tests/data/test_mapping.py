@@ -55,13 +55,44 @@ def test_rep_columns_are_recognised(column, field):
     assert suggest_mapping([column], "reps") == {column: field}
 
 
-def test_each_field_takes_one_column_the_best_named():
+def test_two_columns_that_could_feed_one_field_are_both_named_never_picked():
+    # Issue 11 changes this test: it asserted the silent pick (the field's own name
+    # and the earlier synonym won); now both candidates are named in a header problem.
     columns = ["id", "account_id", "y", "Latitude", "x", "note"]
     assert suggest_mapping(columns, "accounts") == {
+        "id": "account_id",
         "account_id": "account_id",
+        "y": "lat",
         "Latitude": "lat",
         "x": "lon",
     }
+    raw = pd.DataFrame({c: ["1"] for c in columns})
+    frame, problems = map_columns(raw, "accounts")
+    assert problems[:2] == [
+        "columns 'id' and 'account_id' could both be 'account_id'; map one of them to "
+        "'account_id' and the other to nothing (or another field)",
+        "columns 'y' and 'Latitude' could both be 'lat'; map one of them to 'lat' and the "
+        "other to nothing (or another field)",
+    ]
+    assert problems[2].startswith("missing required column(s) 'name', 'segment', 'tam', ")
+    assert list(frame.columns)[:4] == ["id", "account_id (unmapped)", "y", "Latitude"]
+
+
+def test_latitude_and_lat_is_an_error_naming_both(tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_text(
+        "account_id,name,Latitude,Lat,lon,segment,tam,revenue\nA1,x,52.2,52.2,21.0,A,1,1\n",
+        encoding="utf-8",
+    )
+    frame, report = import_accounts(path)
+    assert frame.empty and report.refused
+    assert [p.reason for p in report.problems] == [
+        "columns 'Latitude' and 'Lat' could both be 'lat'; map one of them to 'lat' and the "
+        "other to nothing (or another field)"
+    ]
+    # the mapping settles it: one column named, the other needs no word
+    frame, report = import_accounts(path, mapping={"Lat": "lat"})
+    assert report.problems == () and frame.loc[0, "lat"] == 52.2
 
 
 def test_normalise_name_folds_case_accents_and_punctuation():

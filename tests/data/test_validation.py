@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from pandas.testing import assert_frame_equal
 
@@ -309,6 +309,7 @@ def test_many_bad_rows_are_numbered_exactly():
     assert where(err.value.problems) == expected
 
 
+@settings(deadline=None)  # a far point loads the towns table once per process (issue 11 pt 7)
 @given(st.lists(st.floats(-90, 90), min_size=1, max_size=30))
 def test_coordinates_parse_back_to_the_same_float(lats):
     raw = pd.DataFrame([GOOD.split(",")] * len(lats), columns=ACCOUNTS_HEADER.split(","))
