@@ -24,7 +24,10 @@ GROUPS: dict[str, str] = {
     "import": "benchmarks.importing",  # issue 6: 1M-row CSV import, plain and European
     "balance": "benchmarks.balance",  # issue 7: rebalance demo and ~52k cells, with peers
     "locate": "benchmarks.locating",  # issue 11 part 5: 1M accounts placed from postcodes
+    "load": "benchmarks.load",  # issue 12: 20 planners, 4 gunicorn workers, PostgreSQL
 }
+# Options only some groups take (flag -> run() keyword); passed only to the groups named here.
+GROUP_OPTIONS: dict[str, tuple[str, ...]] = {"load": ("seconds", "planners", "workers")}
 
 COUNT_UNIT = "count"
 
@@ -35,7 +38,7 @@ def format_figure(name: str, value: float, unit: str) -> str:
     return f"{name}: {text} {unit}"
 
 
-def run_group(name: str, sizes: dict[str, int]) -> None:
+def run_group(name: str, sizes: dict[str, float]) -> None:
     """Run one group in this process and print its figures."""
     figures = importlib.import_module(GROUPS[name]).run(**sizes)
     for figure in figures:
@@ -48,19 +51,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("groups", nargs="*", metavar="GROUP", help=f"any of {', '.join(GROUPS)}")
     parser.add_argument("--accounts", type=int, help="accounts in the synthetic team")
     parser.add_argument("--reps", type=int, help="reps in the synthetic team")
+    parser.add_argument("--seconds", type=float, help="load: how long the planners move (120)")
+    parser.add_argument("--planners", type=int, help="load: simulated planners (20)")
+    parser.add_argument("--workers", type=int, help="load: gunicorn workers (4)")
     args = parser.parse_args(argv)
     groups = args.groups or list(GROUPS)
     unknown = [name for name in groups if name not in GROUPS]
     if unknown:
         parser.error(f"unknown group {', '.join(unknown)}; known: {', '.join(GROUPS)}")
     given = {k: v for k, v in (("accounts", args.accounts), ("reps", args.reps)) if v is not None}
+    options = {k: getattr(args, k) for k in ("seconds", "planners", "workers")}
+    options = {k: v for k, v in options.items() if v is not None}
     if len(groups) == 1:
-        run_group(groups[0], {f"n_{k}": v for k, v in given.items()})
+        sizes: dict[str, float] = {f"n_{k}": v for k, v in given.items()}
+        sizes |= {k: v for k, v in options.items() if k in GROUP_OPTIONS.get(groups[0], ())}
+        run_group(groups[0], sizes)
         return 0
     flags = [f"--{k}={v}" for k, v in given.items()]
     failed = []
     for name in groups:
-        done = subprocess.run([sys.executable, "-m", "benchmarks", name, *flags], check=False)
+        extra = [f"--{k}={v}" for k, v in options.items() if k in GROUP_OPTIONS.get(name, ())]
+        cmd = [sys.executable, "-m", "benchmarks", name, *flags, *extra]
+        done = subprocess.run(cmd, check=False)
         if done.returncode:
             failed.append(name)
     if failed:

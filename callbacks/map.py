@@ -16,7 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url, default_scenario, tile_url, tolerance_share
 from callbacks.geometry import geometry_url
-from common.errors import NothingToUndoError, ReadOnlyScenarioError
+from common.errors import NothingToUndoError, ReadOnlyScenarioError, StorageFullError
 from geo.lod import BBox
 from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
 from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
@@ -174,6 +174,8 @@ def edit(
     except ReadOnlyScenarioError:
         return no_update, no_update, "This scenario is read-only: branch it to edit.", \
             *([no_update] * 4), no_update  # fmt: skip
+    except StorageFullError as err:  # issue 12: a full disk is said, not an HTTP 500
+        return no_update, no_update, str(err), *([no_update] * 4), no_update
     result = edited.edit
     if edited.stale:
         return ({"version": result.version}, no_update,

@@ -85,3 +85,10 @@ class ScenarioExistsError(HexalignError, ValueError):
 
 class NothingToUndoError(HexalignError, LookupError):
     """Undo or redo was asked for with an empty stack."""
+
+
+class StorageFullError(HexalignError, OSError):
+    """The database's disk (or its size limit) is full: the change was not saved (issue 12).
+
+    The transaction was rolled back, so the database holds the state before the change.
+    """

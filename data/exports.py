@@ -28,6 +28,7 @@ import shapely
 from shapely.geometry import shape
 
 from common.errors import FileUnreadableError
+from data.atomic import replaced_atomically
 from data.planfile import read_plan_csv, write_plan_csv
 from data.schemas import ADDRESS_FIELDS
 from geo.cells import cells_to_str
@@ -310,7 +311,30 @@ def export_plan(
     tolerance: float = DEFAULT_TOLERANCE,
     comparison: Comparison | None = None,
 ) -> Path:
-    """Write ``plan`` in one of ``FORMATS``; the command line and the app call this."""
+    """Write ``plan`` in one of ``FORMATS``; the command line and the app call this.
+
+    The file appears whole or not at all (issue 12: a killed export left half a file).
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    target = Path(path)
+    with replaced_atomically(target) as tmp:
+        _write_export(plan, fmt, tmp, settings=settings, title=title, tolerance=tolerance,
+                      comparison=comparison)  # fmt: skip
+    return target
+
+
+def _write_export(
+    plan: Plan,
+    fmt: str,
+    path: str | Path,
+    *,
+    settings: dict[str, Any] | None = None,
+    title: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    comparison: Comparison | None = None,
+) -> Path:
+    """Write ``plan`` in one of ``FORMATS`` at ``path`` itself (``export_plan`` makes it atomic)."""
     if fmt == "csv":
         return write_assignment_csv(plan, path)
     if fmt == "xlsx":

@@ -44,6 +44,7 @@ from common.errors import (
     ScenarioExistsError,
     ScenarioNotFoundError,
     StaleVersionError,
+    StorageFullError,
 )
 
 MIGRATIONS = Path(__file__).with_name("migrations")
@@ -51,6 +52,10 @@ STACK_KINDS = ("move", "lock", "unlock", "restore", "bulk")
 LOG_KINDS = ("undo", "redo")
 MAX_REP_POSITION = int(np.iinfo(np.int16).max) - 1
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+FULL_MESSAGE = (
+    "The database's disk is full: this change was not saved and the plan is as it was before it. "
+    "Free some space (or ask your administrator) and try again."
+)
 _PG_MIGRATION_LOCK = 0x48455841  # pg_advisory_xact_lock key: "HEXA"
 
 
@@ -792,10 +797,15 @@ class Store:
         once (no busy wait) when another worker wrote in between; BEGIN
         IMMEDIATE queues behind the busy timeout instead.
         """
-        with self.engine.connect() as conn:
-            conn.execution_options(hexalign_write=True)
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(hexalign_write=True)
+                with conn.begin():
+                    yield conn
+        except sa.exc.OperationalError as err:  # issue 12: a full disk says so, in one sentence
+            if _disk_full(err):
+                raise StorageFullError(FULL_MESSAGE) from err
+            raise
 
     def _row(self, conn: Connection, scenario_id: int, *, for_update: bool = False) -> sa.Row:
         query = sa.select(scenarios).where(scenarios.c.id == scenario_id)
@@ -888,6 +898,16 @@ def _create_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def _disk_full(err: sa.exc.DBAPIError) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100), or an OS-level ENOSPC."""
+    orig = err.orig
+    if getattr(orig, "sqlite_errorname", "") == "SQLITE_FULL":
+        return True
+    if getattr(orig, "sqlstate", None) == "53100" or getattr(orig, "pgcode", None) == "53100":
+        return True
+    return "database or disk is full" in str(orig) or "No space left on device" in str(orig)
 
 
 def _check_writable(row: sa.Row, expected_version: int, n_cells: int) -> None:

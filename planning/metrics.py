@@ -139,6 +139,7 @@ def metrics_table(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> pd.DataFr
     extra = (
         "moved_accounts", "unassigned_accounts", "unassigned_hours", "unassigned_tam",
         "disruption_accounts", "disruption_tam", "disruption_revenue", "workload_cv", "tam_cv",
+        "reps_out_of_tolerance",  # docs/metrics.md lists it in the TEAM row (issue 12)
     )  # fmt: skip
     table = pd.concat([reps, pd.DataFrame([row]).set_index("rep_id", drop=False)])
     for name in extra:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from common.logs import timed
+from data.atomic import replaced_atomically
 from data.instances import read_instance, write_assignment
 from data.planfile import write_plan_csv
 from planning.autobalance import balance_plan
@@ -60,7 +61,9 @@ def balance_files(
         plan, _ = open_plan_files(files, resolution=resolution)
         proposal, result = balance_plan(plan, settings, rng=settings.seed, progress=progress)
         extra.update(_result_fields(result))
-    path = write_plan_csv(proposal, out)
+    with replaced_atomically(out) as tmp:  # a killed run leaves no half-written plan file
+        write_plan_csv(proposal, tmp)
+    path = Path(out)
     return BalancedPlan(proposal, result, metrics_table(proposal, settings.tolerance), path)
 
 

@@ -1,18 +1,16 @@
-"""Browser fixtures: skipped with a reason when Debian's Chromium is missing."""
+"""Browser fixtures: without Debian's Chromium they skip with the reason, or fail under CI=true."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
+from tests import needs
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS
 
 
 @pytest.fixture(scope="session")
 def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is not installed (scripts/test.sh installs Debian's chromium)")
+    needs.chromium(path=CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -28,11 +28,9 @@ pytestmark = pytest.mark.browser
 SHOWN = [c for c, _ in TABLE_COLUMNS]
 VIEW = """() => { const m = document.querySelector('#map .js-plotly-plot')._fullLayout.map;
                   return {zoom: m.zoom, lat: m.center.lat, lon: m.center.lon}; }"""
-# Known bug (callbacks/map.py, not this tab): dcc.Graph copies the user's view into its figure
-# prop on every relayout, so Plotly drops its record of the view the figure had (_preGUI) and
-# the next figure, with draw_map's fit_view centre and zoom, resets the view despite the
-# constant uirevision. Everything else in the test must pass; this alone is expected to fail.
-VIEW_LOST = "scenario switch reset the map view (draw_map sends fit_view centre/zoom)"
+# A scenario switch must keep the map's view: draw_map sends the centre and zoom the user last
+# had (the camera store), not fit_view's. This was an xfail until that fix; now it is asserted.
+VIEW_LOST = "scenario switch reset the map view (draw_map sent fit_view centre/zoom)"
 BUSY = "() => document.querySelectorAll('[data-dash-is-loading=\"true\"]').length"
 
 
@@ -171,7 +169,6 @@ def test_scn001_branch_switch_move_compare_restore(browser, app):
     working_table = shown(page)
     assert working_table == expected_table(store, working)
 
-    kept = []  # was the map view kept on each switch?
     view = zoom_a_little(page)
 
     page.locator("#sections").get_by_text("Scenarios", exact=True).click()
@@ -181,7 +178,7 @@ def test_scn001_branch_switch_move_compare_restore(browser, app):
     settle(page)
     plan_b = store.scenario_id("Plan B", dataset)
     assert store.scenario(plan_b).parent_id == working
-    kept.append(same_view(page.evaluate(VIEW), view))
+    assert same_view(page.evaluate(VIEW), view), VIEW_LOST
     assert (
         page.locator('#scenario-list tr[data-current="true"] [data-col="name"]').inner_text()
         == "Plan B"
@@ -198,7 +195,7 @@ def test_scn001_branch_switch_move_compare_restore(browser, app):
     wait_header(page, "Working plan")
     wait_table(page, working_table)
     settle(page)
-    kept.append(same_view(page.evaluate(VIEW), view))
+    assert same_view(page.evaluate(VIEW), view), VIEW_LOST
     assert np.array_equal(store.scenario(working).owner, start)
 
     # compare working plan (A) with Plan B (B): accounts moved as the store says
@@ -260,5 +257,3 @@ def test_scn001_branch_switch_move_compare_restore(browser, app):
     wait_header(page, "Working plan")
     assert [s.name for s in store.scenarios(dataset)] == ["Baseline (resolution 6)", "Working plan"]
     page.close()
-    if not all(kept):
-        pytest.xfail(VIEW_LOST)

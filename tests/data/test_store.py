@@ -32,9 +32,9 @@ from data.store import (
 )
 from planning.callplan import default_call_plan
 from planning.plan import Plan, set_locked
+from tests import needs
 from tests.toy import ROOT
 
-PG_ENV = "HEXALIGN_TEST_POSTGRES_URL"
 N_CELLS = 500
 N_REPS = 6
 
@@ -57,26 +57,20 @@ def _psycopg(url: str) -> str:
     return u.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(
-                not os.environ.get(PG_ENV),
-                reason=f"PostgreSQL store tests need {PG_ENV} (scripts/postgres.sh start sets it)",
-            ),
-        ),
-    ]
-)
+@pytest.fixture(params=["sqlite", "postgresql"])
 def url(request, tmp_path):
-    """A fresh, empty database URL: a SQLite file, or a PostgreSQL schema."""
+    """A fresh, empty database URL: a SQLite file, or a PostgreSQL schema.
+
+    Without a PostgreSQL server the PostgreSQL cases skip, or fail under ``CI=true``
+    (``tests.needs``).
+    """
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'db' / 'hexalign.sqlite'}"
         return
-    url, schema = _pg_url_in_fresh_schema(os.environ[PG_ENV])
+    base = needs.postgres_url()
+    url, schema = _pg_url_in_fresh_schema(base)
     yield url
-    engine = sa.create_engine(_psycopg(os.environ[PG_ENV]))
+    engine = sa.create_engine(_psycopg(base))
     with engine.begin() as conn:
         conn.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()

@@ -200,6 +200,19 @@ def test_metrics_table_has_a_team_row_with_the_documented_columns(toy):
     assert table.loc["TEAM", "cells"] == 7
 
 
+def test_team_row_counts_reps_out_of_tolerance_as_documented(toy):
+    """docs/metrics.md: reps off on workload or on TAM. TAM fair shares are 3/4 and 1/4 of
+    1600.49: R1 holds 1000.00 (-16.7 %), R2 600.49 (+50.1 %), so both are out at 10 %, and
+    neither is out at 60 % (no workload is off by that much either, checked below).
+    """
+    plan, _ = baseline_plan(toy.market)
+    assert metrics_table(plan, 0.10).loc["TEAM", "reps_out_of_tolerance"] == 2
+    assert team_metrics(plan, 0.10)["reps_out_of_tolerance"] == 2
+    reps = rep_metrics(plan, 0.60)
+    assert reps["workload_deviation"].abs().max() < 0.60
+    assert metrics_table(plan, 0.60).loc["TEAM", "reps_out_of_tolerance"] == 0
+
+
 def test_equal_hours_tie_goes_to_lower_rep_whatever_the_account_count():
     ring = sorted(h3.grid_disk(h3.latlng_to_cell(45.0, -93.0, 7), 1))
     accounts = make_accounts(

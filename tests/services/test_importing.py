@@ -88,6 +88,8 @@ def test_removing_a_rep_asks_first_then_applies(working, toy):
     assert asked.cells == datasets.cells_of(url, sid, ["R2"])
     done = datasets.edit_team(url, sid, rows, confirmed=True)
     assert done.derived is not None and done.changes.removed == ("R2",)
+    # the cells R2 owned (counted before the yes) are the new scenario's unassigned cells
+    assert asked.cells > 0 and done.derived.unassigned_cells == asked.cells
     assert not datasets.edit_team(url, sid, toy.reps.to_dict("records"), confirmed=False).changes
     with pytest.raises(EditError, match="at least one rep"):
         datasets.edit_team(url, sid, [], confirmed=True)
