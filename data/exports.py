@@ -311,12 +311,12 @@ def export_plan(
     tolerance: float = DEFAULT_TOLERANCE,
     comparison: Comparison | None = None,
 ) -> Path:
-    """Write ``plan`` in one of ``FORMATS``; the command line and the app call this.
+    """Write ``plan`` in one of ``ALL_FORMATS``; the command line and the app call this.
 
     The file appears whole or not at all (issue 12: a killed export left half a file).
     """
-    if fmt not in FORMATS:
-        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    if fmt not in ALL_FORMATS:
+        raise ValueError(f"format must be one of {', '.join(ALL_FORMATS)}, got {fmt!r}")
     target = Path(path)
     with replaced_atomically(target) as tmp:
         _write_export(plan, fmt, tmp, settings=settings, title=title, tolerance=tolerance,
