@@ -78,9 +78,48 @@
     return msg.version;
   }
 
+  /* -- datasets-find: fit a fresh view to the map's real size; centre on what was found -------
+     A figure for a new page or another data set carries layout.meta.hexalignFit (the planning
+     area's bounds, layouts/map_figure.py with_fit); the server could only guess the map's size,
+     so once drawn the camera is moved to fit the bounds exactly, once per fit key. */
+  function fitOnce(gd) {
+    var internals = window.HexalignPlotlyInternals;
+    internals.keepOutline(gd);
+    var fit = gd.layout && gd.layout.meta && gd.layout.meta.hexalignFit;
+    if (!fit || gd._hexalignFitted === fit.key) { return; }
+    var cam = internals.cameraFor(gd, fit.bounds, fit.padding);
+    if (cam && internals.moveCamera(gd, cam.center, cam.zoom)) {
+      gd._hexalignFitted = fit.key;
+      internals.outline(gd, null);  // a fresh view of (maybe other) data: the last find is stale
+      window.hexalign.fitted = {key: fit.key, bounds: fit.bounds, zoom: cam.zoom, center: cam.center};
+    }
+  }
+
+  /* The server's answer to a search (callbacks/find.py): centre there at a zoom that shows the
+     bounds, and outline the cell or territory. */
+  function focus(msg) {
+    var gd = mapDiv();
+    var internals = window.HexalignPlotlyInternals;
+    if (!msg || !gd) { return window.dash_clientside.no_update; }
+    if (msg.clear) { internals.outline(gd, null); return msg.key || null; }
+    var cam = internals.cameraFor(gd, msg.bounds, 24);
+    var zoom = cam ? cam.zoom : null;
+    if (zoom !== null && msg.max_zoom !== undefined) { zoom = Math.min(zoom, msg.max_zoom); }
+    if (zoom !== null) { internals.moveCamera(gd, msg.center, zoom); }
+    internals.outline(gd, msg.outline || null);
+    window.hexalign.focused = {key: msg.key, center: msg.center, zoom: zoom};
+    return msg.key;
+  }
+  /* -- end of datasets-find -------------------------------------------------------------------- */
+
   function watchMap() {
     var gd = mapDiv();
     if (gd) { window.HexalignPlotlyInternals.watch(gd); }
+    if (gd && !gd._hexalignFitWatched && gd.on) {
+      gd._hexalignFitWatched = true;
+      gd.on("plotly_afterplot", function () { fitOnce(gd); });
+      if (gd.layout) { fitOnce(gd); }
+    }
   }
   new MutationObserver(watchMap).observe(document.documentElement, {childList: true, subtree: true});
 
@@ -99,6 +138,11 @@
       setProps(settings().ids.KEY_COMMAND, {data: {cmd: "redo", t: Date.now()}});
       event.preventDefault();
       return;
+    }
+    if (event.key === "/" && !typing && !ctrl && !event.altKey) {  // datasets-find: "/" = find
+      var find = byId("FIND");
+      var box = find && find.querySelector("input");
+      if (box) { box.focus(); event.preventDefault(); return; }
     }
     if (typing || ctrl || event.altKey) { return; }
     var reps = repKeys("REP_KEYS_REPS");
@@ -127,6 +171,7 @@
     hexalign: {
       reduceSelection: reduceSelection,
       paint: paint,
+      focus: focus,
       trackRep: function (value) { window.hexalignRep = value; return window.dash_clientside.no_update; }
     }
   });

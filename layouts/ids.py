@@ -109,6 +109,13 @@ class Ids(StrEnum):
     DATA_TEAM_CONFIRM = "data-team-confirm"
     DATA_TEAM_STATUS = "data-team-status"
     DATA_RECEIVED = "data-received-store"
+    # datasets-find: data-set switcher and header (layouts/main.py dataset_switcher), find box
+    DATASET_NAME = "dataset-name"
+    DATASET_SWITCHER = "dataset-switcher"
+    SCENARIO_LIST_DATASET = "scenario-list-dataset"
+    FIND = "find"
+    FIND_FOCUS = "find-focus-store"
+    FIND_SHOWN = "find-shown-store"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
@@ -155,7 +162,7 @@ class Slot(IntEnum):
 
 CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
 # the component ids the script looks up or sets (keyboard, repaint, selection)
-BROWSER_IDS: tuple[Ids, ...] = (Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND)
+BROWSER_IDS: tuple[Ids, ...] = (Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND)
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"
 # attributes of the REP_KEYS element: rep values in key order, hover labels by rep position

@@ -77,6 +77,67 @@ def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
     return html.Ul(items, id=Ids.LEGEND, className="legend")
 
 
+# -- datasets-find: the header's data set, its switcher and the find box ------------------------
+FIND_KEY = "/"
+FIND_PLACEHOLDER = f"Find account, town or rep  ({FIND_KEY})"
+
+
+def dataset_option(
+    dataset_id: int, name: str, stored: str, accounts: int, reps: int, current: bool
+) -> dict:
+    """One switcher entry: the source file's name, when it was stored and how big it is."""
+    mark = " (open)" if current else ""
+    label = f"{name}{mark} · stored {stored} · {accounts:,} accounts · {reps:,} reps"
+    return {"label": label, "value": dataset_id, "search": name}
+
+
+def dataset_header() -> html.Div:
+    """Which data set the page plans (named), and the switcher that opens another one."""
+    return html.Div(
+        [
+            html.Span("Data set", className="header-label"),
+            html.Span(id=Ids.DATASET_NAME, className="dataset-name"),
+            html.Span("›", className="header-sep", **html_attributes({"aria-hidden": "true"})),
+            html.Span("Scenario", className="header-label"),
+        ],
+        className="header-names",
+    )
+
+
+def dataset_switcher() -> html.Label:
+    """Every stored data set; choosing one opens its last-edited scenario."""
+    return html.Label(
+        [
+            html.Span("Switch data set", className="visually-hidden"),
+            dcc.Dropdown(
+                id=Ids.DATASET_SWITCHER, options=[], value=None, clearable=False,
+                placeholder="Switch data set…", style={"width": "24rem"},
+            ),
+        ],
+        className="header-control",
+    )  # fmt: skip
+
+
+def find_box() -> html.Label:
+    """Search accounts (id, name), towns and reps; the matches show as one types."""
+    return html.Label(
+        [
+            html.Span("Find", className="visually-hidden"),
+            dcc.Dropdown(
+                id=Ids.FIND, options=[], value=None, searchable=True, clearable=True,
+                placeholder=FIND_PLACEHOLDER, style={"width": "22rem"},
+            ),
+            dcc.Store(id=Ids.FIND_FOCUS),
+            dcc.Store(id=Ids.FIND_SHOWN),
+        ],
+        className="header-control",
+        title=f"Find an account, a town or a rep (shortcut: {FIND_KEY})",
+    )  # fmt: skip
+
+
+# -- end of datasets-find ----------------------------------------------------------------------
+
+
 def main_layout(
     rep_ids: list[str],
     names: list[str],
@@ -137,7 +198,8 @@ def main_layout(
     keys = html_attributes({REP_KEYS_REPS: reps_json, REP_KEYS_LABELS: labels_json})
     return html.Div(
         [
-            html.Header([html.H1("Hexalign"), html.Span(id=Ids.SCENARIO_NAME), message]),
+            html.Header([html.H1("Hexalign"), dataset_header(), html.Span(id=Ids.SCENARIO_NAME),
+                         dataset_switcher(), find_box(), message]),
             toolbar,
             html.Div(
                 [
