@@ -242,11 +242,17 @@
     return true;
   }
 
+  /* After a draw: put the outline back if a new style dropped it, and above the cells plotly.js
+     may just have added. */
   function keepOutline(gd) {
     var map = mapOf(gd);
-    if (outlined && map && typeof map.getSource === "function" && !map.getSource(OUTLINE_SOURCE)) {
-      try { outline(gd, outlined); } catch (err) { console.warn("hexalign: outline lost", err); }
-    }
+    if (!outlined || !map || typeof map.getSource !== "function") { return; }
+    try {
+      if (!map.getSource(OUTLINE_SOURCE)) { outline(gd, outlined); return; }
+      for (var i = 0; i < OUTLINE_LAYERS.length; i++) {
+        if (map.getLayer(OUTLINE_LAYERS[i].id)) { map.moveLayer(OUTLINE_LAYERS[i].id); }
+      }
+    } catch (err) { console.warn("hexalign: outline lost", err); }
   }
   /* -- end of datasets-find ---------------------------------------------------------------- */
 

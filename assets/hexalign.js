@@ -110,6 +110,19 @@
     window.hexalign.focused = {key: msg.key, center: msg.center, zoom: zoom};
     return msg.key;
   }
+  /* Arrow keys from the find box into its list and along it; false when the key is not ours. */
+  function walkFind(target, down) {
+    var box = byId("FIND");
+    var list = byId("FIND_RESULTS");
+    if (!box || !list || (target !== box && !list.contains(target))) { return false; }
+    var lines = Array.prototype.slice.call(list.querySelectorAll("button"));
+    if (!lines.length) { return false; }
+    var at = lines.indexOf(target);
+    var next = at < 0 ? (down ? 0 : lines.length - 1) : at + (down ? 1 : -1);
+    if (next < 0) { box.focus(); return true; }
+    lines[Math.min(next, lines.length - 1)].focus();
+    return true;
+  }
   /* -- end of datasets-find -------------------------------------------------------------------- */
 
   function watchMap() {
@@ -140,9 +153,12 @@
       return;
     }
     if (event.key === "/" && !typing && !ctrl && !event.altKey) {  // datasets-find: "/" = find
-      var find = byId("FIND");
-      var box = find && find.querySelector("input");
-      if (box) { box.focus(); event.preventDefault(); return; }
+      var box = byId("FIND");
+      if (box) { event.preventDefault(); box.focus(); box.select(); return; }
+    }
+    if ((event.key === "ArrowDown" || event.key === "ArrowUp") && walkFind(target, event.key === "ArrowDown")) {
+      event.preventDefault();
+      return;
     }
     if (typing || ctrl || event.altKey) { return; }
     var reps = repKeys("REP_KEYS_REPS");

@@ -87,4 +87,4 @@ def open_dataset(dataset_id: int | str | None, scenario: Payload | None) -> tupl
     message = f"Opened data set “{opened.dataset_name}”, scenario “{opened.scenario_name}”{made}."
     if scenario and scenario.get("id") == opened.scenario_id:
         return no_update, f"Data set “{opened.dataset_name}” is open already.", None, no_update
-    return {"id": opened.scenario_id}, message, None, None
+    return {"id": opened.scenario_id}, message, None, ""

@@ -9,12 +9,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import ScenarioNotFoundError
-from layouts.ids import CLIENTSIDE_NAMESPACE, Ids
+from layouts.ids import CLIENTSIDE_NAMESPACE, Ids, find_result_id
+from layouts.main import find_results
 from planning.find import Match
 from services import find
 from services.find import Focus
@@ -22,9 +23,9 @@ from services.find import Focus
 Payload = dict[str, Any]
 
 
-def find_options(found: list[Match]) -> list[dict[str, str]]:
-    """The list under the box, best match first."""
-    return [{"label": m.label, "value": m.value} for m in found]
+def find_options(found: list[Match]) -> list[tuple[str, str]]:
+    """(value, label) of each line under the box, best match first."""
+    return [(m.value, m.label) for m in found]
 
 
 def focus_message(focused: Focus) -> dict[str, Any]:
@@ -38,46 +39,59 @@ def focus_message(focused: Focus) -> dict[str, Any]:
 
 
 @callback(
-    Output(Ids.FIND, "options"),
-    Input(Ids.FIND, "search_value"),
+    Output(Ids.FIND_RESULTS, "children"),
+    Input(Ids.FIND, "value"),
     State(Ids.SCENARIO, "data"),
-    State(Ids.FIND, "options"),
-    State(Ids.FIND, "value"),
     prevent_initial_call=True,
 )
-def search(
-    text: str | None, scenario: Payload | None, shown: list[dict] | None, chosen: str | None
-) -> list[dict[str, str]]:
-    """Up to eight matches for what is typed; the chosen line stays listed once typing stops."""
+def search(text: str | None, scenario: Payload | None) -> list[Any]:
+    """Up to eight matches for what is typed so far (none for an empty box)."""
     if not text or not text.strip() or not scenario:
-        raise PreventUpdate  # the box emptied after a choice: keep the list with the choice
-    options = find_options(find.matches(database_url(), int(scenario["id"]), text))
-    kept = [o for o in shown or [] if o.get("value") == chosen and chosen is not None]
-    if kept and all(o["value"] != chosen for o in options):
-        options = [*options, *kept]
-    return options
+        return []
+    return find_results(find_options(find.matches(database_url(), int(scenario["id"]), text)))
 
 
 @callback(
     Output(Ids.FIND_FOCUS, "data"),
     Output(Ids.MESSAGE, "children", allow_duplicate=True),
-    Input(Ids.FIND, "value"),
+    Output(Ids.FIND_RESULTS, "children", allow_duplicate=True),
+    Input(find_result_id(), "n_clicks"),
+    Input(Ids.FIND, "n_submit"),
+    State(find_result_id(), "id"),
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,
 )
-def choose(value: str | None, scenario: Payload | None) -> tuple[Any, ...]:
-    """Centre the map on the chosen account, town or rep; clearing the box clears the outline."""
-    if not scenario:
+def choose(
+    _clicks: list[int | None],
+    _submit: int | None,
+    lines: list[dict[str, str]],
+    scenario: Payload | None,
+) -> tuple[Any, ...]:
+    """Centre the map on the chosen line (Enter in the box: the first one) and outline it."""
+    value = chosen_value(ctx.triggered_id, ctx.triggered, lines)
+    if value is None or not scenario:
         raise PreventUpdate
-    if not value:
-        return {"clear": True, "key": uuid.uuid4().hex[:8]}, ""
     try:
-        focused = find.focus(database_url(), int(scenario["id"]), str(value))
+        focused = find.focus(database_url(), int(scenario["id"]), value)
+    except ScenarioNotFoundError:
+        raise PreventUpdate from None
     except (LookupError, ValueError) as err:
-        if isinstance(err, ScenarioNotFoundError):
-            raise PreventUpdate from None
-        return {"clear": True, "key": uuid.uuid4().hex[:8]}, f"Not found any more: {err}."
-    return focus_message(focused), focused.message
+        return {"clear": True, "key": uuid.uuid4().hex[:8]}, f"Not found any more: {err}.", []
+    return focus_message(focused), focused.message, []
+
+
+def chosen_value(
+    trigger: object, triggered: list[dict[str, Any]], lines: list[dict[str, str]]
+) -> str | None:
+    """The ``kind:key`` chosen: the clicked line, or the first one on Enter; None for neither.
+
+    A line (re)drawn fires with no click (``n_clicks`` 0): that is no choice.
+    """
+    if trigger == Ids.FIND:
+        return str(lines[0]["value"]) if lines else None
+    if isinstance(trigger, dict) and any(t.get("value") for t in triggered):
+        return str(trigger["value"])
+    return None
 
 
 clientside_callback(

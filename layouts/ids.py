@@ -114,6 +114,8 @@ class Ids(StrEnum):
     DATASET_SWITCHER = "dataset-switcher"
     SCENARIO_LIST_DATASET = "scenario-list-dataset"
     FIND = "find"
+    FIND_RESULTS = "find-results"
+    FIND_RESULT = "find-result"
     FIND_FOCUS = "find-focus-store"
     FIND_SHOWN = "find-shown-store"
 
@@ -136,6 +138,11 @@ def restore_button_id(seq: int | None = None) -> dict[str, object]:
 def export_button_id(fmt: str | None = None) -> dict[str, object]:
     """The download button of one export format (None: every format's)."""
     return {"kind": Ids.EXPORT, "fmt": ALL if fmt is None else fmt}
+
+
+def find_result_id(value: str | None = None) -> dict[str, object]:
+    """One line of the find box's list, by its ``kind:key`` value (None: every line's)."""
+    return {"kind": Ids.FIND_RESULT, "value": ALL if value is None else str(value)}
 
 
 # -- end of services-edit ----------------------------------------------------------------------
@@ -162,7 +169,9 @@ class Slot(IntEnum):
 
 CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
 # the component ids the script looks up or sets (keyboard, repaint, selection)
-BROWSER_IDS: tuple[Ids, ...] = (Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND)
+BROWSER_IDS: tuple[Ids, ...] = (
+    Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND, Ids.FIND_RESULTS,
+)  # fmt: skip
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"
 # attributes of the REP_KEYS element: rep values in key order, hover labels by rep position

@@ -16,6 +16,7 @@ from layouts.ids import (
     REP_KEYS_LABELS,
     REP_KEYS_REPS,
     Ids,
+    find_result_id,
 )
 from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
@@ -111,28 +112,45 @@ def dataset_switcher() -> html.Label:
             html.Span("Switch data set", className="visually-hidden"),
             dcc.Dropdown(
                 id=Ids.DATASET_SWITCHER, options=[], value=None, clearable=False,
-                placeholder="Switch data set…", style={"width": "24rem"},
+                placeholder="Switch data set…", style={"width": "20rem"},
             ),
         ],
         className="header-control",
     )  # fmt: skip
 
 
-def find_box() -> html.Label:
-    """Search accounts (id, name), towns and reps; the matches show as one types."""
-    return html.Label(
+def find_box() -> html.Div:
+    """Search accounts (id, name), towns and reps; the matches list under the box as one types.
+
+    A plain input and a list of buttons: Enter takes the first match, the arrow
+    keys walk the list (assets/hexalign.js), a click or Enter on a line takes it.
+    """
+    return html.Div(
         [
-            html.Span("Find", className="visually-hidden"),
-            dcc.Dropdown(
-                id=Ids.FIND, options=[], value=None, searchable=True, clearable=True,
-                placeholder=FIND_PLACEHOLDER, style={"width": "22rem"},
+            html.Label("Find", htmlFor=Ids.FIND, className="visually-hidden"),
+            dcc.Input(
+                id=Ids.FIND, type="search", value="", debounce=False, autoComplete="off",
+                placeholder=FIND_PLACEHOLDER, style={"width": "17rem"},
             ),
+            html.Ul(id=Ids.FIND_RESULTS, className="find-results", role="listbox"),
             dcc.Store(id=Ids.FIND_FOCUS),
             dcc.Store(id=Ids.FIND_SHOWN),
         ],
-        className="header-control",
+        className="find",
         title=f"Find an account, a town or a rep (shortcut: {FIND_KEY})",
     )  # fmt: skip
+
+
+def find_results(found: list[tuple[str, str]]) -> list[html.Li]:
+    """The lines under the find box: (value, label) pairs, best first."""
+    return [
+        html.Li(
+            html.Button(
+                label, id=find_result_id(value), n_clicks=0, className="find-result", role="option"
+            )
+        )  # fmt: skip
+        for value, label in found
+    ]
 
 
 # -- end of datasets-find ----------------------------------------------------------------------

@@ -144,9 +144,26 @@ def match_quality(query: str, ids: pd.Series | None, names: pd.Series) -> np.nda
     return out
 
 
-def best(matches: list[Match], limit: int = MAX_MATCHES) -> list[Match]:
-    """The ``limit`` best matches, best first (see the module's ranking)."""
-    return sorted(matches, key=Match.rank)[:limit]
+def best(matches: list[Match], limit: int = MAX_MATCHES, per_kind: int = 5) -> list[Match]:
+    """The ``limit`` best matches, best first (see the module's ranking).
+
+    One kind takes at most ``per_kind`` lines while another kind has matches
+    left, so that typing the start of a town's name shows the town even when
+    a hundred accounts are named after it.
+    """
+    ranked = sorted(matches, key=Match.rank)
+    chosen: list[Match] = []
+    taken: dict[FoundKind, int] = {}
+    for m in ranked:
+        if len(chosen) < limit and taken.get(m.kind, 0) < per_kind:
+            chosen.append(m)
+            taken[m.kind] = taken.get(m.kind, 0) + 1
+    for m in ranked:  # room left: fill it in rank order
+        if len(chosen) >= limit:
+            break
+        if m not in chosen:
+            chosen.append(m)
+    return sorted(chosen, key=Match.rank)
 
 
 def top_rows(quality: np.ndarray, order: np.ndarray, limit: int = MAX_MATCHES) -> np.ndarray:
