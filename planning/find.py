@@ -1,12 +1,14 @@
 """Finding an account, a rep or a town by what the user types: the ranking, without any data.
 
 Everything is compared folded (case and accents dropped, so "gdansk" finds
-"Gdańsk"). A match is ranked by how it matches: an exact id first, then an
+"Gdańsk"). What lies in or near the planning area comes first (every account
+and rep does; a town only if it is near): a planner looks for places of the
+plan, and "Mill" in the Netherlands must not push a rep called Miller off the
+list. Then a match is ranked by how it matches: an exact id first, then an
 exact name, then an id or a name that starts with the text, a word of the name
-that does, and last the text anywhere in the name. Among equals, what lies in
-or near the planning area comes first (every account and rep does; a town
-only if it is near), then reps, accounts and towns in that order, then the
-kind's own order (towns by population, accounts and reps as listed).
+that does, and last the text anywhere in the name. Among equals, reps,
+accounts and towns in that order, then the kind's own order (towns by
+population, accounts and reps as listed).
 """
 
 from __future__ import annotations
@@ -65,8 +67,8 @@ class Match:
         return f"{self.kind.value}:{self.key}"
 
     def rank(self) -> tuple[int, int, int, float]:
-        """Sort key: quality, near before far, kind, the kind's own order."""
-        return (int(self.quality), 0 if self.near else 1, KIND_ORDER[self.kind], self.order)
+        """Sort key: near before far, quality, kind, the kind's own order."""
+        return (0 if self.near else 1, int(self.quality), KIND_ORDER[self.kind], self.order)
 
 
 def fold(text: str) -> str:
@@ -166,13 +168,20 @@ def best(matches: list[Match], limit: int = MAX_MATCHES, per_kind: int = 5) -> l
     return sorted(chosen, key=Match.rank)
 
 
-def top_rows(quality: np.ndarray, order: np.ndarray, limit: int = MAX_MATCHES) -> np.ndarray:
-    """Rows of the ``limit`` best matching candidates of one kind, by (quality, order).
+def top_rows(
+    quality: np.ndarray,
+    order: np.ndarray,
+    limit: int = MAX_MATCHES,
+    near: np.ndarray | None = None,
+) -> np.ndarray:
+    """Rows of the ``limit`` best matching candidates of one kind, by (near, quality, order).
 
     Only these can make the merged list, whatever the other kinds hold.
+    ``near`` is None when every candidate is near (accounts, reps).
     """
     rows = np.flatnonzero(quality < int(Quality.NONE))
     if len(rows) > limit:
-        keep = np.lexsort((order[rows], quality[rows]))[:limit]
+        far = np.zeros(len(rows), bool) if near is None else ~near[rows]
+        keep = np.lexsort((order[rows], quality[rows], far))[:limit]
         rows = rows[keep]
     return rows

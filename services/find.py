@@ -96,8 +96,8 @@ def matches(url: str, scenario_id: int, text: str, limit: int = MAX_MATCHES) -> 
     table, folded = _towns()
     near = _near_towns(b)
     quality = match_quality(query, None, folded)
-    order = -table["population"].to_numpy(dtype=float) + np.where(near, 0.0, 1e12)
-    for row in top_rows(quality, order, limit).tolist():
+    order = -table["population"].to_numpy(dtype=float)
+    for row in top_rows(quality, order, limit, near=near).tolist():
         town = table.iloc[row]
         found.append(Match(FoundKind.TOWN, str(town["geonameid"]),
                            f"Town {town['name']} ({town['countrycode']})",
