@@ -105,11 +105,24 @@
     var cam = internals.cameraFor(gd, msg.bounds, 24);
     var zoom = cam ? cam.zoom : null;
     if (zoom !== null && msg.max_zoom !== undefined) { zoom = Math.min(zoom, msg.max_zoom); }
-    if (zoom !== null) { internals.moveCamera(gd, msg.center, zoom); }
+    var center = msg.center || (cam && cam.center);  // a territory: the centre of its bounds
+    if (zoom !== null && center) { internals.moveCamera(gd, center, zoom); }
     internals.outline(gd, msg.outline || null);
-    window.hexalign.focused = {key: msg.key, center: msg.center, zoom: zoom};
+    var box = byId("FIND");
+    if (box && document.activeElement === box) { box.blur(); }  // the keys work the map again
+    window.hexalign.focused = {key: msg.key, center: center, zoom: zoom};
     return msg.key;
   }
+  /* Escape in the find box or its list empties the list and leaves the box. */
+  function closeFind(target) {
+    var box = byId("FIND");
+    var list = byId("FIND_RESULTS");
+    if (!box || !list || (target !== box && !list.contains(target))) { return false; }
+    window.dash_clientside.set_props(settings().ids.FIND_RESULTS, {children: []});
+    box.blur();
+    return true;
+  }
+
   /* Arrow keys from the find box into its list and along it; false when the key is not ours. */
   function walkFind(target, down) {
     var box = byId("FIND");
@@ -156,6 +169,7 @@
       var box = byId("FIND");
       if (box) { event.preventDefault(); box.focus(); box.select(); return; }
     }
+    if (event.key === "Escape" && closeFind(target)) { return; }
     if ((event.key === "ArrowDown" || event.key === "ArrowUp") && walkFind(target, event.key === "ArrowDown")) {
       event.preventDefault();
       return;

@@ -9,7 +9,16 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx
+from dash import (
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    no_update,
+)
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
@@ -59,6 +68,7 @@ def search(text: str | None, scenario: Payload | None) -> list[Any]:
     Input(Ids.FIND, "n_submit"),
     State(find_result_id(), "id"),
     State(Ids.SCENARIO, "data"),
+    State(Ids.FIND, "value"),
     prevent_initial_call=True,
 )
 def choose(
@@ -66,13 +76,27 @@ def choose(
     _submit: int | None,
     lines: list[dict[str, str]],
     scenario: Payload | None,
+    text: str | None = None,
 ) -> tuple[Any, ...]:
-    """Centre the map on the chosen line (Enter in the box: the first one) and outline it."""
+    """Centre the map on the chosen line (Enter in the box: the first one) and outline it.
+
+    Enter with no list shown (closed with Escape) takes the best match of the text.
+    """
+    if not scenario:
+        raise PreventUpdate
     value = chosen_value(ctx.triggered_id, ctx.triggered, lines)
-    if value is None or not scenario:
+    enter_alone = value is None and ctx.triggered_id == Ids.FIND and bool((text or "").strip())
+    if value is None and not enter_alone:
         raise PreventUpdate
     try:
-        focused = find.focus(database_url(), int(scenario["id"]), value)
+        sid = int(scenario["id"])
+        if value is None:
+            first = find.focus_first(database_url(), sid, str(text))
+            if first is None:
+                return no_update, f"Nothing found for “{text}”.", []
+            focused = first
+        else:
+            focused = find.focus(database_url(), sid, value)
     except ScenarioNotFoundError:
         raise PreventUpdate from None
     except (LookupError, ValueError) as err:

@@ -158,6 +158,12 @@ def focus(url: str, scenario_id: int, value: str) -> Focus:
         return Focus(kind, key, label, (lon, lat), bounds, cells_outline(cell), message)
 
 
+def focus_first(url: str, scenario_id: int, text: str) -> Focus | None:
+    """``focus`` on the best match for ``text`` (Enter with no list shown); None: no match."""
+    found = matches(url, scenario_id, text, limit=1)
+    return focus(url, scenario_id, found[0].value) if found else None
+
+
 @lru_cache(maxsize=8)
 def _texts(b: Board) -> _Texts:
     accounts, reps = b.market.accounts, b.market.reps

@@ -175,4 +175,36 @@ def test_switch_data_set_and_back_then_find_an_account(browser, app):
         .startswith(f"Account {accounts['account_id'].iloc[1234]} {name}: its cell is outlined")
     )
     page.screenshot(path=str(ARTEFACTS / "found-account-1366x768.png"))
+
+    # the arrows walk the list, Escape closes it; a rep's whole territory is outlined
+    page.keyboard.press("/")
+    page.keyboard.type("R03", delay=30)
+    page.wait_for_function(
+        "() => (document.querySelector('#find-results button')?.innerText || '').startsWith('Rep R03')",
+        timeout=30_000,
+    )  # fmt: skip
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("() => document.activeElement.innerText").startswith("Rep R03")
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('#find-results button')", timeout=10_000)
+    page.keyboard.press("/")
+    page.keyboard.type("r03", delay=30)
+    page.wait_for_function(
+        "() => (document.querySelector('#find-results button')?.innerText || '').startsWith('Rep R03')",
+        timeout=30_000,
+    )  # fmt: skip
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => (window.hexalign.focused?.key || '').startsWith('rep:R03:')", timeout=30_000
+    )
+    settle(page)
+    assert page.locator("#message").inner_text().startswith("Rep R03 ")
+    _, plan, _ = editing.load(store.url, demo_sid)
+    mine = plan.owner == board.market.rep_position("R03")
+    area = board.market.area
+    west, south, east, north = cells_bounds(area.cells[mine], area.lat[mine], area.lon[mine])
+    view = page.evaluate(VIEW)
+    assert view["outline"]
+    assert view["west"] <= west and view["east"] >= east  # the whole territory in view
+    assert view["south"] <= south and view["north"] >= north
     page.close()

@@ -77,3 +77,14 @@ def test_find_lists_lines_and_enter_takes_the_first(two, monkeypatch):
     assert message.startswith("Account A12 x: its cell is outlined") and lines_after == []
     assert focus["center"] is not None and len(focus["bounds"]) == 4
     assert focus["outline"]["type"] == "Polygon" and focus["key"].startswith("account:A12:")
+
+
+def test_enter_with_no_list_takes_the_best_match_of_the_text(two, monkeypatch):
+    _, (north, north_sid), _ = two
+    monkeypatch.setattr(find_cb, "ctx", SimpleNamespace(triggered_id=Ids.FIND, triggered=[]))
+    focus, message, _ = find_cb.choose([], 2, [], {"id": north_sid}, "a12")
+    assert focus["key"].startswith("account:A12:")
+    _, message, _ = find_cb.choose([], 3, [], {"id": north_sid}, "zzz")
+    assert message == "Nothing found for “zzz”."
+    with pytest.raises(PreventUpdate):
+        find_cb.choose([], 4, [], {"id": north_sid}, "  ")
