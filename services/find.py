@@ -28,6 +28,7 @@ from planning.find import (
     Match,
     Quality,
     best,
+    first_matches,
     fold,
     fold_all,
     match_quality,
@@ -81,18 +82,18 @@ def matches(url: str, scenario_id: int, text: str, limit: int = MAX_MATCHES) -> 
     market = b.market
     found: list[Match] = []
     reps = market.reps
-    quality = match_quality(query, texts.rep_ids, texts.rep_names)
-    for row in top_rows(quality, np.arange(len(reps), dtype=float), limit).tolist():
+    rows, qualities = first_matches(query, texts.rep_ids, texts.rep_names, limit)
+    for row, quality in zip(rows.tolist(), qualities.tolist(), strict=True):
         rep_id, name = str(reps["rep_id"].iloc[row]), str(reps["name"].iloc[row])
         found.append(Match(FoundKind.REP, rep_id, f"Rep {rep_id} {name}",
-                           Quality(int(quality[row])), True, float(row)))  # fmt: skip
+                           Quality(quality), True, float(row)))  # fmt: skip
     accounts = market.accounts
-    quality = match_quality(query, texts.account_ids, texts.account_names)
-    for row in top_rows(quality, np.arange(len(accounts), dtype=float), limit).tolist():
+    rows, qualities = first_matches(query, texts.account_ids, texts.account_names, limit)
+    for row, quality in zip(rows.tolist(), qualities.tolist(), strict=True):
         account_id = str(accounts["account_id"].iloc[row])
         name = str(accounts["name"].iloc[row])
         found.append(Match(FoundKind.ACCOUNT, account_id, f"Account {account_id} {name}",
-                           Quality(int(quality[row])), True, float(row)))  # fmt: skip
+                           Quality(quality), True, float(row)))  # fmt: skip
     table, folded = _towns()
     near = _near_towns(b)
     quality = match_quality(query, None, folded)

@@ -11,6 +11,7 @@ from planning.find import (
     Match,
     Quality,
     best,
+    first_matches,
     fold,
     fold_all,
     match_quality,
@@ -93,3 +94,15 @@ def test_values_round_trip():
         parse_value("account")
     with pytest.raises(ValueError):
         parse_value("planet:earth")
+
+
+@pytest.mark.parametrize("query", ["mill", "c", "ide", "a1", "old mill diner", "x9", "zzz", "l"])
+@pytest.mark.parametrize("limit", [1, 3, 8])
+def test_level_by_level_search_gives_the_full_ranking(query, limit):
+    ids, names = fold_all(pd.Series(IDS)), fold_all(pd.Series(NAMES))
+    full = match_quality(fold(query), ids, names)
+    chosen = top_rows(full, np.arange(len(IDS), dtype=float), limit)
+    expected = chosen[np.lexsort((chosen, full[chosen]))]  # best first
+    rows, qualities = first_matches(fold(query), ids, names, limit)
+    assert rows.tolist() == expected.tolist()
+    assert qualities.tolist() == full[expected].tolist()
