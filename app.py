@@ -20,6 +20,8 @@ from flask_compress import Compress
 import callbacks.balance_tab
 import callbacks.clientside
 import callbacks.data_tab  # noqa: F401  (registers the callbacks)
+import callbacks.datasets  # noqa: F401  (registers the callbacks)
+import callbacks.find  # noqa: F401  (registers the callbacks)
 import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)

@@ -191,10 +191,79 @@
     if (glTrace(gd)) { checkAndWarn(gd); }  // drawn before we saw it
   }
 
+  /* -- datasets-find: moving the camera and outlining what was found ---------------------------
+     plotly.js tells the page about a view change (plotly_relayout with the view's corners, which
+     callbacks/map.py draws the level of detail from) only when MapLibre's moveend carries an
+     originalEvent, i.e. for the user's own pans and zooms. A move made here passes one, so the
+     server learns the new view exactly as if the user had zoomed. */
+  var OUTLINE_SOURCE = "hexalign-outline";
+  var OUTLINE_LAYERS = [
+    {id: "hexalign-outline-halo", paint: {"line-color": "white", "line-width": 6, "line-opacity": 0.9}},
+    {id: "hexalign-outline-line", paint: {"line-color": "black", "line-width": 2.5}}
+  ];
+  var outlined = null;
+
+  /* Centre and zoom at which [west, south, east, north] fit the map as it is drawn now. */
+  function cameraFor(gd, bounds, padding) {
+    var map = mapOf(gd);
+    if (!map || typeof map.cameraForBounds !== "function") { return null; }
+    var cam = map.cameraForBounds([[bounds[0], bounds[1]], [bounds[2], bounds[3]]], {padding: padding || 0});
+    return cam ? {center: [cam.center.lng, cam.center.lat], zoom: cam.zoom} : null;
+  }
+
+  /* Jump there as a user move would (see above); false when the map is not there yet. */
+  function moveCamera(gd, center, zoom) {
+    var map = mapOf(gd);
+    if (!map || typeof map.jumpTo !== "function") { return false; }
+    map.jumpTo({center: center, zoom: zoom}, {originalEvent: {type: "hexalign-camera"}});
+    return true;
+  }
+
+  /* Draw (or, with null, remove) a GeoJSON geometry's outline above the cells. Kept across
+     redraws: afterplot puts it back if a new style dropped it. */
+  function outline(gd, geometry) {
+    var map = mapOf(gd);
+    outlined = geometry || null;
+    if (!map || typeof map.getSource !== "function") { return false; }
+    var data = {type: "FeatureCollection", features: geometry ? [{type: "Feature", properties: {}, geometry: geometry}] : []};
+    var source = map.getSource(OUTLINE_SOURCE);
+    if (source) {
+      source.setData(data);
+    } else if (geometry) {
+      map.addSource(OUTLINE_SOURCE, {type: "geojson", data: data});
+    }
+    if (geometry) {
+      for (var i = 0; i < OUTLINE_LAYERS.length; i++) {
+        var layer = OUTLINE_LAYERS[i];
+        if (map.getLayer(layer.id)) { map.moveLayer(layer.id); continue; }
+        map.addLayer({id: layer.id, type: "line", source: OUTLINE_SOURCE, paint: layer.paint});
+      }
+    }
+    return true;
+  }
+
+  /* After a draw: put the outline back if a new style dropped it, and above the cells plotly.js
+     may just have added. */
+  function keepOutline(gd) {
+    var map = mapOf(gd);
+    if (!outlined || !map || typeof map.getSource !== "function") { return; }
+    try {
+      if (!map.getSource(OUTLINE_SOURCE)) { outline(gd, outlined); return; }
+      for (var i = 0; i < OUTLINE_LAYERS.length; i++) {
+        if (map.getLayer(OUTLINE_LAYERS[i].id)) { map.moveLayer(OUTLINE_LAYERS[i].id); }
+      }
+    } catch (err) { console.warn("hexalign: outline lost", err); }
+  }
+  /* -- end of datasets-find ---------------------------------------------------------------- */
+
   window.HexalignPlotlyInternals = {
     selfCheck: checkAndWarn,
     paintCells: paintCells,
     watch: watch,
-    needed: NEEDED
+    needed: NEEDED,
+    cameraFor: cameraFor,
+    moveCamera: moveCamera,
+    outline: outline,
+    keepOutline: keepOutline
   };
 })();

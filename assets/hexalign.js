@@ -78,9 +78,74 @@
     return msg.version;
   }
 
+  /* -- datasets-find: fit a fresh view to the map's real size; centre on what was found -------
+     A figure for a new page or another data set carries layout.meta.hexalignFit (the planning
+     area's bounds, layouts/map_figure.py with_fit); the server could only guess the map's size,
+     so once drawn the camera is moved to fit the bounds exactly, once per fit key. */
+  function fitOnce(gd) {
+    var internals = window.HexalignPlotlyInternals;
+    internals.keepOutline(gd);
+    var fit = gd.layout && gd.layout.meta && gd.layout.meta.hexalignFit;
+    if (!fit || gd._hexalignFitted === fit.key) { return; }
+    var cam = internals.cameraFor(gd, fit.bounds, fit.padding);
+    if (cam && internals.moveCamera(gd, cam.center, cam.zoom)) {
+      gd._hexalignFitted = fit.key;
+      internals.outline(gd, null);  // a fresh view of (maybe other) data: the last find is stale
+      window.hexalign.fitted = {key: fit.key, bounds: fit.bounds, zoom: cam.zoom, center: cam.center};
+    }
+  }
+
+  /* The server's answer to a search (callbacks/find.py): centre there at a zoom that shows the
+     bounds, and outline the cell or territory. */
+  function focus(msg) {
+    var gd = mapDiv();
+    var internals = window.HexalignPlotlyInternals;
+    if (!msg || !gd) { return window.dash_clientside.no_update; }
+    if (msg.clear) { internals.outline(gd, null); return msg.key || null; }
+    var cam = internals.cameraFor(gd, msg.bounds, 24);
+    var zoom = cam ? cam.zoom : null;
+    if (zoom !== null && msg.max_zoom !== undefined) { zoom = Math.min(zoom, msg.max_zoom); }
+    var center = msg.center || (cam && cam.center);  // a territory: the centre of its bounds
+    if (zoom !== null && center) { internals.moveCamera(gd, center, zoom); }
+    internals.outline(gd, msg.outline || null);
+    var box = byId("FIND");
+    if (box && document.activeElement === box) { box.blur(); }  // the keys work the map again
+    window.hexalign.focused = {key: msg.key, center: center, zoom: zoom};
+    return msg.key;
+  }
+  /* Escape in the find box or its list empties the list and leaves the box. */
+  function closeFind(target) {
+    var box = byId("FIND");
+    var list = byId("FIND_RESULTS");
+    if (!box || !list || (target !== box && !list.contains(target))) { return false; }
+    window.dash_clientside.set_props(settings().ids.FIND_RESULTS, {children: []});
+    box.blur();
+    return true;
+  }
+
+  /* Arrow keys from the find box into its list and along it; false when the key is not ours. */
+  function walkFind(target, down) {
+    var box = byId("FIND");
+    var list = byId("FIND_RESULTS");
+    if (!box || !list || (target !== box && !list.contains(target))) { return false; }
+    var lines = Array.prototype.slice.call(list.querySelectorAll("button"));
+    if (!lines.length) { return false; }
+    var at = lines.indexOf(target);
+    var next = at < 0 ? (down ? 0 : lines.length - 1) : at + (down ? 1 : -1);
+    if (next < 0) { box.focus(); return true; }
+    lines[Math.min(next, lines.length - 1)].focus();
+    return true;
+  }
+  /* -- end of datasets-find -------------------------------------------------------------------- */
+
   function watchMap() {
     var gd = mapDiv();
     if (gd) { window.HexalignPlotlyInternals.watch(gd); }
+    if (gd && !gd._hexalignFitWatched && gd.on) {
+      gd._hexalignFitWatched = true;
+      gd.on("plotly_afterplot", function () { fitOnce(gd); });
+      if (gd.layout) { fitOnce(gd); }
+    }
   }
   new MutationObserver(watchMap).observe(document.documentElement, {childList: true, subtree: true});
 
@@ -97,6 +162,15 @@
     }
     if (ctrl && !typing && (event.key === "y" || event.key === "Y" || ((event.key === "z" || event.key === "Z") && event.shiftKey))) {
       setProps(settings().ids.KEY_COMMAND, {data: {cmd: "redo", t: Date.now()}});
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "/" && !typing && !ctrl && !event.altKey) {  // datasets-find: "/" = find
+      var box = byId("FIND");
+      if (box) { event.preventDefault(); box.focus(); box.select(); return; }
+    }
+    if (event.key === "Escape" && closeFind(target)) { return; }
+    if ((event.key === "ArrowDown" || event.key === "ArrowUp") && walkFind(target, event.key === "ArrowDown")) {
       event.preventDefault();
       return;
     }
@@ -127,6 +201,7 @@
     hexalign: {
       reduceSelection: reduceSelection,
       paint: paint,
+      focus: focus,
       trackRep: function (value) { window.hexalignRep = value; return window.dash_clientside.no_update; }
     }
   });

@@ -7,6 +7,7 @@ Each callback turns the Dash payload into values (a ``Selection``, a
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +21,13 @@ from common.errors import NothingToUndoError, ReadOnlyScenarioError, StorageFull
 from geo.lod import BBox
 from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
 from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
-from layouts.map_figure import fit_view, map_figure, unit_colours
+from layouts.map_figure import (
+    GUESSED_MAP_PX,
+    camera_for_bounds,
+    map_figure,
+    unit_colours,
+    with_fit,
+)
 from layouts.panel import table_rows, tam_chart, team_summary, workload_chart
 from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.metrics import rep_metrics, team_metrics
@@ -45,6 +52,7 @@ class ShownView:
     level: int | None
     snapped: BBox | None
     bbox: list[float] | None
+    dataset: int | None = None
 
     @classmethod
     def from_store(cls, view: Payload | None) -> ShownView | None:
@@ -52,7 +60,7 @@ class ShownView:
         if not view:
             return None
         return cls(view.get("scenario"), view.get("level"), _tuple(view.get("snapped")),
-                   view.get("bbox"))  # fmt: skip
+                   view.get("bbox"), view.get("dataset"))  # fmt: skip
 
 
 def panel(plan: Plan, tolerance_pct: float | str | None) -> tuple[Any, ...]:
@@ -99,17 +107,24 @@ def draw_map(
         raise PreventUpdate  # e.g. {"autosize": true}; before the first draw we must answer
     same_scenario = from_map and shown is not None and shown.scenario == sid
     keep = (shown.level, shown.snapped) if same_scenario and shown is not None else None
-    drawing = maps.map_drawing(database_url(), sid, _bbox_tuple(bbox), shown=keep)
-    area = drawing.board.market.area
-    camera = (_camera(relayout) if from_map else None) or camera_now or fit_view(area.lat, area.lon)
+    drawing = maps.map_drawing(database_url(), sid, _bbox_tuple(bbox), shown=keep,
+                               dataset_shown=shown.dataset if shown else None)  # fmt: skip
+    # datasets-find: a first view (or another data set's) fits the whole planning area; the
+    # browser refits it to the map's real size after the draw (assets/hexalign.js)
+    kept = None if drawing.new_data else (_camera(relayout) if from_map else None) or camera_now
+    fit = None if kept else drawing.bounds
+    camera = kept or camera_for_bounds(drawing.bounds, *GUESSED_MAP_PX)
     if drawing.facts is None:
         return no_update, no_update, no_update, no_update, camera  # same cells: keep the figure
     record = drawing.scenario
-    new_view = {"scenario": sid, "level": drawing.level,
-                "snapped": _list(drawing.snapped), "bbox": bbox}  # fmt: skip
+    new_view = {"scenario": sid, "level": drawing.level, "snapped": _list(drawing.snapped),
+                "bbox": None if drawing.new_data else bbox,
+                "dataset": record.dataset_id}  # fmt: skip
     geo = geometry_url(record.dataset_id, record.resolution, record.area_id, drawing.level,
                        drawing.snapped)  # fmt: skip
     fig = map_figure(drawing.facts, mode, geo, drawing.board.market.reps, camera, tile_url())
+    if fit is not None:
+        fig = with_fit(fig, fit, f"{sid}:{uuid.uuid4().hex}")
     name = f"{record.name}{' (read-only)' if record.read_only else ''}"
     return fig, new_view, name, record.resolution, camera
 

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -342,6 +343,24 @@ class Store:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(*cols).order_by(datasets.c.id)).all()
         return [DatasetInfo(r.id, r.name, r.fingerprint, _utc(r.created_at)) for r in rows]
+
+    # -- datasets-find: row counts for the data-set switcher ------------------------------
+
+    def dataset_counts(self, dataset_id: int) -> tuple[int, int]:
+        """(accounts, reps) rows of a stored dataset, read from the Parquet footers only.
+
+        The frames are not decoded: the switcher lists every dataset, and a
+        million-account one must not be parsed just to be counted.
+        """
+        query = sa.select(datasets.c.accounts, datasets.c.reps).where(datasets.c.id == dataset_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise ScenarioNotFoundError(f"no dataset with id {dataset_id}")
+        accounts, reps = (pq.ParquetFile(io.BytesIO(b)).metadata.num_rows for b in row)
+        return int(accounts), int(reps)
+
+    # -- end of datasets-find ---------------------------------------------------------------
 
     def area_cells(self, area_id: int) -> np.ndarray:
         """The H3 ids (uint64, sorted) of a stored planning area; positions index them."""

@@ -112,6 +112,15 @@ class Ids(StrEnum):
     # planning area of an import (issue 11 point 3, planning-area branch)
     DATA_AREA = "data-area"
     DATA_AREA_UPLOAD = "data-area-upload"
+    # datasets-find: data-set switcher and header (layouts/main.py dataset_switcher), find box
+    DATASET_NAME = "dataset-name"
+    DATASET_SWITCHER = "dataset-switcher"
+    SCENARIO_LIST_DATASET = "scenario-list-dataset"
+    FIND = "find"
+    FIND_RESULTS = "find-results"
+    FIND_RESULT = "find-result"
+    FIND_FOCUS = "find-focus-store"
+    FIND_SHOWN = "find-shown-store"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
@@ -132,6 +141,11 @@ def restore_button_id(seq: int | None = None) -> dict[str, object]:
 def export_button_id(fmt: str | None = None) -> dict[str, object]:
     """The download button of one export format (None: every format's)."""
     return {"kind": Ids.EXPORT, "fmt": ALL if fmt is None else fmt}
+
+
+def find_result_id(value: str | None = None) -> dict[str, object]:
+    """One line of the find box's list, by its ``kind:key`` value (None: every line's)."""
+    return {"kind": Ids.FIND_RESULT, "value": ALL if value is None else str(value)}
 
 
 # -- end of services-edit ----------------------------------------------------------------------
@@ -158,7 +172,9 @@ class Slot(IntEnum):
 
 CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
 # the component ids the script looks up or sets (keyboard, repaint, selection)
-BROWSER_IDS: tuple[Ids, ...] = (Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND)
+BROWSER_IDS: tuple[Ids, ...] = (
+    Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND, Ids.FIND_RESULTS,
+)  # fmt: skip
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"
 # attributes of the REP_KEYS element: rep values in key order, hover labels by rep position

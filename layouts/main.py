@@ -16,6 +16,7 @@ from layouts.ids import (
     REP_KEYS_LABELS,
     REP_KEYS_REPS,
     Ids,
+    find_result_id,
 )
 from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
@@ -75,6 +76,84 @@ def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
         )
     )
     return html.Ul(items, id=Ids.LEGEND, className="legend")
+
+
+# -- datasets-find: the header's data set, its switcher and the find box ------------------------
+FIND_KEY = "/"
+FIND_PLACEHOLDER = f"Find account, town or rep  ({FIND_KEY})"
+
+
+def dataset_option(
+    dataset_id: int, name: str, stored: str, accounts: int, reps: int, current: bool
+) -> dict:
+    """One switcher entry: the source file's name, when it was stored and how big it is."""
+    mark = " (open)" if current else ""
+    label = f"{name}{mark} · stored {stored} · {accounts:,} accounts · {reps:,} reps"
+    return {"label": label, "value": dataset_id, "search": name}
+
+
+def dataset_header() -> html.Div:
+    """Which data set the page plans (named), and the switcher that opens another one."""
+    return html.Div(
+        [
+            html.Span("Data set", className="header-label"),
+            html.Span(id=Ids.DATASET_NAME, className="dataset-name"),
+            html.Span("›", className="header-sep", **html_attributes({"aria-hidden": "true"})),
+            html.Span("Scenario", className="header-label"),
+        ],
+        className="header-names",
+    )
+
+
+def dataset_switcher() -> html.Label:
+    """Every stored data set; choosing one opens its last-edited scenario."""
+    return html.Label(
+        [
+            html.Span("Switch data set", className="visually-hidden"),
+            dcc.Dropdown(
+                id=Ids.DATASET_SWITCHER, options=[], value=None, clearable=False,
+                placeholder="Switch data set…", style={"width": "20rem"},
+            ),
+        ],
+        className="header-control",
+    )  # fmt: skip
+
+
+def find_box() -> html.Div:
+    """Search accounts (id, name), towns and reps; the matches list under the box as one types.
+
+    A plain input and a list of buttons: Enter takes the first match, the arrow
+    keys walk the list (assets/hexalign.js), a click or Enter on a line takes it.
+    """
+    return html.Div(
+        [
+            html.Label("Find", htmlFor=Ids.FIND, className="visually-hidden"),
+            dcc.Input(
+                id=Ids.FIND, type="search", value="", debounce=False, autoComplete="off",
+                placeholder=FIND_PLACEHOLDER, style={"width": "17rem"},
+            ),
+            html.Ul(id=Ids.FIND_RESULTS, className="find-results", role="listbox"),
+            dcc.Store(id=Ids.FIND_FOCUS),
+            dcc.Store(id=Ids.FIND_SHOWN),
+        ],
+        className="find",
+        title=f"Find an account, a town or a rep (shortcut: {FIND_KEY})",
+    )  # fmt: skip
+
+
+def find_results(found: list[tuple[str, str]]) -> list[html.Li]:
+    """The lines under the find box: (value, label) pairs, best first."""
+    return [
+        html.Li(
+            html.Button(
+                label, id=find_result_id(value), n_clicks=0, className="find-result", role="option"
+            )
+        )  # fmt: skip
+        for value, label in found
+    ]
+
+
+# -- end of datasets-find ----------------------------------------------------------------------
 
 
 def main_layout(
@@ -137,7 +216,8 @@ def main_layout(
     keys = html_attributes({REP_KEYS_REPS: reps_json, REP_KEYS_LABELS: labels_json})
     return html.Div(
         [
-            html.Header([html.H1("Hexalign"), html.Span(id=Ids.SCENARIO_NAME), message]),
+            html.Header([html.H1("Hexalign"), dataset_header(), html.Span(id=Ids.SCENARIO_NAME),
+                         dataset_switcher(), find_box(), message]),
             toolbar,
             html.Div(
                 [

@@ -146,19 +146,65 @@ def map_figure(
 
 
 def fit_view(lat: np.ndarray, lon: np.ndarray, width_px: int = 800, height_px: int = 600) -> dict:
-    """Centre and zoom that show every cell in a map of about the given size."""
-    lat_span = max(float(lat.max() - lat.min()), 1e-3) * 1.15
-    lon_span = max(float(lon.max() - lon.min()), 1e-3) * 1.15
-    mid = math.radians(float(lat.mean()))
-    zoom_x = math.log2(width_px * 360 / (256 * lon_span))
-    zoom_y = math.log2(height_px * 360 * math.cos(mid) / (256 * lat_span))
+    """Centre and zoom that show every point (e.g. cell centre) in a map of the given size."""
+    bounds = (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+    return camera_for_bounds(bounds, width_px, height_px)
+
+
+# -- datasets-find: a first view that fits the whole planning area --------------------------
+MAP_TILE_PX = 512  # MapLibre (plotly's "map" subplots): the world is 512 px wide at zoom 0
+FIT_PADDING_PX = 12
+GUESSED_MAP_PX = (760, 540)  # the map at 1366x768 before the browser says (hexalign.js refits)
+MAX_FIT_ZOOM = 14.0
+
+
+def camera_for_bounds(
+    bounds: tuple[float, float, float, float],
+    width_px: float,
+    height_px: float,
+    padding_px: float = FIT_PADDING_PX,
+) -> dict:
+    """The centre and zoom at which ``bounds`` (west, south, east, north) just fit the map.
+
+    Web Mercator, as MapLibre draws it: x is linear in longitude, y in
+    ln(tan(pi/4 + lat/2)); the box is centred in Mercator space, so it sits in
+    the middle of the map, not a little north of it.
+
+    >>> camera_for_bounds((0.0, -10.0, 10.0, 10.0), 512 + 24, 512 + 24)["center"]
+    {'lat': 0.0, 'lon': 5.0}
+    """
+    west, south, east, north = bounds
+    y_south, y_north = _mercator_y(south), _mercator_y(north)
+    span_x = max(east - west, 1e-6) / 360.0
+    span_y = max(y_north - y_south, 1e-6) / (2 * math.pi)
+    usable_w = max(width_px - 2 * padding_px, 1.0)
+    usable_h = max(height_px - 2 * padding_px, 1.0)
+    zoom = math.log2(min(usable_w / (span_x * MAP_TILE_PX), usable_h / (span_y * MAP_TILE_PX)))
+    lat = math.degrees(math.atan(math.sinh((y_south + y_north) / 2)))
     return {
-        "center": {
-            "lat": float((lat.max() + lat.min()) / 2),
-            "lon": float((lon.max() + lon.min()) / 2),
-        },
-        "zoom": round(min(zoom_x, zoom_y) - 0.4, 2),
+        "center": {"lat": round(lat, 6) + 0.0, "lon": round((west + east) / 2, 6) + 0.0},
+        "zoom": round(min(zoom, MAX_FIT_ZOOM), 3),
     }
+
+
+def _mercator_y(lat: float) -> float:
+    clamped = max(min(lat, 85.05), -85.05)
+    return math.log(math.tan(math.pi / 4 + math.radians(clamped) / 2))
+
+
+def with_fit(fig: dict, bounds: tuple[float, float, float, float], key: str) -> dict:
+    """The figure, asking the browser to fit ``bounds`` to the map's real size once drawn.
+
+    The server guesses the map's size (``GUESSED_MAP_PX``); ``assets/hexalign.js``
+    reads ``layout.meta.hexalignFit`` after the draw and moves the camera so the
+    bounds just fit, once per ``key``.
+    """
+    layout = {**fig["layout"], "meta": {"hexalignFit": {"bounds": list(bounds), "key": key,
+                                                        "padding": FIT_PADDING_PX}}}  # fmt: skip
+    return {**fig, "layout": layout}
+
+
+# -- end of datasets-find --------------------------------------------------------------------
 
 
 def unit_colours(mode: str, facts: UnitFacts) -> list[str] | None:

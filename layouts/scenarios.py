@@ -127,7 +127,19 @@ def scenarios_panel() -> Component:
         style=SECTION,
     )  # fmt: skip
     return html.Div(
-        [html.Section([html.Div(id=Ids.SCENARIO_LIST), actions]), compare, history, export],
+        [
+            html.Section(
+                [
+                    # datasets-find: which data set the list is of (callbacks/datasets.py fills it)
+                    html.P(id=Ids.SCENARIO_LIST_DATASET, className="scenario-list-dataset"),
+                    html.Div(id=Ids.SCENARIO_LIST),
+                    actions,
+                ]
+            ),
+            compare,
+            history,
+            export,
+        ],
         className="scenarios",
         style={"padding": "0.4rem 0"},
     )

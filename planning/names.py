@@ -17,3 +17,22 @@ def unique_name(taken: Collection[str], stem: str) -> str:
     while f"{stem} {k}" in taken:
         k += 1
     return f"{stem} {k}"
+
+
+# -- datasets-find: the first editable scenario of a data set --------------------------------
+WORKING_PLAN = "Working plan"
+
+
+def working_plan_name(dataset: str | None = None) -> str:
+    """The name of a data set's first editable scenario.
+
+    Named after its data set, so that plans found in the data-set switcher and
+    in exports say which data they are about; the app's configured data set
+    keeps the plain name it always had (``dataset`` None).
+
+    >>> working_plan_name("accounts_pl")
+    'Working plan – accounts_pl'
+    >>> working_plan_name()
+    'Working plan'
+    """
+    return WORKING_PLAN if not dataset else f"{WORKING_PLAN} – {dataset}"

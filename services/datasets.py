@@ -40,7 +40,7 @@ from planning.callplan_edits import (
 )
 from planning.edit_values import EditError
 from planning.market import UNASSIGNED
-from planning.names import unique_name
+from planning.names import unique_name, working_plan_name
 from planning.plan import Plan
 from planning.team import TeamChanges, accounts_for_team, carried_owner, team_changes, team_rows
 from services import editing
@@ -310,7 +310,9 @@ def use_import(
     accounts, cleared = accounts_for_team(accounts, reps["rep_id"])
     if area is not None:
         call_plan = call_plan_with_area(call_plan, area)
-    dataset_id, working = editing.ensure_scenarios(url, name, accounts, reps, call_plan)
+    dataset_id, working = editing.ensure_scenarios(
+        url, name, accounts, reps, call_plan, working_name=working_plan_name(name)
+    )
     return dataset_id, working, cleared
 
 

@@ -39,7 +39,7 @@ from planning.editing import (
     stepped,
 )
 from planning.market import Market
-from planning.names import unique_name
+from planning.names import WORKING_PLAN, unique_name
 from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
 from planning.plan import Plan
@@ -126,10 +126,13 @@ def ensure_scenarios(
     reps: pd.DataFrame,
     call_plan: pd.DataFrame,
     resolution: int | None = None,
+    working_name: str = WORKING_PLAN,
 ) -> tuple[int, int]:
     """Store the data set once; make its baseline and a first working scenario; return ids.
 
-    Idempotent, and safe when several workers start at once.
+    Idempotent, and safe when several workers start at once. ``working_name``
+    names the working scenario only when it is created (a data set stored
+    earlier keeps its scenarios as they are).
     """
     store = open_store(url)
     dataset_id = store.ensure_dataset(name, accounts, reps, call_plan)
@@ -143,7 +146,7 @@ def ensure_scenarios(
     if existing:
         return dataset_id, existing[0].id
     try:
-        working = store.duplicate_scenario(baseline_id, "Working plan")
+        working = store.duplicate_scenario(baseline_id, working_name)
     except Exception:  # noqa: BLE001 - another worker created it first
         again = [s for s in store.scenarios(dataset_id) if not s.baseline]
         if not again:

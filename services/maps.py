@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from data.store import ScenarioInfo
+from geo.bounds import cells_bounds
 from geo.lod import BBox, drawn_units, geojson_bytes, parse_view_key, pick_view, view_key
 from planning.editing import Board
 from planning.mapview import UnitFacts, unit_facts
@@ -31,6 +32,13 @@ class MapDrawing:
     level: int
     snapped: BBox | None
     facts: UnitFacts | None
+    new_data: bool = False
+    """The page showed another data set (or none): its view does not apply here."""
+
+    @property
+    def bounds(self) -> BBox:
+        """West, south, east, north of the planning area's cells (their polygons)."""
+        return area_bounds(self.board)
 
 
 def map_drawing(
@@ -38,19 +46,36 @@ def map_drawing(
     scenario_id: int,
     bbox: BBox | None,
     shown: tuple[int | None, BBox | None] | None = None,
+    dataset_shown: int | None = None,
 ) -> MapDrawing:
     """The scenario drawn for the map view ``bbox`` (None: the whole area).
 
     ``shown`` is the (level, snapped view) the page draws already for this
     scenario, if any; when the view needs the same cells, no facts are
-    computed and no figure is needed.
+    computed and no figure is needed. ``dataset_shown`` is the data set the
+    page showed: when the scenario belongs to another one, ``bbox`` (a view
+    of other data) is ignored and the whole area drawn (``new_data``).
     """
     record, b, plan = load_with_record(url, scenario_id)
+    new_data = dataset_shown != record.dataset_id
+    if new_data:
+        bbox, shown = None, None
     level, snapped, units = pick_view(b.levels, bbox)
     if shown is not None and (shown[0], view_key(shown[1])) == (level, view_key(snapped)):
         return MapDrawing(record, b, plan, level, snapped, None)
     facts = unit_facts(b.levels[level], plan, b.baseline.owner, units)
-    return MapDrawing(record, b, plan, level, snapped, facts)
+    return MapDrawing(record, b, plan, level, snapped, facts, new_data)
+
+
+def area_bounds(b: Board) -> BBox:
+    """The planning area's extent, cell polygons included (what a fitted map must show)."""
+    return _bounds(b)
+
+
+@lru_cache(maxsize=16)
+def _bounds(b: Board) -> BBox:
+    area = b.market.area
+    return cells_bounds(area.cells, area.lat, area.lon)
 
 
 @lru_cache(maxsize=64)

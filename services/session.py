@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
+from common.errors import PlanError, ScenarioNotFoundError
 from common.logs import timed
 from common.settings import Settings
 from data.demo import demo_paths
 from data.validation import load_accounts, load_call_plan, load_reps
 from planning.area_choice import DEFAULT_AREA, call_plan_with_area
 from planning.callplan import default_call_plan
+from planning.names import unique_name, working_plan_name
 from services.editing import ensure_scenarios, open_store
 
 logger = logging.getLogger(__name__)
@@ -63,3 +67,102 @@ def open_session(settings: Settings) -> Session:
         rep_ids=list(reps["rep_id"].astype(str)),
         rep_names=list(reps["name"].astype(str)),
     )
+
+
+# -- datasets-find: every stored data set, and opening one -------------------------------
+
+
+@dataclass(frozen=True)
+class DatasetRow:
+    """One line of the data-set switcher: which data, stored when, how big.
+
+    ``name`` is the source file's name without its suffix (or, for a data set
+    derived by an edit, the source's name and the edit).
+    """
+
+    id: int
+    name: str
+    stored_at: datetime
+    accounts: int
+    reps: int
+    current: bool
+
+
+@dataclass(frozen=True)
+class OpenedDataset:
+    """What opening a data set lands on: its scenario, and whether it had to be made."""
+
+    dataset_id: int
+    dataset_name: str
+    scenario_id: int
+    scenario_name: str
+    created: bool
+
+
+def dataset_rows(url: str, current_scenario_id: int | None = None) -> list[DatasetRow]:
+    """Every stored data set, oldest first, with its row counts; the current one marked."""
+    store = open_store(url)
+    current = _dataset_of(url, current_scenario_id)
+    return [
+        DatasetRow(d.id, d.name, d.created_at, *_counts(url, d.id, d.fingerprint), d.id == current)
+        for d in store.datasets()
+    ]
+
+
+def current_dataset(url: str, scenario_id: int) -> DatasetRow:
+    """The data set a scenario belongs to, as the header names it."""
+    dataset_id = open_store(url).scenario(scenario_id).dataset_id
+    return next(row for row in dataset_rows(url, scenario_id) if row.id == dataset_id)
+
+
+def open_dataset(url: str, dataset_id: int) -> OpenedDataset:
+    """The data set's last-edited editable scenario; a working plan made when it has none.
+
+    "Last edited" is the newest ``updated_at`` (every saved move, rename or
+    creation sets it), ties to the newest scenario. The read-only baseline is
+    never opened: a planner switching data sets wants to go on planning.
+    """
+    with timed(logger, "data set switched", dataset=dataset_id) as extra:
+        store = open_store(url)
+        names = {d.id: d.name for d in store.datasets()}
+        if dataset_id not in names:
+            raise ScenarioNotFoundError(f"no dataset with id {dataset_id}")
+        editable = [s for s in store.scenarios(dataset_id) if not s.read_only]
+        created = not editable
+        if editable:
+            last = max(editable, key=lambda s: (s.updated_at, s.id))
+            scenario_id, scenario_name = last.id, last.name
+        else:
+            scenario_id, scenario_name = _new_working_plan(url, dataset_id, names[dataset_id])
+        extra.update(scenario=scenario_id, created=created)
+    return OpenedDataset(dataset_id, names[dataset_id], scenario_id, scenario_name, created)
+
+
+def _new_working_plan(url: str, dataset_id: int, dataset_name: str) -> tuple[int, str]:
+    """A working plan from the data set's baseline (its first resolution's), named after it."""
+    store = open_store(url)
+    baselines = [s for s in store.scenarios(dataset_id) if s.baseline]
+    if not baselines:
+        raise PlanError(f"data set {dataset_name!r} has no baseline to start a plan from")
+    taken = {s.name for s in store.scenarios(dataset_id)}
+    name = unique_name(taken, working_plan_name(dataset_name))
+    return store.duplicate_scenario(baselines[0].id, name), name
+
+
+def _dataset_of(url: str, scenario_id: int | None) -> int | None:
+    if scenario_id is None:
+        return None
+    try:
+        return open_store(url).scenario(scenario_id).dataset_id
+    except ScenarioNotFoundError:
+        return None
+
+
+@lru_cache(maxsize=64)
+def _counts(url: str, dataset_id: int, fingerprint: str) -> tuple[int, int]:
+    """(accounts, reps) of a stored data set; memoised, its content never changes.
+
+    ``fingerprint`` is in the key because SQLite may give a deleted data set's
+    id to the next one.
+    """
+    return open_store(url).dataset_counts(dataset_id)

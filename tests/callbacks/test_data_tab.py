@@ -87,7 +87,7 @@ def test_upload_check_and_use_through_the_callbacks(monkeypatch, working, tmp_pa
 
     scenario, message, _ = cb.use_data(result, {"id": sid})
     assert message.startswith(
-        "Now planning on “kunden”: 37 accounts, 2 reps, scenario “Working plan”"
+        "Now planning on “kunden”: 37 accounts, 2 reps, scenario “Working plan – kunden”"
     )
     store = editing.open_store(url)
     assert store.scenario(scenario["id"]).dataset_id != store.scenario(sid).dataset_id

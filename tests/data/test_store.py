@@ -117,6 +117,13 @@ def test_dataset_round_trip_keeps_dtypes_and_index(store, inputs, dataset):
         pd.testing.assert_frame_equal(stored, given)
 
 
+def test_dataset_counts_are_read_from_the_stored_files(store, inputs, dataset):
+    # datasets-find: the switcher's row counts (toy: three accounts, two reps)
+    assert store.dataset_counts(dataset) == (3, 2)
+    with pytest.raises(ScenarioNotFoundError):
+        store.dataset_counts(dataset + 99)
+
+
 def test_same_inputs_are_stored_once_and_shared(store, inputs, dataset):
     assert store.ensure_dataset("another name", *inputs) == dataset
     owner, locked = random_state()

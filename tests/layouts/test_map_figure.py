@@ -121,3 +121,50 @@ def test_palette_has_24_distinct_colours_and_a_grey_for_unassigned():
             c for (a, c), (b, _) in zip(scale[::2], scale[1::2], strict=True) if a <= t <= b
         )
         assert step == rep_colour(owner)
+
+
+# -- datasets-find: the first view fits the planning area -------------------------------------
+
+
+def _mercator_x(lon, zoom):
+    return (lon + 180) / 360 * 512 * 2**zoom
+
+
+def _mercator_y(lat, zoom):
+    import math
+
+    return (
+        (1 - math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)) / math.pi) / 2 * 512 * 2**zoom
+    )
+
+
+@pytest.mark.parametrize(
+    "bounds, size",
+    [
+        ((2.52, 47.35, 15.15, 54.97), (790, 553)),  # the demo at 1366x768
+        ((14.1, 49.0, 24.2, 54.9), (1150, 778)),  # Poland at 1920x1080
+        ((-93.2, 44.9, -92.8, 45.2), (400, 900)),  # a tall narrow map
+    ],
+)
+def test_camera_for_bounds_fits_the_box_exactly_on_one_side(bounds, size):
+    from layouts.map_figure import FIT_PADDING_PX, camera_for_bounds
+
+    camera = camera_for_bounds(bounds, *size)
+    zoom, centre = camera["zoom"], camera["center"]
+    west, south, east, north = bounds
+    cx, cy = _mercator_x(centre["lon"], zoom), _mercator_y(centre["lat"], zoom)
+    half_w, half_h = size[0] / 2 - FIT_PADDING_PX, size[1] / 2 - FIT_PADDING_PX
+    left, right = _mercator_x(west, zoom) - cx, _mercator_x(east, zoom) - cx
+    top, bottom = _mercator_y(north, zoom) - cy, _mercator_y(south, zoom) - cy
+    assert -half_w - 1 <= left and right <= half_w + 1  # inside, to a pixel of rounding
+    assert -half_h - 1 <= top and bottom <= half_h + 1
+    assert right - left >= 2 * half_w - 3 or bottom - top >= 2 * half_h - 3  # and not smaller
+    assert left == pytest.approx(-right, abs=0.5) and top == pytest.approx(-bottom, abs=0.5)
+
+
+def test_a_fitted_figure_asks_the_browser_to_fit_once_per_key():
+    from layouts.map_figure import with_fit
+
+    fig = with_fit({"data": [], "layout": {"map": {}}}, (1.0, 2.0, 3.0, 4.0), "k1")
+    assert fig["layout"]["meta"]["hexalignFit"]["bounds"] == [1.0, 2.0, 3.0, 4.0]
+    assert fig["layout"]["meta"]["hexalignFit"]["key"] == "k1"

@@ -237,7 +237,9 @@ def test_an_import_killed_at_every_commit_leaves_no_half_data_set(tmp_path, app_
         with Store(url) as store:
             [imported] = [d for d in store.datasets() if d.name == "imported"]
             done = store.scenarios(imported.id)
-            assert [s.baseline for s in done] == [True, False] and done[1].name == "Working plan"
+            assert [s.baseline for s in done] == [True, False] and done[
+                1
+            ].name == "Working plan – imported"  # named after its data set (issue 11)
 
 
 @pytest.mark.parametrize("kill_at", ["optimizer", "commit:1"])
