@@ -23,6 +23,7 @@ import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
+from callbacks.basemap import register_basemap_route
 from callbacks.context import DATABASE_URL_KEY, DEFAULT_SCENARIO_KEY, TILE_URL_KEY
 from callbacks.geometry import register_geometry_route
 from common import logs
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     ]  # fmt: skip
     Compress(app.server)
     register_geometry_route(app.server)
+    register_basemap_route(app.server)
 
     @app.server.after_request
     def name_worker(response: Response) -> Response:

