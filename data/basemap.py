@@ -130,4 +130,5 @@ def towns() -> pd.DataFrame:
             "population": [int(c["population"]) for c in cities.values()],
         }
     )
+    frame = frame[frame["population"] >= TOWNS_MIN_POPULATION]  # the table holds a few zeros
     return frame.sort_values("population", ascending=False, kind="stable").reset_index(drop=True)

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from dash import dcc, html
 
+from layouts.attributes import html_attributes
 from layouts.ids import Ids
 
 WATER_COLOUR = "#cfe2f0"
@@ -29,6 +30,7 @@ WORLD = {
     },
 }
 META_KEY = "hexalign"
+SWITCH_CAPTION = "basemap-toggle-caption"
 
 
 def basemap_layers(urls: Mapping[str, str], tiles: bool = False) -> list[dict]:
@@ -62,11 +64,15 @@ def basemap_meta(first_index: int, n_layers: int, towns_url: str) -> dict:
                        "towns": towns_url}}  # fmt: skip
 
 
-def basemap_switch() -> html.Label:
-    """The toolbar's "Map shows" checklist (both on at first)."""
-    return html.Label(
+def basemap_switch() -> html.Div:
+    """The toolbar's "Map shows" checklist (both on at first).
+
+    A group, not a <label> around the checklist: each checkbox keeps its own name
+    ("Land & borders", "Towns") for screen readers and tests.
+    """
+    return html.Div(
         [
-            "Map shows",
+            html.Span("Map shows", id=SWITCH_CAPTION),
             dcc.Checklist(
                 [{"label": v, "value": k} for k, v in SWITCH_OPTIONS.items()],
                 list(SWITCH_OPTIONS),
@@ -74,5 +80,8 @@ def basemap_switch() -> html.Label:
                 inline=True,
             ),
             dcc.Store(id=Ids.BASEMAP_SHOWN),
-        ]
+        ],
+        className="toolbar-group",
+        role="group",
+        **html_attributes({"aria-labelledby": SWITCH_CAPTION}),
     )

@@ -39,20 +39,24 @@ def main(package_dir: str) -> None:
             "iso_a2": str(p.get("iso_a2") or ""),
             "name": str(p.get("name_en") or p.get("name") or ""),
             "kind": str(p.get("type_en") or ""),
-            "geometry": shape(feature["geometry"]),
+            "geometry": shapely.make_valid(shape(feature["geometry"])),
         })  # fmt: skip
     frame = gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
-    simple = shapely.simplify(frame.geometry.to_numpy(), TOLERANCE_DEG, preserve_topology=True)
-    frame["geometry"] = shapely.make_valid(shapely.set_precision(simple, GRID_DEG))
-    frame = frame[~frame.geometry.is_empty].sort_values(["iso_a2", "iso_3166_2"])
-    frame.to_parquet(OUT, compression="zstd", index=False)
-    print(f"{OUT}: {len(frame)} regions, {OUT.stat().st_size / 1e6:.1f} MB")
-    # the borders between one country's regions, computed once here (seconds for the world)
+    # the borders between one country's regions, from the outlines before simplification (simplified
+    # one by one, two neighbours would no longer share their border); seconds for the world
     lines = gpd.GeoDataFrame(
         [{"iso_a2": code, "geometry": inner_borders(list(group.geometry))}
          for code, group in frame.groupby("iso_a2") if code],
         geometry="geometry", crs="EPSG:4326",
     )  # fmt: skip
+    lines["geometry"] = shapely.set_precision(
+        shapely.simplify(lines.geometry.to_numpy(), TOLERANCE_DEG), GRID_DEG
+    )
+    simple = shapely.simplify(frame.geometry.to_numpy(), TOLERANCE_DEG, preserve_topology=True)
+    frame["geometry"] = shapely.make_valid(shapely.set_precision(simple, GRID_DEG))
+    frame = frame[~frame.geometry.is_empty].sort_values(["iso_a2", "iso_3166_2"])
+    frame.to_parquet(OUT, compression="zstd", index=False)
+    print(f"{OUT}: {len(frame)} regions, {OUT.stat().st_size / 1e6:.1f} MB")
     lines = lines[~lines.geometry.is_empty]
     lines.to_parquet(LINES_OUT, compression="zstd", index=False)
     print(f"{LINES_OUT}: {len(lines)} countries, {LINES_OUT.stat().st_size / 1e6:.1f} MB")

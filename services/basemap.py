@@ -39,26 +39,34 @@ class Layer(StrEnum):
 class BasemapView:
     """What one planning area's basemap covers: a box, and the countries whose regions it shows.
 
-    Regions are drawn for the countries that hold the area's cells (all of Europe's departments and
-    counties around a German plan would only clutter the map).
+    Regions are drawn for the countries that hold the accounts (all of Europe's departments and
+    counties around a German plan would only clutter the map, and weigh hundreds of kB).
     """
 
     box: Box
     countries: tuple[str, ...]
 
 
-def basemap_view(lat: np.ndarray, lon: np.ndarray) -> BasemapView:
-    """The basemap for a planning area given its cells' centres."""
-    step = max(1, len(lat) // SAMPLE_POINTS)
-    codes = bundled.countries_at(pd.Series(lat[::step]), pd.Series(lon[::step])).dropna()
+def basemap_view(
+    lat: np.ndarray, lon: np.ndarray, occupied: np.ndarray | None = None
+) -> BasemapView:
+    """The basemap for a planning area given its cells' centres.
+
+    ``occupied`` (a mask of the cells that hold accounts; None: every cell) picks the countries
+    whose regions are drawn; the box covers the whole area.
+    """
+    at = np.flatnonzero(occupied) if occupied is not None else np.arange(len(lat))
+    at = at[:: max(1, len(at) // SAMPLE_POINTS)]
+    codes = bundled.countries_at(pd.Series(lat[at]), pd.Series(lon[at])).dropna()
     return BasemapView(basemap_box(lon, lat), tuple(sorted({str(c) for c in codes})))
 
 
 @lru_cache(maxsize=32)
 def view_for_area(url: str, dataset_id: int, resolution: int, area_id: int | None) -> BasemapView:
     """The basemap of a stored data set's planning area (memoised like the board it comes from)."""
-    area = board(url, dataset_id, resolution, area_id).market.area
-    return basemap_view(np.asarray(area.lat), np.asarray(area.lon))
+    market = board(url, dataset_id, resolution, area_id).market
+    occupied = np.asarray(market.cell_accounts) > 0
+    return basemap_view(np.asarray(market.area.lat), np.asarray(market.area.lon), occupied)
 
 
 @lru_cache(maxsize=64)
