@@ -32,6 +32,7 @@ from layouts.balance_tab import balance_panel
 from layouts.data_tab import data_panel
 from layouts.main import main_layout
 from layouts.scenarios import scenarios_panel
+from services import basemap
 from services.session import open_session
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     Compress(app.server)
     register_geometry_route(app.server)
     register_basemap_route(app.server)
+    basemap.warm()  # basemap-layers: the bundled basemap read before the first page asks for it
 
     @app.server.after_request
     def name_worker(response: Response) -> Response:

@@ -13,16 +13,20 @@ from services.basemap import Layer, basemap_view, layer_geojson, towns_json
 DEMO_BOX = (-3, 41, 23, 61)
 
 
-def test_the_view_of_an_area_names_the_countries_its_cells_lie_in():
-    # cell centres in Berlin, Amsterdam and the North Sea: the sea adds no country
+def test_the_view_of_an_area_names_the_countries_that_hold_its_accounts():
+    # the area: cell centres in Berlin, Amsterdam and the North Sea
     lat = np.array([52.52, 52.37, 54.5])
     lon = np.array([13.40, 4.90, 3.0])
-    view = basemap_view(lat, lon)
+    # 600 accounts in Berlin, 399 in Amsterdam, 1 in Warsaw (0.1 %: a stray), 5 at sea (no country)
+    acc_lat = np.repeat([52.52, 52.37, 52.23, 54.5], [600, 399, 1, 5])
+    acc_lon = np.repeat([13.40, 4.90, 21.01, 3.0], [600, 399, 1, 5])
+    view = basemap_view(lat, lon, acc_lat, acc_lon)
     assert view.countries == ("DE", "NL")
     # 3.0 to 13.4 E padded by 3/4 of 10.4 on each side; 52.37 to 54.5 N by the 4-degree minimum
     assert view.box == (-5, 48, 22, 59)
-    # only the cells that hold accounts name countries: here the Amsterdam one
-    assert basemap_view(lat, lon, np.array([False, True, False])).countries == ("NL",)
+    # three accounts in Warsaw of 1,003 (0.3 %) bring Poland in
+    more = basemap_view(lat, lon, np.append(acc_lat, [52.23] * 2), np.append(acc_lon, [21.01] * 2))
+    assert more.countries == ("DE", "NL", "PL")
 
 
 def _shapes(body: bytes) -> list:
