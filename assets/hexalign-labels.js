@@ -28,11 +28,14 @@
   var towns = {url: null, rows: [], loading: null};
   var pending = false;
 
+  var mapId = null;
   function mapDiv() {
-    var root = document.querySelector("[data-hexalign]");
-    if (!root) { return null; }
-    var id = JSON.parse(root.getAttribute("data-hexalign")).ids.MAP;
-    var host = document.getElementById(id);
+    if (!mapId) {
+      var root = document.querySelector("[data-hexalign]");
+      if (!root) { return null; }
+      mapId = JSON.parse(root.getAttribute("data-hexalign")).ids.MAP;  // layouts.main.browser_config
+    }
+    var host = document.getElementById(mapId);
     return host ? host.querySelector(".js-plotly-plot") : null;
   }
 
@@ -44,6 +47,7 @@
     var host = gd.parentElement;
     var layer = host.querySelector(":scope > .hexalign-labels");
     if (!layer) {
+      if (getComputedStyle(host).position === "static") { host.style.position = "relative"; }
       layer = document.createElement("div");
       layer.className = "hexalign-labels";
       layer.setAttribute("aria-hidden", "true");
@@ -179,6 +183,7 @@
     if (gd.layout) { afterPlot(gd); }
   }
   new MutationObserver(watch).observe(document.documentElement, {childList: true, subtree: true});
+  window.addEventListener("resize", schedule);
 
   /* The toolbar switch (a Dash clientside callback): which of "land" and "towns" are on. */
   function show(value) {

@@ -48,8 +48,8 @@ def basemap_layers(urls: Mapping[str, str], tiles: bool = False) -> list[dict]:
          "below": "traces", "name": "land"},
     ]  # fmt: skip
     over: list[dict] = [
-        {"sourcetype": "geojson", "source": urls["regions"], "type": "line", "color": "#5a5a5a",
-         "line": {"width": 1.1, "dash": [3, 2]}, "opacity": 0.8, "below": "", "name": "regions"},
+        {"sourcetype": "geojson", "source": urls["regions"], "type": "line", "color": "#303030",
+         "line": {"width": 1.5, "dash": [4, 2]}, "below": "", "name": "regions"},
         {"sourcetype": "geojson", "source": urls["coasts"], "type": "line", "color": "#4f7896",
          "line": {"width": 1.2}, "below": "", "name": "coasts"},
         {"sourcetype": "geojson", "source": urls["borders"], "type": "line", "color": "#262626",
