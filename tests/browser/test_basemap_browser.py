@@ -59,8 +59,12 @@ def open_with_basemap(browser, base: str, width: int, height: int, requests: lis
     page.on("request", lambda r: requests.append(r.url))
     page.goto(base + "/")
     page.wait_for_function(MAP_READY, timeout=180_000)
+    page.wait_for_function("() => window.hexalign.checks > 0", timeout=30_000)
+    # the internals module found every basemap layer plotly.js was asked to draw (by its MapLibre id)
+    basemap = page.evaluate("() => window.hexalign.basemap")
+    assert basemap == {"layers": 5, "missing": []}, basemap
     page.wait_for_function(
-        f"() => window.hexalign.labels.towns >= 10 && window.hexalign.basemap.layers === 5"
+        f"() => window.hexalign.labels.towns >= 10"
         f" && window.HexalignPlotlyInternals.basemapRendered({GD}).borders > 0",
         timeout=60_000,
     )
