@@ -25,6 +25,7 @@ import callbacks.find  # noqa: F401  (registers the callbacks)
 import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
+from callbacks.basemap import register_basemap_route
 from callbacks.context import DATABASE_URL_KEY, DEFAULT_SCENARIO_KEY, TILE_URL_KEY
 from callbacks.geometry import register_geometry_route
 from common import logs
@@ -33,6 +34,7 @@ from layouts.balance_tab import balance_panel
 from layouts.data_tab import data_panel
 from layouts.main import main_layout
 from layouts.scenarios import scenarios_panel
+from services import basemap
 from services.session import open_session
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -62,6 +64,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     ]  # fmt: skip
     Compress(app.server)
     register_geometry_route(app.server)
+    register_basemap_route(app.server)
+    basemap.warm()  # basemap-layers: the bundled basemap read before the first page asks for it
 
     @app.server.after_request
     def name_worker(response: Response) -> Response:

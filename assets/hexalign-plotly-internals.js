@@ -10,6 +10,13 @@
        which the fill layer reads;
      - the trace module's styleOnSelect, which re-tiles through _glTrace.updateOnSelect (the hook we
        silence).
+   The offline basemap (assets/hexalign-labels.js) also reaches under the API, here only:
+     - the layout layers' MapLibre ids, "plotly-layout-layer-<subplot uid>-<index>" (_subplot.uid),
+       to show or hide them with setLayoutProperty (a relayout of map.layers would re-tile the cells)
+       and to count their rendered features (queryRenderedFeatures, for the browser test);
+     - the map's "move" event and project(), to place the HTML labels.
+   selfCheck() also records window.hexalign.basemap = {layers: found, missing: [...]} for the layers
+   that layout.meta.hexalign.basemapLayers lists (separate from the paint path's "missing").
    selfCheck() runs at the end of every draw of the map (the first one is start-up) and before each
    fast paint, checks each of these and records in window.hexalign which path is in use, so a browser
    test fails when a plotly upgrade moves one (tests/browser/test_paint_path_browser.py):
@@ -23,6 +30,7 @@
   "use strict";
 
   var LAYER_PREFIX = "plotly-trace-layer-";
+  var LAYOUT_LAYER_PREFIX = "plotly-layout-layer-";
   var SOURCE_PREFIX = "source-";
   var COLOUR = "fc";
   var PAINT_WITH_STATE = ["coalesce", ["feature-state", COLOUR], ["get", COLOUR]];
@@ -43,6 +51,7 @@
   state.selectionPath = null;
   state.missing = [];
   state.checks = 0;
+  state.basemap = {layers: 0, missing: []};
   var RECHECK_MS = 800;
   var warned = "";
   var watched = null;
@@ -119,6 +128,7 @@
     var quiet = !!gl && need(gl._hexalignQuiet || typeof gl.updateOnSelect === "function", "selectHook");
     quiet = need(selectCallsHook(gd), "selectCall") && quiet;
     if (quiet) { silenceSelection(gl); }
+    checkBasemap(gd, map);
     state.paintPath = fast ? "feature-state" : "restyle";
     state.selectionPath = quiet ? "quiet" : "plotly";
     state.missing = missing;
@@ -144,6 +154,78 @@
       }, RECHECK_MS);
     }
     return report;
+  }
+
+  /* ---- basemap layers (layout.map.layers listed in layout.meta.hexalign.basemapLayers) ---- */
+
+  function basemapIndexes(gd) {
+    var meta = gd && gd.layout && gd.layout.meta && gd.layout.meta.hexalign;
+    return (meta && meta.basemapLayers) || [];
+  }
+
+  /* MapLibre ids of the basemap's layout layers (those plotly.js has added, or would add). */
+  function basemapLayerIds(gd) {
+    var sub = gd && gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot;
+    if (!sub || !sub.uid) { return []; }
+    return basemapIndexes(gd).map(function (i) { return LAYOUT_LAYER_PREFIX + sub.uid + "-" + i; });
+  }
+
+  function checkBasemap(gd, map) {
+    var ids = basemapLayerIds(gd);
+    var missing = [];
+    var found = 0;
+    for (var i = 0; i < ids.length; i++) {
+      if (map && typeof map.getLayer === "function" && map.getLayer(ids[i])) { found += 1; } else { missing.push(ids[i]); }
+    }
+    if (!ids.length && basemapIndexes(gd).length) { missing.push("_fullLayout.map._subplot.uid"); }
+    state.basemap = {layers: found, missing: missing};
+  }
+
+  /* Show or hide the basemap's layers without a new figure; false if the map is not there. */
+  function setBasemapVisible(gd, visible) {
+    var map = mapOf(gd);
+    if (!map || typeof map.setLayoutProperty !== "function") { return false; }
+    var ids = basemapLayerIds(gd);
+    for (var i = 0; i < ids.length; i++) {
+      if (map.getLayer(ids[i])) { map.setLayoutProperty(ids[i], "visibility", visible ? "visible" : "none"); }
+    }
+    return true;
+  }
+
+  /* Rendered features per basemap layer, by the layer's name in layout.map.layers (tests read it). */
+  function basemapRendered(gd) {
+    var map = mapOf(gd);
+    var ids = basemapLayerIds(gd);
+    var idx = basemapIndexes(gd);
+    var out = {};
+    for (var i = 0; i < ids.length; i++) {
+      var layer = gd.layout.map.layers[idx[i]] || {};
+      out[layer.name || String(idx[i])] = map && map.getLayer(ids[i]) ?
+        map.queryRenderedFeatures({layers: [ids[i]]}).length : -1;
+    }
+    return out;
+  }
+
+  /* Call fn on every camera move of this plot's map (once per MapLibre map). */
+  function onMove(gd, fn) {
+    var map = mapOf(gd);
+    if (!map || typeof map.on !== "function") { return false; }
+    if (map._hexalignMoveFn !== fn) {
+      if (map._hexalignMoveFn) { map.off("move", map._hexalignMoveFn); }
+      map.on("move", fn);
+      map._hexalignMoveFn = fn;
+    }
+    return true;
+  }
+
+  /* The map's container and a projection of lon/lat to pixels within it (null if not drawn). */
+  function projector(gd) {
+    var map = mapOf(gd);
+    if (!map || typeof map.project !== "function") { return null; }
+    return {
+      container: map.getContainer(),
+      project: function (lon, lat) { return map.project([lon, lat]); }
+    };
   }
 
   /* Recolour the listed cells through feature-state; false (after saying why) when the fast path is
@@ -264,6 +346,10 @@
     cameraFor: cameraFor,
     moveCamera: moveCamera,
     outline: outline,
-    keepOutline: keepOutline
+    keepOutline: keepOutline,
+    setBasemapVisible: setBasemapVisible,
+    basemapRendered: basemapRendered,
+    onMove: onMove,
+    projector: projector
   };
 })();

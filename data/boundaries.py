@@ -68,26 +68,17 @@ def countries_shape(places: Iterable[str]) -> BaseGeometry:
 
 
 def regions_shape(places: Iterable[str]) -> BaseGeometry:
-    """The union of bundled first-level regions; refused while the basemap has none.
+    """The union of bundled first-level regions, by ISO 3166-2 code (``PL-MZ``) or name.
 
-    When ``data.basemap`` gains ``regions()`` (a frame with ``code``, ``name``, geometry),
-    regions are picked from it the way countries are.
+    Regions come from ``data.basemap.regions()`` (Natural Earth admin-1); an unknown one is
+    refused by name, never skipped.
     """
-    regions = getattr(basemap, "regions", None)
-    if regions is None:
-        raise PlanError(
-            "no first-level regions are bundled yet: choose countries, or upload the "
-            "regions' boundary as a file"
-        )
-    frame = regions()
+    frame = basemap.regions()
     wanted = {str(p).strip().casefold() for p in places}
-    hit = frame["code"].astype(str).str.casefold().isin(wanted) | frame["name"].astype(
-        str
-    ).str.casefold().isin(wanted)
-    found = {
-        *frame.loc[hit, "code"].astype(str).str.casefold(),
-        *frame.loc[hit, "name"].astype(str).str.casefold(),
-    }
+    codes = frame["iso_3166_2"].astype(str).str.casefold()
+    names = frame["name"].astype(str).str.casefold()
+    hit = codes.isin(wanted) | names.isin(wanted)
+    found = {*codes[hit], *names[hit]}
     missing = sorted(wanted - found)
     if missing:
         raise PlanError(f"no bundled region {', '.join(map(repr, missing))}")

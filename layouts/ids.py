@@ -121,6 +121,9 @@ class Ids(StrEnum):
     FIND_RESULT = "find-result"
     FIND_FOCUS = "find-focus-store"
     FIND_SHOWN = "find-shown-store"
+    # basemap-layers: the toolbar's layer switch and what the browser was told (layouts/basemap.py)
+    BASEMAP_TOGGLE = "basemap-toggle"
+    BASEMAP_SHOWN = "basemap-shown-store"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
@@ -184,6 +187,8 @@ REP_KEYS_LABELS = "data-labels"
 PAINTED_VERSION_ATTR = "data-painted-version"
 # namespace of the clientside functions (window.dash_clientside.<namespace>)
 CLIENTSIDE_NAMESPACE = "hexalign"
+# basemap-layers: namespace of assets/hexalign-labels.js (the basemap switch)
+BASEMAP_NAMESPACE = "hexalignBasemap"
 
 
 # --- services-data: the Data tab's repeated widgets (layouts/data_tab.py) -------------------

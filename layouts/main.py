@@ -8,6 +8,7 @@ from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
 from layouts.attributes import html_attributes
+from layouts.basemap import basemap_switch
 from layouts.ids import (
     BROWSER_CONFIG_ATTR,
     BROWSER_IDS,
@@ -186,6 +187,7 @@ def main_layout(
             html.Label(["Tolerance %", dcc.Input(
                 id=Ids.TOLERANCE, type="number", value=10, min=0, max=100, step=1,
                 debounce=True, style={"width": "5rem"})]),
+            basemap_switch(),  # basemap-layers: land, borders and town names on or off
             html.Button("↶ Undo", id=Ids.UNDO, title="Undo (Ctrl+Z)", n_clicks=0),
             html.Button("↷ Redo", id=Ids.REDO, title="Redo (Ctrl+Y)", n_clicks=0),
         ],

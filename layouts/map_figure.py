@@ -7,9 +7,11 @@ plotly.js fetches once and caches (see docs/architecture.md, Map).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 import numpy as np
 
+from layouts.basemap import basemap_layers, basemap_meta
 from layouts.ids import Slot
 from layouts.palette import CONTINUOUS_SCALE, UNASSIGNED_COLOUR, owner_colourscale, rep_colour
 from planning.mapview import COLOUR_MODES, UnitFacts
@@ -90,11 +92,13 @@ def map_figure(
     reps: dict,
     view: dict,
     tile_url: str | None = None,
+    basemap: Mapping[str, str] | None = None,
 ) -> dict:
-    """Cells coloured by ``mode``, rep homes as labelled markers.
+    """Cells coloured by ``mode``, rep homes as labelled markers, over an offline basemap.
 
     ``reps`` holds parallel lists rep_id, name, home_lat, home_lon;
-    ``view`` the initial centre/zoom (kept afterwards by ``uirevision``).
+    ``view`` the initial centre/zoom (kept afterwards by ``uirevision``);
+    ``basemap`` the same-origin URLs of the basemap layers and towns (``layouts.basemap``).
     """
     rep_ids, names = np.asarray(reps["rep_id"]), np.asarray(reps["name"])
     z = facts.values(mode)
@@ -116,16 +120,23 @@ def map_figure(
         "type": "scattermap",
         "lat": list(reps["home_lat"]),
         "lon": list(reps["home_lon"]),
-        # markers only: map text needs font glyphs from a server, and the map must work offline
+        # markers only: map text needs font glyphs from a server, and the map must work offline;
+        # the rep's name is an HTML label (assets/hexalign-labels.js reads it from customdata)
         "mode": "markers",
+        "customdata": [str(n) for n in names],
         "marker": {"size": 16, "color": [rep_colour(i) for i in range(len(rep_ids))], "opacity": 1},
         "hovertext": [f"{r} {n}: home base" for r, n in zip(rep_ids, names, strict=True)],
         "hoverinfo": "text",
         "name": "homes",
     }
-    layers = []
+    layers: list[dict] = []
     if tile_url:
         layers.append({"sourcetype": "raster", "source": [tile_url], "below": "traces"})
+    meta: dict = {}
+    if basemap:
+        drawn = basemap_layers(basemap, tiles=bool(tile_url))
+        meta = basemap_meta(len(layers), len(drawn), basemap["towns"])
+        layers.extend(drawn)
     return {
         "data": [cells, homes],
         "layout": {
@@ -141,6 +152,7 @@ def map_figure(
             "uirevision": MAP_UIREVISION,
             "showlegend": False,
             "paper_bgcolor": "#ffffff",
+            "meta": meta,
         },
     }
 

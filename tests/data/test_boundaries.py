@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import shapely
+
 from common.errors import FileUnreadableError, PlanError
 from data.boundaries import boundary_for, countries_shape, read_boundary, team_countries
 from data.importing import import_accounts
@@ -105,8 +107,13 @@ def test_team_countries_and_named_countries() -> None:
     )
     with pytest.raises(PlanError, match="Atlantis"):
         countries_shape(["Atlantis"])
-    with pytest.raises(PlanError, match="regions"):
-        boundary_for(AreaChoice(AreaKind.REGIONS, ("PL-MZ",)), lat, lon)
+    # regions are bundled now (issue 11): Masovia holds Warsaw, not Kraków; an unknown one is named
+    masovia = boundary_for(AreaChoice(AreaKind.REGIONS, ("PL-MZ",)), lat, lon)
+    assert masovia.shape.contains(shapely.Point(21.01, 52.23)) and not masovia.shape.contains(
+        shapely.Point(19.94, 50.06)
+    )
+    with pytest.raises(PlanError, match="PL-XX"):
+        boundary_for(AreaChoice(AreaKind.REGIONS, ("PL-XX",)), lat, lon)
 
 
 def test_a_boundary_file_without_polygons_is_refused(tmp_path) -> None:

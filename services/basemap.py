@@ -1,0 +1,128 @@
+"""The offline basemap the map draws with the cells: land, coasts, borders, regions, town names.
+
+Each layer is one GeoJSON for a box around the planning area (``geo.basemap.basemap_box``), served
+by the app itself (no request leaves the server) and memoised per worker: the same box gives the
+same bytes, so the browser may cache the URL forever.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+
+from common.logs import timed
+from data import basemap as bundled
+from geo.basemap import Box, basemap_box, clipped, feature_collection, tolerance_for, towns_in_box
+from services.editing import board
+
+logger = logging.getLogger(__name__)
+
+SAMPLE_POINTS = 20_000  # accounts looked up (evenly spaced) to find the plan's countries
+# the demo: DE 73 %, NL 13 %, BE 13 %, LU 0.35 %; then CH 0.19 %, AT 0.12 %... near the borders
+MIN_ACCOUNT_SHARE = 0.0025
+TOWN_LIMIT = 3000  # the largest towns of the box: enough to label densely when zoomed in
+
+
+class Layer(StrEnum):
+    """The basemap's GeoJSON layers, in drawing order (the first two under the cells)."""
+
+    LAND = "land"
+    REGIONS = "regions"
+    COASTS = "coasts"
+    BORDERS = "borders"
+
+
+@dataclass(frozen=True)
+class BasemapView:
+    """What one planning area's basemap covers: a box, and the countries whose regions it shows.
+
+    Regions are drawn for the countries that hold the accounts (all of Europe's departments and
+    counties around a German plan would only clutter the map, and weigh hundreds of kB).
+    """
+
+    box: Box
+    countries: tuple[str, ...]
+
+
+def basemap_view(
+    lat: np.ndarray, lon: np.ndarray, account_lat: np.ndarray, account_lon: np.ndarray
+) -> BasemapView:
+    """The basemap for a planning area (its cells' centres) and its accounts' positions.
+
+    The box covers the whole area; regions are drawn for each country that holds at least
+    ``MIN_ACCOUNT_SHARE`` of the accounts found on land (a few strays across a border do not
+    bring in the neighbour's departments).
+    """
+    step = max(1, len(account_lat) // SAMPLE_POINTS)
+    codes = bundled.countries_at(
+        pd.Series(account_lat[::step]), pd.Series(account_lon[::step])
+    ).dropna()
+    shares = codes.value_counts(normalize=True)
+    kept = sorted(str(c) for c, share in shares.items() if share >= MIN_ACCOUNT_SHARE)
+    return BasemapView(basemap_box(lon, lat), tuple(kept))
+
+
+def warm() -> None:
+    """Read the bundled basemap once, at start-up, so that the first map does not wait for it.
+
+    About a second on a quiet machine (the union of all land is most of it): work each server
+    process would otherwise do while answering the first page's layer requests.
+    """
+    with timed(logger, "basemap loaded"):
+        bundled.land()
+        bundled.country_lines()
+        bundled.region_lines("")
+        bundled.towns()
+
+
+@lru_cache(maxsize=32)
+def view_for_area(url: str, dataset_id: int, resolution: int, area_id: int | None) -> BasemapView:
+    """The basemap of a stored data set's planning area (memoised like the board it comes from)."""
+    market = board(url, dataset_id, resolution, area_id).market
+    accounts = market.accounts
+    return basemap_view(
+        np.asarray(market.area.lat),
+        np.asarray(market.area.lon),
+        accounts["lat"].to_numpy(dtype=float),
+        accounts["lon"].to_numpy(dtype=float),
+    )
+
+
+@lru_cache(maxsize=64)
+def layer_geojson(layer: Layer, box: Box, countries: tuple[str, ...] = ()) -> bytes:
+    """One layer's shapes inside ``box``, simplified for the zoom that shows the box.
+
+    ``countries`` (ISO alpha-2) are the countries whose regions the ``REGIONS`` layer draws.
+    """
+    tolerance = tolerance_for(box)
+    with timed(logger, "basemap layer built", layer=str(layer), box=str(box)) as extra:
+        if layer is Layer.LAND:
+            shapes = [clipped(bundled.land(), box, tolerance)]
+        elif layer is Layer.COASTS:
+            shapes = [clipped(bundled.country_lines()[1], box, tolerance)]
+        elif layer is Layer.BORDERS:
+            shapes = [clipped(bundled.country_lines()[0], box, tolerance)]
+        else:
+            shapes = [clipped(bundled.region_lines(code), box, tolerance) for code in countries]
+        body = feature_collection(shapes)
+        extra["bytes"] = len(body)
+    return body
+
+
+@lru_cache(maxsize=16)
+def towns_json(box: Box) -> bytes:
+    """The largest towns in ``box`` as ``[[name, lat, lon, population], ...]``, largest first."""
+    towns = bundled.towns()
+    return towns_in_box(
+        towns["name"].to_numpy(),
+        towns["lat"].to_numpy(),
+        towns["lon"].to_numpy(),
+        towns["population"].to_numpy(dtype=np.int64),
+        box,
+        TOWN_LIMIT,
+    )

@@ -1,0 +1,44 @@
+"""The basemap routes: same-origin GeoJSON and towns, cached forever, nonsense refused."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from flask import Flask
+
+from callbacks.basemap import basemap_urls, register_basemap_route
+from services.basemap import BasemapView
+
+
+@pytest.fixture(scope="module")
+def client():
+    server = Flask(__name__)
+    register_basemap_route(server)
+    return server.test_client()
+
+
+def test_the_urls_name_the_box_and_the_countries():
+    urls = basemap_urls(BasemapView((-3, 41, 23, 61), ("BE", "DE")))
+    assert urls == {
+        "land": "/basemap/-3_41_23_61/land.json",
+        "coasts": "/basemap/-3_41_23_61/coasts.json",
+        "borders": "/basemap/-3_41_23_61/borders.json",
+        "regions": "/basemap/-3_41_23_61/regions-BE.DE.json",
+        "towns": "/basemap/-3_41_23_61/towns.json",
+    }
+
+
+def test_every_url_answers_and_may_be_cached_forever(client):
+    for url in basemap_urls(BasemapView((-3, 41, 23, 61), ("BE", "DE"))).values():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "immutable" in response.headers["Cache-Control"]
+        body = json.loads(response.data)
+        assert body if url.endswith("towns.json") else body["features"], url
+
+
+def test_a_bad_box_layer_or_country_code_is_not_found(client):
+    for url in ("/basemap/0_0_0_0/land.json", "/basemap/-3_41_23_61/rivers.json",
+                "/basemap/-3_41_23_61/regions-DEU.json", "/basemap/x/towns.json"):  # fmt: skip
+        assert client.get(url).status_code == 404, url
