@@ -1,12 +1,13 @@
 """A plan out of Hexalign: account lists, a workbook, territory maps, the plan file.
 
 Every format reads back to the same plan (``read_exported_plan``). Text that
-a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
-``@``, tab or carriage return) is neutralised with a leading ``'`` in CSV and
-Excel files: account and rep names come from customers' files, and
+a spreadsheet would run as a formula (a line starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return, at the start of the value or after a
+line break inside it) is neutralised with a ``'`` in CSV and Excel files
+(``data.formulas``): account and rep names come from customers' files, and
 ``=HYPERLINK(...)`` in a name must not become a live link in a sales leader's
-spreadsheet. Values that start with ``'`` get one more, so the escape can
-be undone exactly (``unneutralise``). Numbers are never touched.
+spreadsheet. The escape is undone exactly (``unneutralise``, which the
+importer applies too). Numbers are never touched.
 """
 
 from __future__ import annotations
@@ -101,29 +102,15 @@ ACCOUNT_HEADERS = {
 # -- formula injection ------------------------------------------------------------
 
 
-def neutralise(value: object) -> object:
-    """A text value a spreadsheet will show as text; anything else unchanged."""
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, ESCAPE)):
-        return ESCAPE + value
-    return value
+# The rule lives in data.formulas, a light module: the importer undoes it without geopandas.
+from data.formulas import (  # noqa: E402
+    neutralise,
+    neutralise_frame,
+    unneutralise,
+    unneutralise_frame,
+)
 
-
-def unneutralise(value: object) -> object:
-    """Undo ``neutralise`` (for reading our own exports back)."""
-    if isinstance(value, str) and value.startswith(ESCAPE):
-        return value[1:]
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells (and column names) are neutralised; numeric columns as they were."""
-    out = frame.copy()
-    for name in out.columns:
-        col = out[name]
-        if pd.api.types.is_string_dtype(col) or col.dtype == object:
-            out[name] = col.map(neutralise, na_action="ignore").astype(object)
-    out.columns = [neutralise(c) for c in out.columns]
-    return out
+__all__ = ["neutralise", "neutralise_frame", "unneutralise", "unneutralise_frame"]
 
 
 # -- tables -------------------------------------------------------------------------
@@ -187,9 +174,14 @@ def _dissolve(cells: np.ndarray) -> shapely.Geometry | None:
 
 
 def write_assignment_csv(plan: Plan, path: str | Path) -> Path:
-    """Per-account assignment as CSV (UTF-8), text neutralised against formula injection."""
+    """Per-account assignment as CSV (UTF-8), text neutralised against formula injection.
+
+    Lines end in CRLF (RFC 4180): Python's CSV writer quotes a value holding any
+    character of the line terminator, and a bare carriage return in a name must be
+    quoted, or a reader starts a new row there.
+    """
     path = Path(path)
-    neutralise_frame(assignment_table(plan)).to_csv(path, index=False, lineterminator="\n")
+    neutralise_frame(assignment_table(plan)).to_csv(path, index=False, lineterminator="\r\n")
     return path
 
 

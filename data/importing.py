@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError, RowProblem
+from data.formulas import unneutralise_frame
 from data.mapping import FIELDS, load_mapping, map_columns
 from data.readers import MAX_FILE_BYTES, Progress, RawTable, read_raw
 from data.segments import SegmentRule
@@ -327,7 +328,10 @@ def import_table(
         "sheet": raw.sheet,
     }
     optional = ("segment",) if kind == "accounts" and opt.derive_segments is not None else ()
-    frame, header_reasons = map_columns(raw.frame, kind, mapping, optional=optional)
+    # issue 12: a leading ' (our exports' formula escape, a spreadsheet's "text") is undone
+    frame, header_reasons = map_columns(
+        unneutralise_frame(raw.frame), kind, mapping, optional=optional
+    )
     if header_reasons:
         problems = tuple(Problem(raw.header_row, None, r) for r in header_reasons)
         because = {FILE_REFUSED: n} if n else {}

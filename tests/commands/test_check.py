@@ -179,3 +179,12 @@ def test_metrics_reads_semicolon_decimal_comma_cp1252(tmp_path, capsys, toy_fram
     assert b"B\xe4ckerei" in (tmp_path / "eu.csv").read_bytes()
     got = metrics(capsys, "--accounts", tmp_path / "eu.csv", "--reps", tmp_path / "reps.csv")
     assert got == expected
+
+
+def test_a_file_over_the_upload_limit_exits_two_with_one_sentence(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HEXALIGN_MAX_UPLOAD_MB", "1")
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER + "\n" + "A1,x,52.5,13.4,A,1,0\n" * 80_000, encoding="utf-8")
+    code, out, err = check(capsys, path)
+    assert code == 2 and out == ""
+    assert err == "error: big.csv is 1.6 MB; the limit is 1.0 MB (HEXALIGN_MAX_UPLOAD_MB).\n"
