@@ -108,6 +108,8 @@ from data.formulas import (  # noqa: E402
     neutralise_frame,
     unneutralise,
     unneutralise_frame,
+    workbook_escape,
+    workbook_unescape,
 )
 
 __all__ = ["neutralise", "neutralise_frame", "unneutralise", "unneutralise_frame"]
@@ -312,7 +314,7 @@ def read_exported_plan(path: str | Path, fmt: str) -> pd.DataFrame:
         return _pairs(table["h3_cell"], table["rep_id"])
     if fmt == "xlsx":
         table = pd.read_excel(path, sheet_name="Plan", dtype=str, keep_default_na=False)
-        table = table.map(unneutralise)
+        table = table.map(workbook_unescape).map(unneutralise)
         return _pairs(table["h3_cell"], table["rep_id"])
     if fmt in ("geojson", "parquet"):
         frame = gpd.read_parquet(path) if fmt == "parquet" else gpd.read_file(path)
@@ -378,6 +380,10 @@ def _flatten(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, obje
 def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, percent: set[str]) -> None:
     """Write one neutralised sheet: NaN and infinity as empty cells, % formats, a frozen header."""
     clean = neutralise_frame(frame)
+    for col in clean.columns:  # issue 12: a carriage return would come back as a line feed
+        if clean[col].dtype == object:
+            clean[col] = clean[col].map(workbook_escape)
+    clean.columns = [workbook_escape(c) for c in clean.columns]
     for col in clean.columns:
         if pd.api.types.is_float_dtype(clean[col]):
             values = clean[col].to_numpy(np.float64)

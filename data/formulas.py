@@ -41,19 +41,17 @@ def unneutralise(value: object) -> object:
     return value
 
 
-def _text_columns(frame: pd.DataFrame) -> list:
-    return [
-        name
-        for name in frame.columns
-        if pd.api.types.is_string_dtype(frame[name]) or frame[name].dtype == object
-    ]
+def _is_text(col: pd.Series) -> bool:
+    return pd.api.types.is_string_dtype(col) or col.dtype == object
 
 
 def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy whose text cells (and column names) are neutralised; numeric columns as they were."""
     out = frame.copy()
-    for name in _text_columns(out):
-        out[name] = out[name].map(neutralise, na_action="ignore").astype(object)
+    for name in out.columns:
+        col = out[name]
+        if _is_text(col):
+            out[name] = col.map(neutralise, na_action="ignore").astype(object)
     out.columns = [neutralise(c) for c in out.columns]
     return out
 
@@ -61,12 +59,15 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def unneutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with text cells and column names unneutralised; itself when nothing is escaped.
 
-    Only cells holding a ``'`` go through the pattern, so a large file without
-    any costs one scan per text column.
+    Columns are taken by position (a file may repeat a column name, which
+    validation reports later). Only cells holding a ``'`` go through the
+    pattern, so a large file without any costs one scan per text column.
     """
     out = frame
-    for name in _text_columns(frame):
-        col = frame[name]
+    for j in range(frame.shape[1]):
+        col = frame.iloc[:, j]
+        if not _is_text(col):
+            continue
         try:
             hit = col.str.contains(ESCAPE, regex=False, na=False).to_numpy(bool)
         except AttributeError:  # an object column without any text
@@ -76,9 +77,32 @@ def unneutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
                 out = frame.copy()
             fixed = col.astype(object).copy()
             fixed[hit] = [unneutralise(v) for v in fixed[hit]]
-            out[name] = fixed if col.dtype == object else fixed.astype(col.dtype)
+            out.isetitem(j, fixed if col.dtype == object else fixed.astype(col.dtype))
     names = [unneutralise(c) for c in frame.columns]
     if names != list(frame.columns):
         out = out.copy() if out is frame else out
         out.columns = names
     return out
+
+
+# --- text in a workbook ----------------------------------------------------------------
+# XML turns a carriage return in a cell's text into a line feed when the workbook is read,
+# so a workbook writes it as OOXML's escape ``_x000D_`` (as Excel does); a literal
+# ``_xHHHH_`` in the text has its underscore escaped (``_x005F_``) so that reading undoes
+# exactly what writing did. ``\r`` counts as the closing underscore it turns into.
+_WORKBOOK_ESCAPE = re.compile("\r|_(?=x[0-9A-Fa-f]{4}(?:_|\r))")
+_WORKBOOK_ESCAPED = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def workbook_escape(value: object) -> object:
+    """Text as a workbook cell keeps it (carriage returns as ``_x000D_``); else as is."""
+    if isinstance(value, str) and ("\r" in value or "_x" in value):
+        return _WORKBOOK_ESCAPE.sub(lambda m: "_x000D_" if m.group() == "\r" else "_x005F_", value)
+    return value
+
+
+def workbook_unescape(value: object) -> object:
+    """Undo OOXML's ``_xHHHH_`` escapes (Excel's, and ``workbook_escape``'s) in a cell's text."""
+    if isinstance(value, str) and "_x" in value:
+        return _WORKBOOK_ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value

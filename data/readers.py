@@ -21,7 +21,8 @@ Formats
 - Excel ``.xlsx``: the first sheet, the one named by ``sheet=``, or (given the kind
   of input) the sheet whose header best matches it. The header need not be on row
   1: of the first ``HEADER_SEARCH_ROWS`` rows, the one with the most recognised
-  column names is the header, and row numbers stay the sheet's own. Numbers in
+  column names is the header, and row numbers stay the sheet's own. Text comes with
+  OOXML's ``_xHHHH_`` escapes undone (Excel writes a carriage return as ``_x000D_``). Numbers in
   cells stay numbers. The zip is checked before openpyxl opens it: a workbook
   claiming to unpack to more than ``MAX_UNZIPPED_BYTES`` is refused at once, and
   every member is then inflated as a stream against that budget, counting the
@@ -54,6 +55,7 @@ import pandas as pd
 import pyarrow as pa
 
 from common.errors import FileUnreadableError, RowProblem
+from data.formulas import workbook_unescape
 from data.mapping import header_score, known_names, normalise_name, suggest_mapping
 
 Progress = Callable[[float, str], None]
@@ -570,10 +572,10 @@ def _read_xlsx(path: Path, options: ReadOptions) -> RawTable:
     header, body = grid[0], grid[1:]
     keep = [j for j in range(width) if _filled(header[j]) or any(_filled(r[j]) for r in body)]
     frame = pd.DataFrame(
-        {i: _sheet_column([r[j] for r in body]) for i, j in enumerate(keep)},
+        {i: _sheet_column([workbook_unescape(r[j]) for r in body]) for i, j in enumerate(keep)},
         index=pd.RangeIndex(len(body)),
     )
-    columns = ["" if header[j] is None else str(header[j]) for j in keep]
+    columns = ["" if header[j] is None else str(workbook_unescape(header[j])) for j in keep]
     frame.columns = columns
     if options.progress is not None:
         options.progress(1.0, f"read {path.name} sheet {chosen!r}")
