@@ -55,10 +55,11 @@ def size_text(n: int) -> str:
     return f"{mb:,.1f} MB" if mb < 10 else f"{mb:,.0f} MB"
 
 
-def size_refusal(filename: str, size: int, limit: int) -> str:
-    """The one sentence refusing a file over the upload limit."""
+def size_refusal(filename: str, size: int, limit: int, *, about: bool = False) -> str:
+    """The one sentence refusing a file over the upload limit (``about``: size estimated)."""
     name = Path(filename or "").name or "The file"
-    return f"{name} is {size_text(size)}; the limit is {size_text(limit)} (HEXALIGN_MAX_UPLOAD_MB)."
+    size_said = ("about " if about else "") + size_text(size)
+    return f"{name} is {size_said}; the limit is {size_text(limit)} (HEXALIGN_MAX_UPLOAD_MB)."
 
 
 def upload_size(contents: str) -> int:

@@ -83,10 +83,11 @@ def refused_upload(size: int) -> Received:
     """An upload the server would not read (its request is over the size limit).
 
     The request's body is never read, so nothing says which file it was: the
-    sentence names the size the request declares; the fresh token only serves
+    sentence names about the size the request declares (three quarters of the
+    base64 text); the fresh token only serves
     a page without a session yet (the page's own token wins in ``check_uploads``).
     """
-    error = uploads.size_refusal("", size, max_upload_bytes())
+    error = uploads.size_refusal("", size, max_upload_bytes(), about=True)
     logger.warning("upload refused before reading: %s", error)
     return Received(uploads.new_token(), "upload", "", error)
 

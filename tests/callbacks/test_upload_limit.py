@@ -30,7 +30,10 @@ def test_an_oversized_upload_request_gets_the_data_tab_sentence(tmp_path, monkey
     assert response.status_code == 200
     answer = json.loads(response.data)
     payload = answer["response"][Ids.DATA_RECEIVED]["data"]
-    assert payload["error"] == "The file is 6.0 MB; the limit is 1.0 MB (HEXALIGN_MAX_UPLOAD_MB)."
+    assert (
+        payload["error"]
+        == "The file is about 6.0 MB; the limit is 1.0 MB (HEXALIGN_MAX_UPLOAD_MB)."
+    )
     assert answer["multi"] is True and payload["kind"] == "upload"
     small = client.post("/_dash-update-component", data=b"{}", content_type="application/json")
     assert small.status_code != 200 or Ids.DATA_RECEIVED not in small.get_data(as_text=True)

@@ -131,7 +131,9 @@ def test_an_upload_over_the_limit_gets_one_sentence_in_the_data_tab(uploads, mon
 def test_a_request_refused_at_the_door_reaches_the_report_too(uploads, monkeypatch):
     monkeypatch.setenv("HEXALIGN_MAX_UPLOAD_MB", "200")
     refused = importing.refused_upload(312 * 1024 * 1024)
-    assert refused.error == "The file is 312 MB; the limit is 200 MB (HEXALIGN_MAX_UPLOAD_MB)."
+    assert (
+        refused.error == "The file is about 312 MB; the limit is 200 MB (HEXALIGN_MAX_UPLOAD_MB)."
+    )
     outcome = importing.check_uploads(importing.CheckRequest(token=None, received=refused))
     assert outcome is not None and outcome.unreadable == (("upload", refused.error),)
 
