@@ -28,6 +28,7 @@ import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 from callbacks.basemap import register_basemap_route
 from callbacks.context import DATABASE_URL_KEY, DEFAULT_SCENARIO_KEY, TILE_URL_KEY
 from callbacks.geometry import register_geometry_route
+from callbacks.upload_limit import register_upload_limit
 from common import logs
 from common.settings import Settings
 from layouts.balance_tab import balance_panel
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_geometry_route(app.server)
     register_basemap_route(app.server)
     basemap.warm()  # basemap-layers: the bundled basemap read before the first page asks for it
+    register_upload_limit(app.server, settings.max_upload_bytes)  # before a body is read
 
     @app.server.after_request
     def name_worker(response: Response) -> Response:

@@ -29,6 +29,8 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
                              "`var/uploads`"),
     "HEXALIGN_JOBS_DIR": ("jobs_dir", "disk cache shared by background jobs (auto-balance, import)",
                           "`var/jobs`"),
+    "HEXALIGN_MAX_UPLOAD_MB": ("max_upload_mb", "largest file the Data tab and `cli.py check` "
+                               "accept, in MB", "`200`"),
     "HEXALIGN_LOG_LEVEL": ("log_level", "standard logging level: DEBUG, INFO, WARNING, ERROR",
                            "`INFO` for the app, `ERROR` for `cli.py`"),
 }  # fmt: skip
@@ -49,6 +51,8 @@ class Settings:
     tile_url: str | None = None
     uploads_dir: Path = field(default=VAR / "uploads")
     jobs_dir: Path = field(default=VAR / "jobs")
+    max_upload_mb: int = 200
+    """Largest upload (and file ``cli.py check`` reads), in MB of 1024 * 1024 bytes."""
     log_level: str | None = None  # None: INFO for the app, ERROR for the CLI (stdout stays clean)
 
     @classmethod
@@ -58,17 +62,27 @@ class Settings:
         """  # noqa: D205
         env = os.environ if env is None else env
         paths = {
-            f.name for f in fields(cls) if f.name not in ("database_url", "tile_url", "log_level")
+            f.name
+            for f in fields(cls)
+            if f.name not in ("database_url", "tile_url", "log_level", "max_upload_mb")
         }
         values: dict[str, object] = {}
         for name, (attr, _, _) in VARIABLES.items():
             raw = env.get(name)
             if raw:
                 values[attr] = Path(raw) if attr in paths else raw
+        if "max_upload_mb" in values:
+            raw_mb = values["max_upload_mb"]
+            values["max_upload_mb"] = _positive_int("HEXALIGN_MAX_UPLOAD_MB", raw_mb)
         values.update({k: v for k, v in overrides.items() if v is not None})
         if values.get("log_level"):
             values["log_level"] = str(values["log_level"]).upper()
         return cls(**values)  # type: ignore[arg-type]
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """``max_upload_mb`` in bytes."""
+        return self.max_upload_mb * 1024 * 1024
 
     def to_env(self) -> dict[str, str]:
         """The variables that reproduce these settings in a child process (background jobs)."""
@@ -78,6 +92,17 @@ class Settings:
             if value is not None:
                 out[name] = str(value)
         return out
+
+
+def _positive_int(name: str, raw: object) -> int:
+    """A whole number above 0, or a ``ValueError`` naming the variable."""
+    try:
+        value = int(str(raw))
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of MB, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be above 0, got {value}")
+    return value
 
 
 def readme_table() -> str:

@@ -1,12 +1,13 @@
 """A plan out of Hexalign: account lists, a workbook, territory maps, the plan file.
 
 Every format reads back to the same plan (``read_exported_plan``). Text that
-a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
-``@``, tab or carriage return) is neutralised with a leading ``'`` in CSV and
-Excel files: account and rep names come from customers' files, and
+a spreadsheet would run as a formula (a line starting with ``=``, ``+``,
+``-``, ``@``, tab or carriage return, at the start of the value or after a
+line break inside it) is neutralised with a ``'`` in CSV and Excel files
+(``data.formulas``): account and rep names come from customers' files, and
 ``=HYPERLINK(...)`` in a name must not become a live link in a sales leader's
-spreadsheet. Values that start with ``'`` get one more, so the escape can
-be undone exactly (``unneutralise``). Numbers are never touched.
+spreadsheet. The escape is undone exactly (``unneutralise``, which the
+importer applies too). Numbers are never touched.
 """
 
 from __future__ import annotations
@@ -114,29 +115,17 @@ ACCOUNT_HEADERS = {
 # -- formula injection ------------------------------------------------------------
 
 
-def neutralise(value: object) -> object:
-    """A text value a spreadsheet will show as text; anything else unchanged."""
-    if isinstance(value, str) and value.startswith((*FORMULA_STARTS, ESCAPE)):
-        return ESCAPE + value
-    return value
+# The rule lives in data.formulas, a light module: the importer undoes it without geopandas.
+from data.formulas import (  # noqa: E402
+    neutralise,
+    neutralise_frame,
+    unneutralise,
+    unneutralise_frame,
+    workbook_escape,
+    workbook_unescape,
+)
 
-
-def unneutralise(value: object) -> object:
-    """Undo ``neutralise`` (for reading our own exports back)."""
-    if isinstance(value, str) and value.startswith(ESCAPE):
-        return value[1:]
-    return value
-
-
-def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells (and column names) are neutralised; numeric columns as they were."""
-    out = frame.copy()
-    for name in out.columns:
-        col = out[name]
-        if pd.api.types.is_string_dtype(col) or col.dtype == object:
-            out[name] = col.map(neutralise, na_action="ignore").astype(object)
-    out.columns = [neutralise(c) for c in out.columns]
-    return out
+__all__ = ["neutralise", "neutralise_frame", "unneutralise", "unneutralise_frame"]
 
 
 # -- tables -------------------------------------------------------------------------
@@ -213,9 +202,14 @@ def _dissolve(cells: np.ndarray) -> shapely.Geometry | None:
 
 
 def write_assignment_csv(plan: Plan, path: str | Path) -> Path:
-    """Per-account assignment as CSV (UTF-8), text neutralised against formula injection."""
+    """Per-account assignment as CSV (UTF-8), text neutralised against formula injection.
+
+    Lines end in CRLF (RFC 4180): Python's CSV writer quotes a value holding any
+    character of the line terminator, and a bare carriage return in a name must be
+    quoted, or a reader starts a new row there.
+    """
     path = Path(path)
-    neutralise_frame(assignment_table(plan)).to_csv(path, index=False, lineterminator="\n")
+    neutralise_frame(assignment_table(plan)).to_csv(path, index=False, lineterminator="\r\n")
     return path
 
 
@@ -373,7 +367,7 @@ def read_exported_plan(path: str | Path, fmt: str) -> pd.DataFrame:
         return _pairs(table["h3_cell"], table["rep_id"])
     if fmt == "xlsx":
         table = pd.read_excel(path, sheet_name="Plan", dtype=str, keep_default_na=False)
-        table = table.map(unneutralise)
+        table = table.map(workbook_unescape).map(unneutralise)
         return _pairs(table["h3_cell"], table["rep_id"])
     if fmt in ("geojson", "parquet"):
         frame = gpd.read_parquet(path) if fmt == "parquet" else gpd.read_file(path)
@@ -439,6 +433,10 @@ def _flatten(settings: dict[str, Any], prefix: str = "") -> list[tuple[str, obje
 def _write_sheet(writer: pd.ExcelWriter, name: str, frame: pd.DataFrame, percent: set[str]) -> None:
     """Write one neutralised sheet: NaN and infinity as empty cells, % formats, a frozen header."""
     clean = neutralise_frame(frame)
+    for col in clean.columns:  # issue 12: a carriage return would come back as a line feed
+        if clean[col].dtype == object:
+            clean[col] = clean[col].map(workbook_escape)
+    clean.columns = [workbook_escape(c) for c in clean.columns]
     for col in clean.columns:
         if pd.api.types.is_float_dtype(clean[col]):
             values = clean[col].to_numpy(np.float64)

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError, RowProblem
+from data.formulas import unneutralise_frame
 from data.locating import NOT_LOCATED, PRECISIONS
 from data.mapping import FIELDS, load_mapping
 from data.readers import MAX_FILE_BYTES, Progress, RawTable, read_raw
@@ -343,7 +344,10 @@ def import_table(
         "sheet": raw.sheet,
     }
     optional = ("segment",) if kind == "accounts" and opt.derive_segments is not None else ()
-    frame, header_reasons = map_fields(raw.frame, kind, mapping, optional=optional)
+    # issue 12: a leading ' (our exports' formula escape, a spreadsheet's "text") is undone
+    frame, header_reasons = map_fields(
+        unneutralise_frame(raw.frame), kind, mapping, optional=optional
+    )
     context["columns"] = applied_mapping(raw.frame.columns, frame.columns, kind)
     if header_reasons:
         problems = tuple(Problem(raw.header_row, None, r) for r in header_reasons)

@@ -13,6 +13,7 @@ import pandas as pd
 import h3
 
 from common.errors import FileUnreadableError, InputError, RowProblem
+from data.formulas import neutralise_frame, unneutralise_frame
 from geo.cells import cells_to_str
 from planning.plan import Plan
 
@@ -32,6 +33,7 @@ def read_plan_csv(path: str | Path, rep_ids: list[str] | None = None) -> pd.Data
         raise FileUnreadableError(f"{path}: no such file") from None
     except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as err:
         raise FileUnreadableError(f"{path}: not a readable CSV plan ({err})") from None
+    raw = unneutralise_frame(raw)
     raw.columns = [c.strip() for c in raw.columns]
     missing = [c for c in PLAN_COLUMNS if c not in raw.columns]
     if missing:
@@ -95,5 +97,7 @@ def plan_to_frame(plan: Plan) -> pd.DataFrame:
 def write_plan_csv(plan: Plan, path: str | Path) -> Path:
     """Write the plan file that ``read_plan_csv`` and the app read back."""
     path = Path(path)
-    plan_to_frame(plan).to_csv(path, index=False, lineterminator="\n")
+    # issue 12: ids a spreadsheet would run are neutralised (read_plan_csv undoes it); CRLF
+    # makes the CSV writer quote a carriage return inside an id
+    neutralise_frame(plan_to_frame(plan)).to_csv(path, index=False, lineterminator="\r\n")
     return path

@@ -21,9 +21,15 @@ Formats
 - Excel ``.xlsx``: the first sheet, the one named by ``sheet=``, or (given the kind
   of input) the sheet whose header best matches it. The header need not be on row
   1: of the first ``HEADER_SEARCH_ROWS`` rows, the one with the most recognised
-  column names is the header, and row numbers stay the sheet's own. Numbers in
-  cells stay numbers. The zip directory is checked before openpyxl opens it: a
-  workbook claiming to unpack to more than ``MAX_UNZIPPED_BYTES`` is refused.
+  column names is the header, and row numbers stay the sheet's own. Text comes with
+  OOXML's ``_xHHHH_`` escapes undone (Excel writes a carriage return as ``_x000D_``). Numbers in
+  cells stay numbers. The zip is checked before openpyxl opens it: a workbook
+  claiming to unpack to more than ``MAX_UNZIPPED_BYTES`` is refused at once, and
+  every member is then inflated as a stream against that budget, counting the
+  bytes that really come out and a sheet's rows and cells as they stream by
+  (constant memory); a budget passed refuses the file at once. While openpyxl
+  reads, a sheet of more than ``MAX_SHEET_ROWS`` rows or ``MAX_SHEET_CELLS``
+  cells (rows times their width) is refused as soon as it gets there.
 - Parquet: typed columns as stored.
 - GeoJSON (``.geojson``, ``.json``): one row per feature (row = feature index + 2),
   ``lat``/``lon`` from Point geometries, properties as columns.
@@ -39,6 +45,7 @@ import os
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -48,6 +55,7 @@ import pandas as pd
 import pyarrow as pa
 
 from common.errors import FileUnreadableError, RowProblem
+from data.formulas import workbook_unescape
 from data.mapping import header_score, known_names, normalise_name, suggest_mapping
 
 Progress = Callable[[float, str], None]
@@ -55,8 +63,17 @@ Progress = Callable[[float, str], None]
 
 MAX_FILE_BYTES = 500 * 1024**2
 """Default size limit of an input file; raise it per call with ``max_bytes``."""
-MAX_UNZIPPED_BYTES = 2 * 1024**3
-"""Default limit of what an ``.xlsx`` may unpack to (the sum its zip directory declares)."""
+MAX_UNZIPPED_BYTES = 1024**3
+"""Default limit of what an ``.xlsx`` may unpack to: the sum its zip directory declares, and
+the bytes inflating its members really gives."""
+MAX_SHEET_ROWS = 1_048_576
+"""Rows a sheet may have (Excel's own limit); reading stops and refuses past it."""
+MAX_SHEET_CELLS = 20_000_000
+"""Cells (rows times their width) a sheet may have; bounds the memory of what is read."""
+MAX_PART_BYTES = 256 * 1024**2
+"""What a workbook part other than a sheet (shared strings, styles) may unpack to."""
+MAX_TEXT_BYTES = 1024**2
+"""Longest text between two tags of a workbook part (an Excel cell holds 32,767 characters)."""
 HEADER_SEARCH_ROWS = 20
 """Rows of a sheet searched for the header below a title block."""
 CSV_CHUNK_ROWS = 200_000
@@ -64,6 +81,7 @@ CSV_CHUNK_ROWS = 200_000
 # How much of a CSV we look at to spot binary data and guess the delimiter.
 _SNIFF_BYTES = 64 * 1024
 _SCAN_BLOCK = 1024 * 1024
+_INFLATE_BLOCK = 1024 * 1024
 _DELIMITERS = (",", ";", "\t")
 _PARSER_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
 # Decimal mark suggested by the delimiter: spreadsheets save ";" where "," is the
@@ -372,30 +390,106 @@ def _size_text(n: float) -> str:
 
 
 def _check_workbook_zip(path: Path, limit: int) -> None:
-    """Refuse what is not an .xlsx, or what would unpack to an absurd size.
+    """Refuse what is not an .xlsx, or what unpacks to an absurd size.
 
-    The sum of the sizes the zip directory declares is checked before openpyxl
-    reads anything; Python's zip reader never inflates a member past its declared
-    size, so the declared sum bounds what reading can cost.
+    The sum of the sizes the zip directory declares is checked first (free);
+    then every member is inflated as a stream, a block at a time, and the bytes
+    that really come out are counted against ``limit``: a directory may
+    understate what a member holds, and a workbook declaring just under the
+    limit would otherwise cost openpyxl minutes and gigabytes. Memory stays at
+    one block; the time is that of inflating at most ``limit`` bytes.
     """
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, EOFError) as exc:
+            unpacked = sum(m.file_size for m in members)
+            if unpacked > limit:
+                raise FileUnreadableError(
+                    f"{path.name} would unpack to {_size_text(unpacked)}, more than the "
+                    f"{_size_text(limit)} Hexalign accepts from a workbook; it may be a zip bomb."
+                )
+            if not any(m.filename == "xl/workbook.xml" for m in members):
+                raise FileUnreadableError(
+                    f"{path.name} is a zip archive but not an Excel workbook (no xl/workbook.xml)."
+                )
+            _inflate_within(archive, members, path.name, limit)
+    except FileUnreadableError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError) as exc:
         raise FileUnreadableError(
             f"{path.name} is not an Excel workbook (an .xlsx is a zip archive, and this is "
             "not one, or it is truncated)."
         ) from exc
-    unpacked = sum(m.file_size for m in members)
-    if unpacked > limit:
+    except (zlib.error, NotImplementedError, RuntimeError, ValueError) as exc:
+        # RuntimeError: an encrypted member; NotImplementedError: an unknown compression
         raise FileUnreadableError(
-            f"{path.name} would unpack to {_size_text(unpacked)}, more than the "
-            f"{_size_text(limit)} Hexalign accepts from a workbook; it may be a zip bomb."
-        )
-    if not any(m.filename == "xl/workbook.xml" for m in members):
-        raise FileUnreadableError(
-            f"{path.name} is a zip archive but not an Excel workbook (no xl/workbook.xml)."
-        )
+            f"{path.name} is a damaged or encrypted Excel workbook ({exc})."
+        ) from exc
+
+
+def _inflate_within(
+    archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], name: str, limit: int
+) -> None:
+    """Inflate every member as a stream and refuse as soon as a budget is passed.
+
+    Budgets, counted on the bytes that really come out, a block at a time:
+    ``limit`` for the whole archive, ``MAX_PART_BYTES`` for a part that is not
+    a sheet (shared strings, styles: openpyxl holds those in memory),
+    ``MAX_SHEET_ROWS`` and ``MAX_SHEET_CELLS`` per sheet (its ``<row`` and
+    ``<c`` tags, counted by ``bytes.count``; a tag cut by a block boundary may be
+    missed, which the budgets' size makes immaterial), and ``MAX_TEXT_BYTES``
+    between two tags (Excel holds at most 32,767 characters in a cell).
+    """
+    total = 0
+    for member in members:
+        is_sheet = member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml")
+        part_limit = limit if is_sheet else MAX_PART_BYTES
+        part = rows = cells = run = 0
+        with archive.open(member) as stream:
+            while block := stream.read(_INFLATE_BLOCK):
+                total += len(block)
+                part += len(block)
+                if total > limit or part > part_limit:
+                    over = limit if total > limit else part_limit
+                    raise FileUnreadableError(
+                        f"{name} unpacks to more than the {_size_text(over)} Hexalign accepts "
+                        f"from a workbook (stopped in {member.filename}); it may be a zip bomb."
+                    )
+                first = block.find(b"<")
+                run += len(block) if first < 0 else first
+                if run > MAX_TEXT_BYTES:
+                    raise FileUnreadableError(
+                        f"{name} holds a text of more than {_size_text(MAX_TEXT_BYTES)} in "
+                        f"{member.filename}, beyond the 32,767 characters of an Excel cell; "
+                        "it may be a zip bomb."
+                    )
+                if first >= 0:
+                    run = len(block) - block.rfind(b"<") - 1
+                if is_sheet:
+                    rows += block.count(b"<row") + block.count(b":row ")
+                    cells += block.count(b"<c ") + block.count(b"<c>") + block.count(b":c ")
+                    if rows > MAX_SHEET_ROWS or cells > MAX_SHEET_CELLS:
+                        raise FileUnreadableError(_too_many_rows(name, member.filename))
+
+
+def _too_many_rows(name: str, sheet: str) -> str:
+    return (
+        f"{name} sheet {sheet!r} holds more than {MAX_SHEET_ROWS:,} rows or "
+        f"{MAX_SHEET_CELLS:,} cells, more than Hexalign reads from a workbook; "
+        "split it or save it as CSV."
+    )
+
+
+def _rows_within(sheet, name: str, title: str) -> list[tuple]:
+    """The sheet's rows, refused as soon as they pass ``MAX_SHEET_ROWS`` or ``MAX_SHEET_CELLS``."""
+    rows: list[tuple] = []
+    cells = 0
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(tuple(row))
+        cells += len(row)
+        if len(rows) > MAX_SHEET_ROWS or cells > MAX_SHEET_CELLS:
+            raise FileUnreadableError(_too_many_rows(name, title))
+    return rows
 
 
 def _header_position(rows: list[tuple], names: frozenset[str]) -> int:
@@ -458,7 +552,9 @@ def _read_xlsx(path: Path, options: ReadOptions) -> RawTable:
         try:
             sheet = book[chosen]
             sheet.reset_dimensions()  # some writers declare a wrong used range
-            rows = [tuple(r) for r in sheet.iter_rows(values_only=True)]
+            rows = _rows_within(sheet, path.name, chosen)
+        except FileUnreadableError:
+            raise
         except Exception as exc:
             raise FileUnreadableError(
                 f"{path.name} sheet {chosen!r} cannot be read ({type(exc).__name__}); "
@@ -476,10 +572,10 @@ def _read_xlsx(path: Path, options: ReadOptions) -> RawTable:
     header, body = grid[0], grid[1:]
     keep = [j for j in range(width) if _filled(header[j]) or any(_filled(r[j]) for r in body)]
     frame = pd.DataFrame(
-        {i: _sheet_column([r[j] for r in body]) for i, j in enumerate(keep)},
+        {i: _sheet_column([workbook_unescape(r[j]) for r in body]) for i, j in enumerate(keep)},
         index=pd.RangeIndex(len(body)),
     )
-    columns = ["" if header[j] is None else str(header[j]) for j in keep]
+    columns = ["" if header[j] is None else str(workbook_unescape(header[j])) for j in keep]
     frame.columns = columns
     if options.progress is not None:
         options.progress(1.0, f"read {path.name} sheet {chosen!r}")

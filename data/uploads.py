@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import os
 import pickle
 import re
 import secrets
@@ -48,6 +49,36 @@ def session_folder(root: Path, token: str | None) -> Path | None:
     return root / token if token and _TOKEN.match(token) else None
 
 
+def size_text(n: int) -> str:
+    """Bytes as the MB a person reads (``312 MB``; one decimal below 10 MB)."""
+    mb = n / 1024**2
+    return f"{mb:,.1f} MB" if mb < 10 else f"{mb:,.0f} MB"
+
+
+def size_refusal(filename: str, size: int, limit: int, *, about: bool = False) -> str:
+    """The one sentence refusing a file over the upload limit (``about``: size estimated)."""
+    name = Path(filename or "").name or "The file"
+    size_said = ("about " if about else "") + size_text(size)
+    return f"{name} is {size_said}; the limit is {size_text(limit)} (HEXALIGN_MAX_UPLOAD_MB)."
+
+
+def upload_size(contents: str) -> int:
+    """Bytes a ``data:...;base64,`` URL decodes to, counted without decoding it."""
+    payload = contents.partition(",")[2].rstrip()
+    return len(payload) // 4 * 3 + (len(payload) % 4) * 3 // 4 - payload[-2:].count("=")
+
+
+def check_size(path: str | os.PathLike[str], limit: int) -> None:
+    """Refuse a file on disk over ``limit`` bytes before anything reads it."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # the reader says why it cannot open it
+    if size > limit:
+        raise FileUnreadableError(size_refusal(path.name, size, limit))
+
+
 def decode_upload(contents: str, filename: str) -> bytes:
     """The bytes of a browser upload (a ``data:...;base64,`` URL)."""
     try:
@@ -56,13 +87,19 @@ def decode_upload(contents: str, filename: str) -> bytes:
         raise FileUnreadableError(f"{filename} did not arrive as a file upload.") from None
 
 
-def stash_upload(folder: Path, kind: str, filename: str, contents: str) -> Path:
+def stash_upload(
+    folder: Path, kind: str, filename: str, contents: str, max_bytes: int | None = None
+) -> Path:
     """Write an uploaded file (a ``data:...;base64,`` URL) as ``folder/kind/<its name>``.
 
     The file keeps its own name (made safe), so the readers' sentences name
     the file the user chose. Anything stashed for ``kind`` before is dropped.
-    Raises ``FileUnreadableError`` when the upload is not base64 data.
+    Raises ``FileUnreadableError`` when the upload is not base64 data, or when
+    it would decode to more than ``max_bytes`` (checked on the text's length,
+    before anything is decoded).
     """
+    if max_bytes is not None and (size := upload_size(contents)) > max_bytes:
+        raise FileUnreadableError(size_refusal(filename, size, max_bytes))
     payload = decode_upload(contents, filename)
     forget_upload(folder, kind)
     name = re.sub(r"[^\w .()-]+", "_", Path(filename or "").name).strip(" .")

@@ -64,7 +64,9 @@ __all__ = [
     "check_file",
     "check_uploads",
     "describe_mapping",
+    "max_upload_bytes",
     "receive",
+    "refused_upload",
     "report_text",
     "use_checked",
 ]
@@ -78,6 +80,24 @@ PhaseProgress = Callable[[float, float], Progress]
 def uploads_root() -> Path:
     """Where import sessions keep their folders (``HEXALIGN_UPLOADS_DIR``)."""
     return Settings.from_env().uploads_dir
+
+
+def max_upload_bytes() -> int:
+    """The largest file accepted (``HEXALIGN_MAX_UPLOAD_MB``), in bytes."""
+    return Settings.from_env().max_upload_bytes
+
+
+def refused_upload(size: int) -> Received:
+    """An upload the server would not read (its request is over the size limit).
+
+    The request's body is never read, so nothing says which file it was: the
+    sentence names about the size the request declares (three quarters of the
+    base64 text); the fresh token only serves
+    a page without a session yet (the page's own token wins in ``check_uploads``).
+    """
+    error = uploads.size_refusal("", size, max_upload_bytes(), about=True)
+    logger.warning("upload refused before reading: %s", error)
+    return Received(uploads.new_token(), "upload", "", error)
 
 
 # --- receiving a file ------------------------------------------------------------------
@@ -107,7 +127,7 @@ def receive(token: str | None, kind: str, filename: str, contents: str) -> Recei
         folder = root / token
     assert token is not None  # a folder has a token
     try:
-        uploads.stash_upload(folder, kind, filename, contents)
+        uploads.stash_upload(folder, kind, filename, contents, max_upload_bytes())
     except FileUnreadableError as err:
         uploads.forget_upload(folder, kind)
         logger.warning("upload refused kind=%s file=%s: %s", kind, filename, err)
@@ -272,6 +292,8 @@ def _receive(
         except FileUnreadableError as err:
             uploads.forget_upload(folder, kind)
             unreadable.append((kind, str(err)))
+    elif received is not None and received.error and kind != "mapping":
+        unreadable.append((kind or "upload", received.error))  # refused before it was read
     elif received is not None and kind == "mapping":
         try:
             if received.error:
@@ -390,6 +412,7 @@ def check_file(
     accounts file's owners must be reps of ``reps_path`` when given. The
     problem list is also written to ``report_path`` as CSV.
     """
+    uploads.check_size(path, max_upload_bytes())
     with timed(logger, "file checked", file=Path(path).name, kind=kind) as extra:
         mapping = load_mapping(mapping_path) if mapping_path else None
         options = options.but(mapping=mapping)

@@ -171,3 +171,30 @@ def test_import001_map_unknown_columns_exclude_bad_rows_and_use_the_data(browser
     excluded_ids = {f"ACC{(row - 2) * 66 + 1:05d}" for row in BAD}
     assert not excluded_ids & set(stored_accounts["account_id"])
     page.close()
+
+
+def test_import002_a_file_over_the_upload_limit_gets_one_sentence(browser, tmp_path, monkeypatch):
+    """Issue 12 point 8: over the limit, read by the server or refused at the door (413)."""
+    monkeypatch.setenv("HEXALIGN_UPLOADS_DIR", str(tmp_path / "uploads"))
+    monkeypatch.setenv("HEXALIGN_MAX_UPLOAD_MB", "1")
+    line = b"ACC1,Apotheke,52.5,13.4,A,1000,10\n"
+    near = tmp_path / "near.csv"  # its request fits under the door's limit: the service refuses
+    near.write_bytes(b"account_id,name,lat,lon,segment,tam,revenue\n" + line * 45_000)
+    far = tmp_path / "far.csv"  # its request is refused from its Content-Length alone
+    far.write_bytes(b"account_id,name,lat,lon,segment,tam,revenue\n" + line * 250_000)
+    with serve(f"sqlite:///{tmp_path / 'plans.sqlite'}") as base:
+        page = browser.new_page(viewport={"width": 1600, "height": 1000})
+        page.goto(base + "/")
+        page.wait_for_function(TABLE_READY, timeout=120_000)
+        page.locator("#sections").get_by_text("Data", exact=True).click()
+        run(page, lambda: page.set_input_files("#data-accounts-upload input[type=file]", near))
+        assert page.locator("#data-report").inner_text().strip() == (
+            "near.csv is 1.5 MB; the limit is 1.0 MB (HEXALIGN_MAX_UPLOAD_MB). "
+            "The current data set is unchanged."
+        )
+        run(page, lambda: page.set_input_files("#data-accounts-upload input[type=file]", far))
+        report = page.locator("#data-report").inner_text().strip()
+        assert report.startswith("The file is about 8.") and report.endswith(
+            "MB; the limit is 1.0 MB (HEXALIGN_MAX_UPLOAD_MB). The current data set is unchanged."
+        ), report
+        page.close()

@@ -228,3 +228,12 @@ def test_accounts_placed_from_addresses_are_counted_by_precision(tmp_path, capsy
     assert code == 1
     assert "located: 1 by coordinates, 1 by postcode, 1 by town; 1 not located\n" in out
     assert "row 5, column 'city': not located: town 'Frankfurt' matches 2 places" in out
+
+
+def test_a_file_over_the_upload_limit_exits_two_with_one_sentence(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HEXALIGN_MAX_UPLOAD_MB", "1")
+    path = tmp_path / "big.csv"
+    path.write_text(HEADER + "\n" + "A1,x,52.5,13.4,A,1,0\n" * 80_000, encoding="utf-8")
+    code, out, err = check(capsys, path)
+    assert code == 2 and out == ""
+    assert err == "error: big.csv is 1.6 MB; the limit is 1.0 MB (HEXALIGN_MAX_UPLOAD_MB).\n"

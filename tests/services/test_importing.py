@@ -11,6 +11,7 @@ import base64
 
 import pytest
 
+from common.errors import FileUnreadableError
 from planning.callplan import default_call_plan
 from planning.edit_values import EditError
 from services import datasets, editing, importing
@@ -112,3 +113,52 @@ def test_check_file_writes_the_report(tmp_path):
     )  # fmt: skip
     assert report.refused  # Nordwert/Ostwert are not known without a mapping
     assert (tmp_path / "report.csv").read_text().startswith("row,column,severity")
+
+
+# --- issue 12 point 8: the upload limit and abandoned folders ----------------------------
+
+
+def test_an_upload_over_the_limit_gets_one_sentence_in_the_data_tab(uploads, monkeypatch):
+    monkeypatch.setenv("HEXALIGN_MAX_UPLOAD_MB", "1")
+    payload = b"account_id,lat\n" + b"a,1\n" * (3 * 1024 * 1024 // 8)
+    contents = "data:text/csv;base64," + base64.b64encode(payload).decode()
+    received = importing.receive(None, "accounts", "big.csv", contents)
+    assert received.error == "big.csv is 1.5 MB; the limit is 1.0 MB (HEXALIGN_MAX_UPLOAD_MB)."
+    assert not (uploads / received.token / "accounts").exists()
+    outcome = importing.check_uploads(importing.CheckRequest(token=None, received=received))
+    assert outcome is not None and outcome.unreadable == (("accounts", received.error),)
+    assert outcome.files == {}
+
+
+def test_a_request_refused_at_the_door_reaches_the_report_too(uploads, monkeypatch):
+    monkeypatch.setenv("HEXALIGN_MAX_UPLOAD_MB", "200")
+    refused = importing.refused_upload(312 * 1024 * 1024)
+    assert (
+        refused.error == "The file is about 312 MB; the limit is 200 MB (HEXALIGN_MAX_UPLOAD_MB)."
+    )
+    outcome = importing.check_uploads(importing.CheckRequest(token=None, received=refused))
+    assert outcome is not None and outcome.unreadable == (("upload", refused.error),)
+
+
+def test_a_new_session_clears_abandoned_upload_folders(uploads, tmp_path):
+    import os
+    import time
+
+    stale = uploads / "0123456789abcdef"
+    (stale / "accounts").mkdir(parents=True)
+    day_ago = time.time() - 25 * 3600
+    os.utime(stale, (day_ago, day_ago))
+    received = importing.receive(
+        None, "accounts", "k.csv", data_url(german_csv(tmp_path / "k.csv"))
+    )
+    assert received.error is None and (uploads / received.token).is_dir()
+    assert not stale.exists()
+
+
+def test_cli_check_refuses_a_file_over_the_limit_in_one_sentence(tmp_path, monkeypatch):
+    monkeypatch.setenv("HEXALIGN_MAX_UPLOAD_MB", "1")
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"account_id,lat\n" + b"a,1\n" * (3 * 1024 * 1024 // 8))
+    with pytest.raises(FileUnreadableError) as err:
+        importing.check_file(path, "accounts", importing.ImportOptions())
+    assert str(err.value) == "big.csv is 1.5 MB; the limit is 1.0 MB (HEXALIGN_MAX_UPLOAD_MB)."
