@@ -211,8 +211,9 @@ def with_fit(fig: dict, bounds: tuple[float, float, float, float], key: str) -> 
     reads ``layout.meta.hexalignFit`` after the draw and moves the camera so the
     bounds just fit, once per ``key``.
     """
-    layout = {**fig["layout"], "meta": {"hexalignFit": {"bounds": list(bounds), "key": key,
-                                                        "padding": FIT_PADDING_PX}}}  # fmt: skip
+    fit = {"bounds": list(bounds), "key": key, "padding": FIT_PADDING_PX}
+    meta = {**(fig["layout"].get("meta") or {}), "hexalignFit": fit}  # keeps the basemap's entry
+    layout = {**fig["layout"], "meta": meta}
     return {**fig, "layout": layout}
 
 
