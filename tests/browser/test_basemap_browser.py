@@ -60,7 +60,12 @@ def open_with_basemap(browser, base: str, width: int, height: int, requests: lis
     page.goto(base + "/")
     page.wait_for_function(MAP_READY, timeout=180_000)
     page.wait_for_function("() => window.hexalign.checks > 0", timeout=30_000)
-    # the internals module found every basemap layer plotly.js was asked to draw (by its MapLibre id)
+    # the internals module found every basemap layer plotly.js was asked to draw (by its MapLibre id);
+    # the first view's fit redraws once, so the check is read once the map has settled
+    try:
+        page.wait_for_function("() => window.hexalign.basemap.layers === 5", timeout=30_000)
+    except Exception:  # noqa: BLE001  (the assertion below says what was found)
+        pass
     basemap = page.evaluate("() => window.hexalign.basemap")
     assert basemap == {"layers": 5, "missing": []}, basemap
     page.wait_for_function(
