@@ -8,6 +8,7 @@ from typing import Any
 
 from planning.optimizer import Settings
 from services.balancing import balance_files
+from services.exports import spreadsheet_safe
 from services.workspace import PlanFiles
 
 
@@ -56,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     balanced = balance_files(files, settings, args.out, resolution=args.resolution,
                              progress=_progress)  # fmt: skip
     result = balanced.result
-    balanced.metrics.to_csv(sys.stdout, index=False, lineterminator="\n")
+    spreadsheet_safe(balanced.metrics).to_csv(sys.stdout, index=False, lineterminator="\n")
     verdict = "optimal (proven by exhaustive search)" if result.optimal else "best found"
     print(
         f"{verdict}: worst deviation {result.worst_deviation:+.1%}, "

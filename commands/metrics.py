@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from planning.metrics import DEFAULT_TOLERANCE
+from services.exports import spreadsheet_safe
 from services.metrics import plan_metrics
 from services.workspace import PlanFiles
 
@@ -77,5 +78,5 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(table.to_json(orient="records", indent=1) + "\n")
     else:
-        table.to_csv(sys.stdout, index=False, lineterminator="\n")
+        spreadsheet_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0

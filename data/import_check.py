@@ -15,6 +15,7 @@ from typing import TypedDict
 
 import pandas as pd
 
+from data.formulas import neutralise_frame
 from data.importing import ImportOptions, ImportReport, RowChoice, import_table
 from data.mapping import FIELDS, REQUIRED, mapping_for_kind, suggest_mapping
 from data.owners import Owners
@@ -210,7 +211,9 @@ def report_csv(checks: Iterable[ImportCheck]) -> str:
         else pd.DataFrame(columns=["file", *PROBLEM_COLUMNS])
     )
     buffer = io.StringIO()
-    table[["file", *PROBLEM_COLUMNS]].to_csv(buffer, index=False, lineterminator="\n")
+    # opened in a spreadsheet: values quoted from the file (a name "=1+1") stay text
+    safe = neutralise_frame(table[["file", *PROBLEM_COLUMNS]])
+    safe.to_csv(buffer, index=False, lineterminator="\n")
     return buffer.getvalue()
 
 

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from common.errors import InputError, RowProblem
-from data.formulas import unneutralise_frame
+from data.formulas import neutralise_frame, unneutralise_frame
 from data.locating import NOT_LOCATED, PRECISIONS
 from data.mapping import FIELDS, load_mapping
 from data.readers import MAX_FILE_BYTES, Progress, RawTable, read_raw
@@ -159,7 +159,8 @@ class ImportReport:
     def to_csv(self, path: str | os.PathLike[str] | None = None) -> str:
         """The problem list as CSV text (UTF-8, header line first); also written to ``path``."""
         buffer = io.StringIO()
-        self.to_frame().to_csv(buffer, index=False, lineterminator="\n")
+        # a spreadsheet opens this file: a reason or value that starts like a formula stays text
+        neutralise_frame(self.to_frame()).to_csv(buffer, index=False, lineterminator="\n")
         text = buffer.getvalue()
         if path is not None:
             Path(path).write_text(text, encoding="utf-8")

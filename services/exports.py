@@ -10,11 +10,14 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from common.errors import PlanError
 from common.logs import timed
 from common.settings import Settings
 from data.exports import ALL_FORMATS as EXPORT_FORMATS
 from data.exports import export_plan
+from data.formulas import neutralise_frame
 from data.store import ScenarioNotFoundError, ScenarioRecord, Store
 from geo.area import area_from_cells
 from planning.callplan import TravelModel
@@ -124,3 +127,12 @@ def _find(store: Store, name: str, dataset_id: int | None) -> int:
 
 def _tolerance(record: ScenarioRecord) -> float:
     return float(record.settings.get("tolerance", DEFAULT_TOLERANCE))
+
+
+def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A table the CLI prints as CSV, with text that starts like a formula kept as text.
+
+    A rep named ``=HYPERLINK(...)`` would run in the spreadsheet that opens the output;
+    the importer undoes the escape, so the file still reads back to the same values.
+    """
+    return neutralise_frame(table)

@@ -140,3 +140,17 @@ def baseline_plan_of(accounts, reps):
     plan, changes = open_plan(accounts, reps)
     assert plan.market.n_cells <= 55_000
     return baseline_plan(plan.market)
+
+
+def test_metrics_csv_keeps_a_formula_named_rep_as_text(tmp_path):
+    # issue 12 point 1: the CLI tables are opened in spreadsheets too
+    accounts, reps = toy_accounts_and_reps()
+    reps.loc[reps["rep_id"] == "R2", "name"] = "=1+2"
+    accounts.to_csv(tmp_path / "accounts.csv", index=False)
+    reps.to_csv(tmp_path / "reps.csv", index=False)
+    out = run_cli("metrics", "--accounts", str(tmp_path / "accounts.csv"),
+                  "--reps", str(tmp_path / "reps.csv"), "--resolution", "7")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    table = pd.read_csv(pd.io.common.StringIO(out.stdout)).set_index("rep_id")
+    assert table.loc["R2", "name"] == "'=1+2"  # shown as text, not computed
+    assert not any(line.startswith(("=", "+", "-", "@")) for line in out.stdout.splitlines())
