@@ -26,7 +26,12 @@ import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 from callbacks.basemap import register_basemap_route
-from callbacks.context import DATABASE_URL_KEY, DEFAULT_SCENARIO_KEY, TILE_URL_KEY
+from callbacks.context import (
+    DATABASE_URL_KEY,
+    DEFAULT_DATASET_KEY,
+    DEFAULT_SCENARIO_KEY,
+    TILE_URL_KEY,
+)
 from callbacks.geometry import register_geometry_route
 from callbacks.upload_limit import register_upload_limit
 from common import logs
@@ -36,7 +41,7 @@ from layouts.data_tab import data_panel
 from layouts.main import main_layout
 from layouts.scenarios import scenarios_panel
 from services import basemap
-from services.session import open_session
+from services.session import landing_scenario, open_session
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 # (tab title, layout builder) of the sections under the map; each module owns its callbacks.
@@ -59,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config[DATABASE_URL_KEY] = session.database_url
     app.server.config[TILE_URL_KEY] = settings.tile_url
     app.server.config[DEFAULT_SCENARIO_KEY] = session.scenario_id
+    app.server.config[DEFAULT_DATASET_KEY] = session.dataset_id
     app.server.config["COMPRESS_MIMETYPES"] = [
         "application/json", "application/geo+json", "text/html", "text/css", "text/javascript",
         "application/javascript",
@@ -75,13 +81,18 @@ def create_app(settings: Settings | None = None) -> Dash:
         response.headers["X-Hexalign-Worker"] = str(os.getpid())
         return response
 
-    app.layout = main_layout(
-        session.rep_ids,
-        session.rep_names,
-        session.scenario_id,
-        session.resolution,
-        sections=[(title, build()) for title, build in SECTIONS],
-    )
+    def page() -> Component:
+        """Built per page load: a new visitor opens on a scenario that exists now."""
+        landing = landing_scenario(session.database_url, session.scenario_id, session.dataset_id)
+        return main_layout(
+            session.rep_ids,
+            session.rep_names,
+            landing,
+            session.resolution,
+            sections=[(title, build()) for title, build in SECTIONS],
+        )
+
+    app.layout = page
     return app
 
 

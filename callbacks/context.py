@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from flask import current_app
 
+from services import session
+
 DATABASE_URL_KEY = "HEXALIGN_DATABASE_URL"
 TILE_URL_KEY = "HEXALIGN_TILE_URL"
 DEFAULT_SCENARIO_KEY = "HEXALIGN_DEFAULT_SCENARIO"
+DEFAULT_DATASET_KEY = "HEXALIGN_DEFAULT_DATASET"
 
 
 def database_url() -> str:
@@ -20,8 +23,13 @@ def tile_url() -> str | None:
 
 
 def default_scenario() -> int:
-    """The working scenario the app opened with: where a page lands when its own is gone."""
-    return int(current_app.config[DEFAULT_SCENARIO_KEY])
+    """Where a page lands when its own scenario is gone, chosen now (it may have been deleted)."""
+    config = current_app.config
+    return session.landing_scenario(
+        config[DATABASE_URL_KEY],
+        int(config[DEFAULT_SCENARIO_KEY]),
+        int(config[DEFAULT_DATASET_KEY]),
+    )
 
 
 def tolerance_share(pct: float | str | None) -> float:

@@ -21,7 +21,7 @@ from data.validation import load_accounts, load_call_plan, load_reps
 from planning.area_choice import DEFAULT_AREA, call_plan_with_area
 from planning.callplan import default_call_plan
 from planning.names import unique_name, working_plan_name
-from services.editing import ensure_scenarios, open_store
+from services.editing import ensure_scenarios, open_store, scenario_exists
 
 logger = logging.getLogger(__name__)
 
@@ -166,3 +166,15 @@ def _counts(url: str, dataset_id: int, fingerprint: str) -> tuple[int, int]:
     id to the next one.
     """
     return open_store(url).dataset_counts(dataset_id)
+
+
+def landing_scenario(url: str, preferred_id: int, dataset_id: int) -> int:
+    """Where a new page (or one whose scenario was deleted) lands, chosen at request time.
+
+    The scenario the app opened with while it exists; once someone deleted it, the opening
+    data set's last-edited scenario, or a new working plan (issue 12: the fallback used to be
+    fixed at start-up, and every new visitor got an error until a restart).
+    """
+    if scenario_exists(url, preferred_id):
+        return preferred_id
+    return open_dataset(url, dataset_id).scenario_id

@@ -74,3 +74,16 @@ def test_an_imported_data_set_names_its_working_plan_after_itself(url, two):
     )
     assert used.scenario_name == "Working plan – accounts_pl"
     assert editing.open_store(url).scenario(north_working).name == "Working plan"  # as it was
+
+
+def test_deleting_the_opening_working_plan_lands_new_pages_on_a_scenario_that_exists(url, two):
+    # issue 12 point 3: the fallback was fixed at start-up; after a delete every new page failed
+    (north, opening), _ = two
+    assert session.landing_scenario(url, opening, north) == opening
+    store = editing.open_store(url)
+    store.delete_scenario(opening)
+    landing = session.landing_scenario(url, opening, north)
+    assert landing != opening and editing.scenario_exists(url, landing)
+    record = store.scenario(landing)
+    assert record.dataset_id == north and not record.read_only
+    assert session.landing_scenario(url, opening, north) == landing  # the same one for everyone
