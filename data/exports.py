@@ -30,6 +30,14 @@ from shapely.geometry import shape
 
 from common.errors import FileUnreadableError
 from data.atomic import replaced_atomically
+from data.formulas import (
+    neutralise,
+    neutralise_frame,
+    unneutralise,
+    unneutralise_frame,
+    workbook_escape,
+    workbook_unescape,
+)
 from data.planfile import read_plan_csv, write_plan_csv
 from data.schemas import ADDRESS_FIELDS
 from geo.cells import cells_to_str
@@ -43,8 +51,6 @@ OWNER_CHANGE_FORMATS = ("owner-changes", "owner-changes-salesforce", "owner-chan
 """Issue 11: the accounts whose owner changes, readable and for the CRM (data.owner_changes)."""
 ALL_FORMATS = FORMATS + OWNER_CHANGE_FORMATS
 """Every format a scenario exports to (the CLI's choices, the Scenarios tab's buttons)."""
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ESCAPE = "'"
 
 # Metric column -> spreadsheet header with its unit; percentages are stored as
 # fractions and shown with a % number format.
@@ -116,15 +122,6 @@ ACCOUNT_HEADERS = {
 
 
 # The rule lives in data.formulas, a light module: the importer undoes it without geopandas.
-from data.formulas import (  # noqa: E402
-    neutralise,
-    neutralise_frame,
-    unneutralise,
-    unneutralise_frame,
-    workbook_escape,
-    workbook_unescape,
-)
-
 __all__ = ["neutralise", "neutralise_frame", "unneutralise", "unneutralise_frame"]
 
 

@@ -39,7 +39,8 @@ import numpy as np
 import pandas as pd
 
 from common.errors import PlanError
-from data.exports import FORMULA_STARTS, OWNER_CHANGE_FORMATS, neutralise_frame, unneutralise
+from data.exports import OWNER_CHANGE_FORMATS
+from data.formulas import FORMULA_STARTS, neutralise_frame, unneutralise
 from planning.plan import Plan
 
 __all__ = ["OWNER_CHANGE_FORMATS", "owner_changes", "read_owner_changes", "write_owner_changes"]
