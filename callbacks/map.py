@@ -18,7 +18,12 @@ from dash.exceptions import PreventUpdate
 from callbacks.basemap import basemap_urls
 from callbacks.context import database_url, default_scenario, tile_url, tolerance_share
 from callbacks.geometry import geometry_url
-from common.errors import NothingToUndoError, ReadOnlyScenarioError, StorageFullError
+from common.errors import (
+    NothingToUndoError,
+    ReadOnlyScenarioError,
+    ScenarioNotFoundError,
+    StorageFullError,
+)
 from geo.lod import BBox
 from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
 from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
@@ -43,6 +48,10 @@ PANEL = (
     Output(Ids.TEAM_SUMMARY, "children"),
 )
 Payload = dict[str, Any]
+DELETED_MEANWHILE = (
+    "Nothing was saved: the scenario this page showed was deleted meanwhile. "
+    "The map now shows another scenario."
+)
 
 
 @dataclass(frozen=True)
@@ -195,6 +204,9 @@ def edit(
             *([no_update] * 4), no_update  # fmt: skip
     except StorageFullError as err:  # issue 12: a full disk is said, not an HTTP 500
         return no_update, no_update, str(err), *([no_update] * 4), no_update
+    except ScenarioNotFoundError:  # issue 12 point 2: the tab's scenario was deleted meanwhile
+        return no_update, no_update, DELETED_MEANWHILE, *([no_update] * 4), \
+            {"id": default_scenario()}  # fmt: skip
     result = edited.edit
     if edited.stale:
         return ({"version": result.version}, no_update,

@@ -117,6 +117,9 @@ scenarios = sa.Table(
         sqlite_where=sa.text("baseline"),
         postgresql_where=sa.text("baseline"),
     ),
+    # issue 12 point 2: an id is never handed out twice (migration 0002; PostgreSQL's SERIAL
+    # never reuses one), so a tab showing a deleted scenario cannot write into its successor
+    sqlite_autoincrement=True,
 )
 moves = sa.Table(
     "moves",
@@ -809,17 +812,19 @@ class Store:
             return version
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self, *, foreign_keys: bool = True) -> Iterator[Connection]:
         """A transaction that writes: on SQLite it takes the write lock at BEGIN.
 
         A deferred SQLite transaction that reads and then writes fails at
         once (no busy wait) when another worker wrote in between; BEGIN
-        IMMEDIATE queues behind the busy timeout instead.
+        IMMEDIATE queues behind the busy timeout instead. ``foreign_keys=False``
+        leaves SQLite's foreign keys unenforced for this transaction (a schema
+        upgrade only); they are on again when the connection goes back to the pool.
         """
         try:
             with self.engine.connect() as conn:
                 conn.execution_options(hexalign_write=True)
-                with conn.begin():
+                with _sqlite_foreign_keys(conn, on=foreign_keys), conn.begin():
                     yield conn
         except sa.exc.OperationalError as err:  # issue 12: a full disk says so, in one sentence
             if _disk_full(err):
@@ -875,14 +880,23 @@ class Store:
         return err
 
     def _migrate(self) -> None:
-        """Upgrade to the newest revision inside one transaction holding the write lock."""
+        """Upgrade to the newest revision inside one transaction holding the write lock.
+
+        On SQLite the foreign keys are not enforced during the upgrade (a revision that
+        rebuilds a table must drop the old one without cascading, SQLite's documented way to
+        alter a table), and are checked before the transaction commits instead.
+        """
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS))
-        with self._write() as conn:
+        with self._write(foreign_keys=False) as conn:
             if conn.dialect.name == "postgresql":
                 conn.execute(sa.text(f"SELECT pg_advisory_xact_lock({_PG_MIGRATION_LOCK})"))
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
+            if conn.dialect.name == "sqlite":
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+                if broken:
+                    raise RuntimeError(f"the upgrade would break foreign keys: {broken[:5]}")
 
 
 def _create_engine(url: str) -> Engine:
@@ -917,6 +931,28 @@ def _create_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+@contextmanager
+def _sqlite_foreign_keys(conn: Connection, *, on: bool) -> Iterator[None]:
+    """SQLite only: foreign keys off (``on=False``) until the block ends, then on again.
+
+    The pragma does nothing inside a transaction, so it goes to the driver's connection
+    directly (pysqlite's own transaction handling is off, see ``_create_engine``): no BEGIN.
+    """
+    if on or conn.dialect.name != "sqlite":
+        yield
+        return
+    raw = conn.connection.dbapi_connection
+    if raw is None:
+        raise RuntimeError("the connection has no driver connection")
+    cursor = raw.cursor()
+    cursor.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+    finally:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
 
 
 def _disk_full(err: sa.exc.DBAPIError) -> bool:

@@ -27,6 +27,6 @@ def test_default_scenario_survives_the_deletion_of_the_opening_plan(tmp_path):
         assert default_scenario() == opening
         editing.open_store(url).delete_scenario(opening)
         fallback = default_scenario()
-    # (SQLite may hand the new working plan the deleted one's id: issue 12 point 2, still open)
+    assert fallback != opening  # a new working plan, never the deleted one's id (issue 12 pt 2)
     assert editing.scenario_exists(url, fallback)
     assert not editing.open_store(url).scenario(fallback).read_only

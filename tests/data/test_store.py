@@ -18,10 +18,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
+from alembic.config import Config
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from data.store import (
+    MIGRATIONS,
     NothingToUndoError,
     ReadOnlyScenarioError,
     ScenarioExistsError,
@@ -37,6 +41,7 @@ from tests.toy import ROOT
 
 N_CELLS = 500
 N_REPS = 6
+HEAD = "0002"
 
 
 def _pg_url_in_fresh_schema(base: str) -> tuple[str, str]:
@@ -384,7 +389,7 @@ def test_reopen_migrates_nothing_and_keeps_data(url, dataset, store):
         with Store(url) as again:
             np.testing.assert_array_equal(again.scenario(sid).owner, owner)
     with store.engine.connect() as conn:
-        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == "0001"
+        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == HEAD
 
 
 def test_migrations_create_exactly_the_tables_the_code_uses(store):
@@ -516,3 +521,140 @@ def test_two_workers_writing_at_once_lose_no_move(store, url, dataset):
     for m in log:
         replay, _ = m.replayed(replay, locked)
     np.testing.assert_array_equal(rec.owner, replay)
+
+
+# -- ids are never reused (issue 12 point 2) -------------------------------------------------
+
+
+def test_the_newest_revision_is_the_head_the_tests_expect():
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
+def test_a_deleted_scenarios_id_is_never_given_again(store, url, dataset):
+    owner, locked = random_state()
+    store.create_scenario(dataset, "A", 7, owner, locked)
+    newest = store.create_scenario(dataset, "B", 7, owner, locked)
+    version, _ = move(store, newest, 1, owner, locked, [1, 2, 3], 0)  # a tab shows B at v2
+    store.delete_scenario(newest)
+    successor = store.create_scenario(dataset, "B", 7, owner, locked)
+    assert successor > newest
+    # the stale tab writes with B's id and version: refused, and the new plan is untouched
+    with pytest.raises(ScenarioNotFoundError, match=f"no scenario with id {newest}"):
+        move(store, newest, version, owner, locked, [4, 5], 1)
+    with pytest.raises(ScenarioNotFoundError):
+        store.undo(newest, version, owner=owner, locked=locked, tally=None)
+    rec = store.scenario(successor)
+    assert rec.version == 1 and store.moves(successor) == []
+    np.testing.assert_array_equal(rec.owner, owner)
+    # nor after a restart, nor for a branch, nor twice in a row
+    store.delete_scenario(successor)
+    with Store(url) as again:
+        branch = again.duplicate_scenario(store.scenario_id("A"), "B")
+    assert branch > successor
+    store.delete_scenario(branch)
+    assert store.create_scenario(dataset, "C", 7, owner, locked) > branch
+
+
+def _rows(engine: sa.Engine) -> dict[str, list[tuple]]:
+    """Every row of every table of ours, in id order."""
+    with engine.connect() as conn:
+        return {
+            t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(t.c.id))]
+            for t in metadata.sorted_tables
+        }
+
+
+def _alembic(url: str, rev: str, *, down: bool = False) -> None:
+    """Upgrade (or downgrade) as the ``alembic`` command line does: foreign keys not enforced."""
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        config.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(config, rev)
+    engine.dispose()
+
+
+def test_an_older_sqlite_database_is_upgraded_in_place_and_keeps_every_row(tmp_path):
+    url = f"sqlite:///{tmp_path / 'old.sqlite'}"
+    _alembic(url, "0001")  # a database as revision 0001 left it
+    engine = sa.create_engine(url)
+    owner, locked = random_state()
+    blob = {"owner": owner.astype("<i2").tobytes(), "locked": np.packbits(locked).tobytes()}
+    now = pd.Timestamp("2026-11-30T12:00:00Z").to_pydatetime()
+    from data.store import datasets, moves, scenarios
+
+    def scenario(sid, name, **extra):
+        return {"id": sid, "dataset_id": 1, "area_id": None, "name": name, "resolution": 7,
+                "n_cells": N_CELLS, "tally": None, "settings": {"k": sid}, "parent_id": None,
+                "read_only": False, "baseline": False, "version": 3, "created_at": now,
+                "updated_at": now, **blob, **extra}  # fmt: skip
+
+    with engine.begin() as conn:
+        conn.execute(datasets.insert().values(id=1, name="d", fingerprint="f" * 64, accounts=b"a",
+                                              reps=b"r", call_plan=b"c", created_at=now))  # fmt: skip
+        conn.execute(scenarios.insert(), [
+            scenario(1, "Baseline", baseline=True, read_only=True), scenario(2, "A", parent_id=1),
+            scenario(3, "B", parent_id=2), scenario(4, "gone"),
+        ])  # fmt: skip
+        conn.execute(moves.insert(), [
+            {"scenario_id": sid, "seq": seq, "at": now, "user": "ann", "kind": "move",
+             "resolution": 7, "cells": b"\x01\x00\x00\x00", "before": b"\x00\x00",
+             "after": b"\x01\x00", "before_locked": b"\x00", "after_locked": b"\x00",
+             "after_rep": 1, "undone": False, "ref_seq": None}
+            for sid in (2, 3, 3) for seq in (1, 2)[: 1 + (sid == 3)]
+        ][:3])  # fmt: skip
+        conn.execute(scenarios.delete().where(scenarios.c.id == 4))
+        # what the bug was: revision 0001 hands the deleted newest id to the next scenario
+        conn.execute(scenarios.insert().values(scenario(None, "reuse?")))
+        assert conn.scalar(sa.select(scenarios.c.id).where(scenarios.c.name == "reuse?")) == 4
+        conn.execute(scenarios.delete().where(scenarios.c.id == 4))
+    before = _rows(engine)
+    assert [len(before[t]) for t in ("datasets", "scenarios", "moves")] == [1, 3, 3]
+
+    with Store(url) as store:  # opening upgrades
+        assert _rows(store.engine) == before
+        with store.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == HEAD
+            sql = conn.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'scenarios'"))
+            assert "AUTOINCREMENT" in sql
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            diff = compare_metadata(MigrationContext.configure(conn), metadata)
+        assert diff == []
+        # the keys and constraints still hold: parents, cascades, the one baseline per resolution
+        assert store.scenario(3).parent_id == 2
+        with pytest.raises(ScenarioExistsError, match="baseline"):
+            store.create_scenario(1, "second", 7, owner, locked, baseline=True)
+        with pytest.raises(ScenarioExistsError, match="named 'A'"):
+            store.create_scenario(1, "A", 7, owner, locked)
+        store.delete_scenario(2)
+        assert store.scenario(3).parent_id is None
+        assert [m.scenario_id for m in store.moves(3)] == [3, 3]
+        assert len(_rows(store.engine)["moves"]) == 2  # scenario 2's move went with it
+        store.delete_scenario(3)
+        assert store.create_scenario(1, "new", 7, owner, locked) == 4  # 3 is never given again
+    with Store(url) as again:  # a second opening migrates nothing
+        assert again.scenario(4).name == "new"
+
+
+def test_the_upgrade_goes_back_down_without_losing_rows(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    with Store(url) as store:
+        owner, locked = random_state()
+        ds = store.ensure_dataset("toy", pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [2]}),
+                                  pd.DataFrame({"c": [3]}))  # fmt: skip
+        sid = store.create_scenario(ds, "A", 7, owner, locked)
+        move(store, sid, 1, owner, locked, [1, 2], 3)
+        store.duplicate_scenario(sid, "B")
+        before = _rows(store.engine)
+    _alembic(url, "0001", down=True)
+    engine = sa.create_engine(url)
+    assert _rows(engine) == before
+    with engine.connect() as conn:
+        sql = conn.scalar(sa.text("SELECT sql FROM sqlite_master WHERE name = 'scenarios'"))
+    engine.dispose()
+    assert "AUTOINCREMENT" not in sql
+    with Store(url) as store:
+        assert _rows(store.engine) == before

@@ -7,7 +7,8 @@ import pytest
 
 import h3
 
-from common.errors import NothingToUndoError, StaleVersionError
+from common.errors import NothingToUndoError, ScenarioNotFoundError, StaleVersionError
+from planning.editing import Selection, Step, Tool
 from planning.tally import full_tally
 from services import editing
 from tests.planning.test_tally import world
@@ -130,3 +131,22 @@ def test_moves_and_undos_are_logged_with_scenario_cells_and_duration(url, scenar
         and f"cells={len(edit.changed)}" in line for line in lines
     ), lines  # fmt: skip
     assert any(line.startswith("undo written in ") for line in lines), lines
+
+
+def test_a_stale_tab_cannot_write_into_the_successor_of_a_deleted_scenario(url, scenario):
+    # issue 12 point 2: the newest scenario is deleted and another created; a tab still showing
+    # the deleted one (its id, version 1) must not write its move into the new plan
+    _, working = scenario
+    store = editing.open_store(url)
+    newest = store.duplicate_scenario(working, "Plan B")
+    b, _, version = editing.load(url, newest)
+    store.delete_scenario(newest)
+    successor = store.duplicate_scenario(working, "Plan B")
+    assert successor != newest
+    rep = str(b.market.reps["rep_id"].iloc[1])
+    for change in (Selection(Tool.MOVE, 0, np.arange(10), rep), Step.UNDO):
+        with pytest.raises(ScenarioNotFoundError, match=f"no scenario with id {newest}"):
+            editing.edit(url, newest, version, change)
+    record = store.scenario(successor)
+    assert (record.version, store.moves(successor)) == (1, [])
+    np.testing.assert_array_equal(record.owner, store.scenario(working).owner)
