@@ -375,6 +375,62 @@ class Store:
         cells.flags.writeable = False
         return cells
 
+    # -- tilings by content (issue 12 point 9: geometry URLs keyed by content) -----------
+
+    def tiling_fingerprint(self, dataset_id: int, resolution: int, area_id: int | None) -> str:
+        """A key of what a scenario's cells are, the same in every database holding them.
+
+        A stored area's own fingerprint (sha256 of its resolution and H3 ids); for a scenario
+        saved without its area, the sha256 of its data set's fingerprint and the resolution
+        (the tiling is rebuilt from those inputs). Database ids never enter it, so a browser
+        that cached geometry by this key cannot draw it for another database's data.
+        """
+        with self.engine.connect() as conn:
+            if area_id is not None:
+                found = conn.execute(
+                    sa.select(areas.c.fingerprint, areas.c.resolution).where(areas.c.id == area_id)
+                ).first()
+                if found is None or found.resolution != int(resolution):
+                    raise ScenarioNotFoundError(
+                        f"no planning area with id {area_id} at resolution {resolution}"
+                    )
+                return str(found.fingerprint)
+            inputs = conn.scalar(
+                sa.select(datasets.c.fingerprint).where(datasets.c.id == dataset_id)
+            )
+        if inputs is None:
+            raise ScenarioNotFoundError(f"no dataset with id {dataset_id}")
+        return _tiling_of_inputs(str(inputs), int(resolution))
+
+    def tiling_in_use(self, fingerprint: str) -> tuple[int, int, int | None] | None:
+        """``(dataset_id, resolution, area_id)`` of a scenario whose tiling has this key, or None.
+
+        Of several (data sets sharing one area), the one changed last: the likeliest to be
+        drawn now. None when no stored scenario uses the tiling, so that a request naming
+        some other area or resolution never makes a worker tile it.
+        """
+        s = scenarios.c
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(s.dataset_id, s.resolution, s.area_id)
+                .join(areas, areas.c.id == s.area_id)
+                .where(areas.c.fingerprint == fingerprint)
+                .order_by(s.updated_at.desc(), s.id.desc())
+                .limit(1)
+            ).first()
+            if row is not None:
+                return int(row.dataset_id), int(row.resolution), int(row.area_id)
+            unstored = conn.execute(
+                sa.select(s.dataset_id, s.resolution, datasets.c.fingerprint)
+                .join(datasets, datasets.c.id == s.dataset_id)
+                .where(s.area_id.is_(None))
+                .distinct()
+            ).all()
+        for r in unstored:
+            if _tiling_of_inputs(r.fingerprint, r.resolution) == fingerprint:
+                return int(r.dataset_id), int(r.resolution), None
+        return None
+
     # -- scenarios ------------------------------------------------------------
 
     def create_scenario(
@@ -1132,6 +1188,13 @@ def _fingerprint(blobs: list[bytes]) -> str:
         digest.update(len(blob).to_bytes(8, "little"))
         digest.update(blob)
     return digest.hexdigest()
+
+
+def _tiling_of_inputs(dataset_fingerprint: str, resolution: int) -> str:
+    """The tiling key of a data set tiled afresh at ``resolution`` (no stored area)."""
+    return _fingerprint(
+        [b"tiling of inputs", dataset_fingerprint.encode(), str(resolution).encode()]
+    )
 
 
 def _checked_settings(settings: dict[str, Any] | None) -> dict[str, Any]:

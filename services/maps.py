@@ -1,21 +1,28 @@
 """What the map draws of a stored scenario: the view's units and their facts, and the geometry.
 
-The geometry is served by URL and never changes for one (dataset, tiling,
-level, view), so it is memoised per worker like the boards it comes from.
+The geometry is served by URL and never changes for one (tiling, level, view),
+so it is memoised per worker like the boards it comes from. The tiling is named
+by its content (``tiling_key``), never by database ids: a browser caches the
+URL forever, and the same ids in another database mean other cells.
 """
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from common.errors import ScenarioNotFoundError
 from data.store import ScenarioInfo
 from geo.bounds import cells_bounds
 from geo.lod import BBox, drawn_units, geojson_bytes, parse_view_key, pick_view, view_key
 from planning.editing import Board
 from planning.mapview import UnitFacts, unit_facts
 from planning.plan import Plan
-from services.editing import board, load_with_record
+from services.editing import board, load_with_record, open_store
+
+TILING_KEY = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,16 +85,38 @@ def _bounds(b: Board) -> BBox:
     return cells_bounds(area.cells, area.lat, area.lon)
 
 
-@lru_cache(maxsize=64)
-def geometry(
-    url: str, dataset_id: int, resolution: int, area_id: int | None, level: int, key: str
-) -> bytes:
-    """GeoJSON of the units a (level, view key) draws; memoised: same arguments, same bytes.
+def tiling_key(url: str, dataset_id: int, resolution: int, area_id: int | None) -> str:
+    """The content key of a scenario's tiling (``Store.tiling_fingerprint``): what URLs name."""
+    return open_store(url).tiling_fingerprint(dataset_id, resolution, area_id)
 
-    Raises ``ValueError`` for a level or view key the board does not have.
+
+@lru_cache(maxsize=64)
+def geometry(url: str, tiling: str, level: int, key: str) -> bytes:
+    """GeoJSON of the units a (level, view key) draws of a tiling; memoised: same bytes.
+
+    Only a tiling some stored scenario uses is drawn, on that scenario's board: a request
+    cannot make a worker tile an area or a resolution nobody plans on.
+
+    Raises
+    ------
+    ValueError
+        A malformed tiling key or view key (not as ``view_key`` writes it), or a level the
+        board does not have.
+    ScenarioNotFoundError
+        No scenario uses that tiling (in this database).
     """
-    b = board(url, dataset_id, resolution, area_id)
+    if not TILING_KEY.fullmatch(tiling):
+        raise ValueError(f"not a tiling key: {tiling!r}")
+    snapped = parse_view_key(key)
+    if snapped is not None and not all(math.isfinite(v) for v in snapped):
+        raise ValueError(f"bad view key {key!r}")
+    if view_key(snapped) != key:  # one URL per view: no endless spellings of the same one
+        raise ValueError(f"view key {key!r} is not written as {view_key(snapped)!r}")
+    found = open_store(url).tiling_in_use(tiling)
+    if found is None:
+        raise ScenarioNotFoundError(f"no scenario uses the tiling {tiling}")
+    b = board(url, *found)
     if not 0 <= level < len(b.levels):
         raise ValueError(f"no display level {level}")
-    units = drawn_units(b.levels, level, parse_view_key(key))
+    units = drawn_units(b.levels, level, snapped)
     return geojson_bytes(b.levels[level], units)

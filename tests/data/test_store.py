@@ -658,3 +658,29 @@ def test_the_upgrade_goes_back_down_without_losing_rows(tmp_path):
     assert "AUTOINCREMENT" not in sql
     with Store(url) as store:
         assert _rows(store.engine) == before
+
+
+# -- tilings by content (issue 12 point 9) ------------------------------------------------------
+
+
+def test_tilings_are_keyed_by_content_and_found_only_while_a_scenario_uses_them(store, dataset):
+    owner, locked = random_state()
+    cells = np.arange(1, N_CELLS + 1, dtype=np.uint64) * 7
+    sid = store.create_scenario(dataset, "A", 7, owner, locked, area_cells=cells)
+    area = store.scenario(sid).area_id
+    key = store.tiling_fingerprint(dataset, 7, area)
+    assert len(key) == 64 and int(key, 16) >= 0
+    assert store.tiling_in_use(key) == (dataset, 7, area)
+    with pytest.raises(ScenarioNotFoundError):
+        store.tiling_fingerprint(dataset, 8, area)  # that area is not at resolution 8
+    with pytest.raises(ScenarioNotFoundError):
+        store.tiling_fingerprint(dataset + 99, 7, None)
+    fresh = store.tiling_fingerprint(dataset, 6, None)
+    assert fresh != store.tiling_fingerprint(dataset, 5, None) and fresh != key
+    assert store.tiling_in_use(fresh) is None
+    unstored = store.create_scenario(dataset, "B", 6, owner, locked)  # saved without its area
+    assert store.tiling_in_use(fresh) == (dataset, 6, None)
+    store.delete_scenario(unstored)
+    store.delete_scenario(sid)
+    assert store.tiling_in_use(fresh) is None and store.tiling_in_use(key) is None
+    assert store.tiling_in_use("0" * 64) is None

@@ -37,6 +37,7 @@ from planning.scenarios import compare_pair, state_after
 from planning.tally import full_tally
 from services import editing, scenarios
 from services.maps import geometry as _geometry
+from services.maps import tiling_key
 from tests.planning.test_tally import world
 
 LABELS = np.array(["R1", "R2", "unassigned"], dtype=object)
@@ -209,7 +210,8 @@ def test_compare_moves_two_accounts_and_draws_one_cell(url, stored, toy):
     assert view.hover == ["from R2 to R1"]
     # the geometry URL the figure names really serves that cell
     record = editing.open_store(url).scenario(working)
-    served = _geometry(url, dataset, 7, record.area_id, view.level, view_key(view.snapped))
+    tiling = tiling_key(url, dataset, 7, record.area_id)
+    served = _geometry(url, tiling, view.level, view_key(view.snapped))
     ids = [f["id"] for f in json.loads(served)["features"]]
     assert toy.pos(toy.ring[0]) in ids
 
