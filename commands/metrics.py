@@ -7,6 +7,7 @@ import sys
 
 import pandas as pd
 
+from commands.travel import add_travel_arguments, travel_arguments
 from common.errors import PlanError
 from planning.metrics import DEFAULT_TOLERANCE
 from services.exports import spreadsheet_safe
@@ -51,6 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="planning area: land (default: land of the accounts' countries), hull, "
         "countries:PL,DE, or a boundary file (GeoJSON, zipped shapefile, GeoPackage)",
     )
+    add_travel_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -77,6 +79,7 @@ def _from_files(args: argparse.Namespace) -> PlanMetrics:
         sheet=args.sheet,
         reps_sheet=args.reps_sheet,
         boundary=args.boundary,
+        travel=travel_arguments(args),
     )
     return plan_metrics(files, resolution=args.resolution, tolerance=args.tolerance)
 

@@ -69,13 +69,15 @@ def scenario_market(store: Store, dataset_id: int, resolution: int, area_id: int
     """The market a stored data set gives on a stored tiling (or a fresh one at ``resolution``).
 
     The one builder of a stored scenario's market: the app's board and the exports call it.
+    ``services.areas`` takes no travel model: the market measures travel with the call plan's.
     """
     accounts, reps, call_plan = store.load_dataset(dataset_id)
-    travel = scenario_settings(call_plan).travel
     if area_id is not None:
         area = area_from_cells(store.area_cells(area_id), resolution)
-        return stored_market(accounts, reps, call_plan, area, travel)
-    return new_market(accounts, reps, call_plan, travel, resolution=resolution)
+        market = stored_market(accounts, reps, call_plan, area)
+    else:
+        market = new_market(accounts, reps, call_plan, resolution=resolution)
+    return market
 
 
 def find_scenario(store: Store, name: str, dataset_id: int | None = None) -> int:

@@ -145,3 +145,30 @@ def test_effective_settings_come_from_the_call_plan_not_the_scenario_row(url, wo
     board, _, _ = editing.load(url, world["edited new"])
     assert board.market.travel == SLOW
     np.testing.assert_array_equal(board.market.rep_ids, ["R1", "R2"])
+
+
+@pytest.mark.parametrize("kind", ["edited baseline", "edited auto-balanced"])
+def test_cli_metrics_on_files_with_the_edited_travel_agrees(world, url, kind, toy, tmp_path):
+    """The data set's files, its plan exported, and the travel given as options."""
+    toy.accounts.to_csv(tmp_path / "accounts.csv", index=False)
+    toy.reps.to_csv(tmp_path / "reps.csv", index=False)
+    plan = tmp_path / "plan.csv"
+    assert cli.main(["export", "--scenario", str(world[kind]), "--format", "plan", "--out",
+                     str(plan), "--database", url]) == 0  # fmt: skip
+    buffer = io.StringIO()
+    with redirect_stdout(buffer):
+        assert cli.main(["metrics", "--accounts", str(tmp_path / "accounts.csv"), "--reps",
+                         str(tmp_path / "reps.csv"), "--plan", str(plan), "--boundary", "hull",
+                         "--speed-kmh", "30", "--format", "json"]) == 0  # fmt: skip
+    rows = {r["rep_id"]: r for r in json.loads(buffer.getvalue())}
+    for rep, (travel, work) in app_numbers(url, world[kind]).items():
+        assert rows[rep]["travel_hours"] == pytest.approx(travel, abs=1e-9)
+        assert rows[rep]["workload_hours"] == pytest.approx(work, abs=1e-9)
+
+
+def test_travel_options_are_checked_like_the_data_tab(tmp_path, toy, capsys):
+    toy.accounts.to_csv(tmp_path / "accounts.csv", index=False)
+    toy.reps.to_csv(tmp_path / "reps.csv", index=False)
+    assert cli.main(["metrics", "--accounts", str(tmp_path / "accounts.csv"), "--reps",
+                     str(tmp_path / "reps.csv"), "--speed-kmh", "0"]) == 2  # fmt: skip
+    assert "speed (km/h) must be above zero" in capsys.readouterr().err
