@@ -94,6 +94,7 @@ def _in_accounts(
 ) -> BalanceResult:
     """The result with its disruption as the metrics count it, and the cap said in accounts."""
     share = disruption.moved_share(proposal.market, proposal.owner)
+    # the optimizer's own cap sentence (planning/optimizer/result.py) speaks of its weight share
     messages = [m for m in result.messages if "of disruption weight moved" not in m]
     if cap is not None and share > cap + 1e-12:
         total = disruption.planned_accounts(proposal.market)
