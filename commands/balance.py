@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from commands.travel import add_travel_arguments, travel_arguments
 from planning.optimizer import Settings
 from services.balancing import balance_files
 from services.exports import spreadsheet_safe
@@ -33,6 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="planning area: land (default: land of the accounts' countries), hull, "
         "countries:PL,DE, or a boundary file (GeoJSON, zipped shapefile, GeoPackage)",
     )
+    add_travel_arguments(p)
     p.set_defaults(run=run)
 
 
@@ -44,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
         plan=args.plan,
         call_plan=args.call_plan,
         boundary=args.boundary,
+        travel=travel_arguments(args),
     )
     settings = Settings(
         balance=tuple((name.strip(), 1.0) for name in args.balance.split(",") if name.strip()),
@@ -59,9 +62,11 @@ def run(args: argparse.Namespace) -> int:
     result = balanced.result
     spreadsheet_safe(balanced.metrics).to_csv(sys.stdout, index=False, lineterminator="\n")
     verdict = "optimal (proven by exhaustive search)" if result.optimal else "best found"
+    print(file=sys.stderr)  # end the progress line
     print(
         f"{verdict}: worst deviation {result.worst_deviation:+.1%}, "
-        f"{result.units_moved} cells and {result.disruption:.1%} of accounts moved, "
+        f"{result.units_moved} cells and {result.disruption:.1%} of accounts moved "
+        "(owner other than last quarter's, as the table's disruption_accounts), "
         f"{int(result.contiguous.sum())}/{len(result.contiguous)} territories contiguous, "
         f"{result.runtime:.1f} s",
         file=sys.stderr,

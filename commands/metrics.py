@@ -1,13 +1,17 @@
-"""``cli.py metrics``: the per-rep metrics table the app shows, on files."""
+"""``cli.py metrics``: the per-rep metrics table the app shows, on files or a stored scenario."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+import pandas as pd
+
+from commands.travel import add_travel_arguments, travel_arguments
+from common.errors import PlanError
 from planning.metrics import DEFAULT_TOLERANCE
 from services.exports import spreadsheet_safe
-from services.metrics import plan_metrics
+from services.metrics import PlanMetrics, plan_metrics, scenario_metrics
 from services.workspace import PlanFiles
 
 FIRST_COLUMNS = (
@@ -22,8 +26,14 @@ FIRST_COLUMNS = (
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the ``metrics`` sub-command."""
     p = sub.add_parser("metrics", help="per-rep metrics of a plan (one row per rep plus TEAM)")
-    p.add_argument("--accounts", required=True, help="accounts file (CSV or Parquet)")
-    p.add_argument("--reps", required=True, help="reps file (CSV or Parquet)")
+    p.add_argument("--accounts", help="accounts file (CSV or Parquet); needed without --scenario")
+    p.add_argument("--reps", help="reps file (CSV or Parquet); needed without --scenario")
+    p.add_argument(
+        "--scenario",
+        help="measure a saved scenario (name or numeric id) instead of files, as the app does",
+    )
+    p.add_argument("--database", help="with --scenario: database URL (default as cli.py export)")
+    p.add_argument("--dataset", type=int, help="with --scenario: data set id, when names repeat")
     p.add_argument("--plan", help="plan CSV h3_cell,rep_id (default: the baseline from rep_id)")
     p.add_argument("--resolution", type=int, help="H3 resolution 4-9 (default: suits the data)")
     p.add_argument(
@@ -42,11 +52,24 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="planning area: land (default: land of the accounts' countries), hull, "
         "countries:PL,DE, or a boundary file (GeoJSON, zipped shapefile, GeoPackage)",
     )
+    add_travel_arguments(p)
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Load, plan, measure, print."""
+    if args.scenario:
+        measured = scenario_metrics(args.scenario, database_url=args.database,
+                                    dataset_id=args.dataset, tolerance=args.tolerance)  # fmt: skip
+    elif not args.accounts or not args.reps:
+        raise PlanError("give --accounts and --reps, or --scenario")
+    else:
+        measured = _from_files(args)
+    _notes(measured)
+    return _print(measured.table, args.format)
+
+
+def _from_files(args: argparse.Namespace) -> PlanMetrics:
     files = PlanFiles(
         accounts=args.accounts,
         reps=args.reps,
@@ -56,8 +79,13 @@ def run(args: argparse.Namespace) -> int:
         sheet=args.sheet,
         reps_sheet=args.reps_sheet,
         boundary=args.boundary,
+        travel=travel_arguments(args),
     )
-    measured = plan_metrics(files, resolution=args.resolution, tolerance=args.tolerance)
+    return plan_metrics(files, resolution=args.resolution, tolerance=args.tolerance)
+
+
+def _notes(measured: PlanMetrics) -> None:
+    """What a reader needs to trust the table, on stderr."""
     changes = measured.baseline_changes
     if changes is not None and changes.accounts:
         print(
@@ -72,10 +100,13 @@ def run(args: argparse.Namespace) -> int:
             + (" ..." if len(measured.outside) > 10 else ""),
             file=sys.stderr,
         )
-    table = measured.table
+
+
+def _print(table: pd.DataFrame, fmt: str) -> int:
+    """The table on stdout, first columns first, as CSV (formula-safe) or JSON."""
     ordered = [*FIRST_COLUMNS, *(c for c in table.columns if c not in FIRST_COLUMNS)]
     table = table[ordered]
-    if args.format == "json":
+    if fmt == "json":
         sys.stdout.write(table.to_json(orient="records", indent=1) + "\n")
     else:
         spreadsheet_safe(table).to_csv(sys.stdout, index=False, lineterminator="\n")

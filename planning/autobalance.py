@@ -5,26 +5,38 @@ module is the one place that turns a market and plan into such an instance
 (cells as units, travel as the per-rep cost that counts toward workload,
 H3 edges as adjacency, pinned accounts as fixed per-rep amounts) and the
 optimizer's assignment back into a plan.
+
+"Max accounts moved %" (``Settings.disruption_cap`` as the user gives it) is a share of
+accounts whose owner differs from last quarter's, as the metrics count it
+(``planning.disruption``). The optimizer counts disruption weight per cell against the plan
+it starts from; ``balance_plan`` turns the user's cap into the optimizer's
+(``planning.disruption.optimizer_cap``) so that the proposal's metric stays within it, and
+reports the metric's figure in ``BalanceResult.disruption``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
+from planning import disruption
 from planning.market import SECONDS_PER_HOUR
 from planning.optimizer import BalanceResult, Instance, Settings, adjacency_from_edges, balance
 from planning.plan import Plan
 
 MEASURES = ("workload", "tam")
+EMPTY_WEIGHT = 0.01
+"""Disruption weight every cell carries on top of its accounts (an empty cell prefers to stay)."""
 
 
 def plan_instance(plan: Plan) -> Instance:
     """The optimizer's view of a plan: per cell visit hours and TAM, per (cell, rep) travel hours.
 
-    Disruption weight is the number of accounts in a cell (plus a hair, so that
-    empty cells still prefer to stay put): moving a cell moves its accounts.
+    Disruption weight is the number of the cell's accounts that are with their last
+    quarter's owner under this plan (``planning.disruption.staying_accounts``: handing the
+    cell on moves at most these), plus a hair, so that empty cells still prefer to stay put.
     """
     m = plan.market
     nb = m.area.neighbours
@@ -45,7 +57,7 @@ def plan_instance(plan: Plan) -> Instance:
         current=np.asarray(plan.owner),
         locked=np.asarray(plan.locked),
         fixed=fixed,
-        disruption_weight=m.cell_accounts + 0.01,
+        disruption_weight=disruption.staying_accounts(m, plan.owner) + EMPTY_WEIGHT,
         rep_ids=m.rep_ids,
     )
 
@@ -58,8 +70,40 @@ def balance_plan(
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[dict], None] | None = None,
 ) -> tuple[Plan, BalanceResult]:
-    """Run the optimizer on ``plan`` and return the proposal as a new plan (the old one stays)."""
-    result = balance(
-        plan_instance(plan), settings, rng=rng, should_stop=should_stop, progress=progress
-    )
-    return Plan.from_owner(plan.market, result.assignment, plan.locked), result
+    """Run the optimizer on ``plan`` and return the proposal as a new plan (the old one stays).
+
+    ``settings.disruption_cap`` is the share of accounts that may end with another owner than
+    last quarter's; ``result.disruption`` is that share for the proposal (the metrics' figure).
+    """
+    settings = settings or Settings()
+    instance = plan_instance(plan)
+    asked = settings.disruption_cap if settings.mode == "rebalance" else None
+    inner, already = settings, 0
+    if asked is not None:
+        cap, already = disruption.optimizer_cap(
+            plan.market, plan.owner, asked, instance.disruption_weight
+        )
+        inner = replace(settings, disruption_cap=cap)
+    result = balance(instance, inner, rng=rng, should_stop=should_stop, progress=progress)
+    proposal = Plan.from_owner(plan.market, result.assignment, plan.locked)
+    return proposal, _in_accounts(result, proposal, asked, already)
+
+
+def _in_accounts(
+    result: BalanceResult, proposal: Plan, cap: float | None, already: int
+) -> BalanceResult:
+    """The result with its disruption as the metrics count it, and the cap said in accounts."""
+    share = disruption.moved_share(proposal.market, proposal.owner)
+    # the optimizer's own cap sentence (planning/optimizer/result.py) speaks of its weight share
+    messages = [m for m in result.messages if "of disruption weight moved" not in m]
+    if cap is not None and share > cap + 1e-12:
+        total = disruption.planned_accounts(proposal.market)
+        messages.append(
+            f"{share:.1%} of accounts change owner against last quarter, above the cap of "
+            f"{cap:.1%}: the plan balanced moves {already:,} of {total:,} accounts already, "
+            "and auto-balance never adds to a cap it cannot meet"
+            if already > cap * total
+            else f"{share:.1%} of accounts change owner against last quarter, above the cap of "
+            f"{cap:.1%}"
+        )
+    return replace(result, disruption=share, messages=tuple(messages))

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from planning import disruption
 from planning.market import SECONDS_PER_HOUR
 from planning.plan import Plan
 
@@ -120,9 +121,10 @@ def team_metrics(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> dict[str, 
         "workload_cv": _cv(reps["workload_hours"], reps["workload_target_hours"]),
         "tam_cv": _cv(reps["tam"], reps["tam_target"]),
         "reps_out_of_tolerance": int((~(reps["workload_balanced"] & reps["tam_balanced"])).sum()),
-        "disruption_accounts": t.moved_accounts / total_accounts if total_accounts else 0.0,
-        "disruption_tam": t.moved_tam / t.tam.sum() if t.tam.sum() else 0.0,
-        "disruption_revenue": t.moved_revenue / t.revenue.sum() if t.revenue.sum() else 0.0,
+        # planning/disruption.py defines these once; the tally keeps its counts exact
+        "disruption_accounts": disruption.share(t.moved_accounts, total_accounts),
+        "disruption_tam": disruption.share(t.moved_tam, int(t.tam.sum())),
+        "disruption_revenue": disruption.share(t.moved_revenue, int(t.revenue.sum())),
         "moved_accounts": t.moved_accounts,
         "tolerance": tolerance,
         "outside_area_accounts": plan.market.outside_accounts,

@@ -14,6 +14,7 @@ import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from planning.disruption import moved as moved_counts
 from planning.market import Market
 
 _SUMMED = (
@@ -28,7 +29,7 @@ class Tally:
 
     ``components`` and ``max_dist_m`` are per rep (no unassigned slot): they
     are not sums, so a move recomputes them for the reps it touches only.
-    ``moved_*`` count what changed owner against last quarter.
+    ``moved_*`` count what changed owner against last quarter (``planning.disruption``).
     """
 
     accounts: np.ndarray
@@ -66,7 +67,7 @@ def full_tally(market: Market, owner: np.ndarray) -> Tally:
     sums["tam"][1:] += market.pinned_tam
     sums["revenue"][1:] += market.pinned_revenue
     sums["dist_work"][1:] += market.pinned_dist_work
-    moved = _moved(market, owner, all_cells)
+    moved = moved_counts(market, owner, all_cells)
     reps = np.arange(market.n_reps)
     return Tally(
         **sums,
@@ -108,8 +109,8 @@ def moved_tally(
     out["max_dist_m"] = _max_dist(market, after, touched, tally.max_dist_m.copy())
     moved = (
         np.array([tally.moved_accounts, tally.moved_tam, tally.moved_revenue])
-        - _moved(market, before, changed)
-        + _moved(market, after, changed)
+        - moved_counts(market, before, changed)
+        + moved_counts(market, after, changed)
     )
     return replace(
         tally, **out, moved_accounts=int(moved[0]), moved_tam=int(moved[1]),
@@ -190,16 +191,3 @@ def _max_dist(market: Market, owner: np.ndarray, reps: np.ndarray, out: np.ndarr
     out[reps] = market.pinned_max_dist_m[reps]
     np.maximum.at(out, owner[sel], market.dist_m[sel, owner[sel]])
     return out
-
-
-def _moved(market: Market, owner: np.ndarray, cells: np.ndarray) -> np.ndarray:
-    """Accounts, TAM and revenue in ``cells`` that leave their last quarter's owner.
-
-    Accounts nobody owned last quarter are not disrupted by getting an owner.
-    """
-    stay_n, stay_tam, stay_rev = market.stay(cells, owner[cells])
-    return np.array([
-        int((market.cell_owned_accounts[cells] - stay_n).sum()),
-        int((market.cell_owned_tam[cells] - stay_tam).sum()),
-        int((market.cell_owned_revenue[cells] - stay_rev).sum()),
-    ])  # fmt: skip

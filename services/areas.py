@@ -14,7 +14,6 @@ import pandas as pd
 from data.boundaries import boundary_for, choice_from_text, describe
 from geo.area import Boundary, PlanningArea
 from planning.area_choice import AreaChoice, area_choice_of, call_plan_with_area
-from planning.callplan import TravelModel
 from planning.market import Market, build_market
 
 __all__ = ["AreaChoice", "boundary_of", "call_plan_with_area", "choice_from_text", "describe",
@@ -32,14 +31,17 @@ def new_market(
     accounts: pd.DataFrame,
     reps: pd.DataFrame,
     call_plan: pd.DataFrame | None = None,
-    travel: TravelModel | None = None,
     *,
     resolution: int | None = None,
     extra_cells: np.ndarray | None = None,
 ) -> Market:
-    """``build_market`` on a fresh tiling inside the data set's planning area."""
+    """``build_market`` on a fresh tiling inside the data set's planning area.
+
+    No travel parameter: a data set's travel is the one stored in its call plan
+    (``planning.callplan.travel_of``, issue 12), so no caller can measure it otherwise.
+    """
     return build_market(
-        accounts, reps, call_plan, travel, resolution=resolution, extra_cells=extra_cells,
+        accounts, reps, call_plan, resolution=resolution, extra_cells=extra_cells,
         boundary=boundary_of(accounts, call_plan),
     )  # fmt: skip
 
@@ -49,9 +51,11 @@ def stored_market(
     reps: pd.DataFrame,
     call_plan: pd.DataFrame | None,
     area: PlanningArea,
-    travel: TravelModel | None = None,
 ) -> Market:
-    """``build_market`` on a stored tiling; the boundary decides which accounts are planned."""
+    """``build_market`` on a stored tiling; the boundary decides which accounts are planned.
+
+    The travel model is the call plan's, as in ``new_market``.
+    """
     return build_market(
-        accounts, reps, call_plan, travel, area=area, boundary=boundary_of(accounts, call_plan)
+        accounts, reps, call_plan, area=area, boundary=boundary_of(accounts, call_plan)
     )

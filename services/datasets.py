@@ -11,9 +11,10 @@ over:
   (``planning.team.carried_owner``); a removed rep's cells become unassigned
   (-1), never lost; locks stay.
 
-The new scenario's ``settings["travel"]`` holds the travel model too, which
-is where ``cli.py export`` looks. Storing an import (``use_import``) goes
-through the same store.
+The new scenario's ``settings["travel"]`` keeps a note of the travel model;
+every screen measures with the data set's call plan
+(``services.scenario_settings``, issue 12). Storing an import
+(``use_import``) goes through the same store.
 """
 
 from __future__ import annotations

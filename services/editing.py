@@ -22,7 +22,6 @@ from common.errors import NothingToUndoError, ScenarioNotFoundError, StaleVersio
 from common.logs import timed
 from data.store import ScenarioInfo, ScenarioRecord, Store
 from data.tallies import tally_from_bytes, tally_to_bytes
-from geo.area import area_from_cells
 from geo.lod import display_levels
 from planning.arrays import frozen
 from planning.autobalance import balance_plan
@@ -44,7 +43,8 @@ from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
 from planning.plan import Plan
 from planning.tally import full_tally
-from services.areas import new_market, stored_market
+from services.areas import new_market
+from services.scenario_settings import scenario_market
 
 __all__ = [
     "Balanced",
@@ -106,15 +106,10 @@ def board(url: str, dataset_id: int, resolution: int, area_id: int | None) -> Bo
     """Build (once per worker) the market of a stored dataset on a stored tiling.
 
     Memoised: the same arguments always give an equal board, so which
-    worker built it does not matter.
+    worker built it does not matter. The market comes from
+    ``services.scenario_settings.scenario_market``, as in the exports (issue 12).
     """
-    store = open_store(url)
-    accounts, reps, call_plan = store.load_dataset(dataset_id)
-    if area_id is not None:
-        area = area_from_cells(store.area_cells(area_id), resolution)
-        market = stored_market(accounts, reps, call_plan, area)
-    else:
-        market = new_market(accounts, reps, call_plan, resolution=resolution)
+    market = scenario_market(open_store(url), dataset_id, resolution, area_id)
     plan, _ = baseline_plan(market)
     return Board(dataset_id, market, plan, display_levels(market.area))
 

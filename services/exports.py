@@ -1,7 +1,8 @@
 """Export a stored scenario to a file, as ``cli.py export`` does.
 
-The plan is rebuilt on the market of the scenario's stored data set; its travel settings are the
-scenario's own (the app's export may disagree on travel: a known issue, kept as it is here).
+The plan is rebuilt on the market of the scenario's stored data set, built by
+``services.scenario_settings.scenario_market`` as the app builds it (issue 12: one truth for a
+scenario's travel and call plan).
 """
 
 from __future__ import annotations
@@ -18,13 +19,10 @@ from common.settings import Settings
 from data.exports import ALL_FORMATS as EXPORT_FORMATS
 from data.exports import export_plan
 from data.formulas import neutralise_frame
-from data.store import ScenarioNotFoundError, ScenarioRecord, Store
-from geo.area import area_from_cells
-from planning.callplan import TravelModel
+from data.store import ScenarioRecord, Store
 from planning.compare import compare_plans
-from planning.metrics import DEFAULT_TOLERANCE
 from planning.plan import Plan
-from services.areas import new_market, stored_market
+from services.scenario_settings import find_scenario, scenario_market, scenario_settings
 from services.workspace import PathLike
 
 logger = logging.getLogger(__name__)
@@ -70,22 +68,22 @@ def export_scenario(
     url = Settings.from_env(database_url=database_url).database_url
     with timed(logger, "export written", scenario=scenario, format=fmt) as extra:
         with Store(url) as store:
-            sid = _find(store, scenario, dataset_id)
+            sid = find_scenario(store, scenario, dataset_id)
             plan, record = scenario_plan(store, sid)
             extra.update(scenario_id=sid, dataset=record.dataset_id, version=record.version)
             comparison = None
             if compare_to:
                 if fmt != "xlsx":
                     raise PlanError("--compare-to needs --format xlsx")
-                other, _ = scenario_plan(store, _find(store, compare_to, record.dataset_id))
-                comparison = compare_plans(other, plan, _tolerance(record))
+                other, _ = scenario_plan(store, find_scenario(store, compare_to, record.dataset_id))
+                comparison = compare_plans(other, plan, _tolerance(plan, record))
         path = export_plan(
             plan,
             fmt,
             Path(out),
             settings=record.settings,
             title=record.name,
-            tolerance=_tolerance(record),
+            tolerance=_tolerance(plan, record),
             comparison=comparison,
         )
         extra["path"] = path
@@ -100,13 +98,7 @@ def scenario_plan(store: Store, scenario_id: int) -> tuple[Plan, ScenarioRecord]
     must come out the same size.
     """
     record = store.scenario(scenario_id)
-    accounts, reps, call_plan = store.load_dataset(record.dataset_id)
-    travel = TravelModel(**record.settings.get("travel", {}))
-    if record.area_id is not None:
-        area = area_from_cells(store.area_cells(record.area_id), record.resolution)
-        market = stored_market(accounts, reps, call_plan, area, travel)
-    else:
-        market = new_market(accounts, reps, call_plan, travel, resolution=record.resolution)
+    market = scenario_market(store, record.dataset_id, record.resolution, record.area_id)
     if market.n_cells != record.n_cells:
         raise PlanError(
             f"scenario {record.name!r} has {record.n_cells} cells but its data tiles into "
@@ -115,18 +107,8 @@ def scenario_plan(store: Store, scenario_id: int) -> tuple[Plan, ScenarioRecord]
     return Plan.from_owner(market, record.owner, record.locked), record
 
 
-def _find(store: Store, name: str, dataset_id: int | None) -> int:
-    """A scenario by name; a number that names no scenario is taken as an id."""
-    try:
-        return store.scenario_id(name, dataset_id)
-    except ScenarioNotFoundError:
-        if name.isdigit():
-            return store.scenario(int(name)).id
-        raise
-
-
-def _tolerance(record: ScenarioRecord) -> float:
-    return float(record.settings.get("tolerance", DEFAULT_TOLERANCE))
+def _tolerance(plan: Plan, record: ScenarioRecord) -> float:
+    return scenario_settings(plan.market.call_plan, record.settings).tolerance
 
 
 def spreadsheet_safe(table: pd.DataFrame) -> pd.DataFrame:

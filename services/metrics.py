@@ -1,4 +1,4 @@
-"""A plan's per-rep metrics from input files: the table ``cli.py metrics`` prints."""
+"""Per-rep metrics of a plan, from files or a stored scenario: what ``cli.py metrics`` prints."""
 
 from __future__ import annotations
 
@@ -8,8 +8,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from common.logs import timed
+from common.settings import Settings
+from data.store import Store
 from planning.baseline import OwnerChanges
 from planning.metrics import DEFAULT_TOLERANCE, metrics_table
+from planning.plan import Plan
+from services.exports import scenario_plan
+from services.scenario_settings import find_scenario
 from services.workspace import PlanFiles, open_plan_files
 
 logger = logging.getLogger(__name__)
@@ -48,8 +53,36 @@ def plan_metrics(
         table = metrics_table(plan, tolerance)
         extra.update(resolution=plan.market.area.resolution, cells=plan.market.n_cells,
                      reps=len(plan.market.rep_ids))  # fmt: skip
+    return PlanMetrics(table, plan.market.area.resolution, changes, _outside(plan))
+
+
+def scenario_metrics(
+    scenario: str,
+    *,
+    database_url: str | None = None,
+    dataset_id: int | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> PlanMetrics:
+    """Measure a stored scenario on the market the app and the export build for it.
+
+    Issue 12 point 4: the same market (``services.scenario_settings.scenario_market``) as
+    the app's panel and ``cli.py export``, so the three show the same travel and workload.
+    """
+    url = Settings.from_env(database_url=database_url).database_url
+    with timed(logger, "metrics computed", scenario=scenario) as extra:
+        with Store(url) as store:
+            sid = find_scenario(store, scenario, dataset_id)
+            plan, record = scenario_plan(store, sid)
+        table = metrics_table(plan, tolerance)
+        extra.update(scenario_id=sid, dataset=record.dataset_id, version=record.version,
+                     cells=plan.market.n_cells)  # fmt: skip
+    return PlanMetrics(table, plan.market.area.resolution, None, _outside(plan))
+
+
+def _outside(plan: Plan) -> tuple[str, ...]:
+    """``id (lat, lon)`` of each account outside the planning area."""
     out = plan.market.outside
-    outside = (
+    return (
         ()
         if out is None
         else tuple(
@@ -57,4 +90,3 @@ def plan_metrics(
             for a, la, lo in zip(out["account_id"], out["lat"], out["lon"], strict=True)
         )
     )
-    return PlanMetrics(table, plan.market.area.resolution, changes, outside)

@@ -16,6 +16,8 @@ from data.owners import Owners
 from data.planfile import read_plan_csv
 from data.validation import load_accounts, load_call_plan, load_reps
 from planning.baseline import OwnerChanges
+from planning.callplan import TravelModel, default_call_plan
+from planning.callplan_edits import call_plan_with_travel
 from planning.plan import Plan
 from planning.workspace import open_plan
 
@@ -47,6 +49,9 @@ class PlanFiles:
     boundary: str = "land"
     """The planning area: ``land`` (default), ``hull``, ``countries:PL,DE``, ``regions:...`` or
     the path of a boundary file (GeoJSON, zipped shapefile, GeoPackage)."""
+    travel: TravelModel | None = None
+    """The travel model (None: the defaults). Stored with the call plan, as a data set keeps
+    its edited travel, so the plan is measured as the app measures that data set."""
 
 
 def open_plan_files(
@@ -63,6 +68,10 @@ def open_plan_files(
         files.accounts, Owners.from_reps(reps), mapping=files.mapping, sheet=files.sheet
     )
     call_plan = load_call_plan(files.call_plan) if files.call_plan else None
+    if files.travel is not None:
+        call_plan = call_plan_with_travel(
+            default_call_plan() if call_plan is None else call_plan, files.travel
+        )
     assignment = read_plan_csv(files.plan, rep_ids) if files.plan else None
     choice = choice_from_text(files.boundary)
     boundary = boundary_for(

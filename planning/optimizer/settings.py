@@ -36,7 +36,10 @@ class Settings:
         in compactness: smooth borders at little cost. Set compactness to 0
         to move strictly the fewest units.
     disruption_cap
-        Most share of disruption weight that may change owner (rebalance only).
+        Most share of disruption weight (of units with a current owner) that may change
+        owner (rebalance only). On the H3 planning area the user's "Max accounts moved %"
+        is a share of accounts against last quarter; ``planning.autobalance.balance_plan``
+        turns it into this share (``planning.disruption.optimizer_cap``).
     mode
         ``rebalance`` starts from the current owners and moves as little as
         possible; ``design`` grows territories from each rep's home unit.
