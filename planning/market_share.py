@@ -146,12 +146,14 @@ def cell_table(plan: Plan) -> pd.DataFrame:
     present = np.bincount(m.account_cell, minlength=m.n_cells) > 0
     idx = np.flatnonzero(present)
     owner = plan.owner[idx]
-    travel = np.where(owner >= 0, m.travel_s[idx, np.maximum(owner, 0)], 0)
+    travel = np.zeros(len(idx), np.int64)
+    own = owner >= 0
+    travel[own] = m.travel_s[idx[own], owner[own]]
     count = np.bincount(m.account_cell, minlength=m.n_cells)[idx]
-    rep_ids = np.asarray(m.rep_ids, dtype=object)
+    labels = np.append(np.asarray(m.rep_ids, dtype=object), UNASSIGNED_ID)  # owner -1: the last
     return pd.DataFrame({
         "h3_cell": [h3.int_to_str(int(c)) for c in m.area.cells[idx]],
-        "rep_id": np.where(owner >= 0, rep_ids[np.maximum(owner, 0)], UNASSIGNED_ID),
+        "rep_id": labels[owner],
         "share": share_of(m.share_tam[idx], m.share_revenue[idx]),
         "class": [ShareClass(int(c)).key for c in m.cell_class[idx]],
         "tam": m.share_tam[idx] / 100.0,
