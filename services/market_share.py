@@ -9,6 +9,7 @@ the call-plan editor does (``services.datasets.derive_scenario``).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -28,9 +29,11 @@ from planning.share_classes import (
     ShareSettings,
     Thresholds,
     call_plan_with_share,
+    effort_from_values,
     rule_rows,
     settings_changes,
     share_settings_of,
+    thresholds_from_values,
 )
 from services import datasets, editing
 from services.areas import stored_market
@@ -74,6 +77,12 @@ def scenario_classes(url: str, scenario_id: int) -> ClassView:
     settings = plan.market.share
     rules = tuple(rule_rows(settings, plan.market.call_plan))
     return ClassView(settings, rules, territory_table(plan), region_table(plan))
+
+
+def share_settings(url: str, scenario_id: int) -> ShareSettings:
+    """Thresholds and effort plan of the scenario's data set (what the class legend states)."""
+    board, _, _ = editing.load(url, scenario_id)
+    return board.market.share
 
 
 @dataclass(frozen=True, eq=False)
@@ -127,6 +136,37 @@ def apply_settings(url: str, scenario_id: int, settings: ShareSettings) -> Effor
         url, scenario_id, EFFORT_LABEL, call_plan=call_plan_with_share(call_plan, settings)
     )
     return EffortEdit(tuple(changes), derived)
+
+
+# --- the tab's use cases: values as typed -----------------------------------------------------
+
+Grid = Mapping[tuple[str, str], Mapping[str, object]]
+"""The effort grid as typed: (class key, segment) -> field -> value."""
+
+
+def settings_from_values(url: str, scenario_id: int, stronghold: object, base: object,
+                         grid: Grid) -> ShareSettings:  # fmt: skip
+    """Thresholds and effort plan as typed, checked against the data set's call plan.
+
+    Raises ``ShareError`` (one sentence) when a value cannot be used.
+    """
+    _, _, call_plan = datasets.current_inputs(url, scenario_id)
+    thresholds = thresholds_from_values(stronghold, base)
+    return ShareSettings(thresholds, effort_from_values(grid, call_plan))
+
+
+def preview_typed(url: str, scenario_id: int, stronghold: object, base: object,
+                  grid: Grid) -> EffortPreview:  # fmt: skip
+    """``preview_settings`` of the values typed in the tab."""
+    settings = settings_from_values(url, scenario_id, stronghold, base, grid)
+    return preview_settings(url, scenario_id, settings)
+
+
+def apply_typed(url: str, scenario_id: int, stronghold: object, base: object,
+                grid: Grid) -> EffortEdit:  # fmt: skip
+    """``apply_settings`` of the values typed in the tab."""
+    settings = settings_from_values(url, scenario_id, stronghold, base, grid)
+    return apply_settings(url, scenario_id, settings)
 
 
 # --- files (cli.py classes) ------------------------------------------------------------------
