@@ -94,3 +94,20 @@ def test_share001_class_colouring_and_one_territorys_breakdown(browser, app):
     assert effect[-1]["change"].startswith("-")  # fewer frontier A visits: less work
     assert "Preview (not applied)" in page.locator("#share-status").inner_text()
     assert len(store.datasets()) == datasets_before
+
+    # apply: a new data set holding the effort plan, and a scenario with the same owners
+    page.locator("#share-apply").click()
+    page.wait_for_function(
+        "() => (document.querySelector('#message') || {}).innerText"
+        " && document.querySelector('#message').innerText.includes('Effort plan applied')",
+        timeout=120_000,
+    )
+    assert len(store.datasets()) == datasets_before + 1
+    new_dataset = max(d.id for d in store.datasets())
+    new_sid = next(s.id for s in store.scenarios(new_dataset) if not s.baseline)
+    assert "effort plan edited" in store.scenario(new_sid).name
+    new_plan = stored_plan(store, new_sid)
+    rule = new_plan.market.share.rule(ShareClass.FRONTIER, "A")
+    assert rule is not None and rule.visits_per_year == 4.0
+    assert (new_plan.owner == plan.owner).all()
+    assert (new_plan.market.cell_class == plan.market.cell_class).all()
