@@ -100,3 +100,18 @@ def test_bad_thresholds_are_one_sentence(files):
     out = run_cli("--accounts", str(accounts), "--reps", str(reps), "--base", "70")
     assert out.returncode == 2
     assert out.stderr.startswith("error: thresholds must satisfy")
+
+
+def test_by_region_uses_the_reps_region_column(tmp_path):
+    accounts, reps = toy_accounts_and_reps()
+    reps["region"] = ["North", "South"]
+    accounts.to_csv(tmp_path / "accounts.csv", index=False)
+    reps.to_csv(tmp_path / "reps.csv", index=False)
+    out = run_cli("--accounts", str(tmp_path / "accounts.csv"), "--reps", str(tmp_path / "reps.csv"),
+                  "--by", "region")  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    table = pd.read_csv(StringIO(out.stdout)).set_index("region")
+    assert list(table.index) == ["North", "South", "UNASSIGNED", "TOTAL"]
+    assert table.loc["North", "tam"] == pytest.approx(1000.00)  # R1's a1
+    assert table.loc["South", "contested_accounts"] == 2  # R2's a2 and a3
+    assert table.loc["TOTAL", "revenue"] == pytest.approx(350.25)
