@@ -50,15 +50,19 @@ def _grid() -> dict[tuple[str, str], dict[str, object]]:
 @callback(
     Output(Ids.CLASS_LEGEND, "children"),
     Output(Ids.CLASS_LEGEND, "style"),
+    Output(Ids.LEGEND, "style"),
     Input(Ids.COLOUR_MODE, "value"),
     Input(Ids.SCENARIO, "data"),
 )
-def class_legend(mode: str, scenario: Payload) -> tuple[Any, dict[str, str]]:
-    """The class legend under the map, with the data set's thresholds, in class mode only."""
+def class_legend(mode: str, scenario: Payload) -> tuple[Any, dict[str, str], dict[str, str]]:
+    """The class legend under the map, with the data set's thresholds, in class mode only.
+
+    The reps' legend steps aside meanwhile: the classes' colours are not the reps'.
+    """
     if mode != "class":
-        return no_update, LEGEND_HIDDEN
+        return no_update, LEGEND_HIDDEN, LEGEND_SHOWN
     settings = market_share.share_settings(database_url(), int(scenario["id"]))
-    return class_legend_items(settings.thresholds), LEGEND_SHOWN
+    return class_legend_items(settings.thresholds), LEGEND_SHOWN, LEGEND_HIDDEN
 
 
 @callback(

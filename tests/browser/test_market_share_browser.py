@@ -63,6 +63,7 @@ def test_share001_class_colouring_and_one_territorys_breakdown(browser, app):
     legend.wait_for(state="visible", timeout=30_000)
     assert "Stronghold (share ≥ 60%)" in legend.inner_text()
     assert "Frontier (TAM, no revenue)" in legend.inner_text()
+    assert page.locator("#legend").is_hidden()  # the reps' colours are not the classes'
     # the map's colours are the classes': every drawn unit's z names a class colour
     scale = page.evaluate("() => document.querySelector('#map .js-plotly-plot').data[0].colorscale")
     assert {c for _, c in scale} == set(CLASS_COLOURS.values())
