@@ -23,6 +23,7 @@ import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.datasets  # noqa: F401  (registers the callbacks)
 import callbacks.find  # noqa: F401  (registers the callbacks)
 import callbacks.map
+import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 from callbacks.basemap import register_basemap_route
@@ -39,6 +40,8 @@ from common.settings import Settings
 from layouts.balance_tab import balance_panel
 from layouts.data_tab import data_panel
 from layouts.main import main_layout
+from layouts.market_share import TAB_TITLE as SHARE_TAB
+from layouts.market_share import share_panel
 from layouts.scenarios import scenarios_panel
 from services import basemap
 from services.session import landing_scenario, open_session
@@ -49,6 +52,7 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     ("Scenarios", scenarios_panel),
     ("Auto-balance", balance_panel),
     ("Data", data_panel),
+    (SHARE_TAB, share_panel),  # issue 14: market-share classes and the effort plan
 ]
 
 

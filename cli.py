@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "commands.balance_instance",
     "commands.export",
     "commands.check",
+    "commands.classes",  # issue 14: market-share classes
 )
 
 

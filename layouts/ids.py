@@ -124,6 +124,22 @@ class Ids(StrEnum):
     # basemap-layers: the toolbar's layer switch and what the browser was told (layouts/basemap.py)
     BASEMAP_TOGGLE = "basemap-toggle"
     BASEMAP_SHOWN = "basemap-shown-store"
+    # market-share classes and the effort plan (issue 14 section 1; layouts/market_share.py);
+    # SHARE_EFFORT is the "kind" of the effort grid's inputs, whose ids are dicts (effort_id)
+    CLASS_LEGEND = "class-legend"
+    SHARE_STRONGHOLD = "share-stronghold"
+    SHARE_BASE = "share-base"
+    SHARE_LEVEL = "share-level"
+    SHARE_MEASURE = "share-measure"
+    SHARE_TABLE = "share-table"
+    SHARE_CHART = "share-chart"
+    SHARE_PICK = "share-pick"
+    SHARE_DETAIL = "share-detail"
+    SHARE_EFFORT = "share-effort"
+    SHARE_PREVIEW = "share-preview"
+    SHARE_EFFECT = "share-effect"
+    SHARE_APPLY = "share-apply"
+    SHARE_STATUS = "share-status"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
@@ -171,6 +187,7 @@ class Slot(IntEnum):
     WORKLOAD = 6
     OWNER = 7
     LOCK_NOTE = 8
+    SHARE_CLASS = 9  # issue 14: "Contested, 16.7%" (classes do not change when cells move)
 
 
 CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
@@ -229,3 +246,11 @@ def travel_id(field: str | Wildcard) -> dict:
 def new_rep_id(field: str | Wildcard) -> dict:
     """One input of the "add a rep" form."""
     return {"kind": Ids.DATA_REP_NEW, "field": field}
+
+
+# --- market-share (issue 14): the effort plan's grid (layouts/market_share.py) ---------------
+
+
+def effort_id(share_class: str | Wildcard, segment: str | Wildcard, field: str | Wildcard) -> dict:
+    """One input of the effort plan: visits, minutes or channel of a (class, segment)."""
+    return {"kind": Ids.SHARE_EFFORT, "class": share_class, "segment": segment, "field": field}

@@ -20,6 +20,7 @@ from layouts.ids import (
     find_result_id,
 )
 from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
+from layouts.market_share import class_legend
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
 from layouts.panel import TABLE_COLUMNS
 from planning.mapview import COLOUR_MODES
@@ -232,6 +233,7 @@ def main_layout(
                                 style={"height": "72vh"},
                             ),  # fmt: skip
                             legend(rep_ids, names),
+                            class_legend(),  # issue 14: shown in the class colour mode
                         ],
                         className="map-column",
                     ),

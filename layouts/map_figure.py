@@ -15,6 +15,7 @@ from layouts.basemap import basemap_layers, basemap_meta
 from layouts.ids import Slot
 from layouts.palette import CONTINUOUS_SCALE, UNASSIGNED_COLOUR, owner_colourscale, rep_colour
 from planning.mapview import COLOUR_MODES, UnitFacts
+from planning.share_classes import CLASS_COLOURS, CLASSES, ShareClass
 
 MAP_UIREVISION = "hexalign-map"
 CHANGED_COLOUR = "#D55E00"
@@ -32,7 +33,8 @@ HOVER = (
     f"Accounts A/B/C: {_slot(Slot.ACCOUNTS_A)} / {_slot(Slot.ACCOUNTS_B)} / "
     f"{_slot(Slot.ACCOUNTS_C)}<br>"
     f"TAM: {_slot(Slot.TAM, ':,.0f')}<br>Revenue: {_slot(Slot.REVENUE, ':,.0f')}<br>"
-    f"Workload: {_slot(Slot.WORKLOAD, ':,.1f')} h/yr<extra></extra>"
+    f"Workload: {_slot(Slot.WORKLOAD, ':,.1f')} h/yr<br>"
+    f"Share: {_slot(Slot.SHARE_CLASS)}<extra></extra>"
 )
 
 
@@ -57,6 +59,7 @@ def customdata(facts: UnitFacts, rep_ids: np.ndarray, names: np.ndarray) -> list
         Slot.WORKLOAD: [round(float(v), 1) for v in facts.workload_h],
         Slot.OWNER: [owner_label(int(o), rep_ids, names) for o in facts.owner],
         Slot.LOCK_NOTE: [LOCKED_NOTE if v else "" for v in facts.locked],
+        Slot.SHARE_CLASS: facts.class_text(),
     }
     return [list(row) for row in zip(*(columns[s] for s in Slot), strict=True)]
 
@@ -78,6 +81,9 @@ def colour_settings(mode: str, n_reps: int) -> dict:
             [1, CHANGED_COLOUR],
         ]
         return {"zmin": 0, "zmax": 1, "colorscale": scale, "showscale": False}
+    if mode == "class":  # issue 14: one flat colour per market-share class
+        return {"zmin": -0.5, "zmax": len(CLASSES) - 0.5, "colorscale": class_colourscale(),
+                "showscale": False}  # fmt: skip
     return {
         "colorscale": CONTINUOUS_SCALE,
         "showscale": True,
@@ -226,4 +232,14 @@ def unit_colours(mode: str, facts: UnitFacts) -> list[str] | None:
         return [rep_colour(int(o)) for o in facts.owner]
     if mode == "changed":
         return [CHANGED_COLOUR if c else UNASSIGNED_COLOUR for c in facts.changed]
+    if mode == "class" and facts.share_class is not None:
+        return [CLASS_COLOURS[ShareClass(int(c))] for c in facts.share_class]
     return None
+
+
+def class_colourscale() -> list[list]:
+    """A stepped scale mapping z = class code (0..4) to the classes' flat colours."""
+    scale: list[list] = []
+    for k, c in enumerate(CLASSES):
+        scale += [[k / len(CLASSES), CLASS_COLOURS[c]], [(k + 1) / len(CLASSES), CLASS_COLOURS[c]]]
+    return scale

@@ -12,6 +12,7 @@ import numpy as np
 from geo.lod import DisplayLevel, unit_owner, unit_sums
 from planning.market import SECONDS_PER_HOUR
 from planning.plan import Plan
+from planning.share_classes import ShareClass, classify, share_of
 
 COLOUR_MODES = {
     "owner": "Owner",
@@ -19,6 +20,7 @@ COLOUR_MODES = {
     "tam": "TAM",
     "share": "Market share",
     "changed": "Changed vs baseline",
+    "class": "Share class",  # issue 14: market-share classes (planning.share_classes)
 }
 
 
@@ -35,6 +37,20 @@ class UnitFacts:
     workload_h: np.ndarray
     changed: np.ndarray
     locked: np.ndarray
+    share_class: np.ndarray | None = None
+    """Class code per unit (``ShareClass``), judged on the unit's summed TAM and revenue with
+    pinned accounts included; it does not change when cells move."""
+    share: np.ndarray | None = None
+    """revenue / TAM per unit on the same sums (NaN without TAM)."""
+
+    def class_text(self) -> list[str]:
+        """Per unit, its class and share as the hover reads them: "Contested, 16.7%"."""
+        codes = self.share_class if self.share_class is not None else np.zeros(0, np.int8)
+        shares = self.share if self.share is not None else np.full(len(codes), np.nan)
+        return [
+            ShareClass(int(c)).label + ("" if s != s else f", {s * 100:.1f}%")
+            for c, s in zip(codes, shares, strict=True)
+        ]
 
     def values(self, mode: str) -> np.ndarray:
         """The number a colour mode paints for each unit."""
@@ -52,6 +68,8 @@ class UnitFacts:
             return np.round(share, 4)
         if mode == "changed":
             return self.changed.astype(np.float64)
+        if mode == "class" and self.share_class is not None:
+            return self.share_class.astype(np.float64)
         raise ValueError(f"unknown colour mode {mode!r}; choose one of {', '.join(COLOUR_MODES)}")
 
 
@@ -73,6 +91,10 @@ def unit_facts(
     changed = unit_sums(level, (owner != baseline_owner).astype(np.int64)) > 0
     locked = unit_sums(level, plan.locked.astype(np.int64)) > 0
     segments = np.stack([unit_sums(level, m.cell_segments[:, k]) for k in range(3)], axis=1)
+    share_tam, share_rev = (
+        unit_sums(level, m.share_tam)[units],
+        unit_sums(level, m.share_revenue)[units],
+    )
     return UnitFacts(
         units=units,
         owner=unit_owner(level, owner, m.n_reps)[units],
@@ -83,4 +105,6 @@ def unit_facts(
         workload_h=work[units] / SECONDS_PER_HOUR,
         changed=changed[units],
         locked=locked[units],
+        share_class=classify(share_tam, share_rev, m.share.thresholds),
+        share=share_of(share_tam, share_rev),
     )

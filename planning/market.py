@@ -26,6 +26,13 @@ from geo.area import (
 )
 from geo.cells import haversine_km, latlng_to_cells
 from planning.callplan import SEGMENTS, TravelModel, default_call_plan, travel_of
+from planning.share_classes import (
+    ShareSettings,
+    apply_effort,
+    classify,
+    group_cents,
+    share_settings_of,
+)
 
 SECONDS_PER_HOUR = 3600
 UNASSIGNED = -1
@@ -94,6 +101,17 @@ class Market:
     stay_accounts: np.ndarray
     stay_tam: np.ndarray
     stay_revenue: np.ndarray
+    share: ShareSettings
+    """Market-share thresholds and effort plan of the call plan (``planning.share_classes``)."""
+    share_tam: np.ndarray
+    share_revenue: np.ndarray
+    """(N,) TAM and revenue of every planned account in the cell, pinned ones included: what the
+    cell's class is judged on."""
+    cell_class: np.ndarray
+    account_class: np.ndarray
+    """(N,) and (A,) class codes (``ShareClass``); they do not depend on owners."""
+    account_travel_s: np.ndarray
+    """(A,) travel seconds a pinned account costs its rep (0 for the others)."""
     outside: pd.DataFrame | None = None
     """Accounts kept out of the plan because they lie more than ``SNAP_KM`` outside the
     boundary, index as in the frame given; None when there are none."""
@@ -221,9 +239,18 @@ def build_market(
     visits = plan["visits_per_year"].to_numpy(np.float64)[seg_pos]
     minutes = plan["minutes_per_visit"].to_numpy(np.float64)[seg_pos]
     field = (plan["channel"].to_numpy() == "field")[seg_pos]
+    tam, revenue = to_cents(accounts["tam"]), to_cents(accounts["revenue"])
+    # issue 14: each cell's market-share class, and the effort plan's visits for its accounts
+    share = share_settings_of(call_plan)
+    share_tam = group_cents(account_cell, tam, n_cells)
+    share_revenue = group_cents(account_cell, revenue, n_cells)
+    cell_class = classify(share_tam, share_revenue, share.thresholds)
+    account_class = cell_class[account_cell]
+    visits, minutes, field = apply_effort(
+        share.effort, account_class, seg_pos, visits, minutes, field
+    )
     visit_s = to_seconds(visits * minutes / 60.0)
     field_visits = np.where(field, visits, 0.0)
-    tam, revenue = to_cents(accounts["tam"]), to_cents(accounts["revenue"])
 
     free = ~pinned
     fc = account_cell[free]
@@ -254,6 +281,8 @@ def build_market(
     pinned_max = np.zeros(n_reps, np.int64)
     np.maximum.at(pinned_max, pr, np.where(p_work > 0, dist_m[pc, pr], 0))
 
+    account_travel_s = np.zeros(len(accounts), np.int64)
+    account_travel_s[pinned] = p_travel
     owned = free & (account_rep >= 0)
     stay = _stay_table(account_cell[owned], account_rep[owned], tam[owned], revenue[owned], n_reps)
     oc = account_cell[owned]
@@ -289,6 +318,12 @@ def build_market(
         cell_owned_tam=_sum_int(oc, tam[owned], n_cells),
         cell_owned_revenue=_sum_int(oc, revenue[owned], n_cells),
         **stay,
+        share=share,
+        share_tam=share_tam,
+        share_revenue=share_revenue,
+        cell_class=cell_class,
+        account_class=account_class,
+        account_travel_s=account_travel_s,
         outside=outside,
     )
 

@@ -43,11 +43,12 @@ from planning.edit_values import EditError
 from planning.market import UNASSIGNED
 from planning.names import unique_name, working_plan_name
 from planning.plan import Plan
+from planning.share_classes import carry_share
 from planning.team import TeamChanges, accounts_for_team, carried_owner, team_changes, team_rows
 from services import editing
 
 logger = logging.getLogger(__name__)
-_EDITED = re.compile(r" \((call plan|team) edited( \d+)?\)$")
+_EDITED = re.compile(r" \((call plan|team|effort plan) edited( \d+)?\)$")
 
 
 @dataclass(frozen=True)
@@ -215,6 +216,8 @@ def edit_call_plan(
     call_plan = call_plan_from_values(plan_values)
     travel = travel_from_values(travel_values)
     _, _, old_plan = current_inputs(url, scenario_id)
+    # issue 14: the data set's class thresholds and effort plan stay with the edited call plan
+    call_plan = carry_share(call_plan, old_plan)
     changes = call_plan_changes(old_plan, call_plan, travel_of(old_plan), travel)
     derived = apply_call_plan(url, scenario_id, call_plan, travel) if changes else None
     return CallPlanEdit(tuple(changes), derived)

@@ -19,6 +19,7 @@ from planning.baseline import OwnerChanges
 from planning.callplan import TravelModel, default_call_plan
 from planning.callplan_edits import call_plan_with_travel
 from planning.plan import Plan
+from planning.share_classes import ShareSettings, call_plan_with_share
 from planning.workspace import open_plan
 
 PathLike = str | Path
@@ -55,12 +56,13 @@ class PlanFiles:
 
 
 def open_plan_files(
-    files: PlanFiles, *, resolution: int | None = None
+    files: PlanFiles, *, resolution: int | None = None, share: ShareSettings | None = None
 ) -> tuple[Plan, OwnerChanges | None]:
     """Read and check the files, then open the plan; see :func:`planning.workspace.open_plan`.
 
     Returns the plan and, for a derived baseline, the accounts whose owner it changed (None when a
-    plan file was given: nothing was derived).
+    plan file was given: nothing was derived). ``share`` (issue 14: market-share thresholds and
+    effort plan) is put into the call plan.
     """
     reps = load_reps(files.reps, mapping=files.mapping, sheet=files.reps_sheet)
     rep_ids = list(reps["rep_id"])
@@ -71,6 +73,10 @@ def open_plan_files(
     if files.travel is not None:
         call_plan = call_plan_with_travel(
             default_call_plan() if call_plan is None else call_plan, files.travel
+        )
+    if share is not None:  # issue 14: the classes' thresholds and effort plan
+        call_plan = call_plan_with_share(
+            default_call_plan() if call_plan is None else call_plan, share
         )
     assignment = read_plan_csv(files.plan, rep_ids) if files.plan else None
     choice = choice_from_text(files.boundary)
