@@ -39,7 +39,7 @@ from planning.editing import (
     stepped,
 )
 from planning.market import Market
-from planning.names import WORKING_PLAN, unique_name
+from planning.names import WORKING_PLAN, resolution_name, unique_name
 from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
 from planning.plan import Plan
@@ -60,7 +60,6 @@ __all__ = [
     "load",
     "load_with_record",
     "open_store",
-    "resolution_change",
     "scenario",
     "scenario_exists",
     "step",
@@ -279,7 +278,7 @@ def at_resolution(url: str, scenario_id: int, resolution: int) -> tuple[int, Own
         target = new_market(accounts, reps, call_plan, resolution=resolution)
         converted, changes = convert_plan(plan, target)
         names = {s.name for s in store.scenarios(record.dataset_id)}
-        name = unique_name(names, f"{record.name} @ res {resolution}")
+        name = unique_name(names, resolution_name(record.name, resolution))
         new_id = store.create_scenario(
             record.dataset_id, name, resolution, converted.owner, converted.locked,
             tally=tally_to_bytes(converted.tally), settings=record.settings,
@@ -290,15 +289,6 @@ def at_resolution(url: str, scenario_id: int, resolution: int) -> tuple[int, Own
         )
         extra.update(dataset=record.dataset_id, new_scenario=new_id)
     return new_id, changes
-
-
-def resolution_change(
-    url: str, scenario_id: int, resolution: int
-) -> tuple[int, OwnerChanges] | None:
-    """``at_resolution``, or None when the scenario is drawn at ``resolution`` already."""
-    if open_store(url).scenario(scenario_id).resolution == resolution:
-        return None
-    return at_resolution(url, scenario_id, resolution)
 
 
 def _baseline_arrays(market: Market) -> tuple[np.ndarray, np.ndarray]:
