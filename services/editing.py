@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -54,6 +55,7 @@ __all__ = [
     "apply",
     "at_resolution",
     "balance_to_new_scenario",
+    "balanced_since",
     "board",
     "edit",
     "ensure_scenarios",
@@ -333,6 +335,24 @@ def balance_to_new_scenario(
             stopped_early=bool(result.stopped_early),
         )
     return Balanced(new_id, new_name, result)
+
+
+def balanced_since(url: str, scenario_id: int, since: datetime) -> list[str]:
+    """Names of the auto-balance results of this scenario stored at or after ``since``.
+
+    What a cancelled run kept, if it had got as far as storing its result (issue 12
+    point 7f).
+    """
+    store = open_store(url)
+    record = store.scenario(scenario_id)
+    return [
+        s.name
+        for s in store.scenarios(record.dataset_id)
+        if s.parent_id == scenario_id
+        and s.resolution == record.resolution
+        and "autobalance" in s.settings
+        and s.created_at >= since
+    ]
 
 
 def _settings_record(settings: BalanceSettings, result: BalanceResult) -> dict[str, Any]:
