@@ -6,13 +6,16 @@ start it and the page stays responsive; its outcome is a new scenario.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Literal, cast
 
-from dash import Input, Output, State, callback, html
+from dash import Input, NoUpdate, Output, State, callback, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.context import database_url
 from callbacks.jobs import JOBS, SetProgress, job_cache
 from common.settings import Settings
+from layouts.bounds import BALANCE_TOLERANCE, COMPACTNESS, MAX_MOVED, TIME_LIMIT, check
 from layouts.ids import Ids
 from layouts.panel import pct
 from planning.optimizer import BalanceResult
@@ -27,6 +30,33 @@ def stop_key(scenario_id: int) -> str:
     return f"hexalign-stop:{scenario_id}"
 
 
+def run_key(scenario_id: int) -> str:
+    """Where the start time of a scenario's running job is left (for Cancel's sentence)."""
+    return f"hexalign-run:{scenario_id}"
+
+
+def form_problems(
+    tolerance_pct: float | str | None,
+    max_moved_pct: float | str | None,
+    compactness: float | str | None,
+    time_limit: float | str | None,
+) -> list[str]:
+    """One sentence per field outside its bounds, or holding no number (issue 12 point 7d).
+
+    The browser sends no number for a value outside a field's ``min``/``max``, so a
+    run with such a field is refused rather than run on a default nobody chose.
+    """
+    fields = (
+        (BALANCE_TOLERANCE, tolerance_pct), (MAX_MOVED, max_moved_pct),
+        (COMPACTNESS, compactness), (TIME_LIMIT, time_limit),
+    )  # fmt: skip
+    out = []
+    for bounds, value in fields:
+        if check(bounds, value).message is not None:
+            out.append(f"{bounds.must()}.")
+    return out
+
+
 def balance_settings(
     mode: str | None,
     measures: list[str] | None,
@@ -36,17 +66,25 @@ def balance_settings(
     time_limit: float | str | None,
     seed: int | str | None,
 ) -> BalanceSettings:
-    """The optimizer's settings from the form, with the defaults a sales leader expects."""
+    """The optimizer's settings from the form, each number within its field's bounds."""
     chosen = [m for m in (measures or ["workload"]) if m in ("workload", "tam")] or ["workload"]
     return BalanceSettings(
         balance=tuple((m, 1.0) for m in chosen),
-        tolerance=max(0.0, float(tolerance_pct if tolerance_pct is not None else 5)) / 100,
+        tolerance=check(BALANCE_TOLERANCE, tolerance_pct).value / 100,
         mode=cast(Mode, mode or "rebalance"),  # Settings refuses any other value
-        disruption_cap=None if max_moved_pct in (None, "") else float(max_moved_pct) / 100,
-        compactness_weight=float(compactness if compactness is not None else 1.0),
-        time_limit=float(time_limit or 60),
+        disruption_cap=check(MAX_MOVED, max_moved_pct).value / 100,
+        compactness_weight=check(COMPACTNESS, compactness).value,
+        time_limit=check(TIME_LIMIT, time_limit).value,
         seed=int(seed or 0),
         max_capacity=True,
+    )
+
+
+def refused(problems: list[str]) -> html.Div:
+    """The result line of a run the form's values refused."""
+    return html.Div(
+        [html.P("Nothing was run:"), html.Ul([html.Li(p) for p in problems])],
+        className="balance-refused",
     )
 
 
@@ -100,15 +138,20 @@ def run_balance(
     compact: float | str | None,
     limit: float | str | None,
     seed: int | str | None,
-) -> tuple[dict[str, int], html.Ul]:
+) -> tuple[dict[str, int] | NoUpdate, html.Ul | html.Div]:
     """Balance the current scenario into a new one and switch to it."""
     if not n_clicks:
         raise PreventUpdate
+    problems = form_problems(tol, max_moved, compact, limit)
+    if problems:
+        set_progress(("0", "100", "not run: see below"))
+        return no_update, refused(problems)
     url = Settings.from_env().database_url
     settings = balance_settings(mode, measures, tol, max_moved, compact, limit, seed)
     sid = int(scenario["id"])
     cache = job_cache()
     cache.delete(stop_key(sid))
+    cache.set(run_key(sid), datetime.now(UTC).isoformat(), expire=3600)
     limit_s = settings.time_limit if settings.time_limit is not None else 60.0
 
     def progress(state: dict[str, Any]) -> None:
@@ -139,3 +182,43 @@ def stop_balance(n_clicks: int | None, scenario: dict[str, Any]) -> str:
         raise PreventUpdate
     job_cache().set(stop_key(int(scenario["id"])), True, expire=3600)
     return "stopping: the best plan so far will open as a new scenario…"
+
+
+@callback(
+    Output(Ids.BALANCE_STATUS, "children", allow_duplicate=True),
+    Output(Ids.BALANCE_PROGRESS, "value", allow_duplicate=True),
+    Input(Ids.BALANCE_CANCEL, "n_clicks"),
+    State(Ids.SCENARIO, "data"),
+    prevent_initial_call=True,
+)
+def cancel_status(n_clicks: int | None, scenario: dict[str, Any]) -> tuple[str, str]:
+    """Say that the run was cancelled, and what was kept (issue 12 point 7f).
+
+    Cancel ends the job's process (Dash's ``cancel``), which left the last progress
+    line ("searching: round 12 ...") on the page. A run ended after it had stored its
+    result keeps that scenario, and the sentence names it.
+    """
+    if not n_clicks:
+        raise PreventUpdate
+    sid = int(scenario["id"])
+    started = job_cache().get(run_key(sid))
+    since = datetime.fromisoformat(started) if started else None
+    kept = [] if since is None else editing.balanced_since(database_url(), sid, since)
+    return cancelled_text(kept), "0"
+
+
+def cancelled_text(kept: list[str]) -> str:
+    """The status line after Cancel.
+
+    >>> cancelled_text([])
+    'Auto-balance cancelled: nothing was kept; the plan on the map is unchanged.'
+    >>> cancelled_text(["Auto-balance of Working plan"])
+    'Auto-balance cancelled after it had finished: “Auto-balance of Working plan” was kept (see Scenarios); the plan on the map is unchanged.'
+    """  # noqa: E501
+    if not kept:
+        return "Auto-balance cancelled: nothing was kept; the plan on the map is unchanged."
+    names = ", ".join(f"“{n}”" for n in kept)
+    return (
+        f"Auto-balance cancelled after it had finished: {names} was kept (see Scenarios); "
+        "the plan on the map is unchanged."
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import current_app
 
+from layouts.bounds import TOLERANCE, check
 from services import session
 
 DATABASE_URL_KEY = "HEXALIGN_DATABASE_URL"
@@ -33,10 +34,8 @@ def default_scenario() -> int:
 
 
 def tolerance_share(pct: float | str | None) -> float:
-    """The tolerance control's percent as a share; 10 % when it holds no number."""
-    if pct is None:
-        return 0.10
-    try:
-        return max(0.0, float(pct)) / 100.0
-    except (TypeError, ValueError):
-        return 0.10
+    """The tolerance control's percent as a share, within its bounds; 10 % when not a number.
+
+    ``callbacks.tolerance`` puts the same value back in the field, with a sentence.
+    """
+    return check(TOLERANCE, pct).value / 100.0

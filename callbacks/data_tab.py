@@ -136,19 +136,24 @@ def receive_upload(
     """Put an uploaded file into the session's folder and drop it from the page.
 
     The browser would otherwise send the whole file again with every Check;
-    the background job reads it from the folder instead.
+    the background job reads it from the folder instead. Every file the page
+    still holds is kept, not only the one that triggered: when a second file
+    is chosen before the first one's answer came back, the browser drops that
+    answer (issue 12 point 7e), so the first file is still in the page and
+    arrives here with the second, and both land in the same folder.
     """
     kind = {v: k for k, v in UPLOADS.items()}.get(ctx.triggered_id)
-    contents, name = {
-        "accounts": (accounts, a_name), "reps": (reps, r_name), "mapping": (mapping, m_name),
-    }.get(kind or "", (None, None))  # fmt: skip
-    if not kind or not contents:
+    held = {"accounts": (accounts, a_name), "reps": (reps, r_name), "mapping": (mapping, m_name)}
+    if not kind or not held[kind][0]:
         raise PreventUpdate
+    order = [kind, *(k for k in UPLOADS if k != kind and held[k][0])]
     token = (state or {}).get("token") or (previous or {}).get("token")
-    received = importing.receive(token, kind, name or "", contents)
-    cleared = [None if k == kind else no_update for k in UPLOADS]
-    payload = {"token": received.token, "kind": kind, "name": name, "error": received.error,
-               "t": time.time()}  # fmt: skip
+    received = importing.receive_all(
+        token, [(k, held[k][1] or "", str(held[k][0])) for k in order]
+    )[0]
+    cleared = [None if k in order else no_update for k in UPLOADS]
+    payload = {"token": received.token, "kind": kind, "name": held[kind][1],
+               "error": received.error, "t": time.time()}  # fmt: skip
     return payload, cleared[0], cleared[1], cleared[2]
 
 

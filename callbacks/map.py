@@ -39,6 +39,7 @@ from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.metrics import rep_metrics, team_metrics
 from planning.plan import Plan
 from planning.repaint import repaint
+from planning.scenarios import moved_vs_baseline
 from services import basemap, editing, maps
 
 PANEL = (
@@ -73,15 +74,22 @@ class ShownView:
                    view.get("bbox"), view.get("dataset"))  # fmt: skip
 
 
-def panel(plan: Plan, tolerance_pct: float | str | None) -> tuple[Any, ...]:
-    """Table rows, the two charts and the team summary for a plan."""
+def panel(
+    plan: Plan, tolerance_pct: float | str | None, baseline_owner: np.ndarray | None = None
+) -> tuple[Any, ...]:
+    """Table rows, the two charts and the team summary for a plan.
+
+    ``baseline_owner`` (the board's baseline) gives the "moved vs baseline" figure the
+    scenario list shows too (issue 12 point 7c: ``planning.scenarios.moved_vs_baseline``).
+    """
     tolerance = tolerance_share(tolerance_pct)
     reps = rep_metrics(plan, tolerance)
+    moved = None if baseline_owner is None else moved_vs_baseline(plan, baseline_owner)
     return (
         table_rows(reps),
         workload_chart(reps, tolerance),
         tam_chart(reps, tolerance),
-        team_summary(team_metrics(plan, tolerance)),
+        team_summary(team_metrics(plan, tolerance), moved),
     )
 
 
@@ -150,8 +158,8 @@ def draw_map(
 )
 def refresh_panel(scenario: Payload, tolerance_pct: float | str | None) -> tuple[Any, ...]:
     """Panel numbers and the version the page now shows (load, switch, tolerance)."""
-    _, plan, version = editing.load(database_url(), int(scenario["id"]))
-    return {"version": version}, *panel(plan, tolerance_pct)
+    board, plan, version = editing.load(database_url(), int(scenario["id"]))
+    return {"version": version}, *panel(plan, tolerance_pct, board.baseline.owner)
 
 
 @callback(
@@ -211,7 +219,8 @@ def edit(
     if edited.stale:
         return ({"version": result.version}, no_update,
                 "Someone else changed this scenario meanwhile: the map now shows the current plan; "
-                "please repeat your last action.", *panel(result.plan, tolerance_pct),
+                "please repeat your last action.",
+                *panel(result.plan, tolerance_pct, edited.board.baseline.owner),
                 {**scenario, "refresh": result.version})  # fmt: skip
     if isinstance(change, Selection):
         message = _describe(change.tool, result, rep)
@@ -221,7 +230,7 @@ def edit(
         {"version": result.version},
         _paint(edited.board, result, view, mode),
         message,
-        *panel(result.plan, tolerance_pct),
+        *panel(result.plan, tolerance_pct, edited.board.baseline.owner),
         no_update,
     )
 

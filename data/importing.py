@@ -362,7 +362,7 @@ def import_table(
     fixes, by_choice, accepted = _split_choices(opt.choices, all_rows, kind)
     frame = _apply_fixes(frame, fixes, raw.first_row)
     fixed_coords = {r for r, v in fixes.items() if {"lat", "lon", "home_lat", "home_lon"} & set(v)}
-    reader_problems = [p for p in raw.problems if p.row not in fixed_coords]
+    reader_problems = [p for p in raw.problems if p.row not in fixed_coords or p.column is None]
     check_options: dict = {
         "header_row": raw.header_row,
         "row_label": raw.row_label,
@@ -430,6 +430,7 @@ def import_table(
         keep &= ~np.isin(all_rows, bad_rows)
 
     found = sorted(settled + (checked.problems if checked else []), key=lambda p: p.row)
+    found = _ragged_alone(found, raw.problems)
     one_by_one = sorted(r for rows_ in excluded.values() for r in rows_)
     because = {why: len(r) for why, r in excluded.items() if r}
     if refused:
@@ -464,6 +465,22 @@ def import_table(
     if progress is not None:
         progress(1.0, f"{raw.source}: {imported:,} of {n:,} rows imported")
     return out, report
+
+
+def _ragged_alone(found: list[Problem], read: Iterable[RowProblem]) -> list[Problem]:
+    """Problems with those of a ragged line's shifted cells left out (issue 12 point 6).
+
+    A CSV line with more or fewer fields than the header is one problem of its row
+    (the reader's, on no column); what validation says of its cells (``lat`` is
+    not a number...) follows from the shift and would only bury it.
+    """
+    whole = {(p.row, p.reason) for p in read if p.column is None}
+    if not whole:
+        return found
+    rows = {row for row, _ in whole}
+    return [
+        p for p in found if p.row not in rows or (p.column is None and (p.row, p.reason) in whole)
+    ]
 
 
 def applied_mapping(

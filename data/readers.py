@@ -296,6 +296,97 @@ def _csv_layout(path: Path) -> tuple[str, str]:
     return encoding, best if fields[best] > 1 else default
 
 
+def _csv_cells(
+    path: Path, encoding: str, sep: str, options: ReadOptions, width: int | None = None
+) -> pd.DataFrame:
+    """Every cell of a CSV as a string, the header line as row 0, read in chunks.
+
+    ``width`` (the most fields any line has) lets lines longer than the header
+    through, so that each can be named; without it pandas stops at the first.
+    """
+    size = max(path.stat().st_size, 1)
+    chunks = []
+    with path.open("rb") as f:
+        reader = pd.read_csv(
+            f,
+            sep=sep,
+            header=None,
+            names=None if width is None else list(range(width)),
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+            encoding=encoding,
+            chunksize=CSV_CHUNK_ROWS,
+        )
+        for chunk in reader:
+            chunks.append(chunk)
+            if options.progress is not None:
+                done = min(f.tell() / size, 1.0)
+                options.progress(done, f"reading {path.name}: {done:.0%}")
+    if not chunks:
+        raise FileUnreadableError(f"{path.name} has no columns to read.")
+    return pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+
+
+@dataclass(frozen=True)
+class _Ragged:
+    """Lines of a CSV whose number of fields differs from the header's (issue 12 point 6)."""
+
+    header_fields: int
+    counts: dict[int, int]
+    """Record index (0 = the header) -> fields on that line, for every ragged line."""
+
+    @property
+    def widest(self) -> int:
+        """The most fields any line has."""
+        return max([self.header_fields, *self.counts.values()])
+
+
+def _ragged_lines(path: Path, encoding: str, sep: str) -> _Ragged | None:
+    """Every line with more fields than the header, or fewer than its named columns.
+
+    One pass of the ``csv`` module (about a quarter of pandas' reading time),
+    counting records as pandas does with ``skip_blank_lines=False``, so record
+    ``i`` is spreadsheet row ``i + 1``. A blank line is not ragged (validation
+    calls it blank); a line may stop after the last named column (a header
+    ``a,b,c,`` with lines ``1,2,3``). ``None`` when the module cannot read the
+    file (a field over its size limit, a byte the encoding refuses): the caller
+    keeps pandas' own verdict.
+    """
+    counts: dict[int, int] = {}
+    try:
+        with path.open(encoding=encoding, newline="") as f:
+            records = csv.reader(f, delimiter=sep)
+            header = next(records, [])
+            named = max((i + 1 for i, name in enumerate(header) if name.strip()), default=0)
+            for i, record in enumerate(records, start=1):
+                n = len(record)
+                if n > len(header) or (n < named and (n > 1 or (n == 1 and record[0].strip()))):
+                    counts[i] = n
+    except (csv.Error, UnicodeError, ValueError):
+        return None
+    return _Ragged(len(header), counts)
+
+
+def _ragged_problems(ragged: _Ragged) -> tuple[RowProblem, ...]:
+    """One problem per ragged line, on its spreadsheet row."""
+    out = []
+    for i, n in sorted(ragged.counts.items()):
+        hint = (
+            "check for an unquoted delimiter in a value"
+            if n > ragged.header_fields
+            else "a value may hold an unquoted line break, or the line was cut short"
+        )
+        out.append(
+            RowProblem(
+                i + 1,
+                None,
+                f"the line has {n} fields but the header has {ragged.header_fields}; {hint}",
+            )
+        )
+    return tuple(out)
+
+
 def _read_csv(path: Path, options: ReadOptions) -> RawTable:
     """Read delimited text in chunks, every cell a string, the header as row 1.
 
@@ -304,27 +395,26 @@ def _read_csv(path: Path, options: ReadOptions) -> RawTable:
     ``skip_blank_lines=False`` keeps row positions equal to spreadsheet rows, so
     validation can number problems the way the user sees them. Chunks bound the
     parser's working memory and let a long read report progress.
+
+    Lines with more or fewer fields than the header are not a reason to refuse
+    the file: each becomes a problem of its row in ``RawTable.problems`` (an
+    error, so the row is refused or excluded), and the rest of the file is
+    checked as usual, so that the report names every such line at once (issue
+    12 point 6). A longer line keeps its first fields; a shorter one is padded
+    with empty cells.
     """
     encoding, sep = _csv_layout(path)
-    size = max(path.stat().st_size, 1)
-    chunks = []
+    ragged: _Ragged | None = None
     try:
-        with path.open("rb") as f:
-            reader = pd.read_csv(
-                f,
-                sep=sep,
-                header=None,
-                dtype=str,
-                keep_default_na=False,
-                skip_blank_lines=False,
-                encoding=encoding,
-                chunksize=CSV_CHUNK_ROWS,
-            )
-            for chunk in reader:
-                chunks.append(chunk)
-                if options.progress is not None:
-                    done = min(f.tell() / size, 1.0)
-                    options.progress(done, f"reading {path.name}: {done:.0%}")
+        try:
+            cells = _csv_cells(path, encoding, sep, options)
+        except pd.errors.ParserError as exc:
+            # a line longer than the header: find them all, then read every field
+            ragged = _ragged_lines(path, encoding, sep) if _PARSER_FIELDS.search(str(exc)) else None
+            if ragged is None or not ragged.counts:
+                raise
+            cells = _csv_cells(path, encoding, sep, options, width=ragged.widest)
+            cells = cells.iloc[:, : ragged.header_fields]
     except UnicodeDecodeError as exc:
         raise FileUnreadableError(
             f"{path.name} is not {encoding} text throughout (byte "
@@ -342,10 +432,10 @@ def _read_csv(path: Path, options: ReadOptions) -> RawTable:
             ) from exc
         reason = str(exc).strip().splitlines()[-1] if str(exc).strip() else "unknown error"
         raise FileUnreadableError(f"{path.name} is not valid CSV ({reason}).") from exc
-    if not chunks:
-        raise FileUnreadableError(f"{path.name} has no columns to read.")
-    cells = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    del chunks
+    if ragged is None and len(cells) > 1 and (cells.iloc[1:, -1] == "").to_numpy().any():
+        # pandas pads a short line with "" as if the fields were empty: only a
+        # line whose last cell is empty may be short, so only then look closer
+        ragged = _ragged_lines(path, encoding, sep)
     header = cells.iloc[0].fillna("").astype(str).tolist()
     table = cells.iloc[1:].reset_index(drop=True)
     table.columns = header
@@ -355,6 +445,7 @@ def _read_csv(path: Path, options: ReadOptions) -> RawTable:
         encoding=encoding,
         delimiter=sep,
         decimal_hint=_DECIMAL_BY_DELIMITER.get(sep),
+        problems=() if ragged is None else _ragged_problems(ragged),
     )
 
 

@@ -109,6 +109,11 @@ def stash_upload(
     return path
 
 
+def stashed_kinds(folder: Path, kinds: Iterable[str]) -> list[str]:
+    """Those of ``kinds`` that have a file stashed in the folder, in the order given."""
+    return [k for k in kinds if (folder / k).is_dir() and any((folder / k).iterdir())]
+
+
 def forget_upload(folder: Path, kind: str) -> None:
     """Drop a stashed file with what was read and imported from it."""
     shutil.rmtree(folder / kind, ignore_errors=True)

@@ -120,22 +120,10 @@ def planning_area(
         resolution = resolution_for(lat, lon, boundary)
         account_cells = None
     check_resolution(resolution)
-    edge_deg = h3.average_hexagon_edge_length(resolution, unit="km") / 111.0
-    if boundary is not None and not boundary.within_hull:
-        region = shapely.simplify(boundary.shape, edge_deg / 2).buffer(edge_deg)
-    else:
-        region = _hull(lat, lon).buffer(edge_deg)
-        if boundary is not None:  # tile only near the boundary (an outlier widens the hull)
-            x0, y0, x1, y1 = boundary.shape.bounds
-            region = region.intersection(shapely.box(x0, y0, x1, y1).buffer(edge_deg))
-    estimate = approx_area_km2(lat, lon, region) / h3.average_hexagon_area(resolution, unit="km^2")
-    if boundary is not None:
-        estimate = min(estimate, _estimate(lat, lon, boundary, resolution))
+    region = _tiled_region(lat, lon, resolution, boundary)
+    estimate = estimated_cells(lat, lon, resolution, boundary, region=region)
     if estimate > HARD_CELL_LIMIT:
-        raise ValueError(
-            f"resolution {resolution} tiles this region into about {estimate:,.0f} cells; "
-            f"the limit is {HARD_CELL_LIMIT:,}: choose a coarser resolution"
-        )
+        raise TooManyCellsError(resolution, estimate)
     tiled = _tile(region, resolution)
     parts = [tiled]
     if boundary is not None:
@@ -147,6 +135,71 @@ def planning_area(
     if extra_cells is not None and len(extra_cells):
         parts.append(np.asarray(extra_cells, dtype=np.uint64))
     return area_from_cells(np.unique(np.concatenate(parts)), resolution)
+
+
+class TooManyCellsError(ValueError):
+    """A resolution would tile the region into more than ``HARD_CELL_LIMIT`` cells.
+
+    Carries the numbers so that a screen can say them in its own words (issue 12 point 7a).
+    """
+
+    def __init__(
+        self,
+        resolution: int,
+        cells: float,
+        limit: int = HARD_CELL_LIMIT,
+        *,
+        finest: int | None = None,
+        current: int | None = None,
+    ):
+        self.resolution = resolution
+        self.cells = int(round(cells))
+        self.limit = limit
+        self.finest = finest
+        """The finest resolution that fits, when the caller knows it."""
+        self.current = current
+        """The resolution the refused plan stays at, when the caller knows it."""
+        super().__init__(
+            f"resolution {resolution} tiles this region into about {self.cells:,} cells; "
+            f"the limit is {limit:,}: choose a coarser resolution"
+        )
+
+
+def _tiled_region(
+    lat: np.ndarray, lon: np.ndarray, resolution: int, boundary: Boundary | None
+) -> shapely.Geometry:
+    """What ``planning_area`` tiles at ``resolution``: the hull or the boundary, buffered."""
+    edge_deg = h3.average_hexagon_edge_length(resolution, unit="km") / 111.0
+    if boundary is not None and not boundary.within_hull:
+        return shapely.simplify(boundary.shape, edge_deg / 2).buffer(edge_deg)
+    region = _hull(lat, lon).buffer(edge_deg)
+    if boundary is not None:  # tile only near the boundary (an outlier widens the hull)
+        x0, y0, x1, y1 = boundary.shape.bounds
+        region = region.intersection(shapely.box(x0, y0, x1, y1).buffer(edge_deg))
+    return region
+
+
+def estimated_cells(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    resolution: int,
+    boundary: Boundary | None = None,
+    *,
+    region: shapely.Geometry | None = None,
+) -> float:
+    """About how many cells ``planning_area`` makes at ``resolution``, without tiling.
+
+    The figure ``HARD_CELL_LIMIT`` is judged on, so that a screen can tell beforehand
+    which resolutions would be refused (the area divided by a cell's average area).
+    """
+    lat = np.asarray(lat, dtype=np.float64)
+    lon = np.asarray(lon, dtype=np.float64)
+    if region is None:
+        region = _tiled_region(lat, lon, resolution, boundary)
+    estimate = approx_area_km2(lat, lon, region) / h3.average_hexagon_area(resolution, unit="km^2")
+    if boundary is not None:
+        estimate = min(estimate, _estimate(lat, lon, boundary, resolution))
+    return float(estimate)
 
 
 def _tile(region: shapely.Geometry, resolution: int) -> np.ndarray:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from layouts.bounds import BALANCE_TOLERANCE, COMPACTNESS, MAX_MOVED, TIME_LIMIT
 from layouts.ids import Ids
 
 
@@ -57,10 +58,10 @@ def balance_panel() -> html.Div:
                             dcc.Input(
                                 id=Ids.BALANCE_TOLERANCE,
                                 type="number",
-                                value=5,
-                                min=0,
-                                max=50,
-                                step=0.5,
+                                value=BALANCE_TOLERANCE.default,
+                                min=BALANCE_TOLERANCE.low,
+                                max=BALANCE_TOLERANCE.high,
+                                step="any",
                             ),
                         ]
                     ),
@@ -70,10 +71,10 @@ def balance_panel() -> html.Div:
                             dcc.Input(
                                 id=Ids.BALANCE_MAX_DISRUPTION,
                                 type="number",
-                                value=25,
-                                min=0,
-                                max=100,
-                                step=1,
+                                value=MAX_MOVED.default,
+                                min=MAX_MOVED.low,
+                                max=MAX_MOVED.high,
+                                step="any",
                             ),
                         ]
                     ),
@@ -81,7 +82,12 @@ def balance_panel() -> html.Div:
                         [
                             "Compactness weight",
                             dcc.Input(
-                                id=Ids.BALANCE_COMPACTNESS, type="number", value=1, min=0, step=0.1
+                                id=Ids.BALANCE_COMPACTNESS,
+                                type="number",
+                                value=COMPACTNESS.default,
+                                min=COMPACTNESS.low,
+                                max=COMPACTNESS.high,
+                                step="any",
                             ),
                         ]
                     ),
@@ -91,10 +97,10 @@ def balance_panel() -> html.Div:
                             dcc.Input(
                                 id=Ids.BALANCE_TIME_LIMIT,
                                 type="number",
-                                value=60,
-                                min=1,
-                                max=600,
-                                step=1,
+                                value=TIME_LIMIT.default,
+                                min=TIME_LIMIT.low,
+                                max=TIME_LIMIT.high,
+                                step="any",
                             ),
                         ]
                     ),

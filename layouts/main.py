@@ -9,6 +9,7 @@ from dash.development.base_component import Component
 
 from layouts.attributes import html_attributes
 from layouts.basemap import basemap_switch
+from layouts.bounds import TOLERANCE
 from layouts.ids import (
     BROWSER_CONFIG_ATTR,
     BROWSER_IDS,
@@ -185,9 +186,9 @@ def main_layout(
             html.Label(["Cell size (H3 res.)", dcc.Dropdown(
                 list(range(4, 10)), resolution, id=Ids.RESOLUTION, clearable=False,
                 style={"width": "6rem"})]),
-            html.Label(["Tolerance %", dcc.Input(
-                id=Ids.TOLERANCE, type="number", value=10, min=0, max=100, step=1,
-                debounce=True, style={"width": "5rem"})]),
+            html.Label(["Tolerance %", dcc.Input(  # issue 12 point 7d: bounds checked too
+                id=Ids.TOLERANCE, type="number", value=TOLERANCE.default, min=TOLERANCE.low,
+                max=TOLERANCE.high, step="any", debounce=True, style={"width": "5rem"})]),
             basemap_switch(),  # basemap-layers: land, borders and town names on or off
             html.Button("↶ Undo", id=Ids.UNDO, title="Undo (Ctrl+Z)", n_clicks=0),
             html.Button("↷ Redo", id=Ids.REDO, title="Redo (Ctrl+Y)", n_clicks=0),

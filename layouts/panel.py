@@ -13,6 +13,7 @@ from dash import html
 
 from layouts.attributes import data_attributes
 from layouts.palette import rep_colour
+from planning.scenarios import MovedVsBaseline
 
 TABLE_COLUMNS = (
     ("rep_id", "Rep"), ("name", "Name"), ("status", "Balance"),
@@ -114,8 +115,13 @@ def tam_chart(reps: pd.DataFrame, tolerance: float) -> dict:
     }  # fmt: skip
 
 
-def team_summary(team: dict) -> html.Ul:
-    """Balance, coverage, what nobody owns and what moved since last quarter."""
+def team_summary(team: dict, moved: MovedVsBaseline | None = None) -> html.Ul:
+    """Balance, coverage, what nobody owns, what moved vs the baseline and since last quarter.
+
+    "Moved vs baseline" is ``planning.scenarios.moved_vs_baseline`` (the scenario list
+    shows the same figure); the owner changes against last quarter, account by account,
+    are what the CRM would see (an untouched plan has some: a cell has one owner).
+    """
     items = [
         ("Worst workload deviation", pct(team["workload_worst_deviation"], True)),
         ("Workload CV", pct(team["workload_cv"])),
@@ -125,9 +131,13 @@ def team_summary(team: dict) -> html.Ul:
         ("Reps out of tolerance", str(team["reps_out_of_tolerance"])),
         ("Unassigned", f"{team['unassigned_accounts']:,} accounts, "
          f"{hours(team['unassigned_hours'])} h/yr, TAM {money(team['unassigned_tam'])}"),
-        ("Moved vs baseline", f"{team['moved_accounts']:,} accounts "
-         f"({pct(team['disruption_accounts'])}), TAM {pct(team['disruption_tam'])}"),
     ]  # fmt: skip
+    if moved is not None:
+        text = f"{moved.accounts:,} accounts ({pct(moved.share)}), TAM {pct(moved.tam_share)}"
+        items.append(("Moved vs baseline", text))
+    quarter = pct(team["disruption_accounts"]), pct(team["disruption_tam"])
+    text = f"{team['moved_accounts']:,} accounts ({quarter[0]}), TAM {quarter[1]}"
+    items.append(("Owner changes vs last quarter", text))
     return html.Ul(
         [html.Li([html.Span(k + ": "), html.B(v, **data_attributes(figure=k))]) for k, v in items],
         className="team-summary",

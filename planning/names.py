@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 
@@ -36,3 +37,31 @@ def working_plan_name(dataset: str | None = None) -> str:
     'Working plan'
     """
     return WORKING_PLAN if not dataset else f"{WORKING_PLAN} – {dataset}"
+
+
+# -- issue 12 point 7b: one "@ res N" suffix -------------------------------------------------
+_AT_RESOLUTION = re.compile(r"(?: @ res \d+(?: \d+)?)+$")
+
+
+def base_name(name: str) -> str:
+    """A scenario's name without the "@ res N" suffixes a cell-size change gave it.
+
+    A suffix ``unique_name`` numbered (``@ res 5 2``) goes with it.
+
+    >>> base_name("Working plan @ res 5 @ res 7")
+    'Working plan'
+    >>> base_name("Working plan @ res 5 2")
+    'Working plan'
+    >>> base_name("Plan 2")
+    'Plan 2'
+    """
+    return _AT_RESOLUTION.sub("", name)
+
+
+def resolution_name(name: str, resolution: int) -> str:
+    """The name of ``name``'s plan carried to ``resolution``: one "@ res N" suffix.
+
+    >>> resolution_name("Working plan @ res 5", 7)
+    'Working plan @ res 7'
+    """
+    return f"{base_name(name)} @ res {resolution}"

@@ -179,20 +179,47 @@ class ScenarioComparison:
 # -- the list ------------------------------------------------------------------------------
 
 
-def scenario_figures(plan: Plan, baseline_owner: np.ndarray, tolerance: float) -> ScenarioFigures:
-    """Key figures of a plan against the baseline at the same resolution.
+@dataclass(frozen=True)
+class MovedVsBaseline:
+    """What a plan moved away from its data set's baseline (issue 12 point 7c)."""
 
-    "Moved" counts the accounts whose cell has another owner than in the
+    accounts: int
+    share: float
+    """Of every account of the plan, pinned ones included."""
+    tam_share: float
+    """Of the plan's whole TAM."""
+
+
+def moved_vs_baseline(plan: Plan, baseline_owner: np.ndarray) -> MovedVsBaseline:
+    """Accounts whose owner differs from the data set's baseline at the same resolution.
+
+    The one definition of "moved vs baseline": the map's panel and the scenario
+    list both show this (they disagreed: the panel counted owners against last
+    quarter's, account by account, so an untouched plan read 174 there and 0 in
+    the list). An account moves when its cell has another owner than in the
     baseline (pinned accounts never move), so the baseline itself reads 0.
     """
+    changed = plan.owner != baseline_owner
+    market, tally = plan.market, plan.tally
+    moved = int(market.cell_accounts[changed].sum())
+    total = int(tally.accounts.sum())
+    tam = int(tally.tam.sum())
+    return MovedVsBaseline(
+        accounts=moved,
+        share=moved / total if total else 0.0,
+        tam_share=int(market.cell_tam[changed].sum()) / tam if tam else 0.0,
+    )
+
+
+def scenario_figures(plan: Plan, baseline_owner: np.ndarray, tolerance: float) -> ScenarioFigures:
+    """Key figures of a plan; "moved" as ``moved_vs_baseline`` counts it."""
     team = team_metrics(plan, tolerance)
-    moved = int(plan.market.cell_accounts[plan.owner != baseline_owner].sum())
-    total = int(plan.market.cell_accounts.sum())
+    moved = moved_vs_baseline(plan, baseline_owner)
     return ScenarioFigures(
         workload_worst_deviation=float(team["workload_worst_deviation"]),
         coverage=float(team["coverage"]),
-        moved_accounts=moved,
-        moved_share=moved / total if total else 0.0,
+        moved_accounts=moved.accounts,
+        moved_share=moved.share,
         contiguous=bool((plan.tally.components <= 1).all()),
     )
 

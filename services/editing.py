@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
@@ -38,7 +39,7 @@ from planning.editing import (
     stepped,
 )
 from planning.market import Market
-from planning.names import WORKING_PLAN, unique_name
+from planning.names import WORKING_PLAN, resolution_name, unique_name
 from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
 from planning.plan import Plan
@@ -54,13 +55,13 @@ __all__ = [
     "apply",
     "at_resolution",
     "balance_to_new_scenario",
+    "balanced_since",
     "board",
     "edit",
     "ensure_scenarios",
     "load",
     "load_with_record",
     "open_store",
-    "resolution_change",
     "scenario",
     "scenario_exists",
     "step",
@@ -274,7 +275,7 @@ def at_resolution(url: str, scenario_id: int, resolution: int) -> tuple[int, Own
         target = new_market(accounts, reps, call_plan, resolution=resolution)
         converted, changes = convert_plan(plan, target)
         names = {s.name for s in store.scenarios(record.dataset_id)}
-        name = unique_name(names, f"{record.name} @ res {resolution}")
+        name = unique_name(names, resolution_name(record.name, resolution))
         new_id = store.create_scenario(
             record.dataset_id, name, resolution, converted.owner, converted.locked,
             tally=tally_to_bytes(converted.tally), settings=record.settings,
@@ -285,15 +286,6 @@ def at_resolution(url: str, scenario_id: int, resolution: int) -> tuple[int, Own
         )
         extra.update(dataset=record.dataset_id, new_scenario=new_id)
     return new_id, changes
-
-
-def resolution_change(
-    url: str, scenario_id: int, resolution: int
-) -> tuple[int, OwnerChanges] | None:
-    """``at_resolution``, or None when the scenario is drawn at ``resolution`` already."""
-    if open_store(url).scenario(scenario_id).resolution == resolution:
-        return None
-    return at_resolution(url, scenario_id, resolution)
 
 
 def _baseline_arrays(market: Market) -> tuple[np.ndarray, np.ndarray]:
@@ -338,6 +330,24 @@ def balance_to_new_scenario(
             stopped_early=bool(result.stopped_early),
         )
     return Balanced(new_id, new_name, result)
+
+
+def balanced_since(url: str, scenario_id: int, since: datetime) -> list[str]:
+    """Names of the auto-balance results of this scenario stored at or after ``since``.
+
+    What a cancelled run kept, if it had got as far as storing its result (issue 12
+    point 7f).
+    """
+    store = open_store(url)
+    record = store.scenario(scenario_id)
+    return [
+        s.name
+        for s in store.scenarios(record.dataset_id)
+        if s.parent_id == scenario_id
+        and s.resolution == record.resolution
+        and "autobalance" in s.settings
+        and s.created_at >= since
+    ]
 
 
 def _settings_record(settings: BalanceSettings, result: BalanceResult) -> dict[str, Any]:

@@ -66,6 +66,7 @@ __all__ = [
     "describe_mapping",
     "max_upload_bytes",
     "receive",
+    "receive_all",
     "refused_upload",
     "report_text",
     "use_checked",
@@ -219,6 +220,7 @@ def check_uploads(request: CheckRequest, phase: PhaseProgress | None = None) -> 
     with timed(logger, "import checked", session=folder.name) as extra:
         files: dict[str, FileInfo] = copy.deepcopy(dict(request.files))
         saved, unreadable, fresh = _receive(folder, received, files, request.saved_mapping, phase)
+        fresh |= _take_in_stashed(folder, files, saved, unreadable)
         for kind, edits in request.mapping_edits.items():
             if kind in files and kind not in fresh:
                 mapping = files[kind]["mapping"]
@@ -306,6 +308,50 @@ def _receive(
                 info["mapping"] = suggested_columns(info["columns"], k, saved)
                 fresh.add(k)
     return saved, unreadable, fresh
+
+
+def _take_in_stashed(
+    folder: Path,
+    files: dict[str, FileInfo],
+    saved: Mapping | None,
+    unreadable: list[tuple[str, str]],
+) -> set[str]:
+    """Read the files the folder holds that the page does not know of yet (issue 12 point 7e).
+
+    Two files chosen less than a second apart: the browser drops the answer of
+    the first file's step (receiving, or the check it started) when the second
+    starts the same step, so the page's list lacks the first file although it
+    is in the session's folder. The folder is the truth: such a file is read
+    and its mapping suggested as for a file just received.
+    """
+    fresh: set[str] = set()
+    for kind in uploads.stashed_kinds(folder, FILE_KINDS):
+        if kind in files:
+            continue
+        try:
+            raw = uploads.read_upload(folder, kind)
+        except FileUnreadableError as err:
+            uploads.forget_upload(folder, kind)
+            unreadable.append((kind, str(err)))
+        else:
+            files[kind] = file_info(raw, suggested_columns(raw.frame.columns, kind, saved))
+            fresh.add(kind)
+    return fresh
+
+
+def receive_all(token: str | None, files: Iterable[tuple[str, str, str]]) -> list[Received]:
+    """``receive`` each (kind, file name, contents) into one session folder, in order.
+
+    The Data tab sends every file the page still holds with each upload (one
+    whose own answer the browser dropped is among them), so all land in the
+    same folder, under the first one's token when the page has none yet.
+    """
+    out: list[Received] = []
+    for kind, filename, contents in files:
+        received = receive(token, kind, filename, contents)
+        token = received.token
+        out.append(received)
+    return out
 
 
 def _check(

@@ -207,3 +207,50 @@ def test_a_boundary_upload_is_received_and_chosen(monkeypatch, working):
     assert cleared is None and area == "upload"
     with pytest.raises(cb.PreventUpdate):
         cb.receive_boundary(None, None, {}, None)
+
+
+# --- issue 12 point 7e: the reps file chosen right after the accounts file ----------------
+
+
+def _data_url(text: str) -> str:
+    return "data:text/csv;base64," + base64.b64encode(text.encode("utf-8")).decode()
+
+
+def _both(tmp_path, toy) -> tuple[str, str]:
+    accounts = _data_url(german_csv(tmp_path / "k.csv").read_text(encoding="utf-8"))
+    reps = _data_url(toy.reps.to_csv(index=False))
+    return accounts, reps
+
+
+def test_a_dropped_upload_answer_keeps_both_files(monkeypatch, working, tmp_path, toy):
+    # the browser dropped the accounts upload's answer (a newer request of the same callback
+    # came): the accounts file is still in the page and arrives with the reps file
+    accounts, reps = _both(tmp_path, toy)
+    fake_ctx(monkeypatch, Ids.DATA_REPS_UPLOAD)
+    received, *cleared = cb.receive_upload(
+        accounts, reps, None, "kunden.csv", "team.csv", None, {}, None
+    )
+    assert received["kind"] == "reps" and received["error"] is None
+    assert cleared == [None, None, cb.no_update]
+    fake_ctx(monkeypatch, Ids.DATA_RECEIVED)
+    state, files, *_ = cb.check_files(lambda _: None, received, 0, 0, {}, [], [], [], [], None)
+    assert sorted(state["files"]) == ["accounts", "reps"]
+    assert "kunden.csv" in _texts(files) and "team.csv" in _texts(files)
+
+
+def test_a_dropped_check_answer_keeps_both_files(monkeypatch, working, tmp_path, toy):
+    # the accounts file was received, but the check it started was dropped when the reps
+    # file started another: the page's list never learnt of the accounts file
+    accounts, reps = _both(tmp_path, toy)
+    fake_ctx(monkeypatch, Ids.DATA_ACCOUNTS_UPLOAD)
+    first, *_ = cb.receive_upload(accounts, None, None, "kunden.csv", None, None, {}, None)
+    fake_ctx(monkeypatch, Ids.DATA_REPS_UPLOAD)
+    second, *_ = cb.receive_upload(None, reps, None, None, "team.csv", None, {}, first)
+    assert second["token"] == first["token"]
+    fake_ctx(monkeypatch, Ids.DATA_RECEIVED)
+    state, files, mapping, report, _ = cb.check_files(
+        lambda _: None, second, 0, 0, {}, [], [], [], [], None
+    )
+    assert sorted(state["files"]) == ["accounts", "reps"]
+    assert state["files"]["accounts"]["name"] == "kunden.csv"
+    assert "kunden.csv" in _texts(report) and "team.csv" in _texts(report)

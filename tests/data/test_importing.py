@@ -357,3 +357,27 @@ def test_imported_plus_excluded_is_every_row(
         assert len(kept) == len(frame)
     else:
         assert frame.empty
+
+
+# --- issue 12 point 6: a CSV with several ragged lines names every one ------------------
+
+
+def test_every_ragged_line_is_listed_in_the_report(tmp_path):
+    # rows 2-4 fine; 5 an unquoted comma in a name (10 fields); 6 fine; 7 cut short
+    # (4 fields); 8 two stray commas (11 fields); 9 fine
+    path = write(
+        tmp_path, *towns(3), row(3, name="Mayer, Sohn"), row(4), "A5,Short,52.5,13.4",
+        row(6) + ",,", row(7),
+    )  # fmt: skip
+    frame, report = import_accounts(path)
+    assert report.refused and frame.empty
+    assert where(report) == [(5, None, "error"), (7, None, "error"), (8, None, "error")]
+    assert [p.reason.split(";")[0] for p in report.problems] == [
+        "the line has 10 fields but the header has 9",
+        "the line has 4 fields but the header has 9",
+        "the line has 11 fields but the header has 9",
+    ]
+    frame, report = import_accounts(path, exclude_bad_rows=True)
+    assert frame["account_id"].tolist() == ["A0", "A1", "A2", "A4", "A7"]
+    assert report.excluded_rows == (5, 7, 8)
+    assert len(report.problems) == 3

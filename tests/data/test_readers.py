@@ -8,7 +8,7 @@ import pytest
 
 from common.errors import FileUnreadableError
 from data import readers
-from data.readers import READERS, read_table
+from data.readers import READERS, read_raw, read_table
 
 
 def write(tmp_path, name, content):
@@ -127,7 +127,6 @@ def parquet_bytes(tmp_path):
         ("garbage.csv", bytes(range(256)) * 4, "garbage.csv contains binary data"),
         ("book.csv", b"PK\x03\x04" + bytes(200), "book.csv is a zip archive or Excel workbook"),
         ("blank.csv", b"\n\na,b\n", "blank.csv has no header line"),
-        ("ragged.csv", b"a,b\n1,2\n3,4,5\n", "ragged.csv line 3 has 3 fields but the header has 2"),
         ("text.parquet", b"account_id,lat\n1,2\n", "text.parquet is not a readable Parquet file"),
         ("a.xlsx", b"PK\x03\x04", "a.xlsx is not an Excel workbook"),
         ("a.ods", b"PK\x03\x04", "a.ods is an OpenDocument spreadsheet; save it as .xlsx"),
@@ -186,3 +185,37 @@ def test_sniffing_reads_only_the_start(tmp_path, monkeypatch):
     monkeypatch.setattr(readers, "_SNIFF_BYTES", len("name\nCaf") + 1)
     table = read_table(write(tmp_path, "a.csv", "name\nCafé\n"))
     assert table["name"].tolist() == ["Café"]
+
+
+# --- issue 12 point 6: every ragged line named, none refuses the file alone ----------
+
+
+def test_every_ragged_line_is_a_problem_of_its_row(tmp_path):
+    # rows: 1 header, 2 fine, 3 one field short, 4 blank, 5 one too many, 6 a quoted
+    # line break (one record), 7 two too many, 8 fine with an empty last cell
+    content = b'a,b,c\n1,2,3\n4,5\n\n6,7,8,9\n"x\ny",1,2\n10,11,12,13,14\n1,2,\n'
+    raw = read_raw(write(tmp_path, "ragged.csv", content))
+    assert [(p.row, p.column) for p in raw.problems] == [(3, None), (5, None), (7, None)]
+    assert [p.reason for p in raw.problems] == [
+        "the line has 2 fields but the header has 3; "
+        "a value may hold an unquoted line break, or the line was cut short",
+        "the line has 4 fields but the header has 3; check for an unquoted delimiter in a value",
+        "the line has 5 fields but the header has 3; check for an unquoted delimiter in a value",
+    ]
+    # row i of the frame is still spreadsheet row i + 2; a long line keeps its first fields
+    assert list(raw.frame.columns) == ["a", "b", "c"]
+    assert raw.frame.values.tolist() == [
+        ["1", "2", "3"], ["4", "5", ""], ["", "", ""], ["6", "7", "8"],
+        ["x\ny", "1", "2"], ["10", "11", "12"], ["1", "2", ""],
+    ]  # fmt: skip
+
+
+def test_a_line_may_stop_after_the_last_named_column(tmp_path):
+    # a header with a trailing delimiter (an empty last name) and lines without it
+    raw = read_raw(write(tmp_path, "trailing.csv", b"a,b,c,\n1,2,3\n4,5,6,\n \n"))
+    assert raw.problems == ()
+    assert raw.frame.values.tolist() == [
+        ["1", "2", "3", ""],
+        ["4", "5", "6", ""],
+        [" ", "", "", ""],
+    ]
