@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "commands.balance_instance",
     "commands.export",
     "commands.check",
+    "commands.targets",  # issue 14
 )
 
 

@@ -117,7 +117,7 @@ class TargetRule:
 
 
 def split_targets(
-    rep_ids: Sequence[str], tam: np.ndarray, revenue: np.ndarray, rule: TargetRule
+    rep_ids: Sequence[str] | np.ndarray, tam: np.ndarray, revenue: np.ndarray, rule: TargetRule
 ) -> np.ndarray:
     """Each rep's target in whole cents; they add up to ``rule.total_cents`` exactly.
 
@@ -397,7 +397,7 @@ def rule_from_settings(settings: Mapping[str, object] | None) -> TargetRule | No
         return None
     values = dict(kept)
     overrides = values.pop("overrides", None) or {}
-    return TargetRule(**values, overrides=dict(overrides))  # type: ignore[arg-type]
+    return TargetRule(**values, overrides=dict(overrides))
 
 
 def rule_settings(rule: TargetRule) -> dict[str, object]:
