@@ -19,13 +19,14 @@ workload and TAM (by capacity inside the region) instead of the team's.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
 
+from planning.autobalance import plan_instance
 from planning.metrics import DEFAULT_TOLERANCE
-from planning.optimizer import Instance, adjacency_from_edges
+from planning.optimizer import BalanceResult, Instance, Settings, adjacency_from_edges, balance
 from planning.plan import Plan
 from planning.tally import _components, _perimeter
 
@@ -254,3 +255,23 @@ def _deviation(value: Sequence[float] | np.ndarray, target: np.ndarray) -> np.nd
     value = np.asarray(value, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(target > 0, value / np.where(target > 0, target, 1) - 1.0, 0.0)
+
+
+def balance_region(
+    plan: Plan,
+    region: str,
+    settings: Settings | None = None,
+    *,
+    rng: np.random.Generator | int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    progress: Callable[[dict], None] | None = None,
+) -> tuple[Plan, BalanceResult]:
+    """Auto-balance one region only: its reps trade its cells; every other cell stays put.
+
+    The optimizer sees the region alone (``region_instance``), so the fair shares it
+    aims at are the region's and no cell can go to, or come from, another region.
+    """
+    instance, cells = region_instance(plan_instance(plan), plan, region)
+    result = balance(instance, settings, rng=rng, should_stop=should_stop, progress=progress)
+    owner = region_owner(plan, region, cells, result.assignment)
+    return Plan.from_owner(plan.market, owner, plan.locked), result
