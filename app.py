@@ -25,6 +25,7 @@ import callbacks.find  # noqa: F401  (registers the callbacks)
 import callbacks.map
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
+import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)
 from callbacks.basemap import register_basemap_route
 from callbacks.context import (
     DATABASE_URL_KEY,

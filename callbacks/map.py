@@ -29,11 +29,13 @@ from layouts.map_figure import (
     unit_colours,
     with_fit,
 )
-from layouts.panel import table_rows, tam_chart, team_summary, workload_chart
+from layouts.panel import panel_note, table_rows, tam_chart, team_summary, workload_chart
 from planning.editing import Board, Edit, Selection, Step, Tool
-from planning.metrics import rep_metrics, team_metrics
+from planning.hierarchy import LEVELS, SCOPES
+from planning.panel import panel_table
 from planning.plan import Plan
 from planning.repaint import repaint
+from planning.targets import describe_rule, targets_for
 from services import basemap, editing, maps
 
 PANEL = (
@@ -41,6 +43,7 @@ PANEL = (
     Output(Ids.WORKLOAD_CHART, "figure"),
     Output(Ids.TAM_CHART, "figure"),
     Output(Ids.TEAM_SUMMARY, "children"),
+    Output(Ids.PANEL_NOTE, "children"),  # issue 14: level, fair-share scope, targets
 )
 Payload = dict[str, Any]
 
@@ -64,15 +67,39 @@ class ShownView:
                    view.get("bbox"), view.get("dataset"))  # fmt: skip
 
 
-def panel(plan: Plan, tolerance_pct: float | str | None) -> tuple[Any, ...]:
-    """Table rows, the two charts and the team summary for a plan."""
+@dataclass(frozen=True)
+class PanelView:
+    """How the panel reads a plan (issue 14): level, fair-share scope, the kept target rule."""
+
+    level: str = "rep"
+    scope: str = "team"
+    targets: Payload | None = None
+
+    @classmethod
+    def from_controls(
+        cls, level: str | None, scope: str | None, targets: Payload | None
+    ) -> PanelView:
+        """The controls' values as a view (unknown values fall back to reps, team-wide)."""
+        return cls(level if level in LEVELS else "rep", scope if scope in SCOPES else "team",
+                   targets or None)  # fmt: skip
+
+
+def panel(
+    plan: Plan, tolerance_pct: float | str | None, view: PanelView | None = None
+) -> tuple[Any, ...]:
+    """Table rows, the two charts, the team summary and the panel's note for a plan."""
+    view = view or PanelView()
     tolerance = tolerance_share(tolerance_pct)
-    reps = rep_metrics(plan, tolerance)
+    kept = {"targets": view.targets} if view.targets else None
+    targets, rule, error = targets_for(plan, kept)
+    reps, team = panel_table(plan, tolerance, level=view.level, scope=view.scope,
+                             targets=targets)  # fmt: skip
     return (
         table_rows(reps),
         workload_chart(reps, tolerance),
         tam_chart(reps, tolerance),
-        team_summary(team_metrics(plan, tolerance)),
+        team_summary(team),
+        panel_note(view.scope, view.level, describe_rule(rule), error),
     )
 
 
@@ -138,11 +165,21 @@ def draw_map(
     *PANEL,
     Input(Ids.SCENARIO, "data"),
     Input(Ids.TOLERANCE, "value"),
+    Input(Ids.PANEL_LEVEL, "value"),
+    Input(Ids.PANEL_SCOPE, "value"),
+    Input(Ids.TARGETS_KEPT, "data"),
 )
-def refresh_panel(scenario: Payload, tolerance_pct: float | str | None) -> tuple[Any, ...]:
-    """Panel numbers and the version the page now shows (load, switch, tolerance)."""
+def refresh_panel(
+    scenario: Payload,
+    tolerance_pct: float | str | None,
+    level: str | None,
+    scope: str | None,
+    targets: Payload | None,
+) -> tuple[Any, ...]:
+    """Panel numbers and the version the page now shows (load, switch, tolerance, view)."""
     _, plan, version = editing.load(database_url(), int(scenario["id"]))
-    return {"version": version}, *panel(plan, tolerance_pct)
+    view = PanelView.from_controls(level, scope, targets)
+    return {"version": version}, *panel(plan, tolerance_pct, view)
 
 
 @callback(
@@ -162,6 +199,9 @@ def refresh_panel(scenario: Payload, tolerance_pct: float | str | None) -> tuple
     State(Ids.VIEW, "data"),
     State(Ids.COLOUR_MODE, "value"),
     State(Ids.TOLERANCE, "value"),
+    State(Ids.PANEL_LEVEL, "value"),
+    State(Ids.PANEL_SCOPE, "value"),
+    State(Ids.TARGETS_KEPT, "data"),
     prevent_initial_call=True,
 )
 def edit(
@@ -176,8 +216,12 @@ def edit(
     view: Payload | None,
     mode: str,
     tolerance_pct: float | str | None,
+    level: str | None = None,
+    scope: str | None = None,
+    targets: Payload | None = None,
 ) -> tuple[Any, ...]:
     """Apply a selection (move, lock, unlock), an undo or a redo; repaint only what changed."""
+    shown = PanelView.from_controls(level, scope, targets)
     if not view or not version:
         raise PreventUpdate
     change = _requested(ctx.triggered_id, key, selection, tool, rep)
@@ -189,17 +233,17 @@ def edit(
         edited = editing.edit(database_url(), int(scenario["id"]), version["version"], change)
     except NothingToUndoError as err:
         return no_update, no_update, f"Nothing to {'redo' if 'redo' in str(err) else 'undo'}.", \
-            *([no_update] * 4), no_update  # fmt: skip
+            *([no_update] * len(PANEL)), no_update  # fmt: skip
     except ReadOnlyScenarioError:
         return no_update, no_update, "This scenario is read-only: branch it to edit.", \
-            *([no_update] * 4), no_update  # fmt: skip
+            *([no_update] * len(PANEL)), no_update  # fmt: skip
     except StorageFullError as err:  # issue 12: a full disk is said, not an HTTP 500
-        return no_update, no_update, str(err), *([no_update] * 4), no_update
+        return no_update, no_update, str(err), *([no_update] * len(PANEL)), no_update
     result = edited.edit
     if edited.stale:
         return ({"version": result.version}, no_update,
                 "Someone else changed this scenario meanwhile: the map now shows the current plan; "
-                "please repeat your last action.", *panel(result.plan, tolerance_pct),
+                "please repeat your last action.", *panel(result.plan, tolerance_pct, shown),
                 {**scenario, "refresh": result.version})  # fmt: skip
     if isinstance(change, Selection):
         message = _describe(change.tool, result, rep)
@@ -209,7 +253,7 @@ def edit(
         {"version": result.version},
         _paint(edited.board, result, view, mode),
         message,
-        *panel(result.plan, tolerance_pct),
+        *panel(result.plan, tolerance_pct, shown),
         no_update,
     )
 

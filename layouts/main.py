@@ -21,7 +21,7 @@ from layouts.ids import (
 )
 from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
-from layouts.panel import TABLE_COLUMNS
+from layouts.panel import TABLE_COLUMNS, panel_controls
 from planning.mapview import COLOUR_MODES
 
 UNASSIGNED_VALUE = "__unassigned__"
@@ -246,6 +246,8 @@ def main_layout(
                 ],
                 className="main",
             ),
+            panel_controls(),  # issue 14: level, fair-share scope, targets
+            html.P(id=Ids.PANEL_NOTE, className="hint"),
             table,
             dcc.Tabs(tabs, id=Ids.SECTIONS, value=""),  # closed until asked: no work on every move
             html.Div(id=Ids.REP_KEYS, hidden=True, **keys),

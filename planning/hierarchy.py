@@ -142,6 +142,14 @@ def roll_up(
     out["tam_deviation"] = _deviation(sums["tam"], out["tam_target"].to_numpy())
     out["workload_balanced"] = np.abs(out["workload_deviation"]) <= tolerance + 1e-12
     out["tam_balanced"] = np.abs(out["tam_deviation"]) <= tolerance + 1e-12
+    if "target" in out.columns:  # issue 14 targets: the ratios of the summed target
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rev, target = sums["revenue"], out["target"].to_numpy(np.float64)
+            out["target_per_tam"] = np.where(
+                sums["tam"] > 0, target / np.where(sums["tam"] > 0, sums["tam"], 1), np.nan
+            )
+            out["required_growth"] = np.where(rev > 0, target / np.where(rev > 0, rev, 1) - 1,
+                                              np.nan)  # fmt: skip
     ordered = [c for c in reps.columns if c in out.columns]
     return out[ordered].set_index("rep_id", drop=False)
 
@@ -275,3 +283,23 @@ def balance_region(
     result = balance(instance, settings, rng=rng, should_stop=should_stop, progress=progress)
     owner = region_owner(plan, region, cells, result.assignment)
     return Plan.from_owner(plan.market, owner, plan.locked), result
+
+
+def judged_team(team: dict[str, float], reps: pd.DataFrame) -> dict[str, float]:
+    """The team summary with its balance figures read from ``reps`` (e.g. judged per region).
+
+    Worst deviations (sign kept), CVs of value / fair share and reps out of tolerance.
+    """
+    out = dict(team)
+    for measure, value in (("workload", "workload_hours"), ("tam", "tam")):
+        dev = reps[f"{measure}_deviation"].to_numpy(np.float64)
+        out[f"{measure}_worst_deviation"] = (
+            float(dev[int(np.argmax(np.abs(dev)))]) if len(dev) else 0.0
+        )
+        target = reps[f"{measure}_target_hours" if measure == "workload" else "tam_target"]
+        ratio = (reps[value] / target.where(target > 0)).dropna().to_numpy()
+        out[f"{measure}_cv"] = (
+            float(ratio.std() / ratio.mean()) if len(ratio) and ratio.mean() else 0.0
+        )
+    out["reps_out_of_tolerance"] = int((~(reps["workload_balanced"] & reps["tam_balanced"])).sum())
+    return out

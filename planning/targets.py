@@ -415,3 +415,66 @@ def default_rule(plan: Plan) -> TargetRule:
     revenue = plan.tally.revenue.sum() / 100.0
     return TargetRule(total=round(revenue * 1.05 / 1000.0) * 1000.0, driver="growth",
                       growth=0.05, unit=1000.0)  # fmt: skip
+
+
+def targets_for(
+    plan: Plan, settings: Mapping[str, object] | None
+) -> tuple[np.ndarray | None, TargetRule, str | None]:
+    """Each rep's target in money under the scenario's kept rule (or the default one).
+
+    Returns the targets (None when the rule cannot be met), the rule, and the
+    reason it cannot be met (None when it can): what the panel and the exports show.
+    """
+    try:
+        rule = rule_from_settings(settings) or default_rule(plan)
+    except TargetError as err:
+        rule = default_rule(plan)
+        return None, rule, str(err)
+    try:
+        return plan_targets(plan, rule) / 100.0, rule, None
+    except TargetError as err:
+        return None, rule, str(err)
+
+
+def with_targets(reps: pd.DataFrame, targets: np.ndarray | None) -> pd.DataFrame:
+    """The per-rep table with ``target``, ``target_per_tam`` and ``required_growth`` (money).
+
+    ``targets`` in rep order (None: blank targets, a rule that cannot be met).
+    """
+    out = reps.copy()
+    n = len(out)
+    target = np.full(n, np.nan) if targets is None else np.asarray(targets, dtype=np.float64)
+    out["target"] = target
+    out["target_per_tam"], out["required_growth"] = target_ratios(
+        target, out["tam"].to_numpy(np.float64), out["revenue"].to_numpy(np.float64)
+    )
+    return out
+
+
+def target_ratios(
+    target: np.ndarray, tam: np.ndarray, revenue: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Target / TAM and target / revenue - 1, blank where TAM (revenue) is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_tam = np.where(tam > 0, target / np.where(tam > 0, tam, 1), np.nan)
+        growth = np.where(revenue > 0, target / np.where(revenue > 0, revenue, 1) - 1, np.nan)
+    return per_tam, growth
+
+
+def describe_rule(rule: TargetRule) -> str:
+    """The rule in words, for the panel: total, driver, bounds, overrides, rounding."""
+    how = {
+        "tam": "by TAM",
+        "revenue": "by current revenue",
+        "blend": f"by {rule.blend:.0%} TAM share + {1 - rule.blend:.0%} revenue share",
+        "growth": f"as current revenue {rule.growth:+.1%}, the rest by untapped TAM",
+    }[rule.driver]
+    parts = [f"{rule.total:,.0f} split {how}"]
+    if rule.floor is not None or rule.ceiling is not None:
+        low = "–" if rule.floor is None else f"{rule.floor:+.0%}"
+        high = "–" if rule.ceiling is None else f"{rule.ceiling:+.0%}"
+        parts.append(f"growth between {low} and {high}")
+    if rule.overrides:
+        parts.append(f"{len(rule.overrides)} typed by hand")
+    parts.append(f"rounded to {rule.unit:,g}")
+    return ", ".join(parts)

@@ -94,9 +94,10 @@ def test_region_shape_is_measured_on_the_union_of_its_cells(plan):
     assert (cells >= 0).sum() == regions["cells"].sum()
     # a region is never in more pieces than its reps together
     reps = rep_metrics(plan)
-    assert regions.loc["West", "contiguity_components"] <= reps.loc[
-        ["R1", "R2"], "contiguity_components"
-    ].sum()
+    assert (
+        regions.loc["West", "contiguity_components"]
+        <= reps.loc[["R1", "R2"], "contiguity_components"].sum()
+    )
     assert 0 < regions.loc["West", "polsby_popper"] <= 1
 
 
