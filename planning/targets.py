@@ -411,10 +411,14 @@ def rule_settings(rule: TargetRule) -> dict[str, object]:
 
 
 def default_rule(plan: Plan) -> TargetRule:
-    """What a scenario without a kept rule shows: current revenue plus 5 %, in whole thousands."""
-    revenue = plan.tally.revenue.sum() / 100.0
-    return TargetRule(total=round(revenue * 1.05 / 1000.0) * 1000.0, driver="growth",
-                      growth=0.05, unit=1000.0)  # fmt: skip
+    """What a scenario without a kept rule shows: current revenue plus 5 %.
+
+    In whole thousands from a total of 100,000 up, in whole units below.
+    """
+    total = plan.tally.revenue.sum() / 100.0 * 1.05
+    unit = 1000.0 if total >= 100_000 else 1.0
+    return TargetRule(total=round(total / unit) * unit, driver="growth", growth=0.05,
+                      unit=unit)  # fmt: skip
 
 
 def targets_for(
