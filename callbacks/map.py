@@ -21,10 +21,17 @@ from callbacks.geometry import geometry_url
 from common.errors import NothingToUndoError, ReadOnlyScenarioError, StorageFullError
 from geo.lod import BBox
 from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
-from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
+from layouts.main import (
+    UNASSIGNED_VALUE,
+    legend,
+    map_filter_options,
+    rep_keys,
+    rep_options,
+)
 from layouts.map_figure import (
     GUESSED_MAP_PX,
     camera_for_bounds,
+    filtered_values,
     map_figure,
     unit_colours,
     with_fit,
@@ -36,7 +43,7 @@ from planning.panel import panel_table
 from planning.plan import Plan
 from planning.repaint import repaint
 from planning.targets import describe_rule, targets_for
-from services import basemap, editing, maps
+from services import basemap, editing, hierarchy, maps
 
 PANEL = (
     Output(Ids.REP_TABLE, "data"),
@@ -112,6 +119,7 @@ def panel(
     Input(Ids.SCENARIO, "data"),
     Input(Ids.COLOUR_MODE, "value"),
     Input(Ids.MAP, "relayoutData"),
+    Input(Ids.MAP_FILTER, "value"),
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
 )
@@ -119,6 +127,7 @@ def draw_map(
     scenario: Payload,
     mode: str,
     relayout: Payload | None,
+    only: str | None,
     view: Payload | None,
     camera_now: Payload | None,
 ) -> tuple[Any, ...]:
@@ -153,7 +162,7 @@ def draw_map(
     base = basemap.view_for_area(database_url(), record.dataset_id, record.resolution,
                                  record.area_id)  # fmt: skip
     fig = map_figure(drawing.facts, mode, geo, drawing.board.market.reps, camera, tile_url(),
-                     basemap_urls(base))  # fmt: skip
+                     basemap_urls(base), only=only or None)  # fmt: skip
     if fit is not None:
         fig = with_fit(fig, fit, f"{sid}:{uuid.uuid4().hex}")
     name = f"{record.name}{' (read-only)' if record.read_only else ''}"
@@ -202,6 +211,7 @@ def refresh_panel(
     State(Ids.PANEL_LEVEL, "value"),
     State(Ids.PANEL_SCOPE, "value"),
     State(Ids.TARGETS_KEPT, "data"),
+    State(Ids.MAP_FILTER, "value"),
     prevent_initial_call=True,
 )
 def edit(
@@ -219,6 +229,7 @@ def edit(
     level: str | None = None,
     scope: str | None = None,
     targets: Payload | None = None,
+    only: str | None = None,
 ) -> tuple[Any, ...]:
     """Apply a selection (move, lock, unlock), an undo or a redo; repaint only what changed."""
     shown = PanelView.from_controls(level, scope, targets)
@@ -251,7 +262,7 @@ def edit(
         message = f"{'Redone' if change is Step.REDO else 'Undone'}: {len(result.changed):,} cells."
     return (
         {"version": result.version},
-        _paint(edited.board, result, view, mode),
+        _paint(edited.board, result, view, mode, only or None),
         message,
         *panel(result.plan, tolerance_pct, shown),
         no_update,
@@ -276,18 +287,20 @@ def _requested(
     return Selection(Tool(tool), selection.get("level", -1), units, rep_id)
 
 
-def _paint(board: Board, result: Edit, view: Payload, mode: str) -> dict[str, Any]:
+def _paint(
+    board: Board, result: Edit, view: Payload, mode: str, only: str | None = None
+) -> dict[str, Any]:
     """Only the drawn units the change touched: their position in the trace and new values."""
     patch = repaint(board, result.plan, result.changed, view["level"], _tuple(view.get("snapped")))
     facts = patch.facts
-    z = facts.values(mode)
+    z = filtered_values(facts, mode, only)
     return {
         "idx": patch.positions.tolist(),
         "z": [None if v != v else float(v) for v in z.tolist()],
         "owner": facts.owner.tolist(),
         "work": np.round(facts.workload_h, 1).tolist(),
         "locked": facts.locked.astype(int).tolist(),
-        "fc": unit_colours(mode, facts),
+        "fc": unit_colours(mode, facts, only),
         "version": result.version,
     }
 
@@ -365,3 +378,17 @@ def check_scenario(scenario: Payload | None) -> tuple[dict[str, int], str]:
     if sid is None or not editing.scenario_exists(database_url(), sid):
         return {"id": default_scenario()}, "The scenario this page showed no longer exists."
     raise PreventUpdate
+
+
+@callback(
+    Output(Ids.MAP_FILTER, "options"),
+    Output(Ids.MAP_FILTER, "value"),
+    Input(Ids.SCENARIO, "data"),
+    State(Ids.MAP_FILTER, "value"),
+)
+def filter_options(scenario: Payload, picked: str | None) -> tuple[list[dict[str, str]], Any]:
+    """Issue 14: the map's filter lists the scenario's regions and districts."""
+    regions, districts = hierarchy.team_groups(database_url(), int(scenario["id"]))
+    options = map_filter_options(regions, districts)
+    keep = picked if picked in {o["value"] for o in options} else ""
+    return options, no_update if keep == picked else keep

@@ -79,6 +79,15 @@ def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
     return html.Ul(items, id=Ids.LEGEND, className="legend")
 
 
+def map_filter_options(regions: list[str], districts: list[str]) -> list[dict[str, str]]:
+    """Issue 14: the map's filter: every cell, or one region's or district's (the rest grey)."""
+    return [
+        {"label": "All cells", "value": ""},
+        *({"label": f"Region {r}", "value": f"region:{r}"} for r in regions),
+        *({"label": f"District {d}", "value": f"district:{d}"} for d in districts),
+    ]
+
+
 # -- datasets-find: the header's data set, its switcher and the find box ------------------------
 FIND_KEY = "/"
 FIND_PLACEHOLDER = f"Find account, town or rep  ({FIND_KEY})"
@@ -181,6 +190,9 @@ def main_layout(
             html.Label(["Colour by", dcc.RadioItems(
                 [{"label": v, "value": k} for k, v in COLOUR_MODES.items()], "owner",
                 id=Ids.COLOUR_MODE, inline=True)]),
+            html.Label(["Show", dcc.Dropdown(  # issue 14: one region or district only
+                map_filter_options([], []), "", id=Ids.MAP_FILTER, clearable=False,
+                style={"width": "13rem"})]),
             html.Label(["Cell size (H3 res.)", dcc.Dropdown(
                 list(range(4, 10)), resolution, id=Ids.RESOLUTION, clearable=False,
                 style={"width": "6rem"})]),

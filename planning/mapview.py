@@ -5,11 +5,12 @@ Dash-free: the layouts turn these numbers into colours and figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from geo.lod import DisplayLevel, unit_owner, unit_sums
+from planning.hierarchy import group_keys
 from planning.market import SECONDS_PER_HOUR
 from planning.plan import Plan
 
@@ -19,7 +20,11 @@ COLOUR_MODES = {
     "tam": "TAM",
     "share": "Market share",
     "changed": "Changed vs baseline",
+    "region": "Region",  # issue 14: the hierarchy
+    "district": "District",
 }
+GROUP_MODES = ("region", "district")
+"""Colour modes that paint the owner's group (``planning.hierarchy``), stepped like owners."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,20 @@ class UnitFacts:
     workload_h: np.ndarray
     changed: np.ndarray
     locked: np.ndarray
+    groups: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per ``GROUP_MODES`` level: each unit's group position (-1 unassigned)."""
+    group_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per ``GROUP_MODES`` level: the groups' labels, by position."""
+
+    def in_group(self, only: str | None) -> np.ndarray:
+        """Units whose owner is in the group ``level:label`` (all units for None or "")."""
+        if not only or ":" not in only:
+            return np.ones(len(self.units), bool)
+        level, label = only.split(":", 1)
+        names = self.group_names.get(level, ())
+        if label not in names:
+            return np.ones(len(self.units), bool)
+        return self.groups[level] == names.index(label)
 
     def values(self, mode: str) -> np.ndarray:
         """The number a colour mode paints for each unit."""
@@ -52,6 +71,8 @@ class UnitFacts:
             return np.round(share, 4)
         if mode == "changed":
             return self.changed.astype(np.float64)
+        if mode in GROUP_MODES:
+            return self.groups[mode].astype(np.float64)
         raise ValueError(f"unknown colour mode {mode!r}; choose one of {', '.join(COLOUR_MODES)}")
 
 
@@ -73,9 +94,17 @@ def unit_facts(
     changed = unit_sums(level, (owner != baseline_owner).astype(np.int64)) > 0
     locked = unit_sums(level, plan.locked.astype(np.int64)) > 0
     segments = np.stack([unit_sums(level, m.cell_segments[:, k]) for k in range(3)], axis=1)
+    unit_rep = unit_owner(level, owner, m.n_reps)[units]
+    groups, group_names = {}, {}
+    for mode in GROUP_MODES:  # issue 14: the owner's region and district
+        keys = group_keys(m.reps, mode)
+        names = tuple(dict.fromkeys(keys))
+        member = np.array([names.index(k) for k in keys], dtype=np.int64)
+        groups[mode] = np.where(unit_rep >= 0, member[np.maximum(unit_rep, 0)], -1)
+        group_names[mode] = names
     return UnitFacts(
         units=units,
-        owner=unit_owner(level, owner, m.n_reps)[units],
+        owner=unit_rep,
         accounts=unit_sums(level, m.cell_accounts)[units],
         segments=segments[units],
         tam=unit_sums(level, m.cell_tam)[units] / 100.0,
@@ -83,4 +112,6 @@ def unit_facts(
         workload_h=work[units] / SECONDS_PER_HOUR,
         changed=changed[units],
         locked=locked[units],
+        groups=groups,
+        group_names=group_names,
     )
