@@ -24,6 +24,7 @@ from planning.callplan import TravelModel
 from planning.compare import compare_plans
 from planning.metrics import DEFAULT_TOLERANCE
 from planning.plan import Plan
+from planning.targets import targets_for
 from services.areas import new_market, stored_market
 from services.workspace import PathLike
 
@@ -77,8 +78,12 @@ def export_scenario(
             if compare_to:
                 if fmt != "xlsx":
                     raise PlanError("--compare-to needs --format xlsx")
-                other, _ = scenario_plan(store, _find(store, compare_to, record.dataset_id))
-                comparison = compare_plans(other, plan, _tolerance(record))
+                other, other_record = scenario_plan(
+                    store, _find(store, compare_to, record.dataset_id)
+                )
+                targets = (targets_for(other, other_record.settings)[0],
+                           targets_for(plan, record.settings)[0])  # fmt: skip
+                comparison = compare_plans(other, plan, _tolerance(record), targets)
         path = export_plan(
             plan,
             fmt,

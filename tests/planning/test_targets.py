@@ -277,3 +277,16 @@ def test_every_level_adds_up_to_its_parent(driver, total, unit):
     assert cents["South"] == cents["South / No district"] == cents["R3"]
     assert cents["TOTAL"] == cents["North"] + cents["South"] == round(total * 100)
     assert len(reps) == 3
+
+
+def test_compare_shows_target_deltas():
+    from planning.compare import compare_plans
+
+    plan, at = _world()
+    moved = reassign(plan, np.array([at(RING[5])]), 1)
+    rule = TargetRule(total=2000, driver="tam")
+    cmp = compare_plans(plan, moved, targets=(plan_targets(plan, rule) / 100,
+                                              plan_targets(moved, rule) / 100))  # fmt: skip
+    assert cmp.reps["target_a"].tolist() == [800, 600, 600]
+    assert cmp.reps["target_delta"].tolist() == [0, 200, -200]
+    assert "target_delta" not in compare_plans(plan, moved).reps.columns
