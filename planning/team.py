@@ -82,7 +82,8 @@ def new_rep_row(values: Mapping[str, object], taken: Iterable[str]) -> dict[str,
     if capacity <= 0:
         raise EditError(f"capacity must be above zero, got {capacity:g}")
     name = str(values.get("name") or "").strip() or rep_id
-    groups = {f: str(values.get(f) or "").strip() for f in GROUP_FIELDS}
+    typed = {f: str(values.get(f) or "").strip() for f in GROUP_FIELDS}
+    groups = {f: v for f, v in typed.items() if v}  # issue 14: only when given
     return {"rep_id": rep_id, "name": name, "home_lat": lat, "home_lon": lon,
             "capacity_hours": capacity, **groups}  # fmt: skip
 
