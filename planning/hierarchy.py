@@ -82,6 +82,11 @@ def district_label(region: str, district: str) -> str:
     return f"{region} / {district}"
 
 
+def reps_label(count: int) -> str:
+    """How many reps a group holds, in words: "1 rep", "3 reps"."""
+    return f"{count} rep" if count == 1 else f"{count} reps"
+
+
 def regions(reps: pd.DataFrame) -> list[str]:
     """The team's regions in order of first appearance (rep order)."""
     return list(dict.fromkeys(rep_groups(reps)["region"]))
@@ -121,7 +126,7 @@ def roll_up(
         )
         out = pd.DataFrame({
             "rep_id": order,
-            "name": [f"{int((member == i).sum())} reps" for i in range(len(order))],
+            "name": [reps_label(int((member == i).sum())) for i in range(len(order))],
             **{c: v for c, v in sums.items()},
             "utilisation": np.where(cap > 0, work / np.where(cap > 0, cap, 1), np.inf),
             "coverage": np.where(work > 0, covered / np.where(work > 0, work, 1), 1.0),

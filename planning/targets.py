@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from planning.edit_values import EditError
-from planning.hierarchy import district_label, rep_groups
+from planning.hierarchy import district_label, rep_groups, reps_label
 from planning.plan import Plan
 
 DRIVERS = ("tam", "revenue", "blend", "growth")
@@ -366,12 +366,12 @@ def target_table(plan: Plan, targets: np.ndarray) -> pd.DataFrame:
             else summed["region"]
         )
         summed["level"] = level
-        summed["name"] = [f"{c} reps" for c in counts]
+        summed["name"] = [reps_label(int(c)) for c in counts]
         if level == "region":
             summed["district"] = ""
         parts.append(summed)
     total = pd.DataFrame([{
-        "rep_id": "TOTAL", "level": "total", "name": f"{len(reps)} reps", "region": "",
+        "rep_id": "TOTAL", "level": "total", "name": reps_label(len(reps)), "region": "",
         "district": "", "tam": int(reps["tam"].sum()), "revenue": int(reps["revenue"].sum()),
         "target": int(reps["target"].sum()),
     }])  # fmt: skip
