@@ -14,7 +14,14 @@ from dash.exceptions import PreventUpdate
 from callbacks.context import database_url
 from common.errors import HexalignError, ReadOnlyScenarioError
 from layouts.ids import Ids
-from planning.targets import TargetRule, rule_from_settings, rule_settings
+from layouts.panel import overrides_text
+from planning.targets import (
+    TargetError,
+    TargetRule,
+    parse_overrides,
+    rule_from_settings,
+    rule_settings,
+)
 from services import targets
 
 Payload = dict[str, Any]
@@ -25,13 +32,17 @@ Payload = dict[str, Any]
     Output(Ids.TARGET_DRIVER, "value"),
     Output(Ids.TARGET_GROWTH, "value"),
     Output(Ids.TARGET_ROUND, "value"),
+    Output(Ids.TARGET_FLOOR, "value"),
+    Output(Ids.TARGET_CEILING, "value"),
+    Output(Ids.TARGET_OVERRIDES, "value"),
     Output(Ids.TARGETS_KEPT, "data"),
     Input(Ids.SCENARIO, "data"),
 )
 def show_targets(scenario: Payload) -> tuple[Any, ...]:
     """The scenario's rule in the controls (the default, revenue + 5 %, when it keeps none)."""
     rule = targets.scenario_rule(database_url(), int(scenario["id"]))
-    return (rule.total, rule.driver, round(rule.growth * 100, 4), _unit(rule.unit),
+    return (rule.total, rule.driver, _pct(rule.growth), _unit(rule.unit), _pct(rule.floor),
+            _pct(rule.ceiling), overrides_text(dict(rule.overrides)),
             rule_settings(rule))  # fmt: skip
 
 
@@ -42,6 +53,9 @@ def show_targets(scenario: Payload) -> tuple[Any, ...]:
     Input(Ids.TARGET_DRIVER, "value"),
     Input(Ids.TARGET_GROWTH, "value"),
     Input(Ids.TARGET_ROUND, "value"),
+    Input(Ids.TARGET_FLOOR, "value"),
+    Input(Ids.TARGET_CEILING, "value"),
+    Input(Ids.TARGET_OVERRIDES, "value"),
     State(Ids.TARGETS_KEPT, "data"),
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,
@@ -51,10 +65,13 @@ def keep_targets(
     driver: str | None,
     growth_pct: float | None,
     unit: float | None,
+    floor_pct: float | str | None,
+    ceiling_pct: float | str | None,
+    typed: str | None,
     kept: Payload | None,
     scenario: Payload,
 ) -> tuple[Any, str]:
-    """A changed rule is kept with the scenario, the panel re-split; bounds, overrides kept."""
+    """A changed rule is kept with the scenario and the panel re-split."""
     before = rule_from_settings({"targets": kept}) if kept else None
     try:
         rule = TargetRule(
@@ -62,10 +79,10 @@ def keep_targets(
             driver=str(driver or "growth"),
             growth=float(growth_pct or 0.0) / 100.0,
             blend=before.blend if before else 0.5,
-            floor=before.floor if before else None,
-            ceiling=before.ceiling if before else None,
+            floor=_share(floor_pct),
+            ceiling=_share(ceiling_pct),
             unit=float(unit or 1.0),
-            overrides=dict(before.overrides) if before else {},
+            overrides=parse_overrides(typed),
         )
     except HexalignError as err:
         return no_update, f"Not kept: {err}"
@@ -77,6 +94,21 @@ def keep_targets(
     except ReadOnlyScenarioError:
         return settings, "Shown, not kept: this scenario is read-only (branch it to keep targets)."
     return settings, "Kept with the scenario."
+
+
+def _pct(share: float | None) -> float | None:
+    """A share as the percent a control shows (None stays empty)."""
+    return None if share is None else round(share * 100, 4)
+
+
+def _share(pct: float | str | None) -> float | None:
+    """A control's percent as a share; empty means no bound."""
+    if pct is None or pct == "":
+        return None
+    try:
+        return float(pct) / 100.0
+    except (TypeError, ValueError):
+        raise TargetError(f"a growth bound must be a percentage, got {pct!r}") from None
 
 
 def _unit(unit: float) -> float | int:

@@ -204,6 +204,15 @@ def panel_controls() -> html.Div:
             html.Label(["Round to", dcc.Dropdown(
                 [{"label": f"{u:,}", "value": u} for u in ROUND_UNITS], 1000,
                 id=Ids.TARGET_ROUND, clearable=False, style={"width": "7rem"})]),
+            html.Label(["Growth floor %", dcc.Input(
+                id=Ids.TARGET_FLOOR, type="number", step="any", debounce=True,
+                placeholder="none", style={"width": "5rem"})]),
+            html.Label(["ceiling %", dcc.Input(
+                id=Ids.TARGET_CEILING, type="number", step="any", debounce=True,
+                placeholder="none", style={"width": "5rem"})]),
+            html.Label(["Typed targets", dcc.Input(
+                id=Ids.TARGET_OVERRIDES, type="text", debounce=True,
+                placeholder="R02=1200000, R05=800000", style={"width": "14rem"})]),
             html.Span(id=Ids.TARGET_STATUS, role="status", className="hint"),
             dcc.Store(id=Ids.TARGETS_KEPT),
         ],
@@ -221,3 +230,13 @@ def panel_note(scope: str, level: str, rule_text: str, error: str | None) -> str
     shown = LEVEL_LABELS.get(level, "Reps").lower()
     target = f"Targets not split: {error}" if error else f"Targets: {rule_text}."
     return f"Showing {shown}; balance judged {where}. {target}"
+
+
+def overrides_text(overrides: dict[str, float]) -> str:
+    """Typed targets as the box shows them: ``R02=1200000, R05=800000``."""
+    return ", ".join(f"{rep}={_amount(value)}" for rep, value in overrides.items())
+
+
+def _amount(value: float) -> str:
+    """An amount as typed: no exponent, no trailing zeros (1200000, 99.5)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")

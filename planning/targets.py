@@ -482,3 +482,23 @@ def describe_rule(rule: TargetRule) -> str:
         parts.append(f"{len(rule.overrides)} typed by hand")
     parts.append(f"rounded to {rule.unit:,g}")
     return ", ".join(parts)
+
+
+def parse_overrides(text: str | None) -> dict[str, float]:
+    """Typed targets ``R02=1200000, R05=800000`` (``;`` or new lines also part them).
+
+    Raises ``TargetError`` naming the part that is not ``rep=amount``.
+    """
+    out: dict[str, float] = {}
+    for part in str(text or "").replace(";", ",").replace("\n", ",").split(","):
+        if not part.strip():
+            continue
+        rep, sep, amount = part.partition("=")
+        try:
+            value = float(amount.replace(" ", "").replace("_", ""))
+        except ValueError:
+            value = math.nan
+        if not sep or not rep.strip() or not math.isfinite(value):
+            raise TargetError(f"a typed target must read rep=amount, got {part.strip()!r}")
+        out[rep.strip()] = value
+    return out

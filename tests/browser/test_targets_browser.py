@@ -100,6 +100,26 @@ def test_targets_follow_the_cells_a_lasso_moves(browser, app):
         summed = sum(float(after[r].replace(",", "")) for r, g in region_of.items() if g == region)
         assert float(shown.replace(",", "")) == pytest.approx(summed)
 
+    # a typed target is kept with the scenario; the rest of the total is re-split
+    page.locator("#panel-level").get_by_text("Reps").click()
+    page.locator("#target-overrides").fill("R03=1000000")
+    page.locator("#target-overrides").press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#target-status').innerText.startsWith('Kept')",
+        timeout=30_000,
+    )
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#rep-table tbody tr')).some(tr => "
+        "tr.querySelector('td[data-dash-column=rep_id]')?.innerText.trim() === 'R03' && "
+        "tr.querySelector('td[data-dash-column=target]')?.innerText.trim() === '1,000,000')",
+        timeout=30_000,
+    )
+    kept = store.scenario(sid).settings["targets"]
+    assert kept["overrides"] == {"R03": 1_000_000.0}
+    typed = targets(page)
+    assert {r: row["target"] for r, row in expected_table(store, sid).items()} == typed
+    assert sum(float(v.replace(",", "")) for v in typed.values()) == pytest.approx(total)
+
     page.locator("#panel-scope").get_by_text("Within each region").click()
     page.wait_for_function(
         "() => document.querySelector('#panel-note').innerText.includes('within each region')",

@@ -290,3 +290,18 @@ def test_compare_shows_target_deltas():
     assert cmp.reps["target_a"].tolist() == [800, 600, 600]
     assert cmp.reps["target_delta"].tolist() == [0, 200, -200]
     assert "target_delta" not in compare_plans(plan, moved).reps.columns
+
+
+def test_typed_targets_are_read_and_written_back():
+    from layouts.panel import overrides_text
+    from planning.targets import parse_overrides
+
+    typed = parse_overrides("R02=1200000; R05 = 99.5\n")
+    assert typed == {"R02": 1_200_000.0, "R05": 99.5}
+    assert overrides_text(typed) == "R02=1200000, R05=99.5"
+    assert parse_overrides(overrides_text(typed)) == typed
+    assert parse_overrides("") == {}
+    with pytest.raises(TargetError, match="'R02'"):
+        parse_overrides("R02")
+    with pytest.raises(TargetError, match="'R02=lots'"):
+        parse_overrides("R02=lots")
