@@ -23,6 +23,7 @@ from geo.lod import BBox
 from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
 from layouts.main import (
     UNASSIGNED_VALUE,
+    group_legend,
     legend,
     map_filter_options,
     rep_keys,
@@ -39,6 +40,7 @@ from layouts.map_figure import (
 from layouts.panel import panel_note, table_rows, tam_chart, team_summary, workload_chart
 from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.hierarchy import LEVELS, SCOPES
+from planning.mapview import GROUP_MODES
 from planning.panel import panel_table
 from planning.plan import Plan
 from planning.repaint import repaint
@@ -392,3 +394,19 @@ def filter_options(scenario: Payload, picked: str | None) -> tuple[list[dict[str
     options = map_filter_options(regions, districts)
     keep = picked if picked in {o["value"] for o in options} else ""
     return options, no_update if keep == picked else keep
+
+
+@callback(
+    Output(Ids.LEGEND, "children", allow_duplicate=True),
+    Input(Ids.COLOUR_MODE, "value"),
+    State(Ids.SCENARIO, "data"),
+    prevent_initial_call=True,
+)
+def mode_legend(mode: str, scenario: Payload) -> list[Any]:
+    """Issue 14: the legend names regions (districts) when the map is coloured by them."""
+    sid = int(scenario["id"])
+    if mode in GROUP_MODES:
+        regions, districts = hierarchy.team_groups(database_url(), sid)
+        return group_legend(regions if mode == "region" else districts)
+    ids, names = editing.team(database_url(), sid)
+    return list(legend(ids, names).children)

@@ -88,6 +88,20 @@ def map_filter_options(regions: list[str], districts: list[str]) -> list[dict[st
     ]
 
 
+def group_legend(groups: list[str]) -> list[html.Li]:
+    """Issue 14: the legend's entries when the map is coloured by region or district."""
+    items = [
+        html.Li([html.Span(className="swatch", style={"background": rep_colour(i)}), g])
+        for i, g in enumerate(groups)
+    ]
+    items.append(
+        html.Li(
+            [html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}), "Unassigned"]
+        )
+    )
+    return items
+
+
 # -- datasets-find: the header's data set, its switcher and the find box ------------------------
 FIND_KEY = "/"
 FIND_PLACEHOLDER = f"Find account, town or rep  ({FIND_KEY})"

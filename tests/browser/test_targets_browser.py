@@ -132,6 +132,11 @@ def test_targets_follow_the_cells_a_lasso_moves(browser, app):
         "() => { const gd = document.querySelector('#map .js-plotly-plot');"
         " return gd && gd.data && gd.data[0].zmax === 3.5; }", timeout=60_000,
     )  # fmt: skip
+    page.wait_for_function(
+        "() => document.querySelector('#legend').innerText.includes('Benelux')", timeout=30_000
+    )
+    legend = page.locator("#legend li").all_inner_texts()
+    assert [t.strip() for t in legend] == [*REGIONS, "Unassigned"]
     z, owners = page.evaluate(
         "() => { const t = document.querySelector('#map .js-plotly-plot').data[0];"
         " return [t.z, t.customdata.map(row => row[7])]; }"
