@@ -204,7 +204,7 @@ def main_layout(
             html.Label(["Colour by", dcc.RadioItems(
                 [{"label": v, "value": k} for k, v in COLOUR_MODES.items()], "owner",
                 id=Ids.COLOUR_MODE, inline=True)]),
-            html.Label(["Show", dcc.Dropdown(  # issue 14: one region or district only
+            html.Label(["Cells of", dcc.Dropdown(  # issue 14: one region or district only
                 map_filter_options([], []), "", id=Ids.MAP_FILTER, clearable=False,
                 style={"width": "13rem"})]),
             html.Label(["Cell size (H3 res.)", dcc.Dropdown(
