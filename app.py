@@ -26,6 +26,7 @@ import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
+import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)
 import callbacks.tolerance  # noqa: F401  (registers the callbacks; issue 12 point 7d)
 from callbacks.basemap import register_basemap_route
 from callbacks.context import (

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "commands.export",
     "commands.check",
     "commands.classes",  # issue 14: market-share classes
+    "commands.targets",  # issue 14
 )
 
 

@@ -15,12 +15,13 @@ from dash.exceptions import PreventUpdate
 from callbacks.context import database_url
 from callbacks.jobs import JOBS, SetProgress, job_cache
 from common.settings import Settings
+from layouts.balance_tab import region_choices
 from layouts.bounds import BALANCE_TOLERANCE, COMPACTNESS, MAX_MOVED, TIME_LIMIT, check
 from layouts.ids import Ids
 from layouts.panel import pct
 from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
-from services import editing
+from services import editing, hierarchy
 
 Mode = Literal["rebalance", "design"]
 
@@ -112,6 +113,7 @@ def outcome(result: BalanceResult, new_name: str) -> html.Ul:
     State(Ids.BALANCE_COMPACTNESS, "value"),
     State(Ids.BALANCE_TIME_LIMIT, "value"),
     State(Ids.BALANCE_SEED, "value"),
+    State(Ids.BALANCE_REGION, "value"),
     background=True,
     manager=JOBS,
     running=[
@@ -138,8 +140,9 @@ def run_balance(
     compact: float | str | None,
     limit: float | str | None,
     seed: int | str | None,
+    region: str | None = None,
 ) -> tuple[dict[str, int] | NoUpdate, html.Ul | html.Div]:
-    """Balance the current scenario into a new one and switch to it."""
+    """Balance the current scenario (or one region of it) into a new one and switch to it."""
     if not n_clicks:
         raise PreventUpdate
     problems = form_problems(tol, max_moved, compact, limit)
@@ -164,8 +167,9 @@ def run_balance(
 
     set_progress(("0", str(int(limit_s)), "starting…"))
     balanced = editing.balance_to_new_scenario(
-        url, sid, settings, should_stop=lambda: bool(cache.get(stop_key(sid))), progress=progress
-    )
+        url, sid, settings, should_stop=lambda: bool(cache.get(stop_key(sid))), progress=progress,
+        region=region or None,
+    )  # fmt: skip
     set_progress((str(int(limit_s)), str(int(limit_s)), "done"))
     return {"id": balanced.scenario_id}, outcome(balanced.result, balanced.name)
 
@@ -222,3 +226,15 @@ def cancelled_text(kept: list[str]) -> str:
         f"Auto-balance cancelled after it had finished: {names} was kept (see Scenarios); "
         "the plan on the map is unchanged."
     )
+
+
+@callback(
+    Output(Ids.BALANCE_REGION, "options"),
+    Input(Ids.SCENARIO, "data"),
+    Input(Ids.SECTIONS, "value"),
+    prevent_initial_call=True,
+)
+def region_options(scenario: dict[str, Any], _tab: str | None) -> list[dict[str, str]]:
+    """Issue 14: the whole team, or one of its regions (filled when a tab opens or on a switch)."""
+    names, _ = hierarchy.team_groups(database_url(), int(scenario["id"]))
+    return region_choices(names)

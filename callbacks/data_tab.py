@@ -18,6 +18,7 @@ import json
 import time
 
 import numpy as np
+import pandas as pd
 from dash import ALL, Input, NoUpdate, Output, State, callback, ctx, dcc, no_update
 from dash.development.base_component import Component
 from dash.exceptions import PreventUpdate
@@ -47,7 +48,7 @@ from layouts.ids import (
     travel_id,
 )
 from planning.callplan import SEGMENTS, travel_of
-from planning.team import REP_FIELDS, new_rep_row
+from planning.team import EDITOR_FIELDS, new_rep_row
 from services import datasets, importing
 
 UPLOADS = {
@@ -378,9 +379,8 @@ def show_dataset(scenario: dict, _tab: str | None) -> tuple[dict, list, list, li
     ]
     travel = travel_of(call_plan)
     travel_values = [getattr(travel, o["id"]["field"]) for o in ctx.outputs_list[2]]
-    rows = [
-        {f: _plain(v) for f, v in row.items()} for row in reps[list(REP_FIELDS)].to_dict("records")
-    ]
+    shown = [f for f in EDITOR_FIELDS if f in reps.columns]  # region, district: issue 14
+    rows = [{f: _plain(v) for f, v in row.items()} for row in reps[shown].to_dict("records")]
     people = [c for c in ("rep_id", "name", "email", "crm_user_id") if c in reps.columns]
     team = {
         "rep_ids": reps["rep_id"].astype(str).tolist(),
@@ -395,6 +395,8 @@ def _plain(value: object) -> object:
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float) and value != value:
+        return None
+    if value is pd.NA:
         return None
     return value
 

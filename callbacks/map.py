@@ -26,27 +26,39 @@ from common.errors import (
 )
 from geo.lod import BBox
 from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
-from layouts.main import UNASSIGNED_VALUE, legend, rep_keys, rep_options
+from layouts.main import (
+    UNASSIGNED_VALUE,
+    group_legend,
+    legend,
+    map_filter_options,
+    rep_keys,
+    rep_options,
+)
 from layouts.map_figure import (
     GUESSED_MAP_PX,
     camera_for_bounds,
+    filtered_values,
     map_figure,
     unit_colours,
     with_fit,
 )
-from layouts.panel import table_rows, tam_chart, team_summary, workload_chart
+from layouts.panel import panel_note, table_rows, tam_chart, team_summary, workload_chart
 from planning.editing import Board, Edit, Selection, Step, Tool
-from planning.metrics import rep_metrics, team_metrics
+from planning.hierarchy import LEVELS, SCOPES
+from planning.mapview import GROUP_MODES
+from planning.panel import panel_table
 from planning.plan import Plan
 from planning.repaint import repaint
 from planning.scenarios import moved_vs_baseline
-from services import basemap, editing, maps
+from planning.targets import describe_rule, targets_for
+from services import basemap, editing, hierarchy, maps
 
 PANEL = (
     Output(Ids.REP_TABLE, "data"),
     Output(Ids.WORKLOAD_CHART, "figure"),
     Output(Ids.TAM_CHART, "figure"),
     Output(Ids.TEAM_SUMMARY, "children"),
+    Output(Ids.PANEL_NOTE, "children"),  # issue 14: level, fair-share scope, targets
 )
 Payload = dict[str, Any]
 DELETED_MEANWHILE = (
@@ -74,22 +86,47 @@ class ShownView:
                    view.get("bbox"), view.get("dataset"))  # fmt: skip
 
 
+@dataclass(frozen=True)
+class PanelView:
+    """How the panel reads a plan (issue 14): level, fair-share scope, the kept target rule."""
+
+    level: str = "rep"
+    scope: str = "team"
+    targets: Payload | None = None
+
+    @classmethod
+    def from_controls(
+        cls, level: str | None, scope: str | None, targets: Payload | None
+    ) -> PanelView:
+        """The controls' values as a view (unknown values fall back to reps, team-wide)."""
+        return cls(level if level in LEVELS else "rep", scope if scope in SCOPES else "team",
+                   targets or None)  # fmt: skip
+
+
 def panel(
-    plan: Plan, tolerance_pct: float | str | None, baseline_owner: np.ndarray | None = None
+    plan: Plan,
+    tolerance_pct: float | str | None,
+    view: PanelView | None = None,
+    baseline_owner: np.ndarray | None = None,
 ) -> tuple[Any, ...]:
-    """Table rows, the two charts and the team summary for a plan.
+    """Table rows, the two charts, the team summary and the panel's note for a plan.
 
     ``baseline_owner`` (the board's baseline) gives the "moved vs baseline" figure the
     scenario list shows too (issue 12 point 7c: ``planning.scenarios.moved_vs_baseline``).
     """
+    view = view or PanelView()
     tolerance = tolerance_share(tolerance_pct)
-    reps = rep_metrics(plan, tolerance)
+    kept = {"targets": view.targets} if view.targets else None
+    targets, rule, error = targets_for(plan, kept)
+    reps, team = panel_table(plan, tolerance, level=view.level, scope=view.scope,
+                             targets=targets)  # fmt: skip
     moved = None if baseline_owner is None else moved_vs_baseline(plan, baseline_owner)
     return (
         table_rows(reps),
         workload_chart(reps, tolerance),
         tam_chart(reps, tolerance),
-        team_summary(team_metrics(plan, tolerance), moved),
+        team_summary(team, moved),
+        panel_note(view.scope, view.level, describe_rule(rule), error),
     )
 
 
@@ -102,6 +139,7 @@ def panel(
     Input(Ids.SCENARIO, "data"),
     Input(Ids.COLOUR_MODE, "value"),
     Input(Ids.MAP, "relayoutData"),
+    Input(Ids.MAP_FILTER, "value"),
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
 )
@@ -109,6 +147,7 @@ def draw_map(
     scenario: Payload,
     mode: str,
     relayout: Payload | None,
+    only: str | None,
     view: Payload | None,
     camera_now: Payload | None,
 ) -> tuple[Any, ...]:
@@ -143,7 +182,7 @@ def draw_map(
     base = basemap.view_for_area(database_url(), record.dataset_id, record.resolution,
                                  record.area_id)  # fmt: skip
     fig = map_figure(drawing.facts, mode, geo, drawing.board.market.reps, camera, tile_url(),
-                     basemap_urls(base))  # fmt: skip
+                     basemap_urls(base), only=only or None)  # fmt: skip
     if fit is not None:
         fig = with_fit(fig, fit, f"{sid}:{uuid.uuid4().hex}")
     name = f"{record.name}{' (read-only)' if record.read_only else ''}"
@@ -155,11 +194,21 @@ def draw_map(
     *PANEL,
     Input(Ids.SCENARIO, "data"),
     Input(Ids.TOLERANCE, "value"),
+    Input(Ids.PANEL_LEVEL, "value"),
+    Input(Ids.PANEL_SCOPE, "value"),
+    Input(Ids.TARGETS_KEPT, "data"),
 )
-def refresh_panel(scenario: Payload, tolerance_pct: float | str | None) -> tuple[Any, ...]:
-    """Panel numbers and the version the page now shows (load, switch, tolerance)."""
+def refresh_panel(
+    scenario: Payload,
+    tolerance_pct: float | str | None,
+    level: str | None,
+    scope: str | None,
+    targets: Payload | None,
+) -> tuple[Any, ...]:
+    """Panel numbers and the version the page now shows (load, switch, tolerance, view)."""
     board, plan, version = editing.load(database_url(), int(scenario["id"]))
-    return {"version": version}, *panel(plan, tolerance_pct, board.baseline.owner)
+    view = PanelView.from_controls(level, scope, targets)
+    return {"version": version}, *panel(plan, tolerance_pct, view, board.baseline.owner)
 
 
 @callback(
@@ -179,6 +228,10 @@ def refresh_panel(scenario: Payload, tolerance_pct: float | str | None) -> tuple
     State(Ids.VIEW, "data"),
     State(Ids.COLOUR_MODE, "value"),
     State(Ids.TOLERANCE, "value"),
+    State(Ids.PANEL_LEVEL, "value"),
+    State(Ids.PANEL_SCOPE, "value"),
+    State(Ids.TARGETS_KEPT, "data"),
+    State(Ids.MAP_FILTER, "value"),
     prevent_initial_call=True,
 )
 def edit(
@@ -193,8 +246,13 @@ def edit(
     view: Payload | None,
     mode: str,
     tolerance_pct: float | str | None,
+    level: str | None = None,
+    scope: str | None = None,
+    targets: Payload | None = None,
+    only: str | None = None,
 ) -> tuple[Any, ...]:
     """Apply a selection (move, lock, unlock), an undo or a redo; repaint only what changed."""
+    shown = PanelView.from_controls(level, scope, targets)
     if not view or not version:
         raise PreventUpdate
     change = _requested(ctx.triggered_id, key, selection, tool, rep)
@@ -206,21 +264,21 @@ def edit(
         edited = editing.edit(database_url(), int(scenario["id"]), version["version"], change)
     except NothingToUndoError as err:
         return no_update, no_update, f"Nothing to {'redo' if 'redo' in str(err) else 'undo'}.", \
-            *([no_update] * 4), no_update  # fmt: skip
+            *([no_update] * len(PANEL)), no_update  # fmt: skip
     except ReadOnlyScenarioError:
         return no_update, no_update, "This scenario is read-only: branch it to edit.", \
-            *([no_update] * 4), no_update  # fmt: skip
+            *([no_update] * len(PANEL)), no_update  # fmt: skip
     except StorageFullError as err:  # issue 12: a full disk is said, not an HTTP 500
-        return no_update, no_update, str(err), *([no_update] * 4), no_update
+        return no_update, no_update, str(err), *([no_update] * len(PANEL)), no_update
     except ScenarioNotFoundError:  # issue 12 point 2: the tab's scenario was deleted meanwhile
-        return no_update, no_update, DELETED_MEANWHILE, *([no_update] * 4), \
+        return no_update, no_update, DELETED_MEANWHILE, *([no_update] * len(PANEL)), \
             {"id": default_scenario()}  # fmt: skip
     result = edited.edit
     if edited.stale:
         return ({"version": result.version}, no_update,
                 "Someone else changed this scenario meanwhile: the map now shows the current plan; "
                 "please repeat your last action.",
-                *panel(result.plan, tolerance_pct, edited.board.baseline.owner),
+                *panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner),
                 {**scenario, "refresh": result.version})  # fmt: skip
     if isinstance(change, Selection):
         message = _describe(change.tool, result, rep)
@@ -228,9 +286,9 @@ def edit(
         message = f"{'Redone' if change is Step.REDO else 'Undone'}: {len(result.changed):,} cells."
     return (
         {"version": result.version},
-        _paint(edited.board, result, view, mode),
+        _paint(edited.board, result, view, mode, only or None),
         message,
-        *panel(result.plan, tolerance_pct, edited.board.baseline.owner),
+        *panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner),
         no_update,
     )
 
@@ -253,18 +311,20 @@ def _requested(
     return Selection(Tool(tool), selection.get("level", -1), units, rep_id)
 
 
-def _paint(board: Board, result: Edit, view: Payload, mode: str) -> dict[str, Any]:
+def _paint(
+    board: Board, result: Edit, view: Payload, mode: str, only: str | None = None
+) -> dict[str, Any]:
     """Only the drawn units the change touched: their position in the trace and new values."""
     patch = repaint(board, result.plan, result.changed, view["level"], _tuple(view.get("snapped")))
     facts = patch.facts
-    z = facts.values(mode)
+    z = filtered_values(facts, mode, only)
     return {
         "idx": patch.positions.tolist(),
         "z": [None if v != v else float(v) for v in z.tolist()],
         "owner": facts.owner.tolist(),
         "work": np.round(facts.workload_h, 1).tolist(),
         "locked": facts.locked.astype(int).tolist(),
-        "fc": unit_colours(mode, facts),
+        "fc": unit_colours(mode, facts, only),
         "version": result.version,
     }
 
@@ -342,3 +402,33 @@ def check_scenario(scenario: Payload | None) -> tuple[dict[str, int], str]:
     if sid is None or not editing.scenario_exists(database_url(), sid):
         return {"id": default_scenario()}, "The scenario this page showed no longer exists."
     raise PreventUpdate
+
+
+@callback(
+    Output(Ids.MAP_FILTER, "options"),
+    Output(Ids.MAP_FILTER, "value"),
+    Input(Ids.SCENARIO, "data"),
+    State(Ids.MAP_FILTER, "value"),
+)
+def filter_options(scenario: Payload, picked: str | None) -> tuple[list[dict[str, str]], Any]:
+    """Issue 14: the map's filter lists the scenario's regions and districts."""
+    regions, districts = hierarchy.team_groups(database_url(), int(scenario["id"]))
+    options = map_filter_options(regions, districts)
+    keep = picked if picked in {o["value"] for o in options} else ""
+    return options, no_update if keep == picked else keep
+
+
+@callback(
+    Output(Ids.LEGEND, "children", allow_duplicate=True),
+    Input(Ids.COLOUR_MODE, "value"),
+    State(Ids.SCENARIO, "data"),
+    prevent_initial_call=True,
+)
+def mode_legend(mode: str, scenario: Payload) -> list[Any]:
+    """Issue 14: the legend names regions (districts) when the map is coloured by them."""
+    sid = int(scenario["id"])
+    if mode in GROUP_MODES:
+        regions, districts = hierarchy.team_groups(database_url(), sid)
+        return group_legend(regions if mode == "region" else districts)
+    ids, names = editing.team(database_url(), sid)
+    return list(legend(ids, names).children)

@@ -44,6 +44,7 @@ from geo.cells import cells_to_str
 from planning.compare import Comparison
 from planning.metrics import DEFAULT_TOLERANCE, metrics_table, rep_metrics
 from planning.plan import Plan
+from planning.targets import target_ratios, targets_for
 
 FORMATS = ("csv", "xlsx", "geojson", "parquet", "plan")
 """The formats that carry the plan (``read_exported_plan`` reads each back)."""
@@ -95,6 +96,13 @@ PERCENT_COLUMNS = {
     "utilisation", "coverage", "market_share", "workload_deviation", "tam_deviation",
     "disruption_accounts", "disruption_tam", "disruption_revenue",
 }  # fmt: skip
+# issue 14: each rep's target under the rule kept with the scenario, as the panel shows it
+METRIC_HEADERS.update({
+    "target": "Target (currency)",
+    "target_per_tam": "Target / TAM (%)",
+    "required_growth": "Required growth over revenue (%)",
+})  # fmt: skip
+PERCENT_COLUMNS |= {"target_per_tam", "required_growth"}
 ACCOUNT_HEADERS = {
     "account_id": "Account ID",
     "name": "Account name",
@@ -170,15 +178,17 @@ def _precision(accounts: pd.DataFrame) -> pd.arrays.StringArray:
     return pd.array(given.to_numpy(dtype=object), dtype="string")
 
 
-def territories_frame(plan: Plan, tolerance: float = DEFAULT_TOLERANCE) -> gpd.GeoDataFrame:
-    """One feature per rep: the dissolved territory and the rep's metrics.
+def territories_frame(
+    plan: Plan, tolerance: float = DEFAULT_TOLERANCE, settings: dict[str, Any] | None = None
+) -> gpd.GeoDataFrame:
+    """One feature per rep: the dissolved territory and the rep's metrics and target.
 
     The geometry is H3's own outline of the rep's cells (``cells_to_h3shape``),
     so neighbouring territories share edges exactly, with no slivers. A rep
     without cells keeps its row (its metrics still count) with no geometry.
     """
     m = plan.market
-    metrics = rep_metrics(plan, tolerance).reset_index(drop=True)
+    metrics = with_rep_targets(rep_metrics(plan, tolerance), plan, settings).reset_index(drop=True)
     geometries = [
         _dissolve(m.area.cells[plan.owner == r]) for r in range(m.n_reps)
     ]  # fmt: skip
@@ -193,6 +203,29 @@ def _dissolve(cells: np.ndarray) -> shapely.Geometry | None:
     outline = h3i.cells_to_h3shape(np.asarray(cells, np.uint64))
     geometry = shape(outline.__geo_interface__)
     return geometry if geometry.is_valid else shapely.make_valid(geometry)
+
+
+def with_rep_targets(
+    table: pd.DataFrame, plan: Plan, settings: dict[str, Any] | None
+) -> pd.DataFrame:
+    """The per-rep ``table`` with each rep's target (issue 14), as the panel shows it.
+
+    ``table`` holds the reps in rep order, maybe then a TEAM row. Target, target / TAM
+    and required growth follow the scenario's kept rule (or the default). The TEAM row
+    holds the total; a rule that cannot be met leaves the columns blank.
+    """
+    targets, _, _ = targets_for(plan, settings)
+    n = plan.market.n_reps
+    out = table.copy()
+    values = np.full(len(out), np.nan)
+    if targets is not None:
+        values[:n] = targets
+        values[n:] = targets.sum()
+    out["target"] = values
+    out["target_per_tam"], out["required_growth"] = target_ratios(
+        values, out["tam"].to_numpy(np.float64), out["revenue"].to_numpy(np.float64)
+    )
+    return out
 
 
 # -- writers ------------------------------------------------------------------------
@@ -229,7 +262,7 @@ def write_workbook(
     """
     path = Path(path)
     exported_at = exported_at or datetime.now(UTC)
-    summary = metrics_table(plan, tolerance)
+    summary = with_rep_targets(metrics_table(plan, tolerance), plan, settings)
     accounts = assignment_table(plan)
     rows = [
         ("scenario", title or ""),
@@ -279,11 +312,16 @@ def write_comparison_workbook(comparison: Comparison, path: str | Path) -> Path:
 
 
 def write_territories(
-    plan: Plan, path: str | Path, *, tolerance: float = DEFAULT_TOLERANCE, driver: str = "GeoJSON"
+    plan: Plan,
+    path: str | Path,
+    *,
+    tolerance: float = DEFAULT_TOLERANCE,
+    driver: str = "GeoJSON",
+    settings: dict[str, Any] | None = None,
 ) -> Path:
     """Territories as GeoJSON (``driver="GeoJSON"``) or GeoParquet (``driver="Parquet"``)."""
     path = Path(path)
-    frame = territories_frame(plan, tolerance)
+    frame = territories_frame(plan, tolerance, settings)
     if driver == "Parquet":
         frame.to_parquet(path)
     else:
@@ -333,9 +371,10 @@ def _write_export(
             plan, path, settings=settings, title=title, tolerance=tolerance, comparison=comparison
         )
     if fmt == "geojson":
-        return write_territories(plan, path, tolerance=tolerance)
+        return write_territories(plan, path, tolerance=tolerance, settings=settings)
     if fmt == "parquet":
-        return write_territories(plan, path, tolerance=tolerance, driver="Parquet")
+        return write_territories(plan, path, tolerance=tolerance, driver="Parquet",
+                                 settings=settings)  # fmt: skip
     if fmt == "plan":
         return write_plan_csv(plan, path)
     if fmt in OWNER_CHANGE_FORMATS:

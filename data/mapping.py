@@ -161,6 +161,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "czaspracy",
         ),
         "region": ("area", "territory", "gebiet", "regio", "gebied", "secteur", "rejon"),
+        "district": ("bezirk", "distrikt", "salesdistrict", "okreg"),  # issue 14
         "email": ("emailaddress", "mail", "primaryemail", "adresemail"),
         "crm_user_id": (
             "crmuserid", "crmid", "userid", "salesforceuserid", "ownerid", "hubspotownerid",

@@ -24,11 +24,13 @@ ACCOUNT_OPTIONAL = ("rep_id", "pinned", *ADDRESS_FIELDS, "location_precision")
 
 # Reps: one row per rep, rep_id unique.
 #   rep_id str, name str, home_lat float64, home_lon float64, capacity_hours float64 > 0,
-#   region str or <NA>; email str or <NA> (matched case-insensitively), crm_user_id
-#   str or <NA> (the CRM's user id, e.g. Salesforce's 005..., matched exactly): both
+#   region str or <NA>, district str or <NA> (issue 14: reps roll up to districts and
+#   regions, planning.hierarchy; a rep without them is in one region); email str or <NA>
+#   (matched case-insensitively), crm_user_id str or <NA> (the CRM's user id, e.g.
+#   Salesforce's 005..., matched exactly): both
 #   name the rep in account owners and in the owner-changes exports to the CRM.
 REP_COLUMNS = ("rep_id", "name", "home_lat", "home_lon", "capacity_hours")
-REP_OPTIONAL = ("region", "email", "crm_user_id")
+REP_OPTIONAL = ("region", "district", "email", "crm_user_id")
 
 # Call plan: index segment (A/B/C); visits_per_year float >= 0,
 #   minutes_per_visit float >= 0, channel in planning.callplan.CHANNELS.

@@ -1016,7 +1016,7 @@ def check_reps(
             "home_lon": lon,
             "capacity_hours": capacity,
             "region": _optional_ids(frame, "region"),
-            **_optional_texts(frame, ("email", "crm_user_id")),
+            **_optional_texts(frame, ("district", "email", "crm_user_id")),  # district: issue 14
         },
         index=frame.index,
     ).reset_index(drop=True)

@@ -107,6 +107,7 @@ def balance_panel() -> html.Div:
                     html.Label(
                         ["Seed", dcc.Input(id=Ids.BALANCE_SEED, type="number", value=0, step=1)]
                     ),
+                    region_picker(),  # issue 14: auto-balance limited to one region
                 ],
                 className="toolbar",
             ),  # fmt: skip
@@ -125,3 +126,21 @@ def balance_panel() -> html.Div:
             html.Div(id=Ids.BALANCE_RESULT),
         ]
     )
+
+
+WHOLE_TEAM = ""
+
+
+def region_choices(regions: list[str]) -> list[dict[str, str]]:
+    """The region picker's options: the whole team, then each region."""
+    return [{"label": "Whole team", "value": WHOLE_TEAM},
+            *({"label": f"Only {r} (other regions stay as they are)", "value": r}
+              for r in regions)]  # fmt: skip
+
+
+def region_picker() -> html.Label:
+    """Balance the whole team or one region (its reps trade its cells; fair share inside it)."""
+    return html.Label(
+        ["Limit to", dcc.Dropdown(region_choices([]), WHOLE_TEAM, id=Ids.BALANCE_REGION,
+                                  clearable=False, style={"width": "22rem"})]
+    )  # fmt: skip

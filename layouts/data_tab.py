@@ -18,7 +18,7 @@ from layouts.attributes import data_attributes
 from layouts.ids import Ids, call_plan_id, choice_id, fix_id, map_field_id, new_rep_id, travel_id
 from planning.callplan import CHANNELS, SEGMENTS, TravelModel
 from planning.callplan_edits import CALL_PLAN_FIELDS
-from planning.team import REP_FIELDS
+from planning.team import EDITOR_FIELDS
 
 KINDS = {"accounts": "Accounts", "reps": "Reps"}
 IGNORE = "__ignore__"
@@ -40,6 +40,8 @@ REP_LABELS = {
     "home_lat": "Home lat",
     "home_lon": "Home lon",
     "capacity_hours": "Capacity h/yr",
+    "region": "Region",  # issue 14: the hierarchy
+    "district": "District",
 }
 DECISIONS = {"none": "Undecided", "exclude": "Exclude", "accept": "Accept"}
 MAX_CHOICE_ROWS = 200
@@ -212,7 +214,7 @@ def team_section() -> html.Div:
         columns=[
             {"id": f, "name": REP_LABELS[f], "editable": f != "rep_id",
              "type": "numeric" if f in ("home_lat", "home_lon", "capacity_hours") else "text"}
-            for f in REP_FIELDS
+            for f in EDITOR_FIELDS
         ],
         data=[],
         editable=True,
@@ -226,7 +228,7 @@ def team_section() -> html.Div:
                 id=new_rep_id(f),
                 type="number" if f in ("home_lat", "home_lon", "capacity_hours") else "text",
                 step="any", style={"width": "8rem"})])
-            for f in REP_FIELDS
+            for f in EDITOR_FIELDS
         ]
         + [
             html.Button("Home = map centre", id=Ids.DATA_REP_CENTRE, n_clicks=0,

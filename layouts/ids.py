@@ -140,6 +140,22 @@ class Ids(StrEnum):
     SHARE_EFFECT = "share-effect"
     SHARE_APPLY = "share-apply"
     SHARE_STATUS = "share-status"
+    # issue 14 targets and hierarchy: the panel's level and fair-share scope, the target rule,
+    # the map's region/district filter, auto-balance limited to one region
+    PANEL_LEVEL = "panel-level"
+    PANEL_SCOPE = "panel-scope"
+    PANEL_NOTE = "panel-note"
+    TARGET_TOTAL = "target-total"
+    TARGET_DRIVER = "target-driver"
+    TARGET_GROWTH = "target-growth"
+    TARGET_ROUND = "target-round"
+    TARGET_FLOOR = "target-floor"
+    TARGET_CEILING = "target-ceiling"
+    TARGET_OVERRIDES = "target-overrides"
+    TARGET_STATUS = "target-status"
+    TARGETS_KEPT = "targets-kept-store"
+    MAP_FILTER = "map-filter"
+    BALANCE_REGION = "balance-region"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------

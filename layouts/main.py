@@ -23,7 +23,7 @@ from layouts.ids import (
 from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
 from layouts.market_share import class_legend
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
-from layouts.panel import TABLE_COLUMNS
+from layouts.panel import TABLE_COLUMNS, panel_controls
 from planning.mapview import COLOUR_MODES
 
 UNASSIGNED_VALUE = "__unassigned__"
@@ -79,6 +79,29 @@ def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
         )
     )
     return html.Ul(items, id=Ids.LEGEND, className="legend")
+
+
+def map_filter_options(regions: list[str], districts: list[str]) -> list[dict[str, str]]:
+    """Issue 14: the map's filter: every cell, or one region's or district's (the rest grey)."""
+    return [
+        {"label": "All cells", "value": ""},
+        *({"label": f"Region {r}", "value": f"region:{r}"} for r in regions),
+        *({"label": f"District {d}", "value": f"district:{d}"} for d in districts),
+    ]
+
+
+def group_legend(groups: list[str]) -> list[html.Li]:
+    """Issue 14: the legend's entries when the map is coloured by region or district."""
+    items = [
+        html.Li([html.Span(className="swatch", style={"background": rep_colour(i)}), g])
+        for i, g in enumerate(groups)
+    ]
+    items.append(
+        html.Li(
+            [html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}), "Unassigned"]
+        )
+    )
+    return items
 
 
 # -- datasets-find: the header's data set, its switcher and the find box ------------------------
@@ -183,6 +206,9 @@ def main_layout(
             html.Label(["Colour by", dcc.RadioItems(
                 [{"label": v, "value": k} for k, v in COLOUR_MODES.items()], "owner",
                 id=Ids.COLOUR_MODE, inline=True)]),
+            html.Label(["Cells of", dcc.Dropdown(  # issue 14: one region or district only
+                map_filter_options([], []), "", id=Ids.MAP_FILTER, clearable=False,
+                style={"width": "13rem"})]),
             html.Label(["Cell size (H3 res.)", dcc.Dropdown(
                 list(range(4, 10)), resolution, id=Ids.RESOLUTION, clearable=False,
                 style={"width": "6rem"})]),
@@ -249,6 +275,8 @@ def main_layout(
                 ],
                 className="main",
             ),
+            panel_controls(),  # issue 14: level, fair-share scope, targets
+            html.P(id=Ids.PANEL_NOTE, className="hint"),
             table,
             dcc.Tabs(tabs, id=Ids.SECTIONS, value=""),  # closed until asked: no work on every move
             html.Div(id=Ids.REP_KEYS, hidden=True, **keys),

@@ -14,7 +14,7 @@ import numpy as np
 from layouts.basemap import basemap_layers, basemap_meta
 from layouts.ids import Slot
 from layouts.palette import CONTINUOUS_SCALE, UNASSIGNED_COLOUR, owner_colourscale, rep_colour
-from planning.mapview import COLOUR_MODES, UnitFacts
+from planning.mapview import COLOUR_MODES, GROUP_MODES, UnitFacts
 from planning.share_classes import CLASS_COLOURS, CLASSES, ShareClass
 
 MAP_UIREVISION = "hexalign-map"
@@ -65,8 +65,11 @@ def customdata(facts: UnitFacts, rep_ids: np.ndarray, names: np.ndarray) -> list
 
 
 def colour_settings(mode: str, n_reps: int) -> dict:
-    """zmin/zmax/colorscale per colour mode; owner and changed are stepped, the rest continuous."""
-    if mode == "owner":
+    """zmin/zmax/colorscale per colour mode; owner and changed are stepped, the rest continuous.
+
+    Region and district (issue 14) are stepped like owners, ``n_reps`` being the groups.
+    """
+    if mode == "owner" or mode in GROUP_MODES:
         return {
             "zmin": -1.5,
             "zmax": n_reps - 0.5,
@@ -99,15 +102,20 @@ def map_figure(
     view: dict,
     tile_url: str | None = None,
     basemap: Mapping[str, str] | None = None,
+    only: str | None = None,
 ) -> dict:
     """Cells coloured by ``mode``, rep homes as labelled markers, over an offline basemap.
+
+    ``only`` (``region:North``, ``district:North / N1``; issue 14) greys out the cells
+    of every other group (hides them in the continuous modes).
 
     ``reps`` holds parallel lists rep_id, name, home_lat, home_lon;
     ``view`` the initial centre/zoom (kept afterwards by ``uirevision``);
     ``basemap`` the same-origin URLs of the basemap layers and towns (``layouts.basemap``).
     """
     rep_ids, names = np.asarray(reps["rep_id"]), np.asarray(reps["name"])
-    z = facts.values(mode)
+    z = filtered_values(facts, mode, only)
+    steps = len(facts.group_names[mode]) if mode in GROUP_MODES else len(rep_ids)
     cells = {
         "type": "choroplethmap",
         "geojson": geojson_url,
@@ -120,7 +128,7 @@ def map_figure(
         "selected": {"marker": {"opacity": 0.85}},
         "unselected": {"marker": {"opacity": 0.85}},
         "name": "cells",
-        **colour_settings(mode, len(rep_ids)),
+        **colour_settings(mode, steps),
     }
     homes = {
         "type": "scattermap",
@@ -226,8 +234,26 @@ def with_fit(fig: dict, bounds: tuple[float, float, float, float], key: str) -> 
 # -- end of datasets-find --------------------------------------------------------------------
 
 
-def unit_colours(mode: str, facts: UnitFacts) -> list[str] | None:
+def filtered_values(facts: UnitFacts, mode: str, only: str | None) -> np.ndarray:
+    """The values ``mode`` paints; outside the group ``only``: -1 (grey) or NaN (not drawn)."""
+    z = facts.values(mode)
+    inside = facts.in_group(only)
+    if inside.all():
+        return z
+    stepped = mode == "owner" or mode in GROUP_MODES or mode == "changed"
+    return np.where(inside, z, (-1.0 if mode != "changed" else 0.0) if stepped else np.nan)
+
+
+def unit_colours(mode: str, facts: UnitFacts, only: str | None = None) -> list[str] | None:
     """Flat colours for the stepped modes (what feature-state paints); None for continuous ones."""
+    if only:
+        inside = facts.in_group(only)
+        colours = unit_colours(mode, facts)
+        if colours is None:
+            return None
+        return [c if keep else UNASSIGNED_COLOUR for c, keep in zip(colours, inside, strict=True)]
+    if mode in GROUP_MODES:
+        return [rep_colour(int(g)) for g in facts.groups[mode]]
     if mode == "owner":
         return [rep_colour(int(o)) for o in facts.owner]
     if mode == "changed":

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from dash import html
+from dash import dcc, html
 
 from layouts.attributes import data_attributes
+from layouts.ids import Ids
 from layouts.palette import rep_colour
 from planning.scenarios import MovedVsBaseline
 
@@ -22,6 +23,8 @@ TABLE_COLUMNS = (
     ("accounts_a", "A"), ("accounts_b", "B"), ("accounts_c", "C"), ("cells", "Cells"),
     ("contiguity_components", "Pieces"), ("polsby_popper", "Compactness"),
     ("workload_deviation", "Workload vs fair"), ("tam_deviation", "TAM vs fair"),
+    ("target", "Target"), ("target_per_tam", "Target / TAM"),
+    ("required_growth", "Required growth"),  # issue 14 targets (money, as TAM)
 )  # fmt: skip
 
 
@@ -78,8 +81,21 @@ def table_rows(reps: pd.DataFrame) -> list[dict]:
             "polsby_popper": "–" if math.isnan(pp) else f"{pp:.2f}",
             "workload_deviation": pct(r["workload_deviation"], True),
             "tam_deviation": pct(r["tam_deviation"], True),
+            **target_cells(r),
         })  # fmt: skip
     return rows
+
+
+def target_cells(row: pd.Series) -> dict[str, str]:
+    """Target, target / TAM and required growth of one row ("–" without a target)."""
+    target = row.get("target", math.nan)
+    if target is None or math.isnan(target):
+        return {"target": "–", "target_per_tam": "–", "required_growth": "–"}
+    return {
+        "target": money(target),
+        "target_per_tam": pct(row["target_per_tam"]),
+        "required_growth": pct(row["required_growth"], True),
+    }
 
 
 def workload_chart(reps: pd.DataFrame, tolerance: float) -> dict:
@@ -164,3 +180,73 @@ def _chart_layout(title: str) -> dict:
         "paper_bgcolor": "#ffffff",
         "plot_bgcolor": "#ffffff",
     }
+
+
+# -- issue 14: the level the table and charts show, where fair share is judged, targets --------
+LEVEL_LABELS = {"rep": "Reps", "district": "Districts", "region": "Regions"}
+SCOPE_LABELS = {"team": "Team-wide", "region": "Within each region"}
+DRIVER_LABELS = {
+    "tam": "TAM", "revenue": "Current revenue", "blend": "TAM and revenue (50/50)",
+    "growth": "Revenue + growth",
+}  # fmt: skip
+ROUND_UNITS = (1, 100, 1_000, 10_000)
+
+
+def panel_controls() -> html.Div:
+    """Level and fair-share scope of the table and charts, and the target split's rule."""
+    return html.Div(
+        [
+            html.Label(["Show", dcc.RadioItems(
+                [{"label": v, "value": k} for k, v in LEVEL_LABELS.items()], "rep",
+                id=Ids.PANEL_LEVEL, inline=True)]),
+            html.Label(["Fair share", dcc.RadioItems(
+                [{"label": v, "value": k} for k, v in SCOPE_LABELS.items()], "team",
+                id=Ids.PANEL_SCOPE, inline=True)]),
+            html.Label(["Annual target", dcc.Input(
+                id=Ids.TARGET_TOTAL, type="number", min=0, step="any", debounce=True,
+                style={"width": "9rem"})]),
+            html.Label(["split by", dcc.Dropdown(
+                [{"label": v, "value": k} for k, v in DRIVER_LABELS.items()], "growth",
+                id=Ids.TARGET_DRIVER, clearable=False, style={"width": "13rem"})]),
+            html.Label(["Growth %", dcc.Input(
+                id=Ids.TARGET_GROWTH, type="number", step="any", debounce=True,
+                style={"width": "5rem"})]),
+            html.Label(["Round to", dcc.Dropdown(
+                [{"label": f"{u:,}", "value": u} for u in ROUND_UNITS], 1000,
+                id=Ids.TARGET_ROUND, clearable=False, style={"width": "7rem"})]),
+            html.Label(["Growth floor %", dcc.Input(
+                id=Ids.TARGET_FLOOR, type="number", step="any", debounce=True,
+                placeholder="none", style={"width": "5rem"})]),
+            html.Label(["ceiling %", dcc.Input(
+                id=Ids.TARGET_CEILING, type="number", step="any", debounce=True,
+                placeholder="none", style={"width": "5rem"})]),
+            html.Label(["Typed targets", dcc.Input(
+                id=Ids.TARGET_OVERRIDES, type="text", debounce=True,
+                placeholder="R02=1200000, R05=800000", style={"width": "14rem"})]),
+            html.Span(id=Ids.TARGET_STATUS, role="status", className="hint"),
+            dcc.Store(id=Ids.TARGETS_KEPT),
+        ],
+        className="toolbar panel-controls",
+    )  # fmt: skip
+
+
+def panel_note(scope: str, level: str, rule_text: str, error: str | None) -> str:
+    """What the table shows: level, where balance is judged, and the target rule (or why not)."""
+    where = (
+        "within each region (fair share of the rep's region)"
+        if scope == "region"
+        else "team-wide (fair share of the team)"
+    )
+    shown = LEVEL_LABELS.get(level, "Reps").lower()
+    target = f"Targets not split: {error}" if error else f"Targets: {rule_text}."
+    return f"Showing {shown}; balance judged {where}. {target}"
+
+
+def overrides_text(overrides: dict[str, float]) -> str:
+    """Typed targets as the box shows them: ``R02=1200000, R05=800000``."""
+    return ", ".join(f"{rep}={_amount(value)}" for rep, value in overrides.items())
+
+
+def _amount(value: float) -> str:
+    """An amount as typed: no exponent, no trailing zeros (1200000, 99.5)."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -43,6 +43,7 @@ COMPARE_METRICS = (
     ("revenue", "Revenue", "money"),
     ("cells", "Cells", "count"),
     ("contiguity_components", "Pieces", "count"),
+    ("target", "Target", "money"),  # issue 14
 )
 BALANCE_ROWS = (
     ("workload_worst_deviation", "Worst workload deviation", "spct"),
@@ -228,9 +229,9 @@ def compare_rows(reps: pd.DataFrame) -> list[dict]:
     for rep_id, r in reps.iterrows():
         row = {"rep_id": str(rep_id), "name": str(r["name"])}
         for metric, _, kind in COMPARE_METRICS:
-            row[f"{metric}_a"] = _fmt(r[f"{metric}_a"], kind)
-            row[f"{metric}_b"] = _fmt(r[f"{metric}_b"], kind)
-            row[f"{metric}_delta"] = _fmt(r[f"{metric}_delta"], kind, signed=True)
+            row[f"{metric}_a"] = _fmt(r.get(f"{metric}_a"), kind)  # target: issue 14, may lack
+            row[f"{metric}_b"] = _fmt(r.get(f"{metric}_b"), kind)
+            row[f"{metric}_delta"] = _fmt(r.get(f"{metric}_delta"), kind, signed=True)
         rows.append(row)
     return rows
 

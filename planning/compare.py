@@ -73,8 +73,16 @@ class Comparison:
         return pd.DataFrame(moved + balance, columns=["measure", "before", "after", "change"])
 
 
-def compare_plans(a: Plan, b: Plan, tolerance: float = DEFAULT_TOLERANCE) -> Comparison:
+def compare_plans(
+    a: Plan,
+    b: Plan,
+    tolerance: float = DEFAULT_TOLERANCE,
+    targets: tuple[np.ndarray | None, np.ndarray | None] | None = None,
+) -> Comparison:
     """Compare two plans of the same market (same cells, same reps in the same order).
+
+    ``targets`` (issue 14) are each plan's rep targets in money (None: not split); given,
+    they add ``target_a``, ``target_b`` and ``target_delta`` (blank for a plan without).
 
     Raises
     ------
@@ -100,6 +108,12 @@ def compare_plans(a: Plan, b: Plan, tolerance: float = DEFAULT_TOLERANCE) -> Com
         va, vb = ra[name].to_numpy(np.float64), rb[name].to_numpy(np.float64)
         columns[f"{name}_a"], columns[f"{name}_b"] = va, vb
         columns[f"{name}_delta"] = vb - va
+    if targets is not None:
+        blank = np.full(len(ra), np.nan)
+        ta_, tb_ = targets
+        columns["target_a"] = blank if ta_ is None else np.asarray(ta_, dtype=np.float64)
+        columns["target_b"] = blank if tb_ is None else np.asarray(tb_, dtype=np.float64)
+        columns["target_delta"] = columns["target_b"] - columns["target_a"]
     reps = pd.DataFrame(columns).set_index(ra.index)
 
     changed = np.flatnonzero(a.owner != b.owner)

@@ -5,11 +5,12 @@ Dash-free: the layouts turn these numbers into colours and figures.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from geo.lod import DisplayLevel, unit_owner, unit_sums
+from planning.hierarchy import group_keys
 from planning.market import SECONDS_PER_HOUR
 from planning.plan import Plan
 from planning.share_classes import ShareClass, classify, share_of
@@ -21,7 +22,11 @@ COLOUR_MODES = {
     "share": "Market share",
     "changed": "Changed vs baseline",
     "class": "Share class",  # issue 14: market-share classes (planning.share_classes)
+    "region": "Region",  # issue 14: the hierarchy
+    "district": "District",
 }
+GROUP_MODES = ("region", "district")
+"""Colour modes that paint the owner's group (``planning.hierarchy``), stepped like owners."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,10 @@ class UnitFacts:
     pinned accounts included; it does not change when cells move."""
     share: np.ndarray | None = None
     """revenue / TAM per unit on the same sums (NaN without TAM)."""
+    groups: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per ``GROUP_MODES`` level: each unit's group position (-1 unassigned)."""
+    group_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per ``GROUP_MODES`` level: the groups' labels, by position."""
 
     def class_text(self) -> list[str]:
         """Per unit, its class and share as the hover reads them: "Contested, 16.7%"."""
@@ -51,6 +60,16 @@ class UnitFacts:
             ShareClass(int(c)).label + ("" if s != s else f", {s * 100:.1f}%")
             for c, s in zip(codes, shares, strict=True)
         ]
+
+    def in_group(self, only: str | None) -> np.ndarray:
+        """Units whose owner is in the group ``level:label`` (all units for None or "")."""
+        if not only or ":" not in only:
+            return np.ones(len(self.units), bool)
+        level, label = only.split(":", 1)
+        names = self.group_names.get(level, ())
+        if label not in names:
+            return np.ones(len(self.units), bool)
+        return self.groups[level] == names.index(label)
 
     def values(self, mode: str) -> np.ndarray:
         """The number a colour mode paints for each unit."""
@@ -70,6 +89,8 @@ class UnitFacts:
             return self.changed.astype(np.float64)
         if mode == "class" and self.share_class is not None:
             return self.share_class.astype(np.float64)
+        if mode in GROUP_MODES:
+            return self.groups[mode].astype(np.float64)
         raise ValueError(f"unknown colour mode {mode!r}; choose one of {', '.join(COLOUR_MODES)}")
 
 
@@ -95,9 +116,17 @@ def unit_facts(
         unit_sums(level, m.share_tam)[units],
         unit_sums(level, m.share_revenue)[units],
     )
+    unit_rep = unit_owner(level, owner, m.n_reps)[units]
+    groups, group_names = {}, {}
+    for mode in GROUP_MODES:  # issue 14: the owner's region and district
+        keys = group_keys(m.reps, mode)
+        names = tuple(dict.fromkeys(keys))
+        member = np.array([names.index(k) for k in keys], dtype=np.int64)
+        groups[mode] = np.where(unit_rep >= 0, member[np.maximum(unit_rep, 0)], -1)
+        group_names[mode] = names
     return UnitFacts(
         units=units,
-        owner=unit_owner(level, owner, m.n_reps)[units],
+        owner=unit_rep,
         accounts=unit_sums(level, m.cell_accounts)[units],
         segments=segments[units],
         tam=unit_sums(level, m.cell_tam)[units] / 100.0,
@@ -107,4 +136,6 @@ def unit_facts(
         locked=locked[units],
         share_class=classify(share_tam, share_rev, m.share.thresholds),
         share=share_of(share_tam, share_rev),
+        groups=groups,
+        group_names=group_names,
     )

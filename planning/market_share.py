@@ -19,27 +19,23 @@ import pandas as pd
 
 import h3
 
+from planning.hierarchy import group_keys
 from planning.market import SECONDS_PER_HOUR, to_cents
 from planning.plan import Plan
 from planning.share_classes import CLASSES, ShareClass, Thresholds, classify, share_of
 
 UNASSIGNED_ID = "UNASSIGNED"
 TOTAL_ID = "TOTAL"
-NO_REGION = "All"
 FIGURES = ("tam", "revenue", "accounts", "workload_hours")
 """What a breakdown gives per class, in the order of the columns."""
 
 
 def rep_regions(reps: pd.DataFrame) -> np.ndarray:
-    """Each rep's region: the reps file's ``region`` column, else one region named "All".
+    """Each rep's region, as the region hierarchy decides it (``planning.hierarchy.group_keys``).
 
-    The one place that decides a rep's region (the region hierarchy of issue 14 section 3 may
-    refine it); a blank region counts as "All" too.
+    A rep without a region (no column, or a blank) is in the one region "No region".
     """
-    if "region" not in reps.columns:
-        return np.full(len(reps), NO_REGION, dtype=object)
-    values = reps["region"].astype("string").fillna("").str.strip()
-    return np.where(values == "", NO_REGION, values).astype(object)
+    return np.array(group_keys(reps, "region"), dtype=object)
 
 
 @dataclass(frozen=True, eq=False)

@@ -19,6 +19,10 @@ from planning.edit_values import EditError, number, signed
 from planning.market import UNASSIGNED
 
 REP_FIELDS = ("rep_id", "name", "home_lat", "home_lon", "capacity_hours")
+"""The columns every rep has (the add-a-rep form asks for them)."""
+GROUP_FIELDS = ("region", "district")
+"""Issue 14: where a rep sits in the hierarchy (optional; ``planning.hierarchy``)."""
+EDITOR_FIELDS = (*REP_FIELDS, *GROUP_FIELDS)
 """The columns of the team a person edits."""
 
 
@@ -58,7 +62,7 @@ def team_rows(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     if not rows:
         raise EditError("the team needs at least one rep")
     return pd.DataFrame(
-        [{f: "" if r.get(f) is None else str(r.get(f)) for f in (*REP_FIELDS, "region")}
+        [{f: "" if r.get(f) is None else str(r.get(f)) for f in EDITOR_FIELDS}
          for r in rows]
     )  # fmt: skip
 
@@ -78,8 +82,10 @@ def new_rep_row(values: Mapping[str, object], taken: Iterable[str]) -> dict[str,
     if capacity <= 0:
         raise EditError(f"capacity must be above zero, got {capacity:g}")
     name = str(values.get("name") or "").strip() or rep_id
+    typed = {f: str(values.get(f) or "").strip() for f in GROUP_FIELDS}
+    groups = {f: v for f, v in typed.items() if v}  # issue 14: only when given
     return {"rep_id": rep_id, "name": name, "home_lat": lat, "home_lon": lon,
-            "capacity_hours": capacity}  # fmt: skip
+            "capacity_hours": capacity, **groups}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,13 @@ class TeamChanges:
     capacity: tuple[tuple[str, float, float], ...]
     moved: tuple[str, ...]
     renamed: tuple[str, ...]
+    regrouped: tuple[str, ...] = ()
+    """Reps whose region or district changed (issue 14)."""
 
     def __bool__(self) -> bool:
-        return any((self.added, self.removed, self.capacity, self.moved, self.renamed))
+        return any(
+            (self.added, self.removed, self.capacity, self.moved, self.renamed, self.regrouped)
+        )
 
     def text(self) -> str:
         """The changes in words."""
@@ -107,6 +117,8 @@ class TeamChanges:
             parts.append("new home for " + ", ".join(self.moved))
         if self.renamed:
             parts.append("renamed " + ", ".join(self.renamed))
+        if self.regrouped:
+            parts.append("new region or district for " + ", ".join(self.regrouped))
         return "; ".join(parts) or "no change"
 
 
@@ -129,10 +141,22 @@ def team_changes(old: pd.DataFrame, new: pd.DataFrame) -> TeamChanges:
         )
     )
     renamed = tuple(r for r in both if str(a.loc[r, "name"]) != str(b.loc[r, "name"]))
+    regrouped = tuple(
+        r for r in both if any(_group(a, r, f) != _group(b, r, f) for f in GROUP_FIELDS)
+    )
     return TeamChanges(
         added=tuple(r for r in b.index if r not in a.index),
         removed=tuple(r for r in a.index if r not in b.index),
         capacity=capacity,
         moved=moved,
         renamed=renamed,
+        regrouped=regrouped,
     )
+
+
+def _group(team: pd.DataFrame, rep: str, field: str) -> str:
+    """A rep's region or district as text ("" when the team has none)."""
+    if field not in team.columns:
+        return ""
+    value = team.loc[rep, field]
+    return "" if value is None or pd.isna(value) else str(value).strip()

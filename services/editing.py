@@ -38,6 +38,7 @@ from planning.editing import (
     selected_cells,
     stepped,
 )
+from planning.hierarchy import balance_region
 from planning.market import Market
 from planning.names import WORKING_PLAN, resolution_name, unique_name
 from planning.optimizer import BalanceResult
@@ -301,26 +302,38 @@ def balance_to_new_scenario(
     name: str | None = None,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
+    region: str | None = None,
 ) -> Balanced:
     """Auto-balance a scenario into a new one linked to it; the original is never touched.
 
-    Returns the new scenario's id and name, and the optimizer's result.
+    ``region`` limits the run to that region's reps and cells (issue 14): every other
+    cell stays as it is, and fair share is the region's. Returns the new scenario's id
+    and name, and the optimizer's result.
     """
-    with timed(logger, "auto-balance run", scenario=scenario_id, mode=settings.mode) as extra:
+    with timed(logger, "auto-balance run", scenario=scenario_id, mode=settings.mode,
+               region=region or "all") as extra:  # fmt: skip
         store = open_store(url)
         _, plan, _ = load(url, scenario_id)
         record = store.scenario(scenario_id)
         extra["dataset"] = record.dataset_id
-        proposal, result = balance_plan(
-            plan, settings, rng=settings.seed, should_stop=should_stop, progress=progress
-        )
+        if region is None:
+            proposal, result = balance_plan(
+                plan, settings, rng=settings.seed, should_stop=should_stop, progress=progress
+            )
+        else:
+            proposal, result = balance_region(
+                plan, region, settings, rng=settings.seed, should_stop=should_stop,
+                progress=progress,
+            )  # fmt: skip
         names = {s.name for s in store.scenarios(record.dataset_id)}
-        base = name or f"Auto-balance of {record.name}"
+        within = f" ({region})" if region else ""
+        base = name or f"Auto-balance of {record.name}{within}"
         new_name = unique_name(names, base)
         new_id = store.create_scenario(
             record.dataset_id, new_name, record.resolution, proposal.owner, proposal.locked,
             tally=tally_to_bytes(proposal.tally), parent_id=scenario_id,
-            settings={**record.settings, "autobalance": _settings_record(settings, result)},
+            settings={**record.settings,
+                      "autobalance": {**_settings_record(settings, result), "region": region}},
             area_cells=plan.market.area.cells,
         )  # fmt: skip
         extra.update(

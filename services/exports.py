@@ -22,6 +22,7 @@ from data.formulas import neutralise_frame
 from data.store import ScenarioRecord, Store
 from planning.compare import compare_plans
 from planning.plan import Plan
+from planning.targets import targets_for
 from services.scenario_settings import find_scenario, scenario_market, scenario_settings
 from services.workspace import PathLike
 
@@ -75,8 +76,12 @@ def export_scenario(
             if compare_to:
                 if fmt != "xlsx":
                     raise PlanError("--compare-to needs --format xlsx")
-                other, _ = scenario_plan(store, find_scenario(store, compare_to, record.dataset_id))
-                comparison = compare_plans(other, plan, _tolerance(plan, record))
+                other, other_record = scenario_plan(
+                    store, find_scenario(store, compare_to, record.dataset_id)
+                )
+                targets = (targets_for(other, other_record.settings)[0],
+                           targets_for(plan, record.settings)[0])  # fmt: skip
+                comparison = compare_plans(other, plan, _tolerance(plan, record), targets)
         path = export_plan(
             plan,
             fmt,

@@ -42,6 +42,7 @@ from planning.scenarios import (
     scenario_figures,
     state_after,
 )
+from planning.targets import targets_for
 from services.editing import load, open_store
 
 logger = logging.getLogger(__name__)
@@ -166,7 +167,8 @@ def compare_scenarios(url: str, a_id: int, b_id: int, tolerance: float) -> Scena
     comparable(a, b)
     board, plan_a, _ = load(url, a_id)
     _, plan_b, _ = load(url, b_id)
-    comparison = compare_plans(plan_a, plan_b, tolerance)
+    targets = (targets_for(plan_a, a.settings)[0], targets_for(plan_b, b.settings)[0])  # issue 14
+    comparison = compare_plans(plan_a, plan_b, tolerance, targets)
     market = board.market
     names = market.reps["name"].astype(str).to_numpy()
     changed = changed_view(board.levels, plan_a.owner, plan_b.owner, market.rep_ids)

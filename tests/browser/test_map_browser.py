@@ -14,6 +14,7 @@ from geo.area import area_from_cells
 from layouts.panel import TABLE_COLUMNS, table_rows
 from planning.metrics import rep_metrics
 from planning.plan import Plan
+from planning.targets import targets_for, with_targets
 from services.areas import stored_market
 from tests.browser.harness import box_select, lasso, open_page, serve, table
 
@@ -33,7 +34,9 @@ def expected_table(store: Store, scenario_id: int, tolerance: float = 0.10) -> d
     plan = Plan.from_owner(
         stored_market(accounts, reps, call_plan, area), record.owner, record.locked
     )
-    rows = table_rows(rep_metrics(plan, tolerance))
+    # issue 14: the table also shows each rep's target under the scenario's rule (or the default)
+    targets, _, _ = targets_for(plan, record.settings)
+    rows = table_rows(with_targets(rep_metrics(plan, tolerance), targets))
     return {r["rep_id"]: {c: str(r[c]) for c in SHOWN} for r in rows}
 
 

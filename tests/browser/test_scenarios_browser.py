@@ -21,6 +21,7 @@ from geo.area import area_from_cells
 from layouts.panel import TABLE_COLUMNS, table_rows
 from planning.metrics import rep_metrics
 from planning.plan import Plan
+from planning.targets import targets_for, with_targets
 from services.areas import stored_market
 from tests.browser.harness import MAP_READY, box_select, drag, serve, table
 
@@ -62,7 +63,10 @@ def stored_plan(store: Store, scenario_id: int) -> Plan:
 
 
 def expected_table(store: Store, scenario_id: int) -> dict:
-    rows = table_rows(rep_metrics(stored_plan(store, scenario_id), 0.10))
+    plan = stored_plan(store, scenario_id)
+    # issue 14: the table also shows each rep's target under the scenario's rule (or the default)
+    targets, _, _ = targets_for(plan, store.scenario(scenario_id).settings)
+    rows = table_rows(with_targets(rep_metrics(plan, 0.10), targets))
     return {r["rep_id"]: {c: str(r[c]) for c in SHOWN} for r in rows}
 
 

@@ -78,9 +78,9 @@ def test_effort_file_changes_the_workload_and_region_rolls_up(files, tmp_path):
     assert plain.returncode == 0 and planned.returncode == 0, planned.stderr
     a = pd.read_csv(StringIO(plain.stdout)).set_index("region")
     b = pd.read_csv(StringIO(planned.stdout)).set_index("region")
-    assert list(a.index) == ["All", "UNASSIGNED", "TOTAL"]  # no region column: one region
+    assert list(a.index) == ["No region", "UNASSIGNED", "TOTAL"]  # no region column: one region
     # a3: 12 x 15 min (3 h) -> 4 x 30 min (2 h)
-    assert b.loc["All", "workload_hours"] == pytest.approx(a.loc["All", "workload_hours"] - 1.0,
+    assert b.loc["No region", "workload_hours"] == pytest.approx(a.loc["No region", "workload_hours"] - 1.0,
                                                            abs=SEC)  # fmt: skip
 
 

@@ -197,7 +197,7 @@ def test_moving_a_cell_keeps_its_class_and_moves_its_workload():
 
 def test_regions_roll_up_the_reps():
     accounts, reps = world_frames()
-    assert rep_regions(reps).tolist() == ["All", "All"]
+    assert rep_regions(reps).tolist() == ["No region", "No region"]
     reps = reps.assign(region=["North", "South"])
     plan = world(reps=reps)
     regions = region_table(plan).set_index("region")
@@ -206,7 +206,7 @@ def test_regions_roll_up_the_reps():
     assert regions.loc["South", "class"] == "base"
     assert regions.loc["TOTAL", "tam"] == pytest.approx(5000.00)
     one = world()
-    assert region_table(one).set_index("region").loc["All", "accounts"] == 8
+    assert region_table(one).set_index("region").loc["No region", "accounts"] == 8
 
 
 def test_effort_plan_changes_the_workload_of_its_class_only():

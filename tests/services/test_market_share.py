@@ -48,7 +48,7 @@ def test_the_tab_reads_the_classes_of_a_scenario(url, working):
     assert table.loc["R2", "contested_accounts"] == 2
     assert table.loc["R2", "contested_tam"] == pytest.approx(600.49)
     assert len(view.rules) == 12 and not any(r["overridden"] for r in view.rules)
-    assert view.regions.set_index("region").loc["All", "accounts"] == 3
+    assert view.regions.set_index("region").loc["No region", "accounts"] == 3
 
 
 def test_preview_shows_every_reps_workload_before_anything_is_stored(url, working):
