@@ -201,9 +201,9 @@ def draw_map(
 def refresh_panel(
     scenario: Payload,
     tolerance_pct: float | str | None,
-    level: str | None,
-    scope: str | None,
-    targets: Payload | None,
+    level: str | None = None,
+    scope: str | None = None,
+    targets: Payload | None = None,
 ) -> tuple[Any, ...]:
     """Panel numbers and the version the page now shows (load, switch, tolerance, view)."""
     board, plan, version = editing.load(database_url(), int(scenario["id"]))

@@ -38,7 +38,7 @@ def test_an_untouched_plan_moved_nothing_in_both(working):
     _, plan, _ = editing.load(url, sid)
     # last quarter's owners, account by account: a cell has one owner, so some differ
     assert team_metrics(plan)["moved_accounts"] == 283
-    *_, summary = cb.refresh_panel({"id": sid}, 10)
+    *_, summary, _note = cb.refresh_panel({"id": sid}, 10)
     shown = figures(summary)
     assert shown["Moved vs baseline"] == "0 accounts (0.0%), TAM 0.0%"
     assert shown["Owner changes vs last quarter"].startswith("283 accounts")
@@ -54,7 +54,7 @@ def test_after_a_move_the_panel_and_the_list_agree(working):
     changed = after.owner != board.baseline.owner
     expected = int(after.market.cell_accounts[changed].sum())
     assert expected > 0
-    *_, summary = cb.refresh_panel({"id": sid}, 10)
+    *_, summary, _note = cb.refresh_panel({"id": sid}, 10)
     row = listed(url, sid)
     assert row.moved_accounts == expected
     assert row.moved_share == pytest.approx(expected / 600)  # of all 600 accounts
