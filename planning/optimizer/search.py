@@ -29,6 +29,7 @@ import heapq
 import itertools
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -39,6 +40,7 @@ from planning.optimizer.exact import assignment_count, solve_exact
 from planning.optimizer.flows import desired_flows
 from planning.optimizer.growth import design_start, grow, home_units
 from planning.optimizer.instance import Instance
+from planning.optimizer.milp import relative_gap, solve_milp
 from planning.optimizer.moves import (
     Candidates,
     boundary_candidates,
@@ -129,9 +131,10 @@ def balance(
     generator = np.random.default_rng(settings.seed if rng is None else rng)
     for name in settings.balance_names:
         instance.measure_index(name)
-    if settings.exact is True or (
-        settings.exact == "auto" and assignment_count(instance) <= settings.exact_limit
-    ):
+    small = assignment_count(instance) <= settings.exact_limit
+    if settings.exact is True and not small:
+        return _heuristic_then_milp(instance, settings, generator, should_stop, progress, started)
+    if settings.exact is True or (settings.exact == "auto" and small):
         deadline = None if settings.time_limit is None else started + settings.time_limit
         chunks = []
 
@@ -160,6 +163,7 @@ def balance(
             if proven
             else ("stopped early (time limit or request); this is the best plan so far",)
         )
+        secondary = float(score.objective(instance, settings, owner).secondary)
         return summarize(
             instance,
             settings,
@@ -169,8 +173,86 @@ def balance(
             stopped_early=not proven,
             optimal=proven,
             notes=notes,
+            bound=secondary if proven else None,
         )
     return _Search(instance, settings, generator, should_stop, progress, started).run()
+
+
+HEURISTIC_SHARE = 0.25
+"""Share of the time limit the local search gets before the MILP (``exact=True``)."""
+
+
+def _heuristic_then_milp(instance, settings, generator, should_stop, progress, started):
+    """``exact=True`` beyond exhaustive reach: local search, then HiGHS; keep the better plan.
+
+    The MILP (:func:`~planning.optimizer.milp.solve_milp`) gets the time the
+    search left. Its dual bound is reported beside the plan kept, so even when
+    time runs out the result says how far from the best possible it may be.
+    Plans compare as the search compares them: cap overflow, capacity
+    overflow, imbalance, then the secondary objective; ties keep the search's.
+    """
+    limit = settings.time_limit
+    first = replace(settings, exact=False,
+                    time_limit=None if limit is None else limit * HEURISTIC_SHARE)  # fmt: skip
+    heuristic = _Search(instance, first, generator, should_stop, progress, started).run()
+    if should_stop is not None and should_stop():
+        return heuristic
+    remaining = None if limit is None else max(limit - (time.perf_counter() - started), 0.5)
+    solved = solve_milp(instance, settings, time_limit=remaining)
+    best = heuristic.assignment
+    notes = _notes_of(heuristic)
+    if solved.owner is not None and _plan_key(instance, settings, solved.owner) < _plan_key(
+        instance, settings, heuristic.assignment
+    ):
+        best, notes = solved.owner, []
+    key = _plan_key(instance, settings, best)
+    proven = (
+        solved.bound is not None
+        and key[:4] == (0.0, 0.0, 0.0, 0.0)
+        and relative_gap(key[4], solved.bound) == 0.0
+    )
+    if solved.status == "infeasible":
+        notes.append(
+            "the MILP proves that no plan keeps every rep within tolerance under these rules"
+        )
+    elif not proven:
+        notes.append(f"MILP: {solved.status} after {solved.runtime:.1f} s")
+    if progress is not None:
+        progress({"iteration": heuristic.iterations, "elapsed": time.perf_counter() - started,
+                  "worst_deviation": heuristic.worst_deviation, "imbalance":
+                  float(heuristic.objective.imbalance), "moves": heuristic.moves,
+                  "phase": "exact", "bound": solved.bound})  # fmt: skip
+    return summarize(
+        instance,
+        settings,
+        best,
+        iterations=heuristic.iterations,
+        moves=heuristic.moves,
+        runtime=time.perf_counter() - started,
+        stopped_early=solved.status == "time limit" and not proven,
+        optimal=proven,
+        notes=tuple(notes),
+        bound=solved.bound,
+    )
+
+
+def _notes_of(result: BalanceResult) -> list[str]:
+    """The search's own notes in ``result`` (``summarize`` rewrites the statements on the plan)."""
+    return [m for m in result.messages if "had no units" in m or m.startswith("imbalance fell")]
+
+
+def _plan_key(instance: Instance, settings: Settings, owner: np.ndarray) -> tuple[float, ...]:
+    """Cap overflow, pieces beyond one, capacity overflow, imbalance, secondary: lower is better."""
+    load = score.loads(instance, owner)
+    obj = score.objective(instance, settings, owner, load)
+    contiguity = settings.contiguity and instance.adjacency is not None
+    return (
+        round(float(score.disruption_overflow(instance, settings, owner)), 12),
+        float(excess_pieces(instance, owner)) if contiguity else 0.0,
+        round(float(score.capacity_overflow(instance, settings, load)), 9),
+        float(obj.imbalance),
+        round(float(obj.secondary), 12),
+    )
 
 
 class _Search(EscapeMoves):
