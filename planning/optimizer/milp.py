@@ -277,6 +277,12 @@ def solve_milp(
                        weight[had] / weight_total, 1,
                        1 - settings.disruption_cap - 1e-9, np.inf)  # fmt: skip
 
+    # A rep with a locked unit w in u's adjacency component keeps w, so if it also
+    # serves u != w it needs a neighbour of u: x[u, r] <= sum over v next to u of x[v, r].
+    # Valid for contiguous plans, and it rules out one-unit fragments from the start.
+    if contiguity and n_edges > 0 and method == "cuts" and inst.locked.any():
+        _anchored_rows(model, inst, x0)
+
     # Cut edges: y_e >= |x[a, r] - x[b, r]| for every r.
     y0 = -1
     if need_cut:
@@ -442,6 +448,34 @@ def solve_milp(
         if bound is not None:
             bound = min(_on_lattice(bound, lattice), value)
         return MilpResult(owner, value, bound, _status(result.status), runtime, message)
+
+
+def _anchored_rows(model: _Model, inst: Instance, x0: int) -> None:
+    """Rows ``sum over v next to u of x[v, r] - x[u, r] >= 0`` where rep ``r`` has a locked unit.
+
+    Only for units ``u`` that are not locked to ``r`` and share an adjacency
+    component with one of ``r``'s locked units (see :func:`solve_milp`).
+    """
+    n_reps = inst.n_reps
+    comps = inst.components
+    locked = np.flatnonzero(inst.locked)
+    anchored = {(int(comps[w]), int(inst.current[w])) for w in locked.tolist()}
+    rows, cols, vals = [], [], []
+    n_rows = 0
+    for u, nbs in enumerate(inst.neighbours):
+        if not nbs:
+            continue
+        for r in range(n_reps):
+            if (int(comps[u]), r) not in anchored:
+                continue
+            if inst.locked[u]:
+                continue
+            rows += [n_rows] * (len(nbs) + 1)
+            cols += [x0 + v * n_reps + r for v in nbs] + [x0 + u * n_reps + r]
+            vals += [1.0] * len(nbs) + [-1.0]
+            n_rows += 1
+    model.add_rows(np.array(rows, np.int64), np.array(cols, np.int64), np.array(vals), n_rows,
+                   0.0, np.inf)  # fmt: skip
 
 
 def _contiguity_cuts(
