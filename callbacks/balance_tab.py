@@ -59,7 +59,19 @@ def outcome(result: BalanceResult, new_name: str) -> html.Ul:
         f"{result.runtime:.1f} s{' (stopped early: best so far)' if result.stopped_early else ''}.",
     ]
     lines += list(result.messages)
+    lines += optimality_lines(result)  # issue 13 (h13): the gap beside the result
     return html.Ul([html.Li(line) for line in lines])
+
+
+def optimality_lines(result: BalanceResult) -> list[str]:
+    """How far the proposal may be from the best possible, when a bound was proven (issue 13).
+
+    "Proven optimal" only at gap zero; otherwise "within X % of the best
+    possible". Large maps come without a bound: saying nothing beats guessing.
+    """
+    if result.bound is None or result.gap is None:
+        return []
+    return [f"Objective {result.objective.secondary:.4g}: {result.status}."]
 
 
 @callback(

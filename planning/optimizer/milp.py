@@ -418,7 +418,11 @@ def solve_milp(
         runtime = time.perf_counter() - started
         message = f"{result.message} ({rounds} round(s), {len(cuts)} contiguity cut(s))"
         if relax:
-            value = None if result.x is None else float(result.fun) + offset
+            value = (
+                None
+                if result.x is None
+                else _on_lattice(float(result.fun) + offset - slack, lattice)
+            )
             return MilpResult(None, None, value, _status(result.status), runtime, message)
         if result.status == 2:
             return MilpResult(None, None, None, "infeasible", runtime, message)

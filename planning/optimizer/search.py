@@ -175,7 +175,34 @@ def balance(
             notes=notes,
             bound=secondary if proven else None,
         )
-    return _Search(instance, settings, generator, should_stop, progress, started).run()
+    result = _Search(instance, settings, generator, should_stop, progress, started).run()
+    return _with_bound(instance, settings, result)
+
+
+LP_BOUND_LIMIT = 20_000
+"""Most unit x rep pairs for which a search result gets the LP relaxation's bound."""
+
+LP_BOUND_SECONDS = 2.0
+"""Most seconds the LP relaxation may take; past that the result has no bound."""
+
+
+def _with_bound(instance: Instance, settings: Settings, result: BalanceResult) -> BalanceResult:
+    """The search's result with the LP relaxation's lower bound beside it, where that is cheap.
+
+    The relaxation drops integrality and contiguity, so its optimum bounds
+    every plan inside tolerance from below; on large instances it would take
+    longer than the search, and the result goes without.
+    """
+    if not result.within_tolerance or instance.n_units * instance.n_reps > LP_BOUND_LIMIT:
+        return result
+    relaxed = solve_milp(instance, settings, time_limit=LP_BOUND_SECONDS, relax=True)
+    if relaxed.bound is None or relaxed.status != "optimal":
+        return result
+    return replace(
+        result,
+        bound=min(relaxed.bound, float(result.objective.secondary)),
+        gap=relative_gap(float(result.objective.secondary), relaxed.bound),
+    )
 
 
 HEURISTIC_SHARE = 0.25
