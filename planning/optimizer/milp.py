@@ -50,7 +50,11 @@ BAND_SAFETY = 1e-7
 its feasibility tolerance is inside the band when recounted exactly."""
 
 CUTS_PER_PIECE = 8
-"""Separator cuts added per stray piece and round (one per unit of the piece, up to this)."""
+"""Separator cuts added per stray piece, ring and round (one per unit of the piece, up to this)."""
+
+RINGS = 3
+"""Separators tried around a stray piece: its border, then the border of piece and border, ...
+One cut per ring keeps the solver from merely growing the piece by a layer next round."""
 
 TIE_BREAK = 0.01
 """Most the cost tie-break may add, as a share of the smallest step of the objective."""
@@ -160,6 +164,7 @@ def solve_milp(
     relax: bool = False,
     method: str = "cuts",
     tie_break: bool = True,
+    cutoff: float | None = None,
 ) -> MilpResult:
     """Best plan within the bands and rules for the secondary objective, with a proven bound.
 
@@ -176,6 +181,11 @@ def solve_milp(
         of ``cost[u, r]`` (read as the distance from rep ``r``'s home) over the
         sum of every unit's least cost. Only this call's objective and bound
         include it; :func:`score.objective` does not.
+    cutoff
+        The secondary objective of a plan the caller has (inside the bands,
+        keeping every rule): only strictly better plans are searched for, which
+        prunes the search; status ``no better plan`` with ``bound = cutoff``
+        proves the caller's plan optimal.
     relax
         Solve the LP relaxation only: its optimum is a lower bound (status
         ``optimal``) and no plan comes back.
@@ -393,6 +403,13 @@ def solve_milp(
         integrality = np.zeros_like(integrality)
     bounds = Bounds(np.concatenate(model.lower), np.concatenate(model.upper))
     base = model.constraint()
+    better_than = None
+    if cutoff is not None and not relax:
+        # Only plans strictly better than the caller's: one whole step better on a
+        # lattice (the tie-break adds less than a step), else by a hair.
+        margin = (1 - TIE_BREAK - 1e-6) * lattice if lattice > 0 else 1e-9 * max(abs(cutoff), 1)
+        rhs = cutoff - offset - margin + (slack if lattice else 0.0)
+        better_than = LinearConstraint(sparse.csr_matrix(c[None, :]), -np.inf, rhs)
     lazy = contiguity and n_edges > 0 and method == "cuts" and not relax
     cuts: list[tuple[np.ndarray, np.ndarray]] = []  # (columns, coefficients), each <= 1
     bound: float | None = None
@@ -402,7 +419,7 @@ def solve_milp(
         options: dict[str, float | bool] = {"disp": False, "mip_rel_gap": 0.0}
         if deadline is not None:
             options["time_limit"] = max(deadline - time.perf_counter(), 0.2)
-        constraints = [base]
+        constraints = [base] if better_than is None else [base, better_than]
         if cuts:
             rows = np.concatenate([np.full(len(cc), i) for i, (cc, _) in enumerate(cuts)])
             matrix = sparse.csr_matrix(
@@ -425,6 +442,8 @@ def solve_milp(
             )
             return MilpResult(None, None, value, _status(result.status), runtime, message)
         if result.status == 2:
+            if better_than is not None:  # nothing beats the cutoff: it is the optimum
+                return MilpResult(None, None, float(cutoff), "no better plan", runtime, message)
             return MilpResult(None, None, None, "infeasible", runtime, message)
         dual = getattr(result, "mip_dual_bound", None)
         if result.status == 0 and result.x is not None:
@@ -507,18 +526,23 @@ def _contiguity_cuts(
             pieces, sizes = np.unique(labels[here], return_counts=True)
             if len(pieces) <= 1:
                 continue
-            main = pieces[np.argmax(sizes)]
-            w = int(here[labels[here] == main][0])
+            anchored = here[inst.locked[here]]
+            main = labels[anchored[0]] if len(anchored) else pieces[np.argmax(sizes)]
+            w = int(anchored[0]) if len(anchored) else int(here[labels[here] == main][0])
             for piece in pieces.tolist():
                 if piece == main:
                     continue
                 members = here[labels[here] == piece]
-                inside = set(members.tolist())
-                border = sorted({v for u in members.tolist() for v in neighbours[u]} - inside)
-                for v in members[:CUTS_PER_PIECE].tolist():
-                    cols = np.array([v, w, *border], np.int64) * n_reps + r + x0
-                    vals = np.concatenate([[1.0, 1.0], -np.ones(len(border))])
-                    out.append((cols, vals))
+                ring = set(members.tolist())
+                for _ in range(RINGS):
+                    border = {v for u in ring for v in neighbours[u]} - ring
+                    if w in border or not border:
+                        break
+                    for v in members[:CUTS_PER_PIECE].tolist():
+                        cols = np.array([v, w, *sorted(border)], np.int64) * n_reps + r + x0
+                        vals = np.concatenate([[1.0, 1.0], -np.ones(len(border))])
+                        out.append((cols, vals))
+                    ring |= border
     return out
 
 

@@ -225,7 +225,10 @@ def _heuristic_then_milp(instance, settings, generator, should_stop, progress, s
     if should_stop is not None and should_stop():
         return heuristic
     remaining = None if limit is None else max(limit - (time.perf_counter() - started), 0.5)
-    solved = solve_milp(instance, settings, time_limit=remaining)
+    first_key = _plan_key(instance, settings, heuristic.assignment)
+    feasible = first_key[:4] == (0.0, 0.0, 0.0, 0.0)
+    solved = solve_milp(instance, settings, time_limit=remaining,
+                        cutoff=first_key[4] if feasible else None)  # fmt: skip
     best = heuristic.assignment
     notes = _notes_of(heuristic)
     if solved.owner is not None and _plan_key(instance, settings, solved.owner) < _plan_key(
@@ -238,7 +241,9 @@ def _heuristic_then_milp(instance, settings, generator, should_stop, progress, s
         and key[:4] == (0.0, 0.0, 0.0, 0.0)
         and relative_gap(key[4], solved.bound) == 0.0
     )
-    if solved.status == "infeasible":
+    if solved.status == "no better plan":
+        notes.append("the MILP proves that no plan beats the local search's")
+    elif solved.status == "infeasible":
         notes.append(
             "the MILP proves that no plan keeps every rep within tolerance under these rules"
         )
