@@ -442,7 +442,7 @@ def solve_milp(
             )
             return MilpResult(None, None, value, _status(result.status), runtime, message)
         if result.status == 2:
-            if better_than is not None:  # nothing beats the cutoff: it is the optimum
+            if better_than is not None and cutoff is not None:  # nothing beats it: optimum
                 return MilpResult(None, None, float(cutoff), "no better plan", runtime, message)
             return MilpResult(None, None, None, "infeasible", runtime, message)
         dual = getattr(result, "mip_dual_bound", None)
