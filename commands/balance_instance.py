@@ -38,6 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--exact", choices=("auto", "always", "never"), default="auto",
                    help="always: beyond exhaustive reach, local search then a MILP (HiGHS) "
                    "with its proven bound; the better plan is kept")  # fmt: skip
+    p.add_argument("--no-improve", action="store_true",
+                   help="stop once every rep is within tolerance instead of improving "
+                   "the objective with exact two-territory subproblems until the time limit",
+                   )  # fmt: skip
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds")
     p.add_argument("--out", required=True, help="where to write unit_id,rep_id")
@@ -59,6 +63,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         max_capacity=args.max_capacity,
         disruption_cap=args.disruption_cap,
         exact=EXACT[args.exact],
+        improve=not args.no_improve,
         cost_weight=1.0 if "cost" in wanted else 0.0,
         disruption_weight=1.0 if "disruption" in wanted else 0.0,
         compactness_weight=1.0 if "compactness" in wanted else 0.0,

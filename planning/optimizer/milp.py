@@ -162,6 +162,7 @@ def solve_milp(
     weight: np.ndarray | None = None,
     centre_weight: float = 0.0,
     relax: bool = False,
+    allowed: np.ndarray | None = None,
     method: str = "cuts",
     tie_break: bool = True,
     cutoff: float | None = None,
@@ -186,6 +187,10 @@ def solve_milp(
         keeping every rule): only strictly better plans are searched for, which
         prunes the search; status ``no better plan`` with ``bound = cutoff``
         proves the caller's plan optimal.
+    allowed
+        ``(U, R)`` which rep may serve which unit (a neighbourhood of a large
+        search fixes the rest); every pair by default. Bounds and gaps then
+        hold within that neighbourhood only.
     relax
         Solve the LP relaxation only: its optimum is a lower bound (status
         ``optimal``) and no plan comes back.
@@ -209,6 +214,8 @@ def solve_milp(
     upper = np.ones((n_units, n_reps))
     upper[locked] = 0.0
     upper[locked, inst.current[locked]] = 1.0
+    if allowed is not None:
+        upper = np.minimum(upper, np.asarray(allowed, dtype=float))
     x0 = model.add_vars(n_units * n_reps, lower.ravel(), upper.ravel(), True)
 
     def xi(u: np.ndarray, r: np.ndarray) -> np.ndarray:

@@ -40,6 +40,7 @@ from planning.optimizer.exact import assignment_count, solve_exact
 from planning.optimizer.flows import desired_flows
 from planning.optimizer.growth import design_start, grow, home_units
 from planning.optimizer.instance import Instance
+from planning.optimizer.lns import LNS_LIMIT, improve
 from planning.optimizer.milp import relative_gap, solve_milp
 from planning.optimizer.moves import (
     Candidates,
@@ -176,7 +177,38 @@ def balance(
             bound=secondary if proven else None,
         )
     result = _Search(instance, settings, generator, should_stop, progress, started).run()
+    if settings.improve:
+        result = _improved(instance, settings, result, generator, should_stop, progress, started)
     return _with_bound(instance, settings, result)
+
+
+def _improved(instance, settings, result, rng, should_stop, progress, started, until=None):
+    """Minimise after feasibility: the search's plan improved by exact two-territory subproblems.
+
+    Only for a plan inside tolerance that keeps every rule, on instances of
+    up to ``LNS_LIMIT`` unit x rep pairs, and while the time limit (or
+    ``until``) leaves room; ``max_iterations`` asks for a bounded search and
+    skips it. A stop request keeps the best plan so far.
+    """
+    if (
+        not result.within_tolerance
+        or result.stopped_early
+        or settings.max_iterations is not None
+        or instance.n_units * instance.n_reps > LNS_LIMIT
+        or _plan_key(instance, settings, result.assignment)[:4] != (0.0, 0.0, 0.0, 0.0)
+    ):
+        return result
+    deadline = until
+    if deadline is None and settings.time_limit is not None:
+        deadline = started + settings.time_limit
+    owner, improved = improve(instance, settings, result.assignment, deadline=deadline, rng=rng,
+                              should_stop=should_stop, progress=progress)  # fmt: skip
+    if not improved:
+        return result
+    notes = (*_notes_of(result), f"improved after balance by {improved} exact two-territory "
+             "subproblem(s)")  # fmt: skip
+    return summarize(instance, settings, owner, iterations=result.iterations, moves=result.moves,
+                     runtime=time.perf_counter() - started, notes=notes)  # fmt: skip
 
 
 LP_BOUND_LIMIT = 20_000
@@ -208,6 +240,9 @@ def _with_bound(instance: Instance, settings: Settings, result: BalanceResult) -
 HEURISTIC_SHARE = 0.25
 """Share of the time limit the local search gets before the MILP (``exact=True``)."""
 
+LNS_SHARE = 0.25
+"""Further share the two-territory subproblems get before the full MILP (``exact=True``)."""
+
 
 def _heuristic_then_milp(instance, settings, generator, should_stop, progress, started):
     """``exact=True`` beyond exhaustive reach: local search, then HiGHS; keep the better plan.
@@ -222,6 +257,9 @@ def _heuristic_then_milp(instance, settings, generator, should_stop, progress, s
     first = replace(settings, exact=False,
                     time_limit=None if limit is None else limit * HEURISTIC_SHARE)  # fmt: skip
     heuristic = _Search(instance, first, generator, should_stop, progress, started).run()
+    until = None if limit is None else started + limit * (HEURISTIC_SHARE + LNS_SHARE)
+    heuristic = _improved(instance, settings, heuristic, generator, should_stop, progress,
+                          started, until)  # fmt: skip
     if should_stop is not None and should_stop():
         return heuristic
     remaining = None if limit is None else max(limit - (time.perf_counter() - started), 0.5)
