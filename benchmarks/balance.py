@@ -109,7 +109,9 @@ def generic_figures(time_limit: float, sizes=GENERIC_SIZES) -> list[Figure]:
     """Per seeded instance and objective: the search's and the MILP's objective, bound and gap.
 
     ``generic_u{n}_{minimize}_search_*``: the local search alone (``exact=False``),
-    with the LP relaxation's bound when it is cheap; ``..._exact_*``:
+    with the LP relaxation's bound when it is cheap; ``..._improve_*``: the
+    search, then two-territory subproblems until the time limit or no gain
+    (``Settings.improve``); ``..._exact_*``:
     ``exact=True`` (search, then HiGHS with the time left; the better plan),
     with HiGHS's dual bound. Gap is (objective - bound) / objective in %.
     """
@@ -126,9 +128,10 @@ def generic_figures(time_limit: float, sizes=GENERIC_SIZES) -> list[Figure]:
                             cost_weight=float(minimize == "cost"),
                             disruption_weight=float(minimize == "disruption"),
                             compactness_weight=0.0)  # fmt: skip
-            for label, exact in (("search", False), ("exact", True)):
+            for label, exact, improve in (("search", False, False), ("improve", False, True),
+                                          ("exact", True, False)):  # fmt: skip
                 start = time.perf_counter()
-                result = balance(instance, replace(base, exact=exact))
+                result = balance(instance, replace(base, exact=exact, improve=improve))
                 took = time.perf_counter() - start
                 prefix = f"generic_u{n_units}_{minimize}_{label}_"
                 value = result.cost_total if minimize == "cost" else result.units_moved

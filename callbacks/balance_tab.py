@@ -35,15 +35,20 @@ def balance_settings(
     compactness: float | str | None,
     time_limit: float | str | None,
     seed: int | str | None,
+    minimize: str | None = None,
 ) -> BalanceSettings:
     """The optimizer's settings from the form, with the defaults a sales leader expects."""
     chosen = [m for m in (measures or ["workload"]) if m in ("workload", "tam")] or ["workload"]
+    weights = minimize_weights(minimize, compactness)  # issue 13 (h13)
     return BalanceSettings(
         balance=tuple((m, 1.0) for m in chosen),
         tolerance=max(0.0, float(tolerance_pct if tolerance_pct is not None else 5)) / 100,
         mode=cast(Mode, mode or "rebalance"),  # Settings refuses any other value
         disruption_cap=None if max_moved_pct in (None, "") else float(max_moved_pct) / 100,
-        compactness_weight=float(compactness if compactness is not None else 1.0),
+        compactness_weight=weights["compactness_weight"],
+        cost_weight=weights["cost_weight"],
+        disruption_weight=weights["disruption_weight"],
+        improve=minimize is not None,
         time_limit=float(time_limit or 60),
         seed=int(seed or 0),
         max_capacity=True,
@@ -61,6 +66,35 @@ def outcome(result: BalanceResult, new_name: str) -> html.Ul:
     lines += list(result.messages)
     lines += optimality_lines(result)  # issue 13 (h13): the gap beside the result
     return html.Ul([html.Li(line) for line in lines])
+
+
+def minimize_weights(minimize: str | None, compactness: float | str | None) -> dict[str, float]:
+    """Weights of the secondary objective for the "after balance, minimise" choice (issue 13).
+
+    Accounts moved (the default, as before): disruption 1 and the compactness
+    field; travel: cost 1 and the compactness field, accounts moved free;
+    compactness: the compactness field (at least 1), nothing else.
+    """
+    compact = float(compactness if compactness not in (None, "") else 1.0)
+    if minimize == "travel":
+        return {"cost_weight": 1.0, "disruption_weight": 0.0, "compactness_weight": compact}
+    if minimize == "compactness":
+        return {
+            "cost_weight": 0.0,
+            "disruption_weight": 0.0,
+            "compactness_weight": max(compact, 1.0),
+        }
+    return {"cost_weight": 0.0, "disruption_weight": 1.0, "compactness_weight": compact}
+
+
+def progress_objective(state: dict[str, Any]) -> str:
+    """The current best objective and bound, when the optimizer reports them (issue 13)."""
+    parts = []
+    if state.get("objective") is not None:
+        parts.append(f"objective {float(state['objective']):.4g}")
+    if state.get("bound") is not None:
+        parts.append(f"bound {float(state['bound']):.4g}")
+    return ", " + ", ".join(parts) if parts else ""
 
 
 def optimality_lines(result: BalanceResult) -> list[str]:
@@ -86,6 +120,7 @@ def optimality_lines(result: BalanceResult) -> list[str]:
     State(Ids.BALANCE_COMPACTNESS, "value"),
     State(Ids.BALANCE_TIME_LIMIT, "value"),
     State(Ids.BALANCE_SEED, "value"),
+    State(Ids.BALANCE_MINIMIZE, "value"),  # issue 13 (h13)
     background=True,
     manager=JOBS,
     running=[
@@ -112,12 +147,13 @@ def run_balance(
     compact: float | str | None,
     limit: float | str | None,
     seed: int | str | None,
+    minimize: str | None = None,
 ) -> tuple[dict[str, int], html.Ul]:
     """Balance the current scenario into a new one and switch to it."""
     if not n_clicks:
         raise PreventUpdate
     url = Settings.from_env().database_url
-    settings = balance_settings(mode, measures, tol, max_moved, compact, limit, seed)
+    settings = balance_settings(mode, measures, tol, max_moved, compact, limit, seed, minimize)
     sid = int(scenario["id"])
     cache = job_cache()
     cache.delete(stop_key(sid))
@@ -129,6 +165,7 @@ def run_balance(
             f"{state.get('phase', 'searching')}: round {state.get('iteration', 0)}, "
             f"best worst deviation {pct(abs(state.get('worst_deviation') or 0))}, {elapsed:.0f} s"
         )
+        text += progress_objective(state)  # issue 13 (h13)
         set_progress((str(int(min(elapsed, limit_s))), str(int(limit_s)), text))
 
     set_progress(("0", str(int(limit_s)), "starting…"))

@@ -101,6 +101,7 @@ def balance_panel() -> html.Div:
                     html.Label(
                         ["Seed", dcc.Input(id=Ids.BALANCE_SEED, type="number", value=0, step=1)]
                     ),
+                    minimize_choice(),  # issue 13 (h13)
                 ],
                 className="toolbar",
             ),  # fmt: skip
@@ -117,5 +118,29 @@ def balance_panel() -> html.Div:
                 className="toolbar",
             ),
             html.Div(id=Ids.BALANCE_RESULT),
+        ]
+    )
+
+
+# -- issue 13 (h13): what to minimise once every rep is within tolerance ---------------------
+
+MINIMIZE_OPTIONS = (
+    ("disruption", "Accounts moved"),
+    ("travel", "Travel"),
+    ("compactness", "Compactness"),
+)
+
+
+def minimize_choice() -> html.Label:
+    """The objective the optimizer keeps lowering after balance (accounts moved by default)."""
+    return html.Label(
+        [
+            "After balance, minimise",
+            dcc.RadioItems(
+                id=Ids.BALANCE_MINIMIZE,
+                options=[{"label": label, "value": value} for value, label in MINIMIZE_OPTIONS],
+                value="disruption",
+                inline=True,
+            ),
         ]
     )
