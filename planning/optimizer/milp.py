@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 from scipy import sparse
@@ -163,7 +164,7 @@ def solve_milp(
     centre_weight: float = 0.0,
     relax: bool = False,
     allowed: np.ndarray | None = None,
-    method: str = "cuts",
+    method: Literal["cuts", "flow", "anchored"] = "cuts",
     tie_break: bool = True,
     cutoff: float | None = None,
 ) -> MilpResult:
@@ -187,6 +188,11 @@ def solve_milp(
         keeping every rule): only strictly better plans are searched for, which
         prunes the search; status ``no better plan`` with ``bound = cutoff``
         proves the caller's plan optimal.
+    method
+        Contiguity model: ``cuts`` (default) re-solves with separator cuts
+        while a territory is in pieces; ``flow`` is one single-commodity flow
+        with a root per rep to choose; ``anchored`` adds, to the cuts, a flow
+        per rep from one of its locked units (a fixed root).
     allowed
         ``(U, R)`` which rep may serve which unit (a neighbourhood of a large
         search fixes the rest); every pair by default. Bounds and gaps then
@@ -299,6 +305,9 @@ def solve_milp(
     # Valid for contiguous plans, and it rules out one-unit fragments from the start.
     if contiguity and n_edges > 0 and method == "cuts" and inst.locked.any():
         _anchored_rows(model, inst, x0)
+    if contiguity and n_edges > 0 and method == "anchored" and inst.locked.any():
+        _anchored_rows(model, inst, x0)
+        _anchored_flows(model, inst, x0)
 
     # Cut edges: y_e >= |x[a, r] - x[b, r]| for every r.
     y0 = -1
@@ -417,7 +426,7 @@ def solve_milp(
         margin = (1 - TIE_BREAK - 1e-6) * lattice if lattice > 0 else 1e-9 * max(abs(cutoff), 1)
         rhs = cutoff - offset - margin + (slack if lattice else 0.0)
         better_than = LinearConstraint(sparse.csr_matrix(c[None, :]), -np.inf, rhs)
-    lazy = contiguity and n_edges > 0 and method == "cuts" and not relax
+    lazy = contiguity and n_edges > 0 and method in ("cuts", "anchored") and not relax
     cuts: list[tuple[np.ndarray, np.ndarray]] = []  # (columns, coefficients), each <= 1
     bound: float | None = None
     rounds = 0
@@ -478,6 +487,53 @@ def solve_milp(
         if bound is not None:
             bound = min(_on_lattice(bound, lattice), value)
         return MilpResult(owner, value, bound, _status(result.status), runtime, message)
+
+
+def _anchored_flows(model: _Model, inst: Instance, x0: int) -> None:
+    """A flow per rep from one of its locked units, so its units there are joined to that unit.
+
+    For each rep ``r`` and adjacency component holding a unit locked to ``r``
+    (the anchor ``a``): flow ``g`` on both directions of every edge of the
+    component, ``g[u -> v] <= size x[u, r]`` and ``<= size x[v, r]``, and every
+    unit but ``a`` keeps one unit of what flows in: ``in - out = x[u, r]``. The
+    root is fixed, so the relaxation is much tighter than with a root per rep to
+    choose; pieces elsewhere are left to the lazy cuts.
+    """
+    n_reps = inst.n_reps
+    comps = inst.components
+    a_edge, b_edge = inst.edges
+    anchors: dict[tuple[int, int], int] = {}
+    for w in np.flatnonzero(inst.locked).tolist():
+        anchors.setdefault((int(comps[w]), int(inst.current[w])), w)
+    for (comp, r), anchor in sorted(anchors.items()):
+        keep = comps[a_edge] == comp
+        ea, eb = a_edge[keep], b_edge[keep]
+        n_arcs = 2 * len(ea)
+        if n_arcs == 0:
+            continue
+        units = np.flatnonzero(comps == comp)
+        size = float(len(units))
+        tail = np.concatenate([ea, eb])
+        head = np.concatenate([eb, ea])
+        g0 = model.add_vars(n_arcs, 0.0, size, False)
+        arcs = g0 + np.arange(n_arcs)
+        for end in (tail, head):  # g - size x[end, r] <= 0
+            model.add_rows(np.concatenate([np.arange(n_arcs)] * 2),
+                           np.concatenate([arcs, x0 + end * n_reps + r]),
+                           np.concatenate([np.ones(n_arcs), np.full(n_arcs, -size)]),
+                           n_arcs, -np.inf, 0.0)  # fmt: skip
+        others = units[units != anchor]
+        row_of = np.full(inst.n_units, -1)
+        row_of[others] = np.arange(len(others))
+        into = row_of[head] >= 0
+        out_of = row_of[tail] >= 0
+        model.add_rows(
+            np.concatenate([row_of[head[into]], row_of[tail[out_of]], np.arange(len(others))]),
+            np.concatenate([arcs[into], arcs[out_of], x0 + others * n_reps + r]),
+            np.concatenate([np.ones(int(into.sum())), -np.ones(int(out_of.sum())),
+                            -np.ones(len(others))]),
+            len(others), 0.0, 0.0,
+        )  # fmt: skip
 
 
 def _anchored_rows(model: _Model, inst: Instance, x0: int) -> None:

@@ -24,7 +24,7 @@ TOLERANCE = {
 }
 
 
-@pytest.mark.parametrize("method", ["cuts", "flow"])
+@pytest.mark.parametrize("method", ["cuts", "flow", "anchored"])
 @pytest.mark.parametrize("name", list(TOLERANCE))
 def test_milp_proves_the_brute_force_optimum(name, method):
     inst, settings = CASES[name]
