@@ -110,7 +110,7 @@ def generic_figures(time_limit: float, sizes=GENERIC_SIZES) -> list[Figure]:
 
     ``generic_u{n}_{minimize}_search_*``: the local search alone (``exact=False``),
     with the LP relaxation's bound when it is cheap; ``..._improve_*``: the
-    search, then two-territory subproblems until the time limit or no gain
+    search, then touching-territories subproblems until the time limit or no gain
     (``Settings.improve``); ``..._exact_*``:
     ``exact=True`` (search, then HiGHS with the time left; the better plan),
     with HiGHS's dual bound. Gap is (objective - bound) / objective in %.

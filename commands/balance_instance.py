@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "with its proven bound; the better plan is kept")  # fmt: skip
     p.add_argument("--no-improve", action="store_true",
                    help="stop once every rep is within tolerance instead of improving "
-                   "the objective with exact two-territory subproblems until the time limit",
+                   "the objective with exact touching-territories subproblems until the time limit",
                    )  # fmt: skip
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds")

@@ -1,4 +1,4 @@
-"""Keep improving a balanced plan: exact subproblems over two touching territories at a time.
+"""Keep improving a balanced plan: exact subproblems over a few touching territories at a time.
 
 Why: the local search stops improving the chosen objective soon after every
 rep is inside tolerance (its single-unit moves stall on a plateau). A
@@ -7,7 +7,8 @@ HiGHS find the best way to split them between those two (every other unit
 and every other rep stays put, so the bands, the cap and contiguity are
 checked as in the full model), and keeps the result when it is strictly
 better. It goes round the touching pairs until a full pass brings nothing or
-time is up; the caller keeps the best plan at any stop.
+time is up (then over each rep with all the reps it touches, so load can
+pass along chains); the caller keeps the best plan at any stop.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from planning.optimizer.milp import solve_milp
 from planning.optimizer.settings import Settings
 
 SUBPROBLEM_SECONDS = 5.0
-"""Most seconds one two-territory subproblem may take."""
+"""Most seconds one touching-territories subproblem may take."""
 
 LNS_LIMIT = 20_000
 """Most unit x rep pairs of an instance the search improves this way (the model is built whole,
@@ -40,6 +41,22 @@ def touching_pairs(instance: Instance, owner: np.ndarray) -> list[tuple[int, int
     cut = (oa != ob) & (oa >= 0) & (ob >= 0)
     pairs = {(int(min(x, y)), int(max(x, y))) for x, y in zip(oa[cut], ob[cut], strict=True)}
     return sorted(pairs)
+
+
+def neighbourhoods(instance: Instance, owner: np.ndarray) -> list[tuple[int, ...]]:
+    """Rep sets to re-split: every touching pair, then every rep with all the reps it touches.
+
+    Pairs are cheap and usually enough; a star lets load pass along a chain
+    of three or more reps, which no pair can do (one rep gives, the next
+    passes on, the last takes).
+    """
+    pairs = touching_pairs(instance, owner)
+    touching: dict[int, set[int]] = {}
+    for a, b in pairs:
+        touching.setdefault(a, set()).add(b)
+        touching.setdefault(b, set()).add(a)
+    stars = {tuple(sorted({r, *others})) for r, others in touching.items() if len(others) >= 2}
+    return [*pairs, *sorted(stars)]
 
 
 def improve(
@@ -63,21 +80,21 @@ def improve(
     improved = 0
     stale = 0  # pairs tried since the last improvement
     while True:
-        pairs = touching_pairs(instance, owner)
-        if not pairs:
+        sets = neighbourhoods(instance, owner)
+        n_pairs = sum(len(group) == 2 for group in sets)
+        if not sets:
             return owner, improved
-        order = rng.permutation(len(pairs)).tolist()
+        order = [*rng.permutation(n_pairs).tolist(), *range(n_pairs, len(sets))]
         for i in order:
             if deadline is not None and time.perf_counter() >= deadline:
                 return owner, improved
             if should_stop is not None and should_stop():
                 return owner, improved
-            a, b = pairs[i]
-            mine = (owner == a) | (owner == b)
+            group = list(sets[i])
+            mine = np.isin(owner, group)
             allowed = np.zeros((instance.n_units, instance.n_reps), dtype=bool)
             allowed[np.arange(instance.n_units), owner] = True
-            allowed[mine, a] = True
-            allowed[mine, b] = True
+            allowed[np.ix_(mine, group)] = True
             limit = SUBPROBLEM_SECONDS
             if deadline is not None:
                 limit = min(limit, deadline - time.perf_counter())
@@ -93,5 +110,5 @@ def improve(
                         progress({"phase": "improve", "objective": best, "improved": improved})
                     continue
             stale += 1
-            if stale >= len(pairs):
+            if stale >= len(sets):
                 return owner, improved

@@ -205,8 +205,8 @@ def _improved(instance, settings, result, rng, should_stop, progress, started, u
                               should_stop=should_stop, progress=progress)  # fmt: skip
     if not improved:
         return result
-    notes = (*_notes_of(result), f"improved after balance by {improved} exact two-territory "
-             "subproblem(s)")  # fmt: skip
+    notes = (*_notes_of(result), f"improved after balance by {improved} exact "
+             "subproblem(s) over touching territories")  # fmt: skip
     return summarize(instance, settings, owner, iterations=result.iterations, moves=result.moves,
                      runtime=time.perf_counter() - started, notes=notes)  # fmt: skip
 
@@ -230,10 +230,12 @@ def _with_bound(instance: Instance, settings: Settings, result: BalanceResult) -
     relaxed = solve_milp(instance, settings, time_limit=LP_BOUND_SECONDS, relax=True)
     if relaxed.bound is None or relaxed.status != "optimal":
         return result
+    gap = relative_gap(float(result.objective.secondary), relaxed.bound)
     return replace(
         result,
         bound=min(relaxed.bound, float(result.objective.secondary)),
-        gap=relative_gap(float(result.objective.secondary), relaxed.bound),
+        gap=gap,
+        optimal=result.optimal or gap == 0.0,  # a bound met exactly proves the plan optimal
     )
 
 

@@ -52,12 +52,12 @@ class Settings:
         ``"auto"`` solves by exhaustive search when there are at most
         ``exact_limit`` assignments of the free units, ``True`` insists,
         ``False`` never does. Beyond exhaustive reach, ``True`` runs the local
-        search, then exact two-territory subproblems, then a MILP of the whole
+        search, then exact touching-territories subproblems, then a MILP of the whole
         instance (HiGHS) with the time left, and keeps the best plan with the
         MILP's proven bound.
     improve
         Once every rep is inside tolerance, keep improving the secondary
-        objective with exact two-territory subproblems (HiGHS) until the time
+        objective with exact touching-territories subproblems (HiGHS) until the time
         limit or a full pass without gain (instances of up to 20,000 unit x
         rep pairs).
     """

@@ -1,4 +1,4 @@
-"""Minimise after feasibility: two-territory subproblems only ever improve a balanced plan."""
+"""Minimise after feasibility: subproblems over touching territories only ever improve a balanced plan."""
 
 from __future__ import annotations
 
@@ -35,4 +35,4 @@ def test_improve_never_worsens_and_keeps_every_rule():
     assert better.objective.secondary <= plain.objective.secondary + 1e-12
     assert better.bound is not None and better.bound <= better.objective.secondary
     if improved:
-        assert any("two-territory" in m for m in better.messages)
+        assert any("touching territories" in m for m in better.messages)
