@@ -243,7 +243,14 @@ HEURISTIC_SHARE = 0.25
 """Share of the time limit the local search gets before the MILP (``exact=True``)."""
 
 LNS_SHARE = 0.25
-"""Further share the two-territory subproblems get before the full MILP (``exact=True``)."""
+"""Further share the subproblems get before the full MILP (``exact=True``)."""
+
+MILP_REACH = 2_000
+"""Unit x rep pairs up to which the full MILP usually proves the least cost within seconds here
+(200 x 8 in 4-5 s; 500 x 10 found nothing better in 30 s, see docs/decisions/0003)."""
+
+LNS_SHARE_BEYOND = 0.6
+"""Beyond ``MILP_REACH`` the subproblems, which keep improving there, get this share instead."""
 
 
 def _heuristic_then_milp(instance, settings, generator, should_stop, progress, started):
@@ -259,7 +266,8 @@ def _heuristic_then_milp(instance, settings, generator, should_stop, progress, s
     first = replace(settings, exact=False,
                     time_limit=None if limit is None else limit * HEURISTIC_SHARE)  # fmt: skip
     heuristic = _Search(instance, first, generator, should_stop, progress, started).run()
-    until = None if limit is None else started + limit * (HEURISTIC_SHARE + LNS_SHARE)
+    share = LNS_SHARE if instance.n_units * instance.n_reps <= MILP_REACH else LNS_SHARE_BEYOND
+    until = None if limit is None else started + limit * (HEURISTIC_SHARE + share)
     heuristic = _improved(instance, settings, heuristic, generator, should_stop, progress,
                           started, until)  # fmt: skip
     if should_stop is not None and should_stop():
