@@ -17,17 +17,21 @@ The model (``x[u, r] = 1`` when rep ``r`` serves unit ``u``):
   :func:`~planning.optimizer.score.capacity_ceiling`);
 - disruption cap: the weight of units whose owner differs from ``reference``
   at most ``cap x`` the weight of units that had an owner (rebalance only);
-- contiguity by a single-commodity flow: each rep picks one root unit per
-  adjacency component it is present in; every other unit it owns needs one
-  unit of flow, which may travel only along edges whose ends share an owner,
-  so every unit is joined to its root;
+- contiguity (``method``): by default separator cuts added lazily: the model
+  is solved without contiguity, and while a territory is in pieces, rows
+  ``x[v, r] + x[w, r] - sum over a separator S of x[u, r] <= 1`` (a path from
+  ``v`` to ``w`` must cross ``S``) are added and the model is solved again;
+  every round relaxes the contiguous problem, so its bound holds. ``flow``
+  uses one single-commodity flow with a root per rep instead, ``anchored``
+  adds flows from each rep's locked units to the cuts;
 - objective: exactly the secondary term of
   :func:`~planning.optimizer.score.objective` (cost over its reference,
   share of edges cut, share of disruption weight moved), plus optionally
   a distance-to-centre compactness proxy (``centre_weight``).
 
-scipy's HiGHS interface has no incumbent callback and no warm start, so the
-caller keeps the better of this plan and the local search's (see
+scipy's HiGHS interface has no incumbent callback, no warm start and no
+lazy-constraint callback (hence the re-solves): the caller passes its best
+objective as a ``cutoff`` and keeps the better of the two plans (see
 :func:`planning.optimizer.search.balance`). Pure: no files.
 """
 
@@ -122,7 +126,6 @@ class _Model:
         self.upper: list[np.ndarray] = []
         self.integral: list[np.ndarray] = []
         self.rows: list[tuple[sparse.spmatrix, np.ndarray, np.ndarray]] = []
-        self.n_rows = 0
 
     def add_vars(self, count: int, lower: float | np.ndarray, upper: float | np.ndarray,
                  integer: bool) -> int:  # fmt: skip

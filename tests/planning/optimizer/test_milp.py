@@ -10,7 +10,7 @@ import pytest
 from planning.optimizer import Settings, balance
 from planning.optimizer.constraints import excess_pieces, locks_kept
 from planning.optimizer.milp import relative_gap, solve_milp
-from planning.optimizer.synthetic import grid_instance
+from planning.optimizer.synthetic import grid_instance, seeded_instance
 from tests.planning.optimizer.test_exact import CASES, brute_force
 
 # test_exact's worlds at a tolerance some plan meets (the MILP's bands are hard constraints).
@@ -71,3 +71,17 @@ def test_exact_always_is_never_worse_than_the_heuristic(minimize):
     if minimize == "disruption":
         assert exact.units_moved == 2
     assert np.isfinite(exact.bound)
+
+
+def test_distance_to_centre_alone_gives_the_least_cost_plan():
+    """The compactness proxy sums each unit's distance to its rep's home: least cost, here."""
+    instance = seeded_instance(20, 3, seed=0, locked_share=0.1)
+    plain = Settings(tolerance=0.05, cost_weight=0.0, disruption_weight=0.0,
+                     compactness_weight=0.0, time_limit=20)  # fmt: skip
+    by_centre = solve_milp(instance, plain, centre_weight=1.0)
+    by_cost = solve_milp(instance, replace(plain, cost_weight=1.0))
+    assert by_centre.proven and by_cost.proven
+    least = instance.cost.min(axis=1).sum()
+    cost = instance.cost[np.arange(20), by_centre.owner].sum()
+    assert cost == pytest.approx(instance.cost[np.arange(20), by_cost.owner].sum())
+    assert by_centre.objective == pytest.approx(cost / least)
