@@ -201,8 +201,18 @@ def _improved(instance, settings, result, rng, should_stop, progress, started, u
     deadline = until
     if deadline is None and settings.time_limit is not None:
         deadline = started + settings.time_limit
+    report = None
+    if progress is not None:
+        callback = progress
+
+        def report(state: dict) -> None:
+            # the figures the search reported, so a progress bar does not jump back
+            callback({"iteration": result.iterations, "worst_deviation": result.worst_deviation,
+                      "imbalance": 0.0, "moves": result.moves,
+                      "elapsed": time.perf_counter() - started, **state})  # fmt: skip
+
     owner, improved = improve(instance, settings, result.assignment, deadline=deadline, rng=rng,
-                              should_stop=should_stop, progress=progress)  # fmt: skip
+                              should_stop=should_stop, progress=report)  # fmt: skip
     if not improved:
         return result
     notes = (*_notes_of(result), f"improved after balance by {improved} exact "

@@ -36,3 +36,16 @@ def test_improve_never_worsens_and_keeps_every_rule():
     assert better.bound is not None and better.bound <= better.objective.secondary
     if improved:
         assert any("touching territories" in m for m in better.messages)
+
+
+def test_improvement_reports_progress_with_elapsed_time_and_objective():
+    instance = seeded_instance(60, 4, seed=5, locked_share=0.1)
+    settings = Settings(tolerance=0.05, cost_weight=1.0, disruption_weight=0.0,
+                        compactness_weight=0.0, time_limit=20, seed=0, improve=True)  # fmt: skip
+    seen: list[dict] = []
+    result = balance(instance, settings, progress=seen.append)
+    improving = [s for s in seen if s.get("phase") == "improve"]
+    assert improving  # this seed's search plan is improved 4 times
+    for state in improving:
+        assert state["elapsed"] >= 0 and state["objective"] > 0 and "worst_deviation" in state
+    assert improving[-1]["objective"] == result.objective.secondary
