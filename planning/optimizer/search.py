@@ -259,6 +259,10 @@ MILP_REACH = 2_000
 """Unit x rep pairs up to which the full MILP usually proves the least cost within seconds here
 (200 x 8 in 4-5 s; 500 x 10 found nothing better in 30 s, see docs/decisions/0003)."""
 
+MILP_MAX_PAIRS = 200_000
+"""Most unit x rep pairs the full MILP is built for: beyond, its model (and, with travel in a
+balanced measure, its R x U x R band coefficients) would take more memory than it is worth."""
+
 LNS_SHARE_BEYOND = 0.6
 """Beyond ``MILP_REACH`` the subproblems, which keep improving there, get this share instead."""
 
@@ -283,6 +287,13 @@ def _heuristic_then_milp(instance, settings, generator, should_stop, progress, s
     if should_stop is not None and should_stop():
         return heuristic
     remaining = None if limit is None else max(limit - (time.perf_counter() - started), 0.5)
+    pairs = instance.n_units * instance.n_reps
+    if pairs > MILP_MAX_PAIRS:
+        note = (
+            f"the instance has {pairs:,} unit x rep pairs, more than the MILP takes here "
+            f"({MILP_MAX_PAIRS:,}): this is the local search's plan, without a proven bound"
+        )
+        return replace(heuristic, messages=(*heuristic.messages, note))
     first_key = _plan_key(instance, settings, heuristic.assignment)
     feasible = first_key[:4] == (0.0, 0.0, 0.0, 0.0)
     solved = solve_milp(instance, settings, time_limit=remaining,

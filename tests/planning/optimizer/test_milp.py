@@ -85,3 +85,13 @@ def test_distance_to_centre_alone_gives_the_least_cost_plan():
     cost = instance.cost[np.arange(20), by_centre.owner].sum()
     assert cost == pytest.approx(instance.cost[np.arange(20), by_cost.owner].sum())
     assert by_centre.objective == pytest.approx(cost / least)
+
+
+def test_exact_always_beyond_the_milp_size_says_so(monkeypatch):
+    import planning.optimizer.search as search
+
+    monkeypatch.setattr(search, "MILP_MAX_PAIRS", 10)
+    inst = grid_instance(5, 6, 3, seed=1)
+    result = balance(inst, Settings(tolerance=0.05, time_limit=10, seed=0, exact=True))
+    assert result.within_tolerance and result.bound is None and not result.optimal
+    assert any("more than the MILP takes here (10)" in m for m in result.messages)
