@@ -75,6 +75,7 @@ def run(
     demo_resolution: int | None = None,
     large_resolution: int = LARGE_RESOLUTION,
     peer_names: tuple[str, ...] = PEERS,
+    generic: bool = True,
 ) -> list[Figure]:
     """Every balance figure, in print order: per data set, Hexalign then each peer."""
     cases = []
@@ -95,6 +96,56 @@ def run(
             _log(f"{name}: peers start from the baseline with {changed} stray cells rejoined")
             for peer in available:
                 figures += peer_figures(name, peer, plan, seed_owner, time_limit, seed)
+    if generic:
+        figures += generic_figures(time_limit)
+    return figures
+
+
+GENERIC_SIZES = ((20, 3), (50, 4), (100, 5), (200, 8), (500, 10))
+"""Seeded generic instances (units, reps) of the objective / bound / gap table (issue 13)."""
+
+
+def generic_figures(time_limit: float, sizes=GENERIC_SIZES) -> list[Figure]:
+    """Per seeded instance and objective: the search's and the MILP's objective, bound and gap.
+
+    ``generic_u{n}_{minimize}_search_*``: the local search alone (``exact=False``),
+    with the LP relaxation's bound when it is cheap; ``..._improve_*``: the
+    search, then touching-territories subproblems until the time limit or no gain
+    (``Settings.improve``); ``..._exact_*``:
+    ``exact=True`` (search, then HiGHS with the time left; the better plan),
+    with HiGHS's dual bound. Gap is (objective - bound) / objective in %.
+    """
+    from dataclasses import replace
+
+    from planning.optimizer import balance
+    from planning.optimizer.synthetic import seeded_instance
+
+    figures: list[Figure] = []
+    for n_units, n_reps in sizes:
+        instance = seeded_instance(n_units, n_reps, seed=0, locked_share=0.1)
+        for minimize in ("cost", "disruption"):
+            base = Settings(tolerance=TOLERANCE, time_limit=time_limit, seed=SEED,
+                            cost_weight=float(minimize == "cost"),
+                            disruption_weight=float(minimize == "disruption"),
+                            compactness_weight=0.0)  # fmt: skip
+            for label, exact, improve in (("search", False, False), ("improve", False, True),
+                                          ("exact", True, False)):  # fmt: skip
+                start = time.perf_counter()
+                result = balance(instance, replace(base, exact=exact, improve=improve))
+                took = time.perf_counter() - start
+                prefix = f"generic_u{n_units}_{minimize}_{label}_"
+                value = result.cost_total if minimize == "cost" else result.units_moved
+                figures += [
+                    (f"{prefix}objective", float(result.objective.secondary), "ratio"),
+                    (f"{prefix}{'cost' if minimize == 'cost' else 'moved_units'}", value,
+                     "cost" if minimize == "cost" else "count"),
+                ]  # fmt: skip
+                if result.bound is not None and result.gap is not None:  # none: no line
+                    figures += [(f"{prefix}bound", result.bound, "ratio"),
+                                (f"{prefix}gap_pct", 100 * result.gap, "%")]  # fmt: skip
+                figures.append((f"{prefix}runtime_s", took, "s"))
+                _log(f"{prefix.rstrip('_')}: {result.status}, within tolerance "
+                     f"{result.within_tolerance}", start)  # fmt: skip
     return figures
 
 
@@ -240,13 +291,19 @@ def main(argv: list[str] | None = None) -> int:
     known = ", ".join(peers.PEER_MODULES)
     parser.add_argument("--peers", default=",".join(PEERS), help=f"any of {known}; '' for none")
     parser.add_argument("--no-demo", action="store_true", help="only the large team")
+    parser.add_argument("--no-generic", action="store_true", help="skip the seeded instances")
+    parser.add_argument("--only-generic", action="store_true", help="only the seeded instances")
     args = parser.parse_args(argv)
     names = tuple(p for p in args.peers.split(",") if p)
     unknown = [p for p in names if p not in peers.PEER_MODULES]
     if unknown:
         parser.error(f"unknown peer {', '.join(unknown)}; known: {known}")
-    figures = run(args.accounts, args.reps, args.seed, time_limit=args.time_limit,
-                  demo=not args.no_demo, peer_names=names)  # fmt: skip
+    if args.only_generic:
+        figures = generic_figures(args.time_limit)
+    else:
+        figures = run(args.accounts, args.reps, args.seed, time_limit=args.time_limit,
+                      demo=not args.no_demo, peer_names=names,
+                      generic=not args.no_generic)  # fmt: skip
     for figure in figures:
         print(format_figure(*figure), flush=True)
     return 0

@@ -66,15 +66,20 @@ def balance_settings(
     compactness: float | str | None,
     time_limit: float | str | None,
     seed: int | str | None,
+    minimize: str | None = None,
 ) -> BalanceSettings:
     """The optimizer's settings from the form, each number within its field's bounds."""
     chosen = [m for m in (measures or ["workload"]) if m in ("workload", "tam")] or ["workload"]
+    weights = minimize_weights(minimize, compactness)  # issue 13 (h13)
     return BalanceSettings(
         balance=tuple((m, 1.0) for m in chosen),
         tolerance=check(BALANCE_TOLERANCE, tolerance_pct).value / 100,
         mode=cast(Mode, mode or "rebalance"),  # Settings refuses any other value
         disruption_cap=check(MAX_MOVED, max_moved_pct).value / 100,
-        compactness_weight=check(COMPACTNESS, compactness).value,
+        compactness_weight=weights["compactness_weight"],
+        cost_weight=weights["cost_weight"],
+        disruption_weight=weights["disruption_weight"],
+        improve=minimize is not None,
         time_limit=check(TIME_LIMIT, time_limit).value,
         seed=int(seed or 0),
         max_capacity=True,
@@ -98,7 +103,48 @@ def outcome(result: BalanceResult, new_name: str) -> html.Ul:
         f"{result.runtime:.1f} s{' (stopped early: best so far)' if result.stopped_early else ''}.",
     ]
     lines += list(result.messages)
+    lines += optimality_lines(result)  # issue 13 (h13): the gap beside the result
     return html.Ul([html.Li(line) for line in lines])
+
+
+def minimize_weights(minimize: str | None, compactness: float | str | None) -> dict[str, float]:
+    """Weights of the secondary objective for the "after balance, minimise" choice (issue 13).
+
+    Accounts moved (the default, as before): disruption 1 and the compactness
+    field; travel: cost 1 and the compactness field, accounts moved free;
+    compactness: the compactness field (at least 1), nothing else.
+    """
+    compact = float(compactness if compactness not in (None, "") else 1.0)
+    if minimize == "travel":
+        return {"cost_weight": 1.0, "disruption_weight": 0.0, "compactness_weight": compact}
+    if minimize == "compactness":
+        return {
+            "cost_weight": 0.0,
+            "disruption_weight": 0.0,
+            "compactness_weight": max(compact, 1.0),
+        }
+    return {"cost_weight": 0.0, "disruption_weight": 1.0, "compactness_weight": compact}
+
+
+def progress_objective(state: dict[str, Any]) -> str:
+    """The current best objective and bound, when the optimizer reports them (issue 13)."""
+    parts = []
+    if state.get("objective") is not None:
+        parts.append(f"objective {float(state['objective']):.4g}")
+    if state.get("bound") is not None:
+        parts.append(f"bound {float(state['bound']):.4g}")
+    return ", " + ", ".join(parts) if parts else ""
+
+
+def optimality_lines(result: BalanceResult) -> list[str]:
+    """How far the proposal may be from the best possible, when a bound was proven (issue 13).
+
+    "Proven optimal" only at gap zero; otherwise "within X % of the best
+    possible". Large maps come without a bound: saying nothing beats guessing.
+    """
+    if result.bound is None or result.gap is None:
+        return []
+    return [f"Objective {result.objective.secondary:.4g}: {result.status}."]
 
 
 @callback(
@@ -114,6 +160,7 @@ def outcome(result: BalanceResult, new_name: str) -> html.Ul:
     State(Ids.BALANCE_TIME_LIMIT, "value"),
     State(Ids.BALANCE_SEED, "value"),
     State(Ids.BALANCE_REGION, "value"),
+    State(Ids.BALANCE_MINIMIZE, "value"),  # issue 13 (h13)
     background=True,
     manager=JOBS,
     running=[
@@ -141,6 +188,7 @@ def run_balance(
     limit: float | str | None,
     seed: int | str | None,
     region: str | None = None,
+    minimize: str | None = None,
 ) -> tuple[dict[str, int] | NoUpdate, html.Ul | html.Div]:
     """Balance the current scenario (or one region of it) into a new one and switch to it."""
     if not n_clicks:
@@ -150,7 +198,7 @@ def run_balance(
         set_progress(("0", "100", "not run: see below"))
         return no_update, refused(problems)
     url = Settings.from_env().database_url
-    settings = balance_settings(mode, measures, tol, max_moved, compact, limit, seed)
+    settings = balance_settings(mode, measures, tol, max_moved, compact, limit, seed, minimize)
     sid = int(scenario["id"])
     cache = job_cache()
     cache.delete(stop_key(sid))
@@ -163,6 +211,7 @@ def run_balance(
             f"{state.get('phase', 'searching')}: round {state.get('iteration', 0)}, "
             f"best worst deviation {pct(abs(state.get('worst_deviation') or 0))}, {elapsed:.0f} s"
         )
+        text += progress_objective(state)  # issue 13 (h13)
         set_progress((str(int(min(elapsed, limit_s))), str(int(limit_s)), text))
 
     set_progress(("0", str(int(limit_s)), "starting…"))

@@ -35,7 +35,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cost-counts-toward", help="measure the cost adds to (travel into workload)")
     p.add_argument("--max-capacity", action="store_true", help="no rep above its capacity")
     p.add_argument("--disruption-cap", type=float, help="most share of units that may move")
-    p.add_argument("--exact", choices=("auto", "always", "never"), default="auto")
+    p.add_argument("--exact", choices=("auto", "always", "never"), default="auto",
+                   help="always: beyond exhaustive reach, local search then a MILP (HiGHS) "
+                   "with its proven bound; the better plan is kept")  # fmt: skip
+    p.add_argument("--no-improve", action="store_true",
+                   help="stop once every rep is within tolerance instead of improving "
+                   "the objective with exact touching-territories subproblems until the time limit",
+                   )  # fmt: skip
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds")
     p.add_argument("--out", required=True, help="where to write unit_id,rep_id")
@@ -57,6 +63,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         max_capacity=args.max_capacity,
         disruption_cap=args.disruption_cap,
         exact=EXACT[args.exact],
+        improve=not args.no_improve,
         cost_weight=1.0 if "cost" in wanted else 0.0,
         disruption_weight=1.0 if "disruption" in wanted else 0.0,
         compactness_weight=1.0 if "compactness" in wanted else 0.0,
@@ -91,8 +98,12 @@ def run(args: argparse.Namespace) -> int:
         ]
         print(f"rep {instance.rep_label(r)}: " + "; ".join(parts))
     print(f"worst deviation: {result.worst_deviation:.1%} (tolerance {settings.tolerance:.1%})")
-    status = "optimal (proven by exhaustive search)" if result.optimal else "best found"
+    exhaustive = "optimal (proven by exhaustive search)"
+    status = exhaustive if exhaustive in result.messages else result.status
     print(status)
+    if result.bound is not None:
+        print(f"objective: {result.objective.secondary:.6g}; lower bound: {result.bound:.6g}; "
+              f"gap: {result.gap:.2%}")  # fmt: skip
     for message in result.messages:
         if message != status:
             print(message)

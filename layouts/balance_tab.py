@@ -108,6 +108,7 @@ def balance_panel() -> html.Div:
                         ["Seed", dcc.Input(id=Ids.BALANCE_SEED, type="number", value=0, step=1)]
                     ),
                     region_picker(),  # issue 14: auto-balance limited to one region
+                    minimize_choice(),  # issue 13 (h13)
                 ],
                 className="toolbar",
             ),  # fmt: skip
@@ -144,3 +145,27 @@ def region_picker() -> html.Label:
         ["Limit to", dcc.Dropdown(region_choices([]), WHOLE_TEAM, id=Ids.BALANCE_REGION,
                                   clearable=False, style={"width": "22rem"})]
     )  # fmt: skip
+
+
+# -- issue 13 (h13): what to minimise once every rep is within tolerance ---------------------
+
+MINIMIZE_OPTIONS = (
+    ("disruption", "Accounts moved"),
+    ("travel", "Travel"),
+    ("compactness", "Compactness"),
+)
+
+
+def minimize_choice() -> html.Label:
+    """The objective the optimizer keeps lowering after balance (accounts moved by default)."""
+    return html.Label(
+        [
+            "After balance, minimise",
+            dcc.RadioItems(
+                id=Ids.BALANCE_MINIMIZE,
+                options=[{"label": label, "value": value} for value, label in MINIMIZE_OPTIONS],
+                value="disruption",
+                inline=True,
+            ),
+        ]
+    )

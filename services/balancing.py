@@ -130,5 +130,6 @@ def _result_fields(result: BalanceResult) -> dict[str, object]:
         "worst_deviation": f"{result.worst_deviation:.4f}",
         "units_moved": result.units_moved,
         "optimal": result.optimal,
+        "gap": "" if result.gap is None else f"{result.gap:.4f}",
         "stopped_early": result.stopped_early,
     }

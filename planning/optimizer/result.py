@@ -9,6 +9,7 @@ import numpy as np
 from planning.optimizer import score
 from planning.optimizer.constraints import territory_pieces
 from planning.optimizer.instance import Instance
+from planning.optimizer.milp import relative_gap
 from planning.optimizer.settings import Settings
 
 
@@ -39,7 +40,11 @@ class BalanceResult:
     measure; ``worst_deviation`` and ``cv`` look only at the balanced ones
     (``cv`` is the largest, over those measures, coefficient of variation of
     load / target). ``disruption`` is the share of disruption weight that
-    changed owner. ``optimal`` is True only when exhaustive search proved it.
+    changed owner. ``optimal`` is True only when exhaustive search or the MILP
+    proved it (gap zero). ``bound`` is a proven lower bound on
+    ``objective.secondary`` over every plan inside tolerance that keeps the
+    rules, and ``gap`` is ``(secondary - bound) / secondary``; both None when no
+    bound was computed.
     """
 
     assignment: np.ndarray
@@ -64,6 +69,22 @@ class BalanceResult:
     stopped_early: bool
     optimal: bool
     messages: tuple[str, ...]
+    bound: float | None = None
+    gap: float | None = None
+
+    @property
+    def status(self) -> str:
+        """The plan's quality in words: proven optimal, within X % of the best possible, best found.
+
+        "Proven optimal" only when the gap is zero; the gap compares the
+        secondary objective with a proven lower bound (the MILP's dual bound or
+        the exhaustive search's optimum).
+        """
+        if self.optimal:
+            return "proven optimal"
+        if self.gap is not None and self.within_tolerance:
+            return f"within {self.gap:.2%} of the best possible (bound {self.bound:.6g})"
+        return "best found"
 
 
 def contiguity_statements(instance: Instance, owner: np.ndarray, pieces: np.ndarray) -> list[str]:
@@ -130,6 +151,7 @@ def summarize(
     stopped_early: bool = False,
     optimal: bool = False,
     notes: tuple[str, ...] = (),
+    bound: float | None = None,
 ) -> BalanceResult:
     """Measure a finished plan and write down what a planner should know about it."""
     owner = np.array(owner, dtype=np.int64)
@@ -186,6 +208,11 @@ def summarize(
             )
     messages += notes
     moved = (instance.current >= 0) & (owner != instance.current)
+    objective = score.objective(instance, settings, owner)
+    gap = None
+    if bound is not None and not off:
+        bound = min(bound, float(objective.secondary))
+        gap = relative_gap(float(objective.secondary), bound)
     return BalanceResult(
         assignment=owner,
         measure_names=instance.measure_names,
@@ -200,7 +227,7 @@ def summarize(
         disruption=share,
         units_moved=int(moved.sum()),
         cost_total=float(score.cost_total(instance, owner)),
-        objective=score.objective(instance, settings, owner),
+        objective=objective,
         pieces=pieces,
         contiguous=pieces <= 1,
         iterations=iterations,
@@ -209,4 +236,6 @@ def summarize(
         stopped_early=stopped_early,
         optimal=optimal,
         messages=tuple(messages),
+        bound=bound,
+        gap=gap,
     )

@@ -29,6 +29,7 @@ import heapq
 import itertools
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -39,6 +40,8 @@ from planning.optimizer.exact import assignment_count, solve_exact
 from planning.optimizer.flows import desired_flows
 from planning.optimizer.growth import design_start, grow, home_units
 from planning.optimizer.instance import Instance
+from planning.optimizer.lns import LNS_LIMIT, improve
+from planning.optimizer.milp import relative_gap, solve_milp
 from planning.optimizer.moves import (
     Candidates,
     boundary_candidates,
@@ -129,9 +132,10 @@ def balance(
     generator = np.random.default_rng(settings.seed if rng is None else rng)
     for name in settings.balance_names:
         instance.measure_index(name)
-    if settings.exact is True or (
-        settings.exact == "auto" and assignment_count(instance) <= settings.exact_limit
-    ):
+    small = assignment_count(instance) <= settings.exact_limit
+    if settings.exact is True and not small:
+        return _heuristic_then_milp(instance, settings, generator, should_stop, progress, started)
+    if settings.exact is True or (settings.exact == "auto" and small):
         deadline = None if settings.time_limit is None else started + settings.time_limit
         chunks = []
 
@@ -160,6 +164,7 @@ def balance(
             if proven
             else ("stopped early (time limit or request); this is the best plan so far",)
         )
+        secondary = float(score.objective(instance, settings, owner).secondary)
         return summarize(
             instance,
             settings,
@@ -169,8 +174,186 @@ def balance(
             stopped_early=not proven,
             optimal=proven,
             notes=notes,
+            bound=secondary if proven else None,
         )
-    return _Search(instance, settings, generator, should_stop, progress, started).run()
+    result = _Search(instance, settings, generator, should_stop, progress, started).run()
+    if settings.improve:
+        result = _improved(instance, settings, result, generator, should_stop, progress, started)
+    return _with_bound(instance, settings, result)
+
+
+def _improved(instance, settings, result, rng, should_stop, progress, started, until=None):
+    """Minimise after feasibility: the search's plan improved by exact two-territory subproblems.
+
+    Only for a plan inside tolerance that keeps every rule, on instances of
+    up to ``LNS_LIMIT`` unit x rep pairs, and while the time limit (or
+    ``until``) leaves room; ``max_iterations`` asks for a bounded search and
+    skips it. A stop request keeps the best plan so far.
+    """
+    if (
+        not result.within_tolerance
+        or result.stopped_early
+        or settings.max_iterations is not None
+        or instance.n_units * instance.n_reps > LNS_LIMIT
+        or _plan_key(instance, settings, result.assignment)[:4] != (0.0, 0.0, 0.0, 0.0)
+    ):
+        return result
+    deadline = until
+    if deadline is None and settings.time_limit is not None:
+        deadline = started + settings.time_limit
+    report = None
+    if progress is not None:
+        callback = progress
+
+        def report(state: dict) -> None:
+            # the figures the search reported, so a progress bar does not jump back
+            callback({"iteration": result.iterations, "worst_deviation": result.worst_deviation,
+                      "imbalance": 0.0, "moves": result.moves,
+                      "elapsed": time.perf_counter() - started, **state})  # fmt: skip
+
+    owner, improved = improve(instance, settings, result.assignment, deadline=deadline, rng=rng,
+                              should_stop=should_stop, progress=report)  # fmt: skip
+    if not improved:
+        return result
+    notes = (*_notes_of(result), f"improved after balance by {improved} exact "
+             "subproblem(s) over touching territories")  # fmt: skip
+    return summarize(instance, settings, owner, iterations=result.iterations, moves=result.moves,
+                     runtime=time.perf_counter() - started, notes=notes)  # fmt: skip
+
+
+LP_BOUND_LIMIT = 20_000
+"""Most unit x rep pairs for which a search result gets the LP relaxation's bound."""
+
+LP_BOUND_SECONDS = 2.0
+"""Most seconds the LP relaxation may take; past that the result has no bound."""
+
+
+def _with_bound(instance: Instance, settings: Settings, result: BalanceResult) -> BalanceResult:
+    """The search's result with the LP relaxation's lower bound beside it, where that is cheap.
+
+    The relaxation drops integrality and contiguity, so its optimum bounds
+    every plan inside tolerance from below; on large instances it would take
+    longer than the search, and the result goes without.
+    """
+    if not result.within_tolerance or instance.n_units * instance.n_reps > LP_BOUND_LIMIT:
+        return result
+    relaxed = solve_milp(instance, settings, time_limit=LP_BOUND_SECONDS, relax=True)
+    if relaxed.bound is None or relaxed.status != "optimal":
+        return result
+    gap = relative_gap(float(result.objective.secondary), relaxed.bound)
+    return replace(
+        result,
+        bound=min(relaxed.bound, float(result.objective.secondary)),
+        gap=gap,
+        optimal=result.optimal or gap == 0.0,  # a bound met exactly proves the plan optimal
+    )
+
+
+HEURISTIC_SHARE = 0.25
+"""Share of the time limit the local search gets before the MILP (``exact=True``)."""
+
+LNS_SHARE = 0.25
+"""Further share the subproblems get before the full MILP (``exact=True``)."""
+
+MILP_REACH = 2_000
+"""Unit x rep pairs up to which the full MILP usually proves the least cost within seconds here
+(200 x 8 in 4-5 s; 500 x 10 found nothing better in 30 s, see docs/decisions/0003)."""
+
+MILP_MAX_PAIRS = 200_000
+"""Most unit x rep pairs the full MILP is built for: beyond, its model (and, with travel in a
+balanced measure, its R x U x R band coefficients) would take more memory than it is worth."""
+
+LNS_SHARE_BEYOND = 0.6
+"""Beyond ``MILP_REACH`` the subproblems, which keep improving there, get this share instead."""
+
+
+def _heuristic_then_milp(instance, settings, generator, should_stop, progress, started):
+    """``exact=True`` beyond exhaustive reach: local search, then HiGHS; keep the better plan.
+
+    The MILP (:func:`~planning.optimizer.milp.solve_milp`) gets the time the
+    search left. Its dual bound is reported beside the plan kept, so even when
+    time runs out the result says how far from the best possible it may be.
+    Plans compare as the search compares them: cap overflow, capacity
+    overflow, imbalance, then the secondary objective; ties keep the search's.
+    """
+    limit = settings.time_limit
+    first = replace(settings, exact=False,
+                    time_limit=None if limit is None else limit * HEURISTIC_SHARE)  # fmt: skip
+    heuristic = _Search(instance, first, generator, should_stop, progress, started).run()
+    share = LNS_SHARE if instance.n_units * instance.n_reps <= MILP_REACH else LNS_SHARE_BEYOND
+    until = None if limit is None else started + limit * (HEURISTIC_SHARE + share)
+    heuristic = _improved(instance, settings, heuristic, generator, should_stop, progress,
+                          started, until)  # fmt: skip
+    if should_stop is not None and should_stop():
+        return heuristic
+    remaining = None if limit is None else max(limit - (time.perf_counter() - started), 0.5)
+    pairs = instance.n_units * instance.n_reps
+    if pairs > MILP_MAX_PAIRS:
+        note = (
+            f"the instance has {pairs:,} unit x rep pairs, more than the MILP takes here "
+            f"({MILP_MAX_PAIRS:,}): this is the local search's plan, without a proven bound"
+        )
+        return replace(heuristic, messages=(*heuristic.messages, note))
+    first_key = _plan_key(instance, settings, heuristic.assignment)
+    feasible = first_key[:4] == (0.0, 0.0, 0.0, 0.0)
+    solved = solve_milp(instance, settings, time_limit=remaining,
+                        cutoff=first_key[4] if feasible else None)  # fmt: skip
+    best = heuristic.assignment
+    notes = _notes_of(heuristic)
+    if solved.owner is not None and _plan_key(instance, settings, solved.owner) < _plan_key(
+        instance, settings, heuristic.assignment
+    ):
+        best, notes = solved.owner, []
+    key = _plan_key(instance, settings, best)
+    proven = (
+        solved.bound is not None
+        and key[:4] == (0.0, 0.0, 0.0, 0.0)
+        and relative_gap(key[4], solved.bound) == 0.0
+    )
+    if solved.status == "no better plan":
+        notes.append("the MILP proves that no plan beats the local search's")
+    elif solved.status == "infeasible":
+        notes.append(
+            "the MILP proves that no plan keeps every rep within tolerance under these rules"
+        )
+    elif not proven:
+        notes.append(f"MILP: {solved.status} after {solved.runtime:.1f} s")
+    if progress is not None:
+        progress({"iteration": heuristic.iterations, "elapsed": time.perf_counter() - started,
+                  "worst_deviation": heuristic.worst_deviation, "imbalance":
+                  float(heuristic.objective.imbalance), "moves": heuristic.moves,
+                  "phase": "exact", "bound": solved.bound})  # fmt: skip
+    return summarize(
+        instance,
+        settings,
+        best,
+        iterations=heuristic.iterations,
+        moves=heuristic.moves,
+        runtime=time.perf_counter() - started,
+        stopped_early=solved.status == "time limit" and not proven,
+        optimal=proven,
+        notes=tuple(notes),
+        bound=solved.bound,
+    )
+
+
+def _notes_of(result: BalanceResult) -> list[str]:
+    """The search's own notes in ``result`` (``summarize`` rewrites the statements on the plan)."""
+    return [m for m in result.messages if "had no units" in m or m.startswith("imbalance fell")]
+
+
+def _plan_key(instance: Instance, settings: Settings, owner: np.ndarray) -> tuple[float, ...]:
+    """Cap overflow, pieces beyond one, capacity overflow, imbalance, secondary: lower is better."""
+    load = score.loads(instance, owner)
+    obj = score.objective(instance, settings, owner, load)
+    contiguity = settings.contiguity and instance.adjacency is not None
+    return (
+        round(float(score.disruption_overflow(instance, settings, owner)), 12),
+        float(excess_pieces(instance, owner)) if contiguity else 0.0,
+        round(float(score.capacity_overflow(instance, settings, load)), 9),
+        float(obj.imbalance),
+        round(float(obj.secondary), 12),
+    )
 
 
 class _Search(EscapeMoves):

@@ -54,7 +54,15 @@ class Settings:
     exact
         ``"auto"`` solves by exhaustive search when there are at most
         ``exact_limit`` assignments of the free units, ``True`` insists,
-        ``False`` never does.
+        ``False`` never does. Beyond exhaustive reach, ``True`` runs the local
+        search, then exact touching-territories subproblems, then a MILP of the whole
+        instance (HiGHS) with the time left, and keeps the best plan with the
+        MILP's proven bound.
+    improve
+        Once every rep is inside tolerance, keep improving the secondary
+        objective with exact touching-territories subproblems (HiGHS) until the time
+        limit or a full pass without gain (instances of up to 20,000 unit x
+        rep pairs).
     """
 
     balance: Mapping[str, float] | tuple[tuple[str, float], ...] = (("workload", 1.0),)
@@ -71,6 +79,8 @@ class Settings:
     max_capacity: bool = False
     exact: bool | Literal["auto"] = "auto"
     exact_limit: int = 2_000_000
+    # issue 13 (h13): minimise after feasibility
+    improve: bool = False
 
     def __post_init__(self) -> None:
         pairs = self.balance.items() if isinstance(self.balance, Mapping) else self.balance

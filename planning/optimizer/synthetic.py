@@ -60,3 +60,58 @@ def grid_instance(
         unit_ids=np.array([f"u{i}" for i in range(rows * cols)]),
         rep_ids=np.array([f"R{r + 1}" for r in range(n_reps)]),
     )
+
+
+def seeded_instance(
+    n_units: int,
+    n_reps: int,
+    seed: int,
+    *,
+    adjacency: bool = True,
+    travel_per_unit: float = 0.0,
+    locked_share: float = 0.0,
+) -> Instance:
+    """A generic instance of ``n_units`` random points in the unit square (tests against optima).
+
+    Units are points drawn uniformly; reps live at ``n_reps`` of them (their
+    homes). Workload is gamma-distributed (mean 10), cost is the straight-line
+    distance to the rep's home times 10 (two decimals), the current owner is
+    the nearest home (a Voronoi plan: compact, unbalanced), and with
+    ``adjacency`` units touch along their Delaunay triangulation (planar and
+    connected, like the cells of a map). ``travel_per_unit`` > 0 adds that
+    share of the cost to the unit's workload for its owner; ``locked_share``
+    of the units, drawn at random, keep their current owner. Deterministic for
+    one seed and parameters.
+    """
+    from scipy.spatial import Delaunay
+
+    if n_units < max(n_reps, 3):
+        raise ValueError(f"need at least {max(n_reps, 3)} units for {n_reps} reps")
+    rng = np.random.default_rng(seed)
+    points = rng.uniform(0.0, 1.0, size=(n_units, 2))
+    homes = rng.choice(n_units, size=n_reps, replace=False)
+    distance = np.hypot(*(points[:, None, :] - points[None, homes, :]).transpose(2, 0, 1))
+    cost = np.round(10.0 * distance, 2)
+    workload = np.round(rng.gamma(4.0, 2.5, n_units), 2)
+    current = np.argmin(distance, axis=1)
+    locked = np.zeros(n_units, dtype=bool)
+    if locked_share > 0:
+        locked[rng.choice(n_units, size=int(locked_share * n_units), replace=False)] = True
+        locked[homes] = True  # a rep keeps its home: locks never strand a rep
+    adj = None
+    if adjacency:
+        simplices = Delaunay(points).simplices
+        a = np.concatenate([simplices[:, 0], simplices[:, 1], simplices[:, 2]])
+        b = np.concatenate([simplices[:, 1], simplices[:, 2], simplices[:, 0]])
+        adj = adjacency_from_edges(a, b, n_units)
+    return Instance(
+        measures=workload[:, None],
+        measure_names=("workload",),
+        cost=cost * travel_per_unit if travel_per_unit else cost,
+        adjacency=adj,
+        cost_counts_toward="workload" if travel_per_unit else None,
+        current=current,
+        locked=locked,
+        unit_ids=np.array([f"u{i:03d}" for i in range(n_units)]),
+        rep_ids=np.array([f"R{r + 1}" for r in range(n_reps)]),
+    )

@@ -28,9 +28,23 @@ def tiny_lines() -> list[str]:
     """Demo and a 4-rep regional team at resolution 4, two seconds each, no peers."""
     figures = balance.run(
         n_accounts=3000, n_reps=4, time_limit=2.0, demo_resolution=4, large_resolution=4,
-        peer_names=(),
+        peer_names=(), generic=False,
     )  # fmt: skip
     return [format_figure(*f) for f in figures]
+
+
+def test_generic_instances_report_objective_bound_and_gap():
+    """Issue 13 point 6: per seeded instance, the objective, the bound and the gap."""
+    figures = balance.generic_figures(10.0, sizes=((20, 3),))
+    lines = [format_figure(*f) for f in figures]
+    assert all(LINE.match(line) for line in lines), lines
+    values = {name: value for name, value, _ in figures}
+    for minimize in ("cost", "disruption"):
+        prefix = f"generic_u20_{minimize}_exact_"
+        assert values[f"{prefix}gap_pct"] == 0.0  # proven at 20 units
+        assert values[f"{prefix}bound"] == pytest.approx(values[f"{prefix}objective"])
+        search = values[f"generic_u20_{minimize}_search_objective"]
+        assert values[f"{prefix}objective"] <= search + 1e-12
 
 
 def test_group_is_registered():

@@ -110,7 +110,8 @@ def test_larger_instance_is_balanced_by_search(tmp_path, capsys):
     )
     printed = capsys.readouterr().out
     assert code == 0
-    assert "mode: design" in printed and "best found" in printed
+    # Issue 13: a search result now states its gap to the LP relaxation's bound.
+    assert "mode: design" in printed and "of the best possible" in printed
     plan = pd.read_csv(out).merge(pd.DataFrame({"unit_id": ids, "w": work}))
     per_rep = plan.groupby("rep_id")["w"].sum()
     assert (abs(per_rep / per_rep.mean() - 1) <= 0.05).all()
