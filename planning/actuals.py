@@ -241,8 +241,8 @@ def check_revenue(
         if not problems and own is not None and value is not None:
             key = (account, own.label)
             if key in seen:
-                problems.append(BadRow(row, "account_id",
-                                       f"{account} already has revenue for {own} (row {seen[key]})"))  # fmt: skip
+                twice = f"{account} already has revenue for {own} (row {seen[key]})"
+                problems.append(BadRow(row, "account_id", twice))
             else:
                 seen[key] = row
         if problems:
@@ -294,8 +294,8 @@ def check_visits(
         elif rep not in known_reps:
             problems.append(BadRow(row, "rep_id", f"unknown rep {rep!r}"))
         if channel not in CHANNELS:
-            problems.append(BadRow(row, "channel",
-                                   f"channel {channel!r} must be {' or '.join(CHANNELS)}"))  # fmt: skip
+            allowed = " or ".join(CHANNELS)
+            problems.append(BadRow(row, "channel", f"channel {channel!r} must be {allowed}"))
         if problems:
             bad.extend(problems)
         else:

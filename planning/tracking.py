@@ -51,7 +51,7 @@ COLUMNS = (
 
 @dataclass(frozen=True)
 class OwnerChange:
-    """One change of owners from the scenario's log: on ``day`` ``cells`` went ``before`` -> ``after``."""
+    """One change of owners from the scenario's log: on ``day``, ``before`` -> ``after``."""
 
     day: dt.date
     cells: np.ndarray
