@@ -202,6 +202,26 @@ def _name_keys(name: object) -> tuple[str, ...]:
     return (full,) if bare in ("", full) else (full, bare)
 
 
+# issue 15: actuals files (data.actuals) go through the same mapper; not in KINDS (the Data tab's
+# files), so a split mapping names them under their own keys.
+ACTUAL_KINDS = ("actual_revenue", "visits")
+REQUIRED["actual_revenue"] = ("account_id", "period", "revenue")
+REQUIRED["visits"] = ("date", "account_id", "rep_id", "channel")
+FIELDS["actual_revenue"] = REQUIRED["actual_revenue"]
+FIELDS["visits"] = REQUIRED["visits"]
+SYNONYMS["actual_revenue"] = {
+    "account_id": SYNONYMS["accounts"]["account_id"],
+    "period": ("month", "quarter", "periode", "zeitraum", "maand", "kwartaal", "mois", "okres"),
+    "revenue": SYNONYMS["accounts"]["revenue"] + ("amount", "sales", "actual", "actuals"),
+}
+SYNONYMS["visits"] = {
+    "date": ("visitdate", "day", "datum", "calldate", "activitydate", "data"),
+    "account_id": SYNONYMS["accounts"]["account_id"],
+    "rep_id": SYNONYMS["reps"]["rep_id"],
+    "channel": SYNONYMS["call_plan"]["channel"] + ("type", "visittype", "calltype"),
+}
+
+
 def _priorities(kind: str) -> dict[str, list[tuple[int, str]]]:
     """Normalised name -> [(priority, field)] for one kind; the field's own name is 0."""
     table: dict[str, list[tuple[int, str]]] = {}
@@ -344,7 +364,7 @@ def _is_split(content: object) -> bool:
     return (
         isinstance(content, dict)
         and bool(content)
-        and all(k in KINDS and isinstance(v, dict) for k, v in content.items())
+        and all(k in (*KINDS, *ACTUAL_KINDS) and isinstance(v, dict) for k, v in content.items())
     )
 
 

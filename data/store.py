@@ -150,6 +150,33 @@ moves = sa.Table(
         name="ck_moves_kind",
     ),
 )
+# issue 15: actuals per data set and period (migration 0003_actuals); a period is replaced whole
+actual_revenue = sa.Table(
+    "actual_revenue",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False
+    ),  # fmt: skip
+    sa.Column("period", sa.String(8), nullable=False),
+    sa.Column("account_id", sa.String(200), nullable=False),
+    sa.Column("revenue", sa.Float, nullable=False),
+    sa.Index("ix_actual_revenue_dataset_period", "dataset_id", "period"),
+)
+actual_visits = sa.Table(
+    "actual_visits",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False
+    ),  # fmt: skip
+    sa.Column("period", sa.String(8), nullable=False),
+    sa.Column("day", sa.Date, nullable=False),
+    sa.Column("account_id", sa.String(200), nullable=False),
+    sa.Column("rep_id", sa.String(200), nullable=False),
+    sa.Column("channel", sa.String(8), nullable=False),
+    sa.Index("ix_actual_visits_dataset_period", "dataset_id", "period"),
+)
 
 
 @dataclass(frozen=True)
@@ -830,6 +857,90 @@ class Store:
         columns = ["seq", "at", "user", "kind", "cells", "from_reps", "to_reps", "locked",
                    "undone", "ref_seq"]  # fmt: skip
         return pd.DataFrame(rows, columns=columns)
+
+    # -- issue 15: actuals ----------------------------------------------------
+
+    def replace_actuals(
+        self, dataset_id: int, period: str, revenue: pd.DataFrame | None,
+        visits: pd.DataFrame | None,
+    ) -> None:  # fmt: skip
+        """Store a period's revenue and/or visits, replacing what the period held.
+
+        ``revenue`` has ``account_id``, ``revenue``; ``visits`` ``date``, ``account_id``,
+        ``rep_id``, ``channel``. One transaction; None leaves that kind as it is.
+        """
+        with self._write() as conn:
+            if revenue is not None:
+                conn.execute(
+                    actual_revenue.delete().where(
+                        actual_revenue.c.dataset_id == dataset_id, actual_revenue.c.period == period
+                    )
+                )
+                rows = [
+                    {
+                        "dataset_id": dataset_id,
+                        "period": period,
+                        "account_id": str(a),
+                        "revenue": float(v),
+                    }
+                    for a, v in zip(revenue["account_id"], revenue["revenue"], strict=True)
+                ]
+                if rows:
+                    conn.execute(actual_revenue.insert(), rows)
+            if visits is not None:
+                conn.execute(
+                    actual_visits.delete().where(
+                        actual_visits.c.dataset_id == dataset_id, actual_visits.c.period == period
+                    )
+                )
+                rows = [
+                    {
+                        "dataset_id": dataset_id,
+                        "period": period,
+                        "day": pd.Timestamp(d).date(),
+                        "account_id": str(a),
+                        "rep_id": str(r),
+                        "channel": str(c),
+                    }
+                    for d, a, r, c in zip(
+                        visits["date"],
+                        visits["account_id"],
+                        visits["rep_id"],
+                        visits["channel"],
+                        strict=True,
+                    )
+                ]
+                if rows:
+                    conn.execute(actual_visits.insert(), rows)
+        # fmt: skip
+
+    def actual_revenue(self, dataset_id: int, period: str) -> pd.Series:
+        """Revenue per account stored for the period (empty when none)."""
+        t = actual_revenue
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(t.c.account_id, t.c.revenue).where(
+                t.c.dataset_id == dataset_id, t.c.period == period)).all()  # fmt: skip
+        return pd.Series({str(a): float(v) for a, v in rows}, dtype=np.float64, name="revenue")
+
+    def actual_visits(self, dataset_id: int, period: str) -> pd.DataFrame:
+        """Visits stored for the period: ``date``, ``account_id``, ``rep_id``, ``channel``."""
+        t = actual_visits
+        with self.engine.connect() as conn:
+            query = sa.select(t.c.day, t.c.account_id, t.c.rep_id, t.c.channel)
+            query = query.where(t.c.dataset_id == dataset_id, t.c.period == period)
+            rows = conn.execute(query.order_by(t.c.id)).all()
+        frame = pd.DataFrame(rows, columns=["date", "account_id", "rep_id", "channel"])
+        frame["date"] = pd.to_datetime(frame["date"])
+        return frame
+
+    def actual_periods(self, dataset_id: int) -> list[str]:
+        """Periods holding revenue or visits for the data set, sorted."""
+        found: set[str] = set()
+        with self.engine.connect() as conn:
+            for t in (actual_revenue, actual_visits):
+                found.update(conn.scalars(sa.select(t.c.period).where(
+                    t.c.dataset_id == dataset_id).distinct()))  # fmt: skip
+        return sorted(found)
 
     # -- internals ------------------------------------------------------------
 

@@ -36,6 +36,8 @@ import pandas as pd
 from planning.actuals import Period
 from planning.callplan import SEGMENTS
 from planning.hierarchy import district_label, rep_groups, reps_label
+from planning.market import Market
+from planning.share_classes import apply_effort
 
 TOTAL_ID = "TOTAL"
 LEVELS = ("rep", "district", "region", "total")
@@ -297,3 +299,80 @@ def trend(trackings: Sequence[Tracking], rep_id: str) -> pd.DataFrame:
             r = reps.loc[rep_id]
             rows.append({"period": t.period.label, **{m: float(r[m]) for m in METRICS}})
     return pd.DataFrame(rows, columns=["period", *METRICS])
+
+
+def planned_visits(market: Market) -> np.ndarray:
+    """Visits a year each account plans: its segment's call plan, with the effort plan applied.
+
+    The same visits the workload counts (``planning.market``), so compliance judges the
+    plan the reps were balanced on.
+    """
+    accounts = market.accounts
+    seg_pos = pd.Index(SEGMENTS).get_indexer(accounts["segment"])
+    plan = market.call_plan.reindex(list(SEGMENTS))
+    visits = plan["visits_per_year"].to_numpy(np.float64)[seg_pos]
+    minutes = plan["minutes_per_visit"].to_numpy(np.float64)[seg_pos]
+    field = (plan["channel"].to_numpy() == "field")[seg_pos]
+    visits, _, _ = apply_effort(
+        market.share.effort, market.account_class, seg_pos, visits, minutes, field
+    )
+    return np.nan_to_num(np.asarray(visits, np.float64))
+
+
+def account_spans(
+    market: Market, cell_spans: Sequence[tuple[dt.date, np.ndarray]]
+) -> list[tuple[dt.date, np.ndarray]]:
+    """Cell owner spans as account owner spans (a pinned account stays with its rep)."""
+    return [
+        (day, np.where(market.account_pinned, market.account_rep, owner[market.account_cell]))
+        for day, owner in cell_spans
+    ]
+
+
+def market_input(
+    market: Market,
+    period: Period,
+    cell_spans: Sequence[tuple[dt.date, np.ndarray]],
+    revenue: pd.Series,
+    previous_revenue: pd.Series | None,
+    visits: pd.DataFrame,
+    targets: np.ndarray | None,
+) -> TrackingInput:
+    """A ``TrackingInput`` from a market and the period's actuals keyed by account id.
+
+    ``revenue`` (and ``previous_revenue``) map account ids to money (missing: 0);
+    ``visits`` has ``date`` and ``account_id`` (ids the market does not hold are skipped:
+    the import refused them already).
+    """
+    ids = pd.Index(market.accounts["account_id"].astype(str))
+    rev = revenue.reindex(ids).fillna(0.0).to_numpy(np.float64)
+    prev = (
+        None
+        if previous_revenue is None
+        else previous_revenue.reindex(ids).fillna(0.0).to_numpy(np.float64)
+    )
+    where = ids.get_indexer(visits["account_id"].astype(str)) if len(visits) else np.zeros(0, int)
+    known = where >= 0
+    days = pd.to_datetime(visits["date"]).to_numpy("datetime64[D]") if len(visits) else np.zeros(
+        0, "datetime64[D]")  # fmt: skip
+    return TrackingInput(
+        period=period,
+        rep_ids=[str(r) for r in market.rep_ids],
+        reps=market.reps,
+        segment=market.accounts["segment"].astype(str).to_numpy(),
+        tam=market.accounts["tam"].to_numpy(np.float64),
+        planned_per_year=planned_visits(market),
+        spans=account_spans(market, cell_spans),
+        revenue=rev,
+        previous_revenue=prev,
+        visit_day=days[known],
+        visit_account=where[known].astype(np.int64),
+        targets=targets,
+    )
+
+
+def cell_values(market: Market, owner: np.ndarray, reps: pd.DataFrame, metric: str) -> np.ndarray:
+    """Per cell, its owner's ``metric`` (NaN for unassigned cells or reps without a value)."""
+    values = reps.reindex([str(r) for r in market.rep_ids])[metric].to_numpy(np.float64)
+    owner = np.asarray(owner, np.int64)
+    return np.where(owner >= 0, values[np.clip(owner, 0, None)], np.nan)

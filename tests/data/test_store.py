@@ -41,7 +41,7 @@ from tests.toy import ROOT
 
 N_CELLS = 500
 N_REPS = 6
-HEAD = "0002"
+HEAD = "0003_actuals"  # issue 15: the actuals tables
 
 
 def _pg_url_in_fresh_schema(base: str) -> tuple[str, str]:
@@ -563,6 +563,7 @@ def _rows(engine: sa.Engine) -> dict[str, list[tuple]]:
         return {
             t.name: [tuple(r) for r in conn.execute(sa.select(t).order_by(t.c.id))]
             for t in metadata.sorted_tables
+            if not t.name.startswith("actual_")  # issue 15: tables 0003 adds, empty here
         }
 
 
