@@ -28,6 +28,7 @@ import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)
 import callbacks.tolerance  # noqa: F401  (registers the callbacks; issue 12 point 7d)
+import callbacks.tracking  # noqa: F401  (issue 15: the Tracking tab)
 from callbacks.basemap import register_basemap_route
 from callbacks.context import (
     DATABASE_URL_KEY,
@@ -45,6 +46,8 @@ from layouts.main import main_layout
 from layouts.market_share import TAB_TITLE as SHARE_TAB
 from layouts.market_share import share_panel
 from layouts.scenarios import scenarios_panel
+from layouts.tracking import TAB_TITLE as TRACKING_TAB
+from layouts.tracking import tracking_panel
 from services import basemap
 from services.session import landing_scenario, open_session
 
@@ -55,6 +58,7 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     ("Auto-balance", balance_panel),
     ("Data", data_panel),
     (SHARE_TAB, share_panel),  # issue 14: market-share classes and the effort plan
+    (TRACKING_TAB, tracking_panel),  # issue 15: actuals, attainment and call compliance
 ]
 
 

@@ -45,7 +45,7 @@ from layouts.map_figure import (
 from layouts.panel import panel_note, table_rows, tam_chart, team_summary, workload_chart
 from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.hierarchy import LEVELS, SCOPES
-from planning.mapview import GROUP_MODES
+from planning.mapview import GROUP_MODES, TRACKING_MODES
 from planning.panel import panel_table
 from planning.plan import Plan
 from planning.repaint import repaint
@@ -140,6 +140,7 @@ def panel(
     Input(Ids.COLOUR_MODE, "value"),
     Input(Ids.MAP, "relayoutData"),
     Input(Ids.MAP_FILTER, "value"),
+    Input(Ids.TRACKING_PERIOD, "value"),  # issue 15: the period the tracking modes paint
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
 )
@@ -148,6 +149,7 @@ def draw_map(
     mode: str,
     relayout: Payload | None,
     only: str | None,
+    period: str | None,
     view: Payload | None,
     camera_now: Payload | None,
 ) -> tuple[Any, ...]:
@@ -156,6 +158,8 @@ def draw_map(
     The figure carries the user's current centre and zoom: plotly does not keep a map's
     GUI zoom across new figures, so a redraw must not throw the view back to the overview.
     """
+    if ctx.triggered_id == Ids.TRACKING_PERIOD and mode not in TRACKING_MODES:
+        raise PreventUpdate  # issue 15: another tracked period changes only the tracking modes
     sid = int(scenario["id"])
     shown = ShownView.from_store(view)
     from_map = ctx.triggered_id == Ids.MAP
@@ -164,8 +168,15 @@ def draw_map(
         raise PreventUpdate  # e.g. {"autosize": true}; before the first draw we must answer
     same_scenario = from_map and shown is not None and shown.scenario == sid
     keep = (shown.level, shown.snapped) if same_scenario and shown is not None else None
-    drawing = maps.map_drawing(database_url(), sid, _bbox_tuple(bbox), shown=keep,
-                               dataset_shown=shown.dataset if shown else None)  # fmt: skip
+    drawing = maps.map_drawing(
+        database_url(),
+        sid,
+        _bbox_tuple(bbox),
+        shown=keep,
+        dataset_shown=shown.dataset if shown else None,
+        mode=mode,
+        period=period,
+    )  # fmt: skip  (issue 15: tracking modes)
     # datasets-find: a first view (or another data set's) fits the whole planning area; the
     # browser refits it to the map's real size after the draw (assets/hexalign.js)
     kept = None if drawing.new_data else (_camera(relayout) if from_map else None) or camera_now

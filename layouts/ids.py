@@ -157,6 +157,28 @@ class Ids(StrEnum):
     TARGETS_KEPT = "targets-kept-store"
     MAP_FILTER = "map-filter"
     BALANCE_REGION = "balance-region"
+    # issue 15: the Tracking tab (layouts/tracking.py); TRACKING_PERIOD also feeds the map
+    TRACKING_PERIOD = "tracking-period"
+    TRACKING_IMPORT_PERIOD = "tracking-import-period"
+    TRACKING_REVENUE_UPLOAD = "tracking-revenue-upload"
+    TRACKING_VISITS_UPLOAD = "tracking-visits-upload"
+    TRACKING_FILES = "tracking-files"
+    TRACKING_CHECK = "tracking-check"
+    TRACKING_IMPORT = "tracking-import"
+    TRACKING_IMPORT_STATUS = "tracking-import-status"
+    TRACKING_BAD_ROWS = "tracking-bad-rows"
+    TRACKING_REPORT_BUTTON = "tracking-report-button"
+    TRACKING_REPORT = "tracking-report"
+    TRACKING_IMPORTED = "tracking-imported"
+    TRACKING_LEVEL = "tracking-level"
+    TRACKING_ATTAINMENT_MIN = "tracking-attainment-min"
+    TRACKING_COMPLIANCE_MIN = "tracking-compliance-min"
+    TRACKING_TABLE = "tracking-table"
+    TRACKING_NOTE = "tracking-note"
+    TRACKING_TREND_REP = "tracking-trend-rep"
+    TRACKING_TREND = "tracking-trend"
+    TRACKING_NEXT = "tracking-next"
+    TRACKING_NEXT_STATUS = "tracking-next-status"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------

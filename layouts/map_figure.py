@@ -14,7 +14,7 @@ import numpy as np
 from layouts.basemap import basemap_layers, basemap_meta
 from layouts.ids import Slot
 from layouts.palette import CONTINUOUS_SCALE, UNASSIGNED_COLOUR, owner_colourscale, rep_colour
-from planning.mapview import COLOUR_MODES, GROUP_MODES, UnitFacts
+from planning.mapview import COLOUR_MODES, GROUP_MODES, TRACKING_MODES, UnitFacts
 from planning.share_classes import CLASS_COLOURS, CLASSES, ShareClass
 
 MAP_UIREVISION = "hexalign-map"
@@ -87,6 +87,11 @@ def colour_settings(mode: str, n_reps: int) -> dict:
     if mode == "class":  # issue 14: one flat colour per market-share class
         return {"zmin": -0.5, "zmax": len(CLASSES) - 0.5, "colorscale": class_colourscale(),
                 "showscale": False}  # fmt: skip
+    if mode in TRACKING_MODES:  # issue 15: red below plan, green at or above it
+        return {"zmin": 0.5, "zmax": 1.2, "showscale": True,
+                "colorscale": [[0, "#B2182B"], [0.5 / 0.7, "#F7F7F7"], [1, "#1B7837"]],
+                "colorbar": {"title": {"text": COLOUR_MODES[mode]}, "thickness": 12,
+                             "tickformat": ".0%"}}  # fmt: skip
     return {
         "colorscale": CONTINUOUS_SCALE,
         "showscale": True,

@@ -24,7 +24,11 @@ COLOUR_MODES = {
     "class": "Share class",  # issue 14: market-share classes (planning.share_classes)
     "region": "Region",  # issue 14: the hierarchy
     "district": "District",
+    "attainment": "Attainment",  # issue 15: the owner's figures of a tracked period
+    "call_compliance": "Call compliance",
 }
+TRACKING_MODES = ("attainment", "call_compliance")
+"""Colour modes painting the owner's tracking figure (``planning.tracking``); 1.0 = on plan."""
 GROUP_MODES = ("region", "district")
 """Colour modes that paint the owner's group (``planning.hierarchy``), stepped like owners."""
 
@@ -51,6 +55,8 @@ class UnitFacts:
     """Per ``GROUP_MODES`` level: each unit's group position (-1 unassigned)."""
     group_names: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Per ``GROUP_MODES`` level: the groups' labels, by position."""
+    rep_values: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per ``TRACKING_MODES`` mode: each rep's figure by position (issue 15; NaN: none)."""
 
     def class_text(self) -> list[str]:
         """Per unit, its class and share as the hover reads them: "Contested, 16.7%"."""
@@ -91,6 +97,12 @@ class UnitFacts:
             return self.share_class.astype(np.float64)
         if mode in GROUP_MODES:
             return self.groups[mode].astype(np.float64)
+        if mode in TRACKING_MODES:  # issue 15: the owner's figure, NaN without one
+            reps = self.rep_values.get(mode)
+            if reps is None or len(reps) == 0:
+                return np.full(len(self.units), np.nan)
+            own = self.owner.astype(np.int64)
+            return np.where(own >= 0, np.asarray(reps, np.float64)[np.maximum(own, 0)], np.nan)
         raise ValueError(f"unknown colour mode {mode!r}; choose one of {', '.join(COLOUR_MODES)}")
 
 

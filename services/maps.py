@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from common.errors import ScenarioNotFoundError
@@ -18,8 +18,9 @@ from data.store import ScenarioInfo
 from geo.bounds import cells_bounds
 from geo.lod import BBox, drawn_units, geojson_bytes, parse_view_key, pick_view, view_key
 from planning.editing import Board
-from planning.mapview import UnitFacts, unit_facts
+from planning.mapview import TRACKING_MODES, UnitFacts, unit_facts
 from planning.plan import Plan
+from services import tracking
 from services.editing import board, load_with_record, open_store
 
 TILING_KEY = re.compile(r"[0-9a-f]{64}")
@@ -54,6 +55,8 @@ def map_drawing(
     bbox: BBox | None,
     shown: tuple[int | None, BBox | None] | None = None,
     dataset_shown: int | None = None,
+    mode: str | None = None,
+    period: str | None = None,
 ) -> MapDrawing:
     """The scenario drawn for the map view ``bbox`` (None: the whole area).
 
@@ -71,6 +74,9 @@ def map_drawing(
     if shown is not None and (shown[0], view_key(shown[1])) == (level, view_key(snapped)):
         return MapDrawing(record, b, plan, level, snapped, None)
     facts = unit_facts(b.levels[level], plan, b.baseline.owner, units)
+    if mode in TRACKING_MODES:  # issue 15: the owners' figures of the tracked period
+        values = tracking.rep_values(url, scenario_id, mode, period)
+        facts = replace(facts, rep_values={mode: values})
     return MapDrawing(record, b, plan, level, snapped, facts, new_data)
 
 

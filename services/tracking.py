@@ -84,6 +84,8 @@ class TrackingView:
     """The rows of the chosen level with a ``flag`` column."""
     trend: pd.DataFrame
     note: str
+    rep_ids: list[str]
+    """Every rep (the trend's choices), whatever the level."""
 
 
 def tracking_view(
@@ -113,7 +115,8 @@ def tracking_view(
         f"{chosen.label}: {result.split_accounts:,} account(s) changed owner during the period; "
         "their revenue and visits count for the owner of each day."
     )
-    return TrackingView(result, table.reset_index(drop=True), history, note)
+    reps = [str(r) for r in result.level("rep")["rep_id"]]
+    return TrackingView(result, table.reset_index(drop=True), history, note, reps)
 
 
 def cell_metric(url: str, scenario_id: int, period: str, metric: str) -> np.ndarray:
@@ -188,3 +191,26 @@ def _unique(taken: set[str], name: str) -> str:
     while f"{name} ({n})" in taken:
         n += 1
     return f"{name} ({n})"
+
+
+def latest_period(url: str, scenario_id: int) -> str | None:
+    """The stored period ending last (a quarter before a month ending with it), or None."""
+    dataset_id = editing.scenario(url, scenario_id).dataset_id
+    stored = [parse_period(p) for p in editing.open_store(url).actual_periods(dataset_id)]
+    return max(stored, key=lambda p: (p.end, p.months)).label if stored else None
+
+
+def rep_values(url: str, scenario_id: int, metric: str, period: str | None) -> np.ndarray:
+    """Each rep's ``metric`` (by position) for ``period`` or the latest one; empty without actuals.
+
+    What the map's tracking colour modes paint (``planning.mapview.TRACKING_MODES``).
+    """
+    if metric not in METRICS:
+        raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
+    chosen = period or latest_period(url, scenario_id)
+    if chosen is None:
+        return np.zeros(0)
+    _, _, plan = editing.load_with_record(url, scenario_id)
+    reps = scenario_tracking(url, scenario_id, chosen).level("rep")
+    ids = [str(r) for r in plan.market.rep_ids]
+    return reps.reindex(ids)[metric].to_numpy(np.float64)
