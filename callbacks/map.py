@@ -140,7 +140,7 @@ def panel(
     Input(Ids.COLOUR_MODE, "value"),
     Input(Ids.MAP, "relayoutData"),
     Input(Ids.MAP_FILTER, "value"),
-    Input(Ids.TRACKING_PERIOD, "value"),  # issue 15: the period the tracking modes paint
+    Input(Ids.TRACKING_MAP_PERIOD, "data"),  # issue 15: the period the tracking modes paint
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
 )
@@ -158,7 +158,7 @@ def draw_map(
     The figure carries the user's current centre and zoom: plotly does not keep a map's
     GUI zoom across new figures, so a redraw must not throw the view back to the overview.
     """
-    if ctx.triggered_id == Ids.TRACKING_PERIOD and mode not in TRACKING_MODES:
+    if ctx.triggered_id == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES:
         raise PreventUpdate  # issue 15: another tracked period changes only the tracking modes
     sid = int(scenario["id"])
     shown = ShownView.from_store(view)

@@ -63,6 +63,16 @@ def show_periods(scenario: Payload, imported: Any, current: str | None) -> tuple
 
 
 @callback(
+    Output(Ids.TRACKING_MAP_PERIOD, "data"),
+    Input(Ids.TRACKING_PERIOD, "value"),
+    prevent_initial_call=True,
+)
+def map_period(period: str | None) -> str | None:
+    """The chosen period goes to the map (its store lives outside the tab, always present)."""
+    return period
+
+
+@callback(
     Output(Ids.TRACKING_FILES, "children"),
     Input(Ids.TRACKING_REVENUE_UPLOAD, "filename"),
     Input(Ids.TRACKING_VISITS_UPLOAD, "filename"),

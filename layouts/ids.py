@@ -159,6 +159,7 @@ class Ids(StrEnum):
     BALANCE_REGION = "balance-region"
     # issue 15: the Tracking tab (layouts/tracking.py); TRACKING_PERIOD also feeds the map
     TRACKING_PERIOD = "tracking-period"
+    TRACKING_MAP_PERIOD = "tracking-map-period-store"  # in the main layout: the tab may be closed
     TRACKING_IMPORT_PERIOD = "tracking-import-period"
     TRACKING_REVENUE_UPLOAD = "tracking-revenue-upload"
     TRACKING_VISITS_UPLOAD = "tracking-visits-upload"

@@ -288,6 +288,7 @@ def main_layout(
             dcc.Store(id=Ids.KEY_COMMAND),
             dcc.Store(id=Ids.PAINTED),
             dcc.Store(id=Ids.CAMERA),
+            dcc.Store(id=Ids.TRACKING_MAP_PERIOD),  # issue 15: what the tracking modes paint
         ],
         className="app",
         **html_attributes({BROWSER_CONFIG_ATTR: browser_config()}),
