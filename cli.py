@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "commands.check",
     "commands.classes",  # issue 14: market-share classes
     "commands.targets",  # issue 14
+    "commands.tracking",  # issue 15: cli.py track
 )
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from common.errors import HexalignError
 from planning.callplan import CHANNELS
 
 REVENUE_FIELDS = ("account_id", "period", "revenue")
@@ -30,7 +31,7 @@ _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
 _QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]([1-4])\s*$")
 
 
-class PeriodError(ValueError):
+class PeriodError(HexalignError, ValueError):
     """A period label that is neither ``YYYY-MM`` nor ``YYYY-Qn``."""
 
 

@@ -17,9 +17,12 @@ import numpy as np
 import pandas as pd
 
 from common.logs import timed
+from data.actuals import ActualsFile, read_actuals
+from data.mapping import load_mapping
 from data.store import Store
-from planning.actuals import Period, parse_period
+from planning.actuals import Period, parse_period, revenue_by_account
 from planning.plan import Plan
+from planning.targets import default_rule, describe_rule
 from planning.tracking import (
     METRICS,
     OwnerChange,
@@ -33,6 +36,7 @@ from planning.tracking import (
 )
 from services import editing
 from services.targets import rep_targets, scenario_rule
+from services.workspace import PlanFiles, open_plan_files
 
 logger = logging.getLogger(__name__)
 
@@ -214,3 +218,54 @@ def rep_values(url: str, scenario_id: int, metric: str, period: str | None) -> n
     reps = scenario_tracking(url, scenario_id, chosen).level("rep")
     ids = [str(r) for r in plan.market.rep_ids]
     return reps.reindex(ids)[metric].to_numpy(np.float64)
+
+
+@dataclass(frozen=True)
+class FileTracking:
+    """``cli.py track``: the table, the checked files and the targets' rule in words."""
+
+    tracking: Tracking
+    files: tuple[ActualsFile, ...]
+    rule: str
+
+
+def track_files(
+    files: PlanFiles,
+    period: str,
+    revenue: str | None,
+    visits: str | None,
+    *,
+    resolution: int | None = None,
+) -> FileTracking:
+    """Track the plan the files describe (no move history: the plan held all period).
+
+    Targets follow the default rule (revenue + 5 %, ``planning.targets.default_rule``).
+    The actuals files go through the accounts' column mapping file as well.
+    """
+    chosen = parse_period(period)
+    with timed(logger, "tracking read", accounts=files.accounts, period=chosen.label) as extra:
+        plan, _ = open_plan_files(files, resolution=resolution)
+        market = plan.market
+        mapping = load_mapping(files.mapping) if files.mapping else None
+        ids = market.accounts["account_id"].astype(str).tolist()
+        reps = [str(r) for r in market.rep_ids]
+        checked = tuple(
+            read_actuals(path, kind, chosen, ids, reps, mapping=mapping)
+            for kind, path in (("revenue", revenue), ("visits", visits))
+            if path
+        )
+        rev = next((f for f in checked if f.kind == "revenue"), None)
+        vis = next((f for f in checked if f.kind == "visits"), None)
+        rule = default_rule(plan)
+        inp = market_input(
+            market,
+            chosen,
+            [(chosen.start, plan.owner)],
+            revenue_by_account(rev.checked.kept) if rev else pd.Series(dtype=np.float64),
+            None,
+            vis.checked.kept if vis else pd.DataFrame(columns=["date", "account_id"]),
+            rep_targets(plan, rule),
+        )
+        result = track(inp)
+        extra.update(reps=len(reps), excluded=sum(f.checked.excluded for f in checked))
+    return FileTracking(result, checked, describe_rule(rule))
