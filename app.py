@@ -22,10 +22,12 @@ import callbacks.clientside
 import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.datasets  # noqa: F401  (registers the callbacks)
 import callbacks.find  # noqa: F401  (registers the callbacks)
+import callbacks.ledger  # noqa: F401  (issue 17: the meeting's ledger)
 import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
+import callbacks.suggestions  # noqa: F401  (issue 17: repair suggestions)
 import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)
 import callbacks.tolerance  # noqa: F401  (registers the callbacks; issue 12 point 7d)
 from callbacks.basemap import register_basemap_route

@@ -107,7 +107,7 @@ def _with_unassigned(targets: np.ndarray | None, slots: int) -> list[float]:
 
 
 def key_accounts_moved(before: Plan, after: Plan) -> pd.DataFrame:
-    """Key accounts (A segment, pinned, or top TAM decile) whose owner differs, from whom to whom."""
+    """Key accounts (A segment, pinned, top TAM decile) whose owner differs: from whom to whom."""
     m = after.market
     a, b = before.account_owner(), after.account_owner()
     moved = np.flatnonzero(a != b)

@@ -236,7 +236,7 @@ def _rank(plan, groups, receivers, work, target, before, focus) -> list[tuple[np
         after = _worst_after(plan, g, r, work, target)
         accounts = plan.market.cell_accounts[g].sum(axis=1)
         better = np.flatnonzero(after < abs(before) - 1e-12)
-        for i in better[np.argsort(after[better], kind="stable")][: SEEDS].tolist():
+        for i in better[np.argsort(after[better], kind="stable")][:SEEDS].tolist():
             rows.append((float(after[i]), int(accounts[i]), len(g[i]), tuple(g[i].tolist()),
                          int(r[i])))  # fmt: skip
     owner = plan.owner

@@ -60,8 +60,12 @@ def ledger(url: str, scenario_id: int, mark: int) -> Ledger:
 
 def ledger_mail(url: str, scenario_id: int, mark: int, since: str) -> str:
     """The short text for the follow-up mail."""
-    record = editing.scenario(url, scenario_id)
-    return mail_text(ledger(url, scenario_id, mark), record.name, since)
+    return mail_of(url, scenario_id, ledger(url, scenario_id, mark), since)
+
+
+def mail_of(url: str, scenario_id: int, found: Ledger, since: str) -> str:
+    """The mail text of a ledger already computed (named after the scenario)."""
+    return mail_text(found, editing.scenario(url, scenario_id).name, since)
 
 
 def ledger_file(url: str, scenario_id: int, mark: int, fmt: str) -> tuple[str, bytes]:

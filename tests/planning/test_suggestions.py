@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import h3
 import numpy as np
 import pytest
+
+import h3
 
 from geo.area import area_from_cells
 from planning.market import build_market
@@ -29,7 +30,9 @@ def world(owner_of, pinned: set[str] = frozenset(), locked=()) -> Plan:
     reps = make_reps({"R1": west, "R2": east})
     area = area_from_cells(np.array([h3.str_to_int(c) for c in DISK3], np.uint64), 7)
     market = build_market(accounts, reps, area=area)
-    owner = np.where(market.account_rep >= 0, market.account_rep, -1)[np.argsort(market.account_cell)]
+    owner = np.where(market.account_rep >= 0, market.account_rep, -1)[
+        np.argsort(market.account_cell)
+    ]
     lock = np.zeros(market.n_cells, bool)
     lock[list(locked)] = True
     return Plan.from_owner(market, owner, lock)
@@ -102,8 +105,12 @@ def test_a_cell_whose_removal_splits_the_giver_may_not_go() -> None:
     # R1 owns a straight line west-centre-east through the centre; R2 everything else
     ring = h3.grid_ring(CENTRE, 1)
     a = ring[0]
-    b = next(c for c in ring if h3.grid_distance(a, c) == 2 and
-             not set(h3.grid_ring(a, 1)) & set(h3.grid_ring(c, 1)) - {CENTRE})
+    b = next(
+        c
+        for c in ring
+        if h3.grid_distance(a, c) == 2
+        and not set(h3.grid_ring(a, 1)) & set(h3.grid_ring(c, 1)) - {CENTRE}
+    )
     line = {a, CENTRE, b}
     plan = world(lambda lat, lon: "R2")
     owner = plan.owner.copy()
