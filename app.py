@@ -19,6 +19,7 @@ from flask_compress import Compress
 
 import callbacks.balance_tab
 import callbacks.clientside
+import callbacks.curve  # noqa: F401  (issue 17: the trade-off curve)
 import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.datasets  # noqa: F401  (registers the callbacks)
 import callbacks.find  # noqa: F401  (registers the callbacks)
@@ -42,6 +43,8 @@ from callbacks.upload_limit import register_upload_limit
 from common import logs
 from common.settings import Settings
 from layouts.balance_tab import balance_panel
+from layouts.curve import TAB_TITLE as CURVE_TAB  # issue 17
+from layouts.curve import curve_panel
 from layouts.data_tab import data_panel
 from layouts.main import main_layout
 from layouts.market_share import TAB_TITLE as SHARE_TAB
@@ -57,6 +60,7 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     ("Auto-balance", balance_panel),
     ("Data", data_panel),
     (SHARE_TAB, share_panel),  # issue 14: market-share classes and the effort plan
+    (CURVE_TAB, curve_panel),  # issue 17: the trade-off curve
 ]
 
 

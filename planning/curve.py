@@ -24,7 +24,7 @@ import numpy as np
 from planning import disruption
 from planning.autobalance import balance_plan
 from planning.metrics import team_metrics
-from planning.optimizer import Settings
+from planning.optimizer import BalanceResult, Settings
 from planning.plan import Plan
 
 CAPS: tuple[float | None, ...] = (0.0, 0.01, 0.02, 0.05, 0.10, 0.20, None)
@@ -84,7 +84,11 @@ def runs(caps: tuple[float | None, ...] = CAPS) -> list[tuple[float | None, floa
 
 
 def measure(
-    plan: Plan, current: Plan, cap: float | None, tolerance: float | None, result=None
+    plan: Plan,
+    current: Plan,
+    cap: float | None,
+    tolerance: float | None,
+    result: BalanceResult | None = None,
 ) -> CurvePoint:
     """One plan's figures, as the metrics compute them."""
     team = team_metrics(plan)
@@ -105,7 +109,8 @@ def pareto(points: list[CurvePoint], x: Callable[[CurvePoint], float]) -> list[i
     """Indices of the points no other beats on both ``x`` and worst deviation, by ``x``.
 
     >>> P = lambda w, m: CurvePoint(None, None, w, 0.0, m, 0, None, None, np.zeros(0))
-    >>> pareto([P(0.5, 0), P(0.3, 10), P(0.4, 20), P(0.1, 30), P(0.1, 40)], lambda p: p.accounts_moved)
+    >>> points = [P(0.5, 0), P(0.3, 10), P(0.4, 20), P(0.1, 30), P(0.1, 40)]
+    >>> pareto(points, lambda p: p.accounts_moved)
     [0, 1, 3]
     """
     order = sorted(range(len(points)), key=lambda i: (x(points[i]), points[i].worst_deviation))

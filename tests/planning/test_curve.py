@@ -32,10 +32,13 @@ def test_fronts_are_monotone_and_start_at_moving_nothing(curve):
                                                                      strict=False))  # fmt: skip
     # nothing off the front beats a front point on both figures
     for p in found.points:
-        assert not any(
-            q.accounts_moved < p.accounts_moved and q.worst_deviation < p.worst_deviation
-            for q in found.points
-        ) or found.points.index(p) not in found.by_moved
+        assert (
+            not any(
+                q.accounts_moved < p.accounts_moved and q.worst_deviation < p.worst_deviation
+                for q in found.points
+            )
+            or found.points.index(p) not in found.by_moved
+        )
 
 
 def test_each_point_is_measured_as_the_metrics_measure_its_plan(curve):
