@@ -23,12 +23,11 @@ def url(tmp_path):
 
 @pytest.fixture
 def sid(url):
-    m = world()
-    m.accounts.loc[0, "name"] = "=HYPERLINK(1)"
-    m.accounts.loc[0, "segment"] = "A"
-    _, scenario = editing.ensure_scenarios(
-        url, "test", m.accounts, m.reps, m.call_plan, resolution=7
-    )
+    m = world()  # cached and shared: change a copy of its accounts
+    accounts = m.accounts.copy()
+    accounts.loc[0, "name"] = "=HYPERLINK(1)"
+    accounts.loc[0, "segment"] = "A"
+    _, scenario = editing.ensure_scenarios(url, "test", accounts, m.reps, m.call_plan, resolution=7)
     return scenario
 
 
