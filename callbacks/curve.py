@@ -99,3 +99,16 @@ def open_point(click: Payload | None, data: Payload | None) -> tuple[Payload, st
         raise PreventUpdate
     new_id, name = curve.open_point(database_url(), int(data["scenario"]), point)
     return {"id": new_id}, f"Opened “{name}” as a new scenario (see Scenarios)."
+
+
+@callback(
+    Output(Ids.CURVE_STATUS, "children", allow_duplicate=True),
+    Output(Ids.CURVE_PROGRESS, "value", allow_duplicate=True),
+    Input(Ids.CURVE_CANCEL, "n_clicks"),
+    prevent_initial_call=True,
+)
+def cancel_status(n_clicks: int | None) -> tuple[str, str]:
+    """Say that Cancel ended the run (Dash's ``cancel`` leaves the last progress line)."""
+    if not n_clicks:
+        raise PreventUpdate
+    return "Curve cancelled: nothing was kept; the chart shows the last finished curve.", "0"

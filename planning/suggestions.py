@@ -57,10 +57,15 @@ class Suggestion:
         """One line for the panel: from whom to whom, and what it does."""
         n = len(self.cells)
         travel = f"{self.travel_hours_change:+.1f} h travel"
+        pieces = (
+            "contiguity kept"
+            if self.pieces_change == 0
+            else f"joins {-self.pieces_change} piece{'s' if self.pieces_change < -1 else ''}"
+        )
         return (
             f"{n} cell{'s' if n > 1 else ''} {self.giver_id} → {self.receiver_id}: "
             f"worst {self.worst_before:+.1%} → {self.worst_after:+.1%}, {travel}, "
-            f"{self.accounts:,} accounts, contiguity kept"
+            f"{self.accounts:,} accounts, {pieces}"
         )
 
 

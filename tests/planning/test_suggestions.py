@@ -122,3 +122,38 @@ def test_a_cell_whose_removal_splits_the_giver_may_not_go() -> None:
     assert _keeps_giver_whole(plan, groups, np.array([1, 1])).tolist() == [False, True]
     for s in suggest(plan):
         assert pos[CENTRE] not in s.cells or {pos[a], pos[b]} <= set(s.cells)
+
+
+def test_the_words_say_what_a_repair_does_to_contiguity() -> None:
+    from planning.suggestions import Suggestion
+
+    kept = Suggestion((1,), 0, 1, "R1", "R2", 0.3, -0.2, 1.25, 4, 0)
+    assert kept.describe() == (
+        "1 cell R1 → R2: worst +30.0% → -20.0%, +1.2 h travel, 4 accounts, contiguity kept"
+    )
+    joined = Suggestion((1, 2), 0, 1, "R1", "R2", 0.3, 0.1, 0.0, 4, -1)
+    assert joined.describe().endswith("joins 1 piece")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_every_rule_holds_on_a_four_rep_world_with_locks_and_pins(seed: int) -> None:
+    from planning.baseline import baseline_plan
+    from planning.plan import set_locked
+    from tests.planning.test_tally import world as four_reps
+
+    market = four_reps()
+    plan, _ = baseline_plan(market)
+    rng = np.random.default_rng(seed)
+    plan = set_locked(plan, rng.choice(market.n_cells, market.n_cells // 5, replace=False))
+    before = worst_of(plan)
+    found = suggest(plan, focus=(int(rng.integers(4)),))
+    assert found, "a random plan has something to repair"
+    for s in found:
+        cells = np.array(s.cells)
+        assert not plan.locked[cells].any()
+        after = reassign(plan, cells, s.receiver)
+        assert worst_of(after) < before
+        assert (after.tally.components <= np.maximum(plan.tally.components, 1)).all()
+        m = market
+        assert (after.account_owner()[m.account_pinned] == m.account_rep[m.account_pinned]).all()
+        assert (plan.owner[cells] == s.giver).all()
