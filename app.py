@@ -19,13 +19,16 @@ from flask_compress import Compress
 
 import callbacks.balance_tab
 import callbacks.clientside
+import callbacks.curve  # noqa: F401  (issue 17: the trade-off curve)
 import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.datasets  # noqa: F401  (registers the callbacks)
 import callbacks.find  # noqa: F401  (registers the callbacks)
+import callbacks.ledger  # noqa: F401  (issue 17: the meeting's ledger)
 import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
+import callbacks.suggestions  # noqa: F401  (issue 17: repair suggestions)
 import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)
 import callbacks.tolerance  # noqa: F401  (registers the callbacks; issue 12 point 7d)
 import callbacks.tracking  # noqa: F401  (issue 15: the Tracking tab)
@@ -41,6 +44,8 @@ from callbacks.upload_limit import register_upload_limit
 from common import logs
 from common.settings import Settings
 from layouts.balance_tab import balance_panel
+from layouts.curve import TAB_TITLE as CURVE_TAB  # issue 17
+from layouts.curve import curve_panel
 from layouts.data_tab import data_panel
 from layouts.main import main_layout
 from layouts.market_share import TAB_TITLE as SHARE_TAB
@@ -59,6 +64,7 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     ("Data", data_panel),
     (SHARE_TAB, share_panel),  # issue 14: market-share classes and the effort plan
     (TRACKING_TAB, tracking_panel),  # issue 15: actuals, attainment and call compliance
+    (CURVE_TAB, curve_panel),  # issue 17: the trade-off curve
 ]
 
 

@@ -175,6 +175,13 @@
       return;
     }
     if (typing || ctrl || event.altKey) { return; }
+    /* issue 17: Enter with nothing focused applies the first repair suggestion (a focused
+       suggestion button gets Enter as a click from the browser itself) */
+    if (event.key === "Enter" && (target === document.body || target === document.documentElement)) {
+      var listed = byId("SUGGESTIONS");
+      var first = listed ? listed.querySelector("button") : null;
+      if (first) { event.preventDefault(); first.click(); return; }
+    }
     var reps = repKeys("REP_KEYS_REPS");
     if (!reps) { return; }
     var picker = window.hexalignRep || reps[0];

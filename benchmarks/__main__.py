@@ -25,6 +25,7 @@ GROUPS: dict[str, str] = {
     "balance": "benchmarks.balance",  # issue 7: rebalance demo and ~52k cells, with peers
     "locate": "benchmarks.locating",  # issue 11 part 5: 1M accounts placed from postcodes
     "load": "benchmarks.load",  # issue 12: 20 planners, 4 gunicorn workers, PostgreSQL
+    "assist": "benchmarks.assist",  # issue 17: suggestions (demo, 1M accounts), trade-off curve
 }
 # Options only some groups take (flag -> run() keyword); passed only to the groups named here.
 GROUP_OPTIONS: dict[str, tuple[str, ...]] = {"load": ("seconds", "planners", "workers")}

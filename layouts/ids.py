@@ -180,6 +180,26 @@ class Ids(StrEnum):
     TRACKING_TREND = "tracking-trend"
     TRACKING_NEXT = "tracking-next"
     TRACKING_NEXT_STATUS = "tracking-next-status"
+    # issue 17: repair suggestions, the meeting's ledger and the trade-off curve
+    # (layouts/suggestions.py, layouts/ledger.py, layouts/curve.py); SUGGESTION_APPLY and
+    # LEDGER_EXPORT are the "kind" of repeated buttons, whose ids are dicts (below)
+    SUGGESTIONS = "suggestions"
+    SUGGESTION_APPLY = "suggestion-apply"
+    SUGGESTIONS_DATA = "suggestions-store"
+    LEDGER = "ledger"
+    LEDGER_SINCE = "ledger-since"
+    LEDGER_MARK = "ledger-mark-store"
+    LEDGER_MARK_NOW = "ledger-mark-now"
+    LEDGER_MAIL = "ledger-mail"
+    LEDGER_EXPORT = "ledger-export"
+    LEDGER_DOWNLOAD = "ledger-download"
+    CURVE_RUN = "curve-run"
+    CURVE_CANCEL = "curve-cancel"
+    CURVE_PROGRESS = "curve-progress"
+    CURVE_STATUS = "curve-status"
+    CURVE_CHART = "curve-chart"
+    CURVE_AXIS = "curve-axis"
+    CURVE_DATA = "curve-store"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
@@ -205,6 +225,16 @@ def export_button_id(fmt: str | None = None) -> dict[str, object]:
 def find_result_id(value: str | None = None) -> dict[str, object]:
     """One line of the find box's list, by its ``kind:key`` value (None: every line's)."""
     return {"kind": Ids.FIND_RESULT, "value": ALL if value is None else str(value)}
+
+
+def suggestion_button_id(index: int | None = None) -> dict[str, object]:
+    """Issue 17: the button of the ``index``-th repair suggestion (None: every one's)."""
+    return {"kind": Ids.SUGGESTION_APPLY, "index": ALL if index is None else int(index)}
+
+
+def ledger_export_id(fmt: str | None = None) -> dict[str, object]:
+    """Issue 17: the ledger's download button of one format (None: every format's)."""
+    return {"kind": Ids.LEDGER_EXPORT, "fmt": ALL if fmt is None else fmt}
 
 
 # -- end of services-edit ----------------------------------------------------------------------
@@ -234,6 +264,7 @@ CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
 # the component ids the script looks up or sets (keyboard, repaint, selection)
 BROWSER_IDS: tuple[Ids, ...] = (
     Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND, Ids.FIND_RESULTS,
+    Ids.SUGGESTIONS,  # issue 17: Enter applies the first repair suggestion
 )  # fmt: skip
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"

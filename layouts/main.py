@@ -20,10 +20,12 @@ from layouts.ids import (
     Ids,
     find_result_id,
 )
+from layouts.ledger import ledger_panel  # issue 17
 from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
 from layouts.market_share import class_legend
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
 from layouts.panel import TABLE_COLUMNS, panel_controls
+from layouts.suggestions import suggestions_panel  # issue 17
 from planning.mapview import COLOUR_MODES
 
 UNASSIGNED_VALUE = "__unassigned__"
@@ -269,6 +271,8 @@ def main_layout(
                             html.Div(id=Ids.TEAM_SUMMARY),
                             dcc.Graph(id=Ids.WORKLOAD_CHART, config={"displayModeBar": False}),
                             dcc.Graph(id=Ids.TAM_CHART, config={"displayModeBar": False}),
+                            suggestions_panel(),  # issue 17: repairs after every move
+                            ledger_panel(),  # issue 17: the meeting's impact ledger
                         ],
                         className="panel-column",
                     ),
