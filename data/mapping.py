@@ -167,6 +167,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "crmuserid", "crmid", "userid", "salesforceuserid", "ownerid", "hubspotownerid",
             "hubspotuserid",
         ),
+        "experience": ("seniority", "level", "experiencelevel", "erfahrung", "ervaring",
+                       "experiencia", "doswiadczenie"),  # issue 15
     },
     "call_plan": {
         "segment": ("tier", "class", "abc", "klasse", "categorie", "klasa"),

@@ -67,6 +67,7 @@ from data.segments import SegmentRule
 from data.segments import derive_segments as segments_from_tam
 from planning.area_choice import AreaChoice
 from planning.callplan import CHANNELS, SEGMENTS
+from planning.matching import LEVELS, MatchingError, experience_of  # issue 15
 
 HEADER_ROW = 1
 FIRST_DATA_ROW = 2
@@ -1017,10 +1018,34 @@ def check_reps(
             "capacity_hours": capacity,
             "region": _optional_ids(frame, "region"),
             **_optional_texts(frame, ("district", "email", "crm_user_id")),  # district: issue 14
+            **_check_experience(problems, frame),  # issue 15
         },
         index=frame.index,
     ).reset_index(drop=True)
     return Checked(out, rows, blank, problems.collect(), True, 0, swaps)
+
+
+def _check_experience(problems: _Problems, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Issue 15: the optional ``experience`` column as level keys; an unknown level is an error."""
+    if "experience" not in frame.columns:
+        return {}
+    given = _optional_ids(frame, "experience")
+    keys: list[object] = []
+    bad = np.zeros(len(given), bool)
+    for i, value in enumerate(given.tolist()):
+        if value is pd.NA or value is None:
+            keys.append(pd.NA)
+            continue
+        try:
+            keys.append(experience_of(value).key)
+        except MatchingError:
+            keys.append(pd.NA)
+            bad[i] = True
+    problems.add(
+        bad, "experience", f"experience {{value!r}} is not one of {', '.join(LEVELS)}",
+        value=given.to_numpy(dtype=object),
+    )  # fmt: skip
+    return {"experience": pd.Series(pd.array(keys, dtype="string"), index=frame.index)}
 
 
 def check_call_plan(
