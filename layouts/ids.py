@@ -157,6 +157,10 @@ class Ids(StrEnum):
     TARGETS_KEPT = "targets-kept-store"
     MAP_FILTER = "map-filter"
     BALANCE_REGION = "balance-region"
+    # issue 15 section 4: matching reps to ground (layouts/matching.py)
+    MATCH_FIT = "match-fit"
+    MATCH_TABLE = "match-table"
+    MATCH_FLAG_SHARE = "match-flag-share"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------

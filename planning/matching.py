@@ -205,3 +205,14 @@ def matching_table(plan: Plan, flag_share: float = FLAG_SHARE) -> pd.DataFrame:
 def plan_fit(plan: Plan, flag_share: float = FLAG_SHARE) -> Fit:
     """The team's fit under ``plan``."""
     return fit_of(rep_levels(plan.market.reps), plan_ground(plan), flag_share)
+
+
+def fit_change_text(before: Plan, after: Plan) -> str | None:
+    """The fit before and after a change of plan (auto-balance), in words.
+
+    None when no rep has a level: there is nothing to say.
+    """
+    if not (rep_levels(before.market.reps) != UNKNOWN).any():
+        return None
+    a, b = plan_fit(before), plan_fit(after)
+    return f"Experience fit before: {a.text()}; after: {b.text()}."

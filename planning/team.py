@@ -113,8 +113,15 @@ class TeamChanges:
 
     def __bool__(self) -> bool:
         return any(
-            (self.added, self.removed, self.capacity, self.moved, self.renamed, self.regrouped,
-             self.reskilled)
+            (
+                self.added,
+                self.removed,
+                self.capacity,
+                self.moved,
+                self.renamed,
+                self.regrouped,
+                self.reskilled,
+            )
         )
 
     def text(self) -> str:

@@ -28,6 +28,7 @@ import pytest
 import h3
 
 from geo.area import area_from_cells
+from planning.edit_values import EditError
 from planning.market import build_market
 from planning.matching import (
     UNKNOWN,
@@ -38,7 +39,6 @@ from planning.matching import (
     plan_fit,
     rep_levels,
 )
-from planning.edit_values import EditError
 from planning.plan import Plan
 from planning.team import new_rep_row, team_changes
 from tests.toy import CENTRE, DISK, RING, make_accounts, make_reps
