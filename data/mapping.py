@@ -169,6 +169,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "experience": ("seniority", "level", "experiencelevel", "erfahrung", "ervaring",
                        "experiencia", "doswiadczenie"),  # issue 15
+        "layer": ("replayer", "reptype", "salesrole", "ebene", "laag", "warstwa"),  # issue 15
+        "overlay": ("overlayrule", "serves", "overlaysegments"),  # issue 15
     },
     "call_plan": {
         "segment": ("tier", "class", "abc", "klasse", "categorie", "klasa"),

@@ -33,7 +33,7 @@ REP_COLUMNS = ("rep_id", "name", "home_lat", "home_lon", "capacity_hours")
 #   experience str or <NA>: new, experienced or senior (issue 15, planning.matching).
 #   layer str: field (default) or overlay; overlay str: the overlay rule, e.g. "segment=C;
 #   channel=remote" (issue 15 section 3, planning.overlay).
-REP_OPTIONAL = ("region", "district", "email", "crm_user_id", "experience")
+REP_OPTIONAL = ("region", "district", "email", "crm_user_id", "experience", "layer", "overlay")
 
 # Call plan: index segment (A/B/C); visits_per_year float >= 0,
 #   minutes_per_visit float >= 0, channel in planning.callplan.CHANNELS.

@@ -151,6 +151,35 @@ moves = sa.Table(
     ),
 )
 
+# issue 15 section 3: the overlay layer's owners, one row per scenario (migration 0004), so an
+# account has exactly one owner per layer: the scenario's owner array (field) and this one
+overlay_plans = sa.Table(
+    "overlay_plans",
+    metadata,
+    sa.Column(
+        "scenario_id",
+        sa.Integer,
+        sa.ForeignKey("scenarios.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),  # fmt: skip
+    sa.Column("n_cells", sa.Integer, nullable=False),
+    sa.Column("owner", sa.LargeBinary, nullable=False),
+    sa.Column("locked", sa.LargeBinary, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", _stamp, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class OverlayRecord:
+    """A scenario's overlay layer: owners (overlay rep positions, -1 unassigned) and locks."""
+
+    scenario_id: int
+    owner: np.ndarray
+    locked: np.ndarray
+    version: int
+    """0 while nothing is stored (the layer starts all unassigned)."""
+
 
 @dataclass(frozen=True)
 class DatasetInfo:
@@ -609,6 +638,63 @@ class Store:
                 .where(scenarios.c.id == scenario_id)
                 .values(settings=settings, updated_at=_now())
             )
+
+    # -- issue 15 section 3: the overlay layer of a scenario --------------------------------
+
+    def overlay(self, scenario_id: int) -> OverlayRecord | None:
+        """The scenario's stored overlay layer; None when none was ever written."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(overlay_plans).where(overlay_plans.c.scenario_id == scenario_id)
+            ).first()
+        if row is None:
+            return None
+        return OverlayRecord(
+            scenario_id, _owner_from_bytes(row.owner), _bits_from_bytes(row.locked, row.n_cells),
+            int(row.version),
+        )  # fmt: skip
+
+    def save_overlay(
+        self, scenario_id: int, owner: np.ndarray, locked: np.ndarray, expected_version: int
+    ) -> int:
+        """Write the overlay layer with compare-and-set on its own version; the new version.
+
+        The field layer (the scenario's owners, locks, tally, version) is never touched: moving
+        overlay cells cannot change a field owner. ``expected_version`` 0 creates the row.
+        """
+        owner_b, locked_b, n = _state_to_bytes(owner, locked)
+        with self._write() as conn:
+            row = self._row(conn, scenario_id, for_update=True)
+            _refuse_read_only(row, "changed")
+            if n != row.n_cells:
+                raise ValueError(f"the overlay has {n} cells, scenario {row.id} has {row.n_cells}")
+            if expected_version == 0:
+                exists = conn.scalar(
+                    sa.select(overlay_plans.c.version).where(
+                        overlay_plans.c.scenario_id == scenario_id
+                    )
+                )
+                if exists is not None:
+                    raise StaleVersionError(scenario_id, 0, int(exists))
+                conn.execute(overlay_plans.insert().values(
+                    scenario_id=scenario_id, n_cells=n, owner=owner_b, locked=locked_b,
+                    version=1, updated_at=_now()))  # fmt: skip
+                return 1
+            result = conn.execute(
+                overlay_plans.update()
+                .where(overlay_plans.c.scenario_id == scenario_id,
+                       overlay_plans.c.version == expected_version)
+                .values(owner=owner_b, locked=locked_b, version=expected_version + 1,
+                        updated_at=_now())
+            )  # fmt: skip
+            if result.rowcount != 1:
+                current = conn.scalar(
+                    sa.select(overlay_plans.c.version).where(
+                        overlay_plans.c.scenario_id == scenario_id
+                    )
+                )
+                raise StaleVersionError(scenario_id, expected_version, int(current or 0))
+            return expected_version + 1
 
     def delete_scenario(self, scenario_id: int) -> None:
         """Delete a scenario and its log; its branches keep their state and lose their parent.

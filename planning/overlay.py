@@ -184,6 +184,32 @@ def overlay_selection(
     return out
 
 
+def layer_inputs(
+    accounts: pd.DataFrame, reps: pd.DataFrame, call_plan: pd.DataFrame, which: Layer
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The accounts and reps of one layer (a team without overlay reps: all of them, as given).
+
+    Accounts whose last owner is in the other layer lose that owner (and their pin) here.
+    """
+    is_overlay = np.array([la is Layer.OVERLAY for la in rep_layers(reps)], bool)
+    if not is_overlay.any():
+        if which is Layer.OVERLAY:
+            raise OverlayError("this team has no overlay reps")
+        return accounts, reps
+    if is_overlay.all():
+        raise OverlayError("every rep is an overlay rep; the field layer needs at least one")
+    selected = overlay_selection(accounts, call_plan, overlay_rules(reps).values())
+    mine = selected if which is Layer.OVERLAY else ~selected
+    layer_reps = reps.loc[is_overlay if which is Layer.OVERLAY else ~is_overlay]
+    layer_reps = layer_reps.reset_index(drop=True)
+    return own_layer(accounts.loc[mine], layer_reps), layer_reps
+
+
+def has_overlay(reps: pd.DataFrame) -> bool:
+    """Whether the team has an overlay rep."""
+    return any(la is Layer.OVERLAY for la in rep_layers(reps))
+
+
 @dataclass(frozen=True, eq=False)
 class Layers:
     """The two markets of a two-layer team, on one planning area."""
@@ -208,31 +234,18 @@ def split_layers(
     layer: an owner is always a rep of the account's own layer.
     """
     call_plan = default_call_plan() if call_plan is None else call_plan
-    layers = rep_layers(reps)
-    is_overlay = np.array([la is Layer.OVERLAY for la in layers], bool)
-    rules = overlay_rules(reps)
-    if not is_overlay.any():
-        field = build_market(accounts, reps, call_plan, area=area, **market_args)  # type: ignore[arg-type]
+    args: dict = dict(market_args)
+    f_accounts, f_reps = layer_inputs(accounts, reps, call_plan, Layer.FIELD)
+    field = build_market(f_accounts, f_reps, call_plan, area=area, **args)
+    if not has_overlay(reps):
         return Layers(field, None, np.zeros(len(accounts), bool))
-    if is_overlay.all():
-        raise OverlayError("every rep is an overlay rep; the field layer needs at least one")
-    selected = overlay_selection(accounts, call_plan, rules.values())
-    field_reps = reps.loc[~is_overlay].reset_index(drop=True)
-    overlay_reps = reps.loc[is_overlay].reset_index(drop=True)
-    field_accounts = _own_layer(accounts.loc[~selected], field_reps)
-    overlay_accounts = _own_layer(accounts.loc[selected], overlay_reps)
-    field = build_market(field_accounts, field_reps, call_plan, area=area, **market_args)  # type: ignore[arg-type]
-    overlay = build_market(
-        overlay_accounts,
-        overlay_reps,
-        call_plan,
-        area=field.area,
-        **market_args,  # type: ignore[arg-type]
-    )
+    selected = overlay_selection(accounts, call_plan, overlay_rules(reps).values())
+    o_accounts, o_reps = layer_inputs(accounts, reps, call_plan, Layer.OVERLAY)
+    overlay = build_market(o_accounts, o_reps, call_plan, area=field.area, **args)
     return Layers(field, overlay, selected)
 
 
-def _own_layer(accounts: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
+def own_layer(accounts: pd.DataFrame, reps: pd.DataFrame) -> pd.DataFrame:
     """Accounts of one layer, owners outside the layer's reps cleared (pins too)."""
     out = accounts.reset_index(drop=True).copy()
     if "rep_id" not in out.columns:
