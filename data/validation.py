@@ -1079,8 +1079,8 @@ def _check_layers(problems: _Problems, frame: pd.DataFrame) -> dict[str, pd.Seri
                 bad_rule[i], why[i] = True, str(err)
     problems.add(bad_layer, "layer", "layer {value!r} is not field or overlay",
                  value=given.to_numpy(dtype=object))  # fmt: skip
-    problems.add(no_rule, "overlay",
-                 "an overlay rep needs an overlay rule, e.g. segment=C; channel=remote")  # fmt: skip
+    needs = "an overlay rep needs an overlay rule, e.g. segment=C; channel=remote"
+    problems.add(no_rule, "overlay", needs)
     problems.add(bad_rule, "overlay", "{why}", why=why)
     out = {"layer": pd.Series(pd.array(layers, dtype="string"), index=frame.index)}
     if "overlay" in frame.columns:
