@@ -25,6 +25,7 @@ import callbacks.find  # noqa: F401  (registers the callbacks)
 import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
 import callbacks.matching  # noqa: F401  (registers the callbacks; issue 15)
+import callbacks.overlay  # noqa: F401  (registers the callbacks; issue 15)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)
@@ -47,6 +48,8 @@ from layouts.market_share import TAB_TITLE as SHARE_TAB
 from layouts.market_share import share_panel
 from layouts.matching import TAB_TITLE as MATCH_TAB
 from layouts.matching import matching_panel
+from layouts.overlay import TAB_TITLE as OVERLAY_TAB
+from layouts.overlay import overlay_panel
 from layouts.scenarios import scenarios_panel
 from services import basemap
 from services.session import landing_scenario, open_session
@@ -59,6 +62,7 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     ("Data", data_panel),
     (SHARE_TAB, share_panel),  # issue 14: market-share classes and the effort plan
     (MATCH_TAB, matching_panel),  # issue 15: matching reps to ground
+    (OVERLAY_TAB, overlay_panel),  # issue 15: the overlay layer
 ]
 
 

@@ -161,6 +161,16 @@ class Ids(StrEnum):
     MATCH_FIT = "match-fit"
     MATCH_TABLE = "match-table"
     MATCH_FLAG_SHARE = "match-flag-share"
+    # issue 15 section 3: the overlay layer (layouts/overlay.py)
+    OVERLAY_STATUS = "overlay-status"
+    OVERLAY_TABLE = "overlay-table"
+    OVERLAY_TERRITORIES = "overlay-territories"
+    OVERLAY_REP = "overlay-rep"
+    OVERLAY_ASSIGN = "overlay-assign"
+    OVERLAY_MESSAGE = "overlay-message"
+    OVERLAY_EXPORT = "overlay-export"
+    OVERLAY_DOWNLOAD = "overlay-download"
+    OVERLAY_VERSION = "overlay-version-store"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------

@@ -268,7 +268,8 @@ def _with_crm_people(reps: pd.DataFrame, old_reps: pd.DataFrame) -> pd.DataFrame
     Issue 11: they name the rep in CRM exports and in the owner-changes files.
     """
     out = reps.copy()
-    for column in ("email", "crm_user_id"):
+    # issue 15: a rep's layer and overlay rule are not in the editor either; they stay too
+    for column in ("email", "crm_user_id", "layer", "overlay"):
         if column in old_reps.columns:
             known = dict(zip(old_reps["rep_id"].astype(str), old_reps[column], strict=True))
             values = [known.get(r, pd.NA) for r in out["rep_id"].astype(str)]

@@ -11,6 +11,7 @@ layer (owners, locks, tally, version) is never touched, and the other way round.
 from __future__ import annotations
 
 import logging
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -130,3 +131,71 @@ def export_overlay(
                            tolerance=tolerance)  # fmt: skip
         extra["path"] = path
     return path
+
+
+# --- the Overlay tab's use cases ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class OverlayView:
+    """What the Overlay tab shows: whether there is a layer, its balance, who is who."""
+
+    has_layer: bool
+    version: int
+    metrics: pd.DataFrame
+    """One row per overlay rep (``planning.metrics.rep_metrics`` of the overlay plan)."""
+    overlay_reps: tuple[tuple[str, str], ...]
+    field_reps: tuple[tuple[str, str], ...]
+    """(rep_id, name) of each layer's reps."""
+    accounts: int
+    """Accounts the overlay layer serves."""
+
+
+def overlay_view(url: str, scenario_id: int, tolerance: float = DEFAULT_TOLERANCE) -> OverlayView:
+    """The overlay layer's balance and reps; an empty view when the team has no overlay."""
+    _, field, _ = editing.load(url, scenario_id)
+    field_reps = tuple(zip(map(str, field.market.rep_ids),
+                           field.market.reps["name"].astype(str), strict=True))  # fmt: skip
+    if not has_overlay_layer(url, scenario_id):
+        return OverlayView(False, 0, pd.DataFrame(), (), field_reps, 0)
+    state = load_overlay(url, scenario_id)
+    m = state.plan.market
+    reps = tuple(zip(map(str, m.rep_ids), m.reps["name"].astype(str), strict=True))
+    return OverlayView(True, state.version, rep_metrics(state.plan, tolerance), reps, field_reps,
+                       len(m.accounts))  # fmt: skip
+
+
+def assign_territories(
+    url: str,
+    scenario_id: int,
+    field_rep_ids: list[str],
+    overlay_rep_id: str | None,
+    expected_version: int,
+) -> OverlayMove:
+    """The overlay accounts inside these field territories go to one overlay rep.
+
+    The cells are the field reps' cells now; the field layer is read, never written, and later
+    field moves do not carry the overlay along (each layer keeps its own owners).
+    """
+    _, field, _ = editing.load(url, scenario_id)
+    ids = [str(r) for r in field.market.rep_ids]
+    unknown = [r for r in field_rep_ids if r not in ids]
+    if unknown:
+        raise PlanError(f"{unknown[0]!r} is not a field rep")
+    positions = [ids.index(r) for r in field_rep_ids]
+    cells = np.flatnonzero(np.isin(field.owner, positions))
+    return move_overlay(url, scenario_id, cells, overlay_rep_id, expected_version)
+
+
+def overlay_file(
+    url: str, scenario_id: int, fmt: str, tolerance: float = DEFAULT_TOLERANCE
+) -> tuple[str, bytes]:
+    """A file name and the bytes of the overlay layer in ``fmt`` (as the scenario exports)."""
+    record = editing.open_store(url).scenario(scenario_id)
+    safe = "".join(c if c.isalnum() or c in "-_ " else "_" for c in record.name).strip() or "plan"
+    suffix = {"csv": "csv", "xlsx": "xlsx", "geojson": "geojson", "parquet": "parquet"}
+    filename = f"{safe} overlay.{suffix.get(fmt, fmt)}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = export_overlay(url, scenario_id, fmt, Path(folder) / filename, tolerance)
+        blob = path.read_bytes()
+    return filename, blob

@@ -83,3 +83,22 @@ def test_a_team_without_overlay_reps_has_no_overlay_layer(tmp_path):
     assert not overlay.has_overlay_layer(url, sid)
     with pytest.raises(PlanError, match="no overlay reps"):
         overlay.load_overlay(url, sid)
+
+
+def test_the_tab_assigns_the_overlay_accounts_of_field_territories(stored):
+    url, sid = stored
+    view = overlay.overlay_view(url, sid)
+    assert view.has_layer and view.accounts == 3 and view.version == 0
+    assert [r for r, _ in view.overlay_reps] == ["O1", "O2"]
+    assert [r for r, _ in view.field_reps] == ["F1", "F2"]
+    _, field, version = editing.load(url, sid)
+    # F1's territory (the baseline gives it the centre at least) goes to O2 in the overlay
+    f1_cells = np.flatnonzero(field.owner == 0)
+    done = overlay.assign_territories(url, sid, ["F1"], "O2", 0)
+    state = overlay.load_overlay(url, sid)
+    assert (state.plan.owner[f1_cells] == 1).all() and done.state.version == 1
+    assert editing.load(url, sid)[2] == version  # the field layer was only read
+    name, blob = overlay.overlay_file(url, sid, "xlsx")
+    assert name.endswith("overlay.xlsx") and blob[:2] == b"PK"
+    with pytest.raises(PlanError, match="'O1' is not a field rep"):
+        overlay.assign_territories(url, sid, ["O1"], "O2", 1)
