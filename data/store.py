@@ -741,7 +741,9 @@ class Store:
                         updated_at=now,
                     )
                 )
-                return _new_id(result)
+                new_id = _new_id(result)
+                _copy_overlay(conn, scenario_id, new_id)  # issue 15: the branch keeps it
+                return new_id
         except IntegrityError:
             raise ScenarioExistsError(
                 f"dataset {row.dataset_id} already has a scenario named {name!r}"
@@ -1105,6 +1107,17 @@ def _disk_full(err: sa.exc.DBAPIError) -> bool:
     if getattr(orig, "sqlstate", None) == "53100" or getattr(orig, "pgcode", None) == "53100":
         return True
     return "database or disk is full" in str(orig) or "No space left on device" in str(orig)
+
+
+def _copy_overlay(conn: Connection, source: int, target: int) -> None:
+    """Issue 15: a branch starts with its parent's overlay layer (version 1), if it has one."""
+    row = conn.execute(
+        sa.select(overlay_plans).where(overlay_plans.c.scenario_id == source)
+    ).first()
+    if row is not None:
+        conn.execute(overlay_plans.insert().values(
+            scenario_id=target, n_cells=row.n_cells, owner=row.owner, locked=row.locked,
+            version=1, updated_at=_now()))  # fmt: skip
 
 
 def _check_writable(row: sa.Row, expected_version: int, n_cells: int) -> None:

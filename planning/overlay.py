@@ -302,3 +302,9 @@ def account_owners(layers: Layers, plans: TwoLayerPlan, n_accounts: int) -> pd.D
 def empty_owner(market: Market) -> np.ndarray:
     """Every cell unassigned: where an overlay layer starts before anyone draws it."""
     return np.full(market.n_cells, UNASSIGNED, np.int64)
+
+
+def field_rep_ids(reps: pd.DataFrame) -> list[str]:
+    """The field layer's rep ids in rep order: the positions a scenario's owners refer to."""
+    return [str(r) for r, la in zip(reps["rep_id"], rep_layers(reps), strict=True)
+            if la is Layer.FIELD]  # fmt: skip

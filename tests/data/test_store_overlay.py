@@ -45,6 +45,13 @@ def test_overlay_owners_are_kept_beside_the_field_owners_and_never_touch_them(st
         store.save_overlay(sid, overlay, locked, 1)
     with pytest.raises(ValueError, match="cells"):
         store.save_overlay(sid, overlay[:5], locked[:5], 2)
+    # a branch starts with its parent's overlay (version 1), then each goes its own way
+    branch = store.duplicate_scenario(sid, "B")
+    copied = store.overlay(branch)
+    assert copied is not None and copied.version == 1
+    np.testing.assert_array_equal(copied.owner, np.zeros(N, np.int64))
+    store.save_overlay(branch, overlay, locked, 1)
+    assert (store.overlay(sid).owner == 0).all()
     # deleting the scenario deletes its overlay
     store.delete_scenario(sid)
     assert store.overlay(sid) is None

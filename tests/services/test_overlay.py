@@ -102,3 +102,23 @@ def test_the_tab_assigns_the_overlay_accounts_of_field_territories(stored):
     assert name.endswith("overlay.xlsx") and blob[:2] == b"PK"
     with pytest.raises(PlanError, match="'O1' is not a field rep"):
         overlay.assign_territories(url, sid, ["O1"], "O2", 1)
+
+
+def test_a_team_edit_keeps_the_layers_and_carries_field_owners_by_field_position(stored):
+    from services import datasets
+
+    url, sid = stored
+    _, field, _ = editing.load(url, sid)
+    _, reps, _ = datasets.current_inputs(url, sid)
+    rows = reps[["rep_id", "name", "home_lat", "home_lon", "capacity_hours"]].to_dict("records")
+    rows[1]["capacity_hours"] = 77.0  # F2
+    done = datasets.edit_team(url, sid, rows, confirmed=True)
+    assert done.derived is not None and done.changes.capacity[0][0] == "F2"
+    new = done.derived.scenario_id
+    _, new_field, _ = editing.load(url, new)
+    assert list(new_field.market.rep_ids) == ["F1", "F2"]
+    np.testing.assert_array_equal(new_field.owner, field.owner)
+    assert overlay.has_overlay_layer(url, new)
+    assert [r for r, _ in overlay.overlay_view(url, new).overlay_reps] == ["O1", "O2"]
+    # removing F2 counts F2's field cells (positions among field reps)
+    assert datasets.cells_of(url, sid, ["F2"]) == int((field.owner == 1).sum())
