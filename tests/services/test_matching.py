@@ -82,3 +82,17 @@ def test_the_workbook_has_a_matching_sheet(url, toy, tmp_path):
     other = f"sqlite:///{tmp_path / 'b.sqlite'}"
     plain = editing.load(other, store_toy(other, toy, None))
     assert "Matching" not in pd.ExcelFile(write_workbook(plain[1], tmp_path / "b.xlsx")).sheet_names
+
+
+def test_the_command_lines_balance_reports_the_fit_too(toy, tmp_path):
+    from services.balancing import balance_files
+    from services.workspace import PlanFiles
+
+    reps = toy.reps.assign(experience=["new", "senior"])
+    toy.accounts.to_csv(tmp_path / "accounts.csv", index=False)
+    reps.to_csv(tmp_path / "reps.csv", index=False)
+    files = PlanFiles(tmp_path / "accounts.csv", tmp_path / "reps.csv", boundary="hull")
+    done = balance_files(files, BalanceSettings(seed=1, time_limit=5.0), tmp_path / "out.csv",
+                         resolution=7)  # fmt: skip
+    lines = [m for m in done.result.messages if m.startswith("Experience fit before")]
+    assert len(lines) == 1 and "67% of contested accounts" in lines[0]
