@@ -13,7 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from layouts.ids import Ids
-from layouts.matching import TAB_TITLE, fit_text, matching_rows
+from layouts.matching import TAB_TITLE, fit_text, matching_rows, suggestion_items
 from planning.matching import FLAG_SHARE
 from services import matching
 
@@ -32,6 +32,7 @@ def flag_share_of(value: float | str | None) -> float:
 @callback(
     Output(Ids.MATCH_FIT, "children"),
     Output(Ids.MATCH_TABLE, "data"),
+    Output(Ids.MATCH_SUGGESTIONS, "children"),
     Input(Ids.SCENARIO, "data"),
     Input(Ids.SECTIONS, "value"),
     Input(Ids.VERSION, "data"),
@@ -40,9 +41,10 @@ def flag_share_of(value: float | str | None) -> float:
 )
 def show_matching(
     scenario: Payload, tab: str | None, _version: Payload | None, flag_pct: float | str | None
-) -> tuple[str, list[dict[str, object]]]:
+) -> tuple[str, list[dict[str, object]], list[Any]]:
     """The fit and the per-rep table; they follow every move (the version changes)."""
     if tab != TAB_TITLE:
         raise PreventUpdate
     view = matching.scenario_matching(database_url(), int(scenario["id"]), flag_share_of(flag_pct))
-    return fit_text(view.fit, view.levels_known), matching_rows(view.table)
+    said = suggestion_items(view.suggestions)
+    return fit_text(view.fit, view.levels_known), matching_rows(view.table), list(said)

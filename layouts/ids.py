@@ -161,6 +161,7 @@ class Ids(StrEnum):
     MATCH_FIT = "match-fit"
     MATCH_TABLE = "match-table"
     MATCH_FLAG_SHARE = "match-flag-share"
+    MATCH_SUGGESTIONS = "match-suggestions"
     # issue 15 section 3: the overlay layer (layouts/overlay.py)
     OVERLAY_STATUS = "overlay-status"
     OVERLAY_TABLE = "overlay-table"

@@ -35,6 +35,7 @@ def matching_panel() -> html.Div:
                 id=Ids.MATCH_FLAG_SHARE, type="number", value=FLAG_SHARE * 100, min=0,
                 max=100, step="any", debounce=True, style={"width": "5rem"})]),
             html.P(id=Ids.MATCH_FIT, role="status"),
+            html.Ul(id=Ids.MATCH_SUGGESTIONS),
             dash_table.DataTable(  # type: ignore[attr-defined]
                 id=Ids.MATCH_TABLE,
                 columns=[{"id": c, "name": n} for c, n in COLUMNS],
@@ -70,3 +71,8 @@ def matching_rows(table: pd.DataFrame) -> list[dict[str, object]]:
             "stronghold_accounts": int(r["stronghold_accounts"]),
         })  # fmt: skip
     return rows
+
+
+def suggestion_items(said: tuple[str, ...]) -> list[html.Li]:
+    """The suggestions as list items."""
+    return [html.Li(s) for s in said]

@@ -216,3 +216,56 @@ def fit_change_text(before: Plan, after: Plan) -> str | None:
         return None
     a, b = plan_fit(before), plan_fit(after)
     return f"Experience fit before: {a.text()}; after: {b.text()}."
+
+
+def neighbour_reps(plan: Plan) -> list[set[int]]:
+    """For each rep, the reps whose territory touches it (cells sharing an edge)."""
+    owner = plan.owner
+    nb = plan.market.area.neighbours
+    out: list[set[int]] = [set() for _ in range(plan.market.n_reps)]
+    rows = np.repeat(np.arange(len(owner)), nb.shape[1])
+    cols = nb.ravel()
+    ok = cols >= 0
+    a, b = owner[rows[ok]], owner[cols[ok]]
+    pair = (a >= 0) & (b >= 0) & (a != b)
+    for x, y in set(zip(a[pair].tolist(), b[pair].tolist(), strict=True)):
+        out[x].add(y)
+    return out
+
+
+def suggestions(plan: Plan, flag_share: float = FLAG_SHARE) -> list[str]:
+    """Per flagged rep, a neighbour whose level suits that ground better, in words.
+
+    A new rep on contested ground: the touching experienced or senior rep holding the least
+    contested ground. A senior rep on strongholds: the touching new or experienced rep holding
+    the most contested ground (the senior could take it in exchange). No suggestion where no
+    touching rep fits. Neighbours, so a hand-over keeps territories in one piece more often.
+    """
+    m = plan.market
+    levels = rep_levels(m.reps)
+    ground = plan_ground(plan)
+    touching = neighbour_reps(plan)
+    ids = [str(r) for r in m.rep_ids]
+    out = []
+    for r, flag in enumerate(flags(levels, ground, flag_share)):
+        if not flag:
+            continue
+        if flag == "new on contested":
+            fits = [n for n in touching[r] if levels[n] >= Experience.EXPERIENCED]
+            if fits:
+                best = min(fits, key=lambda n: (int(ground.contested_accounts[n]), ids[n]))
+                out.append(
+                    f"{ids[r]} (new) holds {int(ground.contested_accounts[r])} contested "
+                    f"account(s); {ids[best]} ({Experience(int(levels[best])).key}, next door) "
+                    "could take contested cells"
+                )
+        else:
+            fits = [n for n in touching[r] if 0 <= levels[n] < Experience.SENIOR]
+            if fits:
+                best = max(fits, key=lambda n: (int(ground.contested_accounts[n]), ids[n]))
+                out.append(
+                    f"{ids[r]} (senior) holds {int(ground.stronghold_accounts[r])} stronghold "
+                    f"account(s); {ids[best]} ({Experience(int(levels[best])).key}, next door, "
+                    f"{int(ground.contested_accounts[best])} contested) could swap ground with them"
+                )
+    return out

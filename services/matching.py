@@ -13,7 +13,15 @@ from dataclasses import dataclass
 import pandas as pd
 
 from common.logs import timed
-from planning.matching import FLAG_SHARE, UNKNOWN, Fit, matching_table, plan_fit, rep_levels
+from planning.matching import (
+    FLAG_SHARE,
+    UNKNOWN,
+    Fit,
+    matching_table,
+    plan_fit,
+    rep_levels,
+    suggestions,
+)
 from services import editing
 
 logger = logging.getLogger(__name__)
@@ -27,6 +35,8 @@ class MatchingView:
     fit: Fit
     levels_known: bool
     """At least one rep has an experience level (else the tab says how to give them)."""
+    suggestions: tuple[str, ...] = ()
+    """Per flagged rep, a touching rep whose level suits the ground better (in words)."""
 
 
 def scenario_matching(url: str, scenario_id: int, flag_share: float = FLAG_SHARE) -> MatchingView:
@@ -34,6 +44,9 @@ def scenario_matching(url: str, scenario_id: int, flag_share: float = FLAG_SHARE
     with timed(logger, "matching read", scenario=scenario_id) as extra:
         _, plan, _ = editing.load(url, scenario_id)
         known = bool((rep_levels(plan.market.reps) != UNKNOWN).any())
-        view = MatchingView(matching_table(plan, flag_share), plan_fit(plan, flag_share), known)
+        view = MatchingView(
+            matching_table(plan, flag_share), plan_fit(plan, flag_share), known,
+            tuple(suggestions(plan, flag_share)),
+        )  # fmt: skip
         extra["flagged"] = view.fit.flagged
     return view

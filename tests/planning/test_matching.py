@@ -38,6 +38,7 @@ from planning.matching import (
     matching_table,
     plan_fit,
     rep_levels,
+    suggestions,
 )
 from planning.plan import Plan
 from planning.team import new_rep_row, team_changes
@@ -130,3 +131,16 @@ def test_team_editor_reads_and_compares_levels():
     assert changes.reskilled == ("R1",)
     assert "new experience level for R1" in changes.text()
     assert not team_changes(new, new.copy())
+
+
+def test_suggestions_name_a_touching_rep_that_fits():
+    # S's centre touches every ring cell, so S touches N and E (whether N touches E or not):
+    # N (new, flagged): of its experienced or senior neighbours, S holds the least contested (0).
+    # S (senior, flagged): of its new or experienced neighbours, N holds the most contested (2).
+    said = suggestions(world(AS_IS))
+    assert said == [
+        "N (new) holds 2 contested account(s); S (senior, next door) could take contested cells",
+        "S (senior) holds 2 stronghold account(s); N (new, next door, 2 contested) could swap "
+        "ground with them",
+    ]
+    assert suggestions(world(SWAPPED)) == []

@@ -41,6 +41,10 @@ def test_the_tab_reads_ground_and_fit_of_a_scenario(url, toy):
     assert table.loc["R2", "contested_tam"] == pytest.approx(600.49)
     assert table["matching_flag"].to_dict() == {"R1": "new on contested", "R2": ""}
     assert (view.fit.contested, view.fit.experienced, view.fit.flagged) == (3, 2, 1)
+    # R1 (new, flagged) touches R2 (senior): R2 is suggested
+    assert view.suggestions == (
+        "R1 (new) holds 1 contested account(s); R2 (senior, next door) could take contested cells",
+    )
     # a flag share above 100% of R1's accounts is never reached
     assert matching.scenario_matching(url, sid, flag_share=1.01).fit.flagged == 0
 
