@@ -26,6 +26,8 @@ import callbacks.find  # noqa: F401  (registers the callbacks)
 import callbacks.ledger  # noqa: F401  (issue 17: the meeting's ledger)
 import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
+import callbacks.matching  # noqa: F401  (registers the callbacks; issue 15)
+import callbacks.overlay  # noqa: F401  (registers the callbacks; issue 15)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 import callbacks.suggestions  # noqa: F401  (issue 17: repair suggestions)
@@ -50,6 +52,10 @@ from layouts.data_tab import data_panel
 from layouts.main import main_layout
 from layouts.market_share import TAB_TITLE as SHARE_TAB
 from layouts.market_share import share_panel
+from layouts.matching import TAB_TITLE as MATCH_TAB
+from layouts.matching import matching_panel
+from layouts.overlay import TAB_TITLE as OVERLAY_TAB
+from layouts.overlay import overlay_panel
 from layouts.scenarios import scenarios_panel
 from layouts.tracking import TAB_TITLE as TRACKING_TAB
 from layouts.tracking import tracking_panel
@@ -65,6 +71,8 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     (SHARE_TAB, share_panel),  # issue 14: market-share classes and the effort plan
     (TRACKING_TAB, tracking_panel),  # issue 15: actuals, attainment and call compliance
     (CURVE_TAB, curve_panel),  # issue 17: the trade-off curve
+    (MATCH_TAB, matching_panel),  # issue 15: matching reps to ground
+    (OVERLAY_TAB, overlay_panel),  # issue 15: the overlay layer
 ]
 
 

@@ -42,6 +42,7 @@ from data.planfile import read_plan_csv, write_plan_csv
 from data.schemas import ADDRESS_FIELDS
 from geo.cells import cells_to_str
 from planning.compare import Comparison
+from planning.matching import UNKNOWN, matching_table, rep_levels  # issue 15
 from planning.metrics import DEFAULT_TOLERANCE, metrics_table, rep_metrics
 from planning.plan import Plan
 from planning.targets import target_ratios, targets_for
@@ -257,8 +258,9 @@ def write_workbook(
 
     Sheets: Summary (one row per rep plus TEAM, units in the headers),
     Accounts (who owns which account), Plan (h3_cell, rep_id: reads back as
-    the plan), Settings (the scenario's settings and the export time), and,
-    with ``comparison``, Compare / Compare reps / Moved cells.
+    the plan), Settings (the scenario's settings and the export time), Matching
+    (issue 15, when reps have experience levels: contested and stronghold ground per
+    rep, flags), and, with ``comparison``, Compare / Compare reps / Moved cells.
     """
     path = Path(path)
     exported_at = exported_at or datetime.now(UTC)
@@ -279,6 +281,9 @@ def write_workbook(
         ("Plan", _plan_rows(plan), set()),
         ("Settings", pd.DataFrame(rows, columns=["setting", "value"]), set()),
     ]
+    if (rep_levels(plan.market.reps) != UNKNOWN).any():  # issue 15: matching reps to ground
+        matching = matching_table(plan)
+        sheets.append(("Matching", matching, {"contested_share", "stronghold_share"}))
     if comparison is not None:
         sheets += comparison_sheets(comparison)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:

@@ -167,6 +167,10 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
             "crmuserid", "crmid", "userid", "salesforceuserid", "ownerid", "hubspotownerid",
             "hubspotuserid",
         ),
+        "experience": ("seniority", "level", "experiencelevel", "erfahrung", "ervaring",
+                       "experiencia", "doswiadczenie"),  # issue 15
+        "layer": ("replayer", "reptype", "salesrole", "ebene", "laag", "warstwa"),  # issue 15
+        "overlay": ("overlayrule", "serves", "overlaysegments"),  # issue 15
     },
     "call_plan": {
         "segment": ("tier", "class", "abc", "klasse", "categorie", "klasa"),

@@ -30,7 +30,10 @@ ACCOUNT_OPTIONAL = ("rep_id", "pinned", *ADDRESS_FIELDS, "location_precision")
 #   Salesforce's 005..., matched exactly): both
 #   name the rep in account owners and in the owner-changes exports to the CRM.
 REP_COLUMNS = ("rep_id", "name", "home_lat", "home_lon", "capacity_hours")
-REP_OPTIONAL = ("region", "district", "email", "crm_user_id")
+#   experience str or <NA>: new, experienced or senior (issue 15, planning.matching).
+#   layer str: field (default) or overlay; overlay str: the overlay rule, e.g. "segment=C;
+#   channel=remote" (issue 15 section 3, planning.overlay).
+REP_OPTIONAL = ("region", "district", "email", "crm_user_id", "experience", "layer", "overlay")
 
 # Call plan: index segment (A/B/C); visits_per_year float >= 0,
 #   minutes_per_visit float >= 0, channel in planning.callplan.CHANNELS.

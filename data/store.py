@@ -178,6 +178,35 @@ actual_visits = sa.Table(
     sa.Index("ix_actual_visits_dataset_period", "dataset_id", "period"),
 )
 
+# issue 15 section 3: the overlay layer's owners, one row per scenario (migration 0004), so an
+# account has exactly one owner per layer: the scenario's owner array (field) and this one
+overlay_plans = sa.Table(
+    "overlay_plans",
+    metadata,
+    sa.Column(
+        "scenario_id",
+        sa.Integer,
+        sa.ForeignKey("scenarios.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),  # fmt: skip
+    sa.Column("n_cells", sa.Integer, nullable=False),
+    sa.Column("owner", sa.LargeBinary, nullable=False),
+    sa.Column("locked", sa.LargeBinary, nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("updated_at", _stamp, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class OverlayRecord:
+    """A scenario's overlay layer: owners (overlay rep positions, -1 unassigned) and locks."""
+
+    scenario_id: int
+    owner: np.ndarray
+    locked: np.ndarray
+    version: int
+    """0 while nothing is stored (the layer starts all unassigned)."""
+
 
 @dataclass(frozen=True)
 class DatasetInfo:
@@ -637,6 +666,63 @@ class Store:
                 .values(settings=settings, updated_at=_now())
             )
 
+    # -- issue 15 section 3: the overlay layer of a scenario --------------------------------
+
+    def overlay(self, scenario_id: int) -> OverlayRecord | None:
+        """The scenario's stored overlay layer; None when none was ever written."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(overlay_plans).where(overlay_plans.c.scenario_id == scenario_id)
+            ).first()
+        if row is None:
+            return None
+        return OverlayRecord(
+            scenario_id, _owner_from_bytes(row.owner), _bits_from_bytes(row.locked, row.n_cells),
+            int(row.version),
+        )  # fmt: skip
+
+    def save_overlay(
+        self, scenario_id: int, owner: np.ndarray, locked: np.ndarray, expected_version: int
+    ) -> int:
+        """Write the overlay layer with compare-and-set on its own version; the new version.
+
+        The field layer (the scenario's owners, locks, tally, version) is never touched: moving
+        overlay cells cannot change a field owner. ``expected_version`` 0 creates the row.
+        """
+        owner_b, locked_b, n = _state_to_bytes(owner, locked)
+        with self._write() as conn:
+            row = self._row(conn, scenario_id, for_update=True)
+            _refuse_read_only(row, "changed")
+            if n != row.n_cells:
+                raise ValueError(f"the overlay has {n} cells, scenario {row.id} has {row.n_cells}")
+            if expected_version == 0:
+                exists = conn.scalar(
+                    sa.select(overlay_plans.c.version).where(
+                        overlay_plans.c.scenario_id == scenario_id
+                    )
+                )
+                if exists is not None:
+                    raise StaleVersionError(scenario_id, 0, int(exists))
+                conn.execute(overlay_plans.insert().values(
+                    scenario_id=scenario_id, n_cells=n, owner=owner_b, locked=locked_b,
+                    version=1, updated_at=_now()))  # fmt: skip
+                return 1
+            result = conn.execute(
+                overlay_plans.update()
+                .where(overlay_plans.c.scenario_id == scenario_id,
+                       overlay_plans.c.version == expected_version)
+                .values(owner=owner_b, locked=locked_b, version=expected_version + 1,
+                        updated_at=_now())
+            )  # fmt: skip
+            if result.rowcount != 1:
+                current = conn.scalar(
+                    sa.select(overlay_plans.c.version).where(
+                        overlay_plans.c.scenario_id == scenario_id
+                    )
+                )
+                raise StaleVersionError(scenario_id, expected_version, int(current or 0))
+            return expected_version + 1
+
     def delete_scenario(self, scenario_id: int) -> None:
         """Delete a scenario and its log; its branches keep their state and lose their parent.
 
@@ -682,7 +768,9 @@ class Store:
                         updated_at=now,
                     )
                 )
-                return _new_id(result)
+                new_id = _new_id(result)
+                _copy_overlay(conn, scenario_id, new_id)  # issue 15: the branch keeps it
+                return new_id
         except IntegrityError:
             raise ScenarioExistsError(
                 f"dataset {row.dataset_id} already has a scenario named {name!r}"
@@ -1130,6 +1218,17 @@ def _disk_full(err: sa.exc.DBAPIError) -> bool:
     if getattr(orig, "sqlstate", None) == "53100" or getattr(orig, "pgcode", None) == "53100":
         return True
     return "database or disk is full" in str(orig) or "No space left on device" in str(orig)
+
+
+def _copy_overlay(conn: Connection, source: int, target: int) -> None:
+    """Issue 15: a branch starts with its parent's overlay layer (version 1), if it has one."""
+    row = conn.execute(
+        sa.select(overlay_plans).where(overlay_plans.c.scenario_id == source)
+    ).first()
+    if row is not None:
+        conn.execute(overlay_plans.insert().values(
+            scenario_id=target, n_cells=row.n_cells, owner=row.owner, locked=row.locked,
+            version=1, updated_at=_now()))  # fmt: skip
 
 
 def _check_writable(row: sa.Row, expected_version: int, n_cells: int) -> None:

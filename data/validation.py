@@ -67,6 +67,8 @@ from data.segments import SegmentRule
 from data.segments import derive_segments as segments_from_tam
 from planning.area_choice import AreaChoice
 from planning.callplan import CHANNELS, SEGMENTS
+from planning.matching import LEVELS, MatchingError, experience_of  # issue 15
+from planning.overlay import Layer, OverlayError, OverlayRule, layer_of  # issue 15
 
 HEADER_ROW = 1
 FIRST_DATA_ROW = 2
@@ -1017,10 +1019,73 @@ def check_reps(
             "capacity_hours": capacity,
             "region": _optional_ids(frame, "region"),
             **_optional_texts(frame, ("district", "email", "crm_user_id")),  # district: issue 14
+            **_check_experience(problems, frame),  # issue 15
+            **_check_layers(problems, frame),  # issue 15: overlay reps
         },
         index=frame.index,
     ).reset_index(drop=True)
     return Checked(out, rows, blank, problems.collect(), True, 0, swaps)
+
+
+def _check_experience(problems: _Problems, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Issue 15: the optional ``experience`` column as level keys; an unknown level is an error."""
+    if "experience" not in frame.columns:
+        return {}
+    given = _optional_ids(frame, "experience")
+    keys: list[object] = []
+    bad = np.zeros(len(given), bool)
+    for i, value in enumerate(given.tolist()):
+        if value is pd.NA or value is None:
+            keys.append(pd.NA)
+            continue
+        try:
+            keys.append(experience_of(value).key)
+        except MatchingError:
+            keys.append(pd.NA)
+            bad[i] = True
+    problems.add(
+        bad, "experience", f"experience {{value!r}} is not one of {', '.join(LEVELS)}",
+        value=given.to_numpy(dtype=object),
+    )  # fmt: skip
+    return {"experience": pd.Series(pd.array(keys, dtype="string"), index=frame.index)}
+
+
+def _check_layers(problems: _Problems, frame: pd.DataFrame) -> dict[str, pd.Series]:
+    """Issue 15: ``layer`` (field or overlay) and each overlay rep's ``overlay`` rule."""
+    if "layer" not in frame.columns:
+        return {}
+    given = _optional_ids(frame, "layer")
+    rules = _optional_ids(frame, "overlay")
+    layers: list[str] = []
+    bad_layer = np.zeros(len(given), bool)
+    no_rule = np.zeros(len(given), bool)
+    bad_rule = np.zeros(len(given), bool)
+    why = np.full(len(given), "", dtype=object)
+    for i, (value, rule) in enumerate(zip(given.tolist(), rules.tolist(), strict=True)):
+        try:
+            layer = layer_of(None if value is pd.NA else value)
+        except OverlayError:
+            bad_layer[i] = True
+            layers.append("field")
+            continue
+        layers.append(layer.value)
+        if layer is Layer.OVERLAY:
+            if rule is pd.NA:
+                no_rule[i] = True
+                continue
+            try:
+                OverlayRule.parse(rule)
+            except OverlayError as err:
+                bad_rule[i], why[i] = True, str(err)
+    problems.add(bad_layer, "layer", "layer {value!r} is not field or overlay",
+                 value=given.to_numpy(dtype=object))  # fmt: skip
+    needs = "an overlay rep needs an overlay rule, e.g. segment=C; channel=remote"
+    problems.add(no_rule, "overlay", needs)
+    problems.add(bad_rule, "overlay", "{why}", why=why)
+    out = {"layer": pd.Series(pd.array(layers, dtype="string"), index=frame.index)}
+    if "overlay" in frame.columns:
+        out["overlay"] = rules
+    return out
 
 
 def check_call_plan(

@@ -42,6 +42,7 @@ REP_LABELS = {
     "capacity_hours": "Capacity h/yr",
     "region": "Region",  # issue 14: the hierarchy
     "district": "District",
+    "experience": "Experience (new/experienced/senior)",  # issue 15: matching reps to ground
 }
 DECISIONS = {"none": "Undecided", "exclude": "Exclude", "accept": "Accept"}
 MAX_CHOICE_ROWS = 200

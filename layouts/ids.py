@@ -200,6 +200,21 @@ class Ids(StrEnum):
     CURVE_CHART = "curve-chart"
     CURVE_AXIS = "curve-axis"
     CURVE_DATA = "curve-store"
+    # issue 15 section 4: matching reps to ground (layouts/matching.py)
+    MATCH_FIT = "match-fit"
+    MATCH_TABLE = "match-table"
+    MATCH_FLAG_SHARE = "match-flag-share"
+    MATCH_SUGGESTIONS = "match-suggestions"
+    # issue 15 section 3: the overlay layer (layouts/overlay.py)
+    OVERLAY_STATUS = "overlay-status"
+    OVERLAY_TABLE = "overlay-table"
+    OVERLAY_TERRITORIES = "overlay-territories"
+    OVERLAY_REP = "overlay-rep"
+    OVERLAY_ASSIGN = "overlay-assign"
+    OVERLAY_MESSAGE = "overlay-message"
+    OVERLAY_EXPORT = "overlay-export"
+    OVERLAY_DOWNLOAD = "overlay-download"
+    OVERLAY_VERSION = "overlay-version-store"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------

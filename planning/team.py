@@ -17,12 +17,15 @@ import pandas as pd
 
 from planning.edit_values import EditError, number, signed
 from planning.market import UNASSIGNED
+from planning.matching import MatchingError, experience_of
 
 REP_FIELDS = ("rep_id", "name", "home_lat", "home_lon", "capacity_hours")
 """The columns every rep has (the add-a-rep form asks for them)."""
 GROUP_FIELDS = ("region", "district")
 """Issue 14: where a rep sits in the hierarchy (optional; ``planning.hierarchy``)."""
-EDITOR_FIELDS = (*REP_FIELDS, *GROUP_FIELDS)
+EXPERIENCE_FIELD = "experience"
+"""Issue 15: a rep's experience level (optional; ``planning.matching.Experience``)."""
+EDITOR_FIELDS = (*REP_FIELDS, *GROUP_FIELDS, EXPERIENCE_FIELD)
 """The columns of the team a person edits."""
 
 
@@ -84,6 +87,12 @@ def new_rep_row(values: Mapping[str, object], taken: Iterable[str]) -> dict[str,
     name = str(values.get("name") or "").strip() or rep_id
     typed = {f: str(values.get(f) or "").strip() for f in GROUP_FIELDS}
     groups = {f: v for f, v in typed.items() if v}  # issue 14: only when given
+    level = str(values.get(EXPERIENCE_FIELD) or "").strip()  # issue 15: only when given
+    if level:
+        try:
+            groups[EXPERIENCE_FIELD] = experience_of(level).key
+        except MatchingError as err:
+            raise EditError(str(err)) from None
     return {"rep_id": rep_id, "name": name, "home_lat": lat, "home_lon": lon,
             "capacity_hours": capacity, **groups}  # fmt: skip
 
@@ -99,10 +108,20 @@ class TeamChanges:
     renamed: tuple[str, ...]
     regrouped: tuple[str, ...] = ()
     """Reps whose region or district changed (issue 14)."""
+    reskilled: tuple[str, ...] = ()
+    """Reps whose experience level changed (issue 15)."""
 
     def __bool__(self) -> bool:
         return any(
-            (self.added, self.removed, self.capacity, self.moved, self.renamed, self.regrouped)
+            (
+                self.added,
+                self.removed,
+                self.capacity,
+                self.moved,
+                self.renamed,
+                self.regrouped,
+                self.reskilled,
+            )
         )
 
     def text(self) -> str:
@@ -119,6 +138,8 @@ class TeamChanges:
             parts.append("renamed " + ", ".join(self.renamed))
         if self.regrouped:
             parts.append("new region or district for " + ", ".join(self.regrouped))
+        if self.reskilled:
+            parts.append("new experience level for " + ", ".join(self.reskilled))
         return "; ".join(parts) or "no change"
 
 
@@ -144,6 +165,9 @@ def team_changes(old: pd.DataFrame, new: pd.DataFrame) -> TeamChanges:
     regrouped = tuple(
         r for r in both if any(_group(a, r, f) != _group(b, r, f) for f in GROUP_FIELDS)
     )
+    reskilled = tuple(
+        r for r in both if _group(a, r, EXPERIENCE_FIELD) != _group(b, r, EXPERIENCE_FIELD)
+    )  # issue 15
     return TeamChanges(
         added=tuple(r for r in b.index if r not in a.index),
         removed=tuple(r for r in a.index if r not in b.index),
@@ -151,6 +175,7 @@ def team_changes(old: pd.DataFrame, new: pd.DataFrame) -> TeamChanges:
         moved=moved,
         renamed=renamed,
         regrouped=regrouped,
+        reskilled=reskilled,
     )
 
 

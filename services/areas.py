@@ -14,7 +14,9 @@ import pandas as pd
 from data.boundaries import boundary_for, choice_from_text, describe
 from geo.area import Boundary, PlanningArea
 from planning.area_choice import AreaChoice, area_choice_of, call_plan_with_area
+from planning.callplan import default_call_plan
 from planning.market import Market, build_market
+from planning.overlay import Layer, has_overlay, layer_inputs, own_layer, rep_layers
 
 __all__ = ["AreaChoice", "boundary_of", "call_plan_with_area", "choice_from_text", "describe",
            "new_market", "stored_market"]  # fmt: skip
@@ -40,10 +42,15 @@ def new_market(
     No travel parameter: a data set's travel is the one stored in its call plan
     (``planning.callplan.travel_of``, issue 12), so no caller can measure it otherwise.
     """
-    return build_market(
-        accounts, reps, call_plan, resolution=resolution, extra_cells=extra_cells,
-        boundary=boundary_of(accounts, call_plan),
+    field_reps = _field_reps(reps) if has_overlay(reps) else reps
+    market = build_market(
+        own_layer(accounts, field_reps) if has_overlay(reps) else accounts, field_reps, call_plan,
+        resolution=resolution, extra_cells=extra_cells, boundary=boundary_of(accounts, call_plan),
     )  # fmt: skip
+    if not has_overlay(reps):
+        return market
+    # issue 15: the area is tiled around every account; the app plans the field layer on it
+    return stored_market(accounts, reps, call_plan, market.area)
 
 
 def stored_market(
@@ -56,6 +63,28 @@ def stored_market(
 
     The travel model is the call plan's, as in ``new_market``.
     """
-    return build_market(
-        accounts, reps, call_plan, area=area, boundary=boundary_of(accounts, call_plan)
-    )
+    boundary = boundary_of(accounts, call_plan)
+    if has_overlay(reps):  # issue 15: the field layer (its reps, the accounts no overlay serves)
+        plan = default_call_plan() if call_plan is None else call_plan
+        accounts, reps = layer_inputs(accounts, reps, plan, Layer.FIELD)
+    return build_market(accounts, reps, call_plan, area=area, boundary=boundary)
+
+
+def layer_market(
+    accounts: pd.DataFrame,
+    reps: pd.DataFrame,
+    call_plan: pd.DataFrame | None,
+    area: PlanningArea,
+    which: Layer,
+) -> Market:
+    """One layer's market on a stored tiling (issue 15: overlay reps); the boundary of all."""
+    plan = default_call_plan() if call_plan is None else call_plan
+    boundary = boundary_of(accounts, call_plan)
+    layer_accounts, layer_reps = layer_inputs(accounts, reps, plan, which)
+    return build_market(layer_accounts, layer_reps, call_plan, area=area, boundary=boundary)
+
+
+def _field_reps(reps: pd.DataFrame) -> pd.DataFrame:
+    """The field reps of a team (issue 15)."""
+    keep = [la is Layer.FIELD for la in rep_layers(reps)]
+    return reps.loc[keep].reset_index(drop=True)

@@ -18,6 +18,7 @@ from data.atomic import replaced_atomically
 from data.instances import read_instance, write_assignment
 from data.planfile import write_plan_csv
 from planning.autobalance import balance_plan
+from planning.matching import fit_change_text  # issue 15
 from planning.metrics import metrics_table
 from planning.optimizer import BalanceResult, Instance, Settings, balance
 from planning.plan import Plan
@@ -60,6 +61,9 @@ def balance_files(
                mode=settings.mode, seed=settings.seed) as extra:  # fmt: skip
         plan, _ = open_plan_files(files, resolution=resolution)
         proposal, result = balance_plan(plan, settings, rng=settings.seed, progress=progress)
+        fit = fit_change_text(plan, proposal)  # issue 15: the experience fit before and after
+        if fit:
+            result = replace(result, messages=(*result.messages, fit))
         extra.update(_result_fields(result))
     with replaced_atomically(out) as tmp:  # a killed run leaves no half-written plan file
         write_plan_csv(proposal, tmp)

@@ -42,6 +42,7 @@ from planning.callplan_edits import (
 from planning.edit_values import EditError
 from planning.market import UNASSIGNED
 from planning.names import unique_name, working_plan_name
+from planning.overlay import field_rep_ids  # issue 15
 from planning.plan import Plan
 from planning.share_classes import carry_share
 from planning.team import TeamChanges, accounts_for_team, carried_owner, team_changes, team_rows
@@ -107,7 +108,8 @@ def derive_scenario(
         if dataset_id == record.dataset_id:
             extra["outcome"] = "unchanged"
             return None
-        owner = carried_owner(record.owner, cur_reps["rep_id"], reps["rep_id"])
+        # issue 15: owners are positions among the field reps (overlay reps: a layer of their own)
+        owner = carried_owner(record.owner, field_rep_ids(cur_reps), field_rep_ids(reps))
         new_board = editing.board(url, dataset_id, record.resolution, record.area_id)
         if new_board.market.n_cells != old_board.market.n_cells:
             raise EditError(
@@ -168,7 +170,8 @@ def cells_of(url: str, scenario_id: int, rep_ids: Iterable[str]) -> int:
     store = editing.open_store(url)
     record = store.scenario(scenario_id)
     _, reps, _ = store.load_dataset(record.dataset_id)
-    positions = np.flatnonzero(reps["rep_id"].astype(str).isin(set(map(str, rep_ids))).to_numpy())
+    field = pd.Series(field_rep_ids(reps), dtype=object)  # issue 15: the field layer's positions
+    positions = np.flatnonzero(field.isin(set(map(str, rep_ids))).to_numpy())
     return int(np.isin(record.owner, positions).sum())
 
 
@@ -268,7 +271,8 @@ def _with_crm_people(reps: pd.DataFrame, old_reps: pd.DataFrame) -> pd.DataFrame
     Issue 11: they name the rep in CRM exports and in the owner-changes files.
     """
     out = reps.copy()
-    for column in ("email", "crm_user_id"):
+    # issue 15: a rep's layer and overlay rule are not in the editor either; they stay too
+    for column in ("email", "crm_user_id", "layer", "overlay"):
         if column in old_reps.columns:
             known = dict(zip(old_reps["rep_id"].astype(str), old_reps[column], strict=True))
             values = [known.get(r, pd.NA) for r in out["rep_id"].astype(str)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -40,6 +40,7 @@ from planning.editing import (
 )
 from planning.hierarchy import balance_region
 from planning.market import Market
+from planning.matching import fit_change_text  # issue 15
 from planning.names import WORKING_PLAN, resolution_name, unique_name
 from planning.optimizer import BalanceResult
 from planning.optimizer import Settings as BalanceSettings
@@ -325,6 +326,9 @@ def balance_to_new_scenario(
                 plan, region, settings, rng=settings.seed, should_stop=should_stop,
                 progress=progress,
             )  # fmt: skip
+        fit = fit_change_text(plan, proposal)  # issue 15: experience fit before and after
+        if fit:
+            result = replace(result, messages=(*result.messages, fit))
         names = {s.name for s in store.scenarios(record.dataset_id)}
         within = f" ({region})" if region else ""
         base = name or f"Auto-balance of {record.name}{within}"

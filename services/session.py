@@ -13,6 +13,8 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
+import pandas as pd
+
 from common.errors import PlanError, ScenarioNotFoundError
 from common.logs import timed
 from common.settings import Settings
@@ -21,6 +23,7 @@ from data.validation import load_accounts, load_call_plan, load_reps
 from planning.area_choice import DEFAULT_AREA, call_plan_with_area
 from planning.callplan import default_call_plan
 from planning.names import unique_name, working_plan_name
+from planning.overlay import Layer, field_rep_ids, rep_layers  # issue 15
 from services.editing import ensure_scenarios, open_store, scenario_exists
 
 logger = logging.getLogger(__name__)
@@ -64,9 +67,14 @@ def open_session(settings: Settings) -> Session:
         dataset_id=dataset_id,
         scenario_id=scenario_id,
         resolution=resolution,
-        rep_ids=list(reps["rep_id"].astype(str)),
-        rep_names=list(reps["name"].astype(str)),
+        rep_ids=field_rep_ids(reps),  # issue 15: the map's picker lists field reps only
+        rep_names=[str(n) for n, f in zip(reps["name"], _is_field(reps), strict=True) if f],
     )
+
+
+def _is_field(reps: pd.DataFrame) -> list[bool]:
+    """Issue 15: which reps are field reps (the others form the overlay layer)."""
+    return [la is Layer.FIELD for la in rep_layers(reps)]
 
 
 # -- datasets-find: every stored data set, and opening one -------------------------------

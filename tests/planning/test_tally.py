@@ -119,3 +119,82 @@ def test_coarser_cell_goes_to_the_rep_with_most_workload():
     diff = fine.account_owner() != coarse.account_owner()
     assert changes.accounts == int(diff.sum())
     assert changes.tam == float(fine_market.accounts["tam"].to_numpy()[diff].sum())
+
+
+# --- issue 15 section 3: two layers (field and overlay), each tally exact, neither touched ---
+
+
+@lru_cache(maxsize=1)
+def two_layers():
+    """The world's accounts and area split into a field layer (R1-R4) and an overlay (O1, O2)
+    serving every remote C account."""
+    from planning.overlay import split_layers
+
+    field = world()
+    reps = pd.concat(
+        [field.reps.assign(layer="field", overlay=None),
+         pd.DataFrame({"rep_id": ["O1", "O2"], "name": ["Oz", "Ox"], "home_lat": [45.0, 45.1],
+                       "home_lon": [-93.0, -92.9], "capacity_hours": [1600.0, 1600.0],
+                       "layer": "overlay", "overlay": "segment=C; channel=remote"})],
+        ignore_index=True,
+    )  # fmt: skip
+    owners = field.accounts["rep_id"].astype("string")
+    pinned = field.accounts["pinned"].to_numpy(bool).copy()
+    # some C accounts were last with an overlay rep, one pinned there
+    c = np.flatnonzero(field.accounts["segment"].to_numpy() == "C")
+    owners.iloc[c[:40]] = "O1"
+    owners.iloc[c[40:60]] = "O2"
+    pinned[c[:3]] = True
+    accounts = field.accounts.assign(rep_id=owners, pinned=pinned)
+    return split_layers(accounts, reps, area=field.area)
+
+
+layer_moves = st.lists(
+    st.tuples(
+        st.booleans(),  # True: the overlay layer
+        st.lists(st.integers(min_value=0, max_value=10_000), min_size=1, max_size=40),
+        st.integers(min_value=-1, max_value=3),
+        st.booleans(),
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(layer_moves)
+def test_two_layers_random_moves_equal_full_recounts_and_never_cross(sequence):
+    from planning.overlay import Layer, TwoLayerPlan, account_owners
+
+    layers = two_layers()
+    assert layers.overlay is not None
+    field, _ = baseline_plan(layers.field)
+    overlay, _ = baseline_plan(layers.overlay)
+    plans = TwoLayerPlan(field, overlay)
+    n_accounts = len(layers.selected)
+    for on_overlay, raw_cells, rep, lock in sequence:
+        which = Layer.OVERLAY if on_overlay else Layer.FIELD
+        market = plans.layer(which).market
+        cells = np.array(raw_cells) % market.n_cells
+        rep = min(rep, market.n_reps - 1)
+        before = plans
+        if lock:
+            locked = set_locked(plans.layer(which), cells[:2])
+            plans = (TwoLayerPlan(locked, plans.overlay) if which is Layer.FIELD
+                     else TwoLayerPlan(plans.field, locked))  # fmt: skip
+        plans = plans.moved(which, cells, rep)
+        other = Layer.FIELD if on_overlay else Layer.OVERLAY
+        # the other layer is the very plan it was: owners, locks and tally
+        assert plans.layer(other) is before.layer(other)
+        for layer in Layer:
+            plan = plans.layer(layer)
+            assert plan.tally.equals(full_tally(plan.market, plan.owner))
+            recount = Plan.from_owner(plan.market, plan.owner, plan.locked)
+            assert team_metrics(plan) == team_metrics(recount)
+        # every account: exactly one layer, one owner (or none) in it
+        owners = account_owners(layers, plans, n_accounts)
+        assert len(owners) == n_accounts
+        assert (owners["layer"] == "overlay").sum() == layers.overlay.accounts.shape[0]
+    assert plans.field.tally.accounts.sum() == len(layers.field.accounts)
+    assert plans.overlay is not None
+    assert plans.overlay.tally.accounts.sum() == len(layers.overlay.accounts)

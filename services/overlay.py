@@ -1,0 +1,201 @@
+"""The overlay layer of a stored scenario (issue 15 section 3): read, move, balance, export.
+
+A scenario's field layer is its own row (``services.editing``); its overlay layer is a row of
+``overlay_plans`` (``data.store``) with a version of its own, on a market of the overlay reps
+and the accounts their rules select, built on the scenario's tiling
+(``services.areas.layer_market``). Until someone draws the overlay, it is last quarter's
+overlay owners (``planning.baseline``). Moving overlay cells writes only that row, so the field
+layer (owners, locks, tally, version) is never touched, and the other way round.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from common.errors import PlanError
+from common.logs import timed
+from data.exports import export_plan
+from planning.baseline import baseline_plan
+from planning.market import Market
+from planning.metrics import DEFAULT_TOLERANCE, rep_metrics
+from planning.overlay import Layer, has_overlay
+from planning.plan import Plan, reassign, split_locked
+from services import editing
+from services.areas import layer_market
+from services.workspace import PathLike
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4)
+def overlay_market(url: str, dataset_id: int, resolution: int, area_id: int | None) -> Market:
+    """The overlay layer's market of a stored data set on a stored tiling (memoised per key).
+
+    Its area is the field board's, so both layers' cell positions agree.
+    """
+    store = editing.open_store(url)
+    accounts, reps, call_plan = store.load_dataset(dataset_id)
+    if not has_overlay(reps):
+        raise PlanError("this team has no overlay reps (a reps-file column layer=overlay)")
+    area = editing.board(url, dataset_id, resolution, area_id).market.area
+    return layer_market(accounts, reps, call_plan, area, Layer.OVERLAY)
+
+
+def has_overlay_layer(url: str, scenario_id: int) -> bool:
+    """Whether the scenario's team has overlay reps (the map offers the layer switch)."""
+    store = editing.open_store(url)
+    _, reps, _ = store.load_dataset(store.scenario(scenario_id).dataset_id)
+    return has_overlay(reps)
+
+
+@dataclass(frozen=True, eq=False)
+class OverlayState:
+    """The overlay plan of a scenario and the version it was read at (0: never written)."""
+
+    plan: Plan
+    version: int
+
+
+def load_overlay(url: str, scenario_id: int) -> OverlayState:
+    """The scenario's overlay plan (last quarter's overlay owners until one is stored)."""
+    store = editing.open_store(url)
+    record = store.scenario(scenario_id)
+    market = overlay_market(url, record.dataset_id, record.resolution, record.area_id)
+    stored = store.overlay(scenario_id)
+    if stored is None:
+        plan, _ = baseline_plan(market)
+        return OverlayState(plan, 0)
+    return OverlayState(Plan.from_owner(market, stored.owner, stored.locked), stored.version)
+
+
+@dataclass(frozen=True, eq=False)
+class OverlayMove:
+    """What an overlay move did: the new state, and the cells a lock kept where they were."""
+
+    state: OverlayState
+    moved: int
+    kept_locked: int
+
+
+def move_overlay(
+    url: str, scenario_id: int, cells: np.ndarray, rep_id: str | None, expected_version: int
+) -> OverlayMove:
+    """Give overlay ``cells`` (positions) to ``rep_id`` (None: unassigned); field untouched.
+
+    Compare-and-set on the overlay's version: a stale view raises ``StaleVersionError``.
+    """
+    with timed(logger, "overlay move written", scenario=scenario_id) as extra:
+        state = load_overlay(url, scenario_id)
+        market = state.plan.market
+        if rep_id is None:
+            rep = -1
+        else:
+            ids = [str(r) for r in market.rep_ids]
+            if str(rep_id) not in ids:
+                raise PlanError(f"{rep_id!r} is not an overlay rep")
+            rep = ids.index(str(rep_id))
+        cells = np.asarray(cells, np.int64)
+        _, locked = split_locked(state.plan, cells)
+        plan = reassign(state.plan, cells, rep)
+        moved = int((plan.owner != state.plan.owner).sum())
+        version = editing.open_store(url).save_overlay(
+            scenario_id, plan.owner, plan.locked, expected_version
+        )
+        extra.update(cells=moved, version=version)
+    return OverlayMove(OverlayState(plan, version), moved, len(locked))
+
+
+def overlay_metrics(
+    url: str, scenario_id: int, tolerance: float = DEFAULT_TOLERANCE
+) -> pd.DataFrame:
+    """The overlay layer's balance: one row per overlay rep, as the field panel counts it."""
+    return rep_metrics(load_overlay(url, scenario_id).plan, tolerance)
+
+
+def export_overlay(
+    url: str, scenario_id: int, fmt: str, out: PathLike, tolerance: float = DEFAULT_TOLERANCE
+) -> Path:
+    """Write the overlay layer as the field layer exports (csv, xlsx, geojson ...)."""
+    with timed(logger, "overlay export written", scenario=scenario_id, format=fmt) as extra:
+        record = editing.open_store(url).scenario(scenario_id)
+        extra["dataset"] = record.dataset_id
+        plan = load_overlay(url, scenario_id).plan
+        path = export_plan(plan, fmt, Path(out), title=f"{record.name} (overlay)",
+                           tolerance=tolerance)  # fmt: skip
+        extra["path"] = path
+    return path
+
+
+# --- the Overlay tab's use cases ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class OverlayView:
+    """What the Overlay tab shows: whether there is a layer, its balance, who is who."""
+
+    has_layer: bool
+    version: int
+    metrics: pd.DataFrame
+    """One row per overlay rep (``planning.metrics.rep_metrics`` of the overlay plan)."""
+    overlay_reps: tuple[tuple[str, str], ...]
+    field_reps: tuple[tuple[str, str], ...]
+    """(rep_id, name) of each layer's reps."""
+    accounts: int
+    """Accounts the overlay layer serves."""
+
+
+def overlay_view(url: str, scenario_id: int, tolerance: float = DEFAULT_TOLERANCE) -> OverlayView:
+    """The overlay layer's balance and reps; an empty view when the team has no overlay."""
+    _, field, _ = editing.load(url, scenario_id)
+    field_reps = tuple(zip(map(str, field.market.rep_ids),
+                           field.market.reps["name"].astype(str), strict=True))  # fmt: skip
+    if not has_overlay_layer(url, scenario_id):
+        return OverlayView(False, 0, pd.DataFrame(), (), field_reps, 0)
+    state = load_overlay(url, scenario_id)
+    m = state.plan.market
+    reps = tuple(zip(map(str, m.rep_ids), m.reps["name"].astype(str), strict=True))
+    return OverlayView(True, state.version, rep_metrics(state.plan, tolerance), reps, field_reps,
+                       len(m.accounts))  # fmt: skip
+
+
+def assign_territories(
+    url: str,
+    scenario_id: int,
+    field_rep_ids: list[str],
+    overlay_rep_id: str | None,
+    expected_version: int,
+) -> OverlayMove:
+    """The overlay accounts inside these field territories go to one overlay rep.
+
+    The cells are the field reps' cells now; the field layer is read, never written, and later
+    field moves do not carry the overlay along (each layer keeps its own owners).
+    """
+    _, field, _ = editing.load(url, scenario_id)
+    ids = [str(r) for r in field.market.rep_ids]
+    unknown = [r for r in field_rep_ids if r not in ids]
+    if unknown:
+        raise PlanError(f"{unknown[0]!r} is not a field rep")
+    positions = [ids.index(r) for r in field_rep_ids]
+    cells = np.flatnonzero(np.isin(field.owner, positions))
+    return move_overlay(url, scenario_id, cells, overlay_rep_id, expected_version)
+
+
+def overlay_file(
+    url: str, scenario_id: int, fmt: str, tolerance: float = DEFAULT_TOLERANCE
+) -> tuple[str, bytes]:
+    """A file name and the bytes of the overlay layer in ``fmt`` (as the scenario exports)."""
+    record = editing.open_store(url).scenario(scenario_id)
+    safe = "".join(c if c.isalnum() or c in "-_ " else "_" for c in record.name).strip() or "plan"
+    suffix = {"csv": "csv", "xlsx": "xlsx", "geojson": "geojson", "parquet": "parquet"}
+    filename = f"{safe} overlay.{suffix.get(fmt, fmt)}"
+    with tempfile.TemporaryDirectory() as folder:
+        path = export_overlay(url, scenario_id, fmt, Path(folder) / filename, tolerance)
+        blob = path.read_bytes()
+    return filename, blob

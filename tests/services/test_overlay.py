@@ -1,0 +1,124 @@
+"""The overlay layer of a stored scenario (issue 15 section 3), on the "inside and out" world.
+
+tests/planning/test_overlay.py describes the world: F1, F2 field reps; O1, O2 overlay reps
+serving every remote C account (o1 centre, o2 ring0 last with O1, o3 ring3 pinned to O2).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import h3
+
+from common.errors import PlanError, StaleVersionError
+from planning.callplan import default_call_plan
+from services import editing, overlay
+from tests.planning.test_overlay import frames
+from tests.toy import RING
+
+
+@pytest.fixture
+def stored(tmp_path):
+    url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
+    accounts, reps = frames()
+    _, sid = editing.ensure_scenarios(url, "io", accounts, reps, default_call_plan(), resolution=7)
+    return url, sid
+
+
+def at(plan, cell: str) -> int:
+    return int(plan.market.area.positions(np.array([h3.str_to_int(cell)], np.uint64))[0])
+
+
+def test_the_field_layer_holds_field_reps_and_their_accounts_only(stored):
+    url, sid = stored
+    _, plan, _ = editing.load(url, sid)
+    assert list(plan.market.rep_ids) == ["F1", "F2"]
+    assert plan.market.accounts["account_id"].tolist() == ["f1", "f2"]
+    assert overlay.has_overlay_layer(url, sid)
+
+
+def test_overlay_moves_are_stored_apart_and_never_touch_the_field(stored):
+    url, sid = stored
+    _, field_before, field_version = editing.load(url, sid)
+    state = overlay.load_overlay(url, sid)
+    assert state.version == 0 and list(state.plan.market.rep_ids) == ["O1", "O2"]
+    assert state.plan.market.area.cells.tolist() == field_before.market.area.cells.tolist()
+    # last quarter: o2 (ring0) with O1, o3 pinned to O2
+    assert state.plan.owner[at(state.plan, RING[0])] == 0
+    metrics = overlay.overlay_metrics(url, sid).set_index("rep_id")
+    assert metrics.loc["O2", "accounts"] == 1
+
+    done = overlay.move_overlay(url, sid, np.array([at(state.plan, RING[0])]), "O2", 0)
+    assert done.moved == 1 and done.state.version == 1
+    again = overlay.load_overlay(url, sid)
+    assert again.version == 1 and again.plan.owner[at(again.plan, RING[0])] == 1
+    assert overlay.overlay_metrics(url, sid).set_index("rep_id").loc["O2", "accounts"] == 2
+    # the field layer: same owners, same version
+    _, field_after, version_after = editing.load(url, sid)
+    assert version_after == field_version
+    np.testing.assert_array_equal(field_after.owner, field_before.owner)
+    # a stale overlay view is told; an unknown overlay rep is refused
+    with pytest.raises(StaleVersionError):
+        overlay.move_overlay(url, sid, np.array([0]), "O1", 0)
+    with pytest.raises(PlanError, match="'F1' is not an overlay rep"):
+        overlay.move_overlay(url, sid, np.array([0]), "F1", 1)
+
+
+def test_the_overlay_layer_exports_like_the_field(stored, tmp_path):
+    url, sid = stored
+    path = overlay.export_overlay(url, sid, "xlsx", tmp_path / "overlay.xlsx")
+    summary = pd.read_excel(path, sheet_name="Accounts")
+    assert sorted(summary.iloc[:, 0].astype(str)) == ["o1", "o2", "o3"]
+    assert summary.shape[0] == 3
+
+
+def test_a_team_without_overlay_reps_has_no_overlay_layer(tmp_path):
+    url = f"sqlite:///{tmp_path / 'plain.sqlite'}"
+    accounts, reps = frames()
+    reps = reps.iloc[:2].drop(columns=["layer", "overlay"])
+    accounts = accounts.assign(rep_id=pd.array([None] * 5, dtype="string"), pinned=False)
+    _, sid = editing.ensure_scenarios(url, "p", accounts, reps, default_call_plan(), resolution=7)
+    assert not overlay.has_overlay_layer(url, sid)
+    with pytest.raises(PlanError, match="no overlay reps"):
+        overlay.load_overlay(url, sid)
+
+
+def test_the_tab_assigns_the_overlay_accounts_of_field_territories(stored):
+    url, sid = stored
+    view = overlay.overlay_view(url, sid)
+    assert view.has_layer and view.accounts == 3 and view.version == 0
+    assert [r for r, _ in view.overlay_reps] == ["O1", "O2"]
+    assert [r for r, _ in view.field_reps] == ["F1", "F2"]
+    _, field, version = editing.load(url, sid)
+    # F1's territory (the baseline gives it the centre at least) goes to O2 in the overlay
+    f1_cells = np.flatnonzero(field.owner == 0)
+    done = overlay.assign_territories(url, sid, ["F1"], "O2", 0)
+    state = overlay.load_overlay(url, sid)
+    assert (state.plan.owner[f1_cells] == 1).all() and done.state.version == 1
+    assert editing.load(url, sid)[2] == version  # the field layer was only read
+    name, blob = overlay.overlay_file(url, sid, "xlsx")
+    assert name.endswith("overlay.xlsx") and blob[:2] == b"PK"
+    with pytest.raises(PlanError, match="'O1' is not a field rep"):
+        overlay.assign_territories(url, sid, ["O1"], "O2", 1)
+
+
+def test_a_team_edit_keeps_the_layers_and_carries_field_owners_by_field_position(stored):
+    from services import datasets
+
+    url, sid = stored
+    _, field, _ = editing.load(url, sid)
+    _, reps, _ = datasets.current_inputs(url, sid)
+    rows = reps[["rep_id", "name", "home_lat", "home_lon", "capacity_hours"]].to_dict("records")
+    rows[1]["capacity_hours"] = 77.0  # F2
+    done = datasets.edit_team(url, sid, rows, confirmed=True)
+    assert done.derived is not None and done.changes.capacity[0][0] == "F2"
+    new = done.derived.scenario_id
+    _, new_field, _ = editing.load(url, new)
+    assert list(new_field.market.rep_ids) == ["F1", "F2"]
+    np.testing.assert_array_equal(new_field.owner, field.owner)
+    assert overlay.has_overlay_layer(url, new)
+    assert [r for r, _ in overlay.overlay_view(url, new).overlay_reps] == ["O1", "O2"]
+    # removing F2 counts F2's field cells (positions among field reps)
+    assert datasets.cells_of(url, sid, ["F2"]) == int((field.owner == 1).sum())
