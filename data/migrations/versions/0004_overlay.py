@@ -6,7 +6,6 @@ owners and locks with a version of its own, one row per scenario (the primary ke
 account has exactly one owner per layer. Deleting the scenario deletes its overlay.
 
 Chained after 0003_actuals (the actuals tables of issue 15 section 1).
-this one after it.
 
 Revision ID: 0004
 Revises: 0003_actuals
