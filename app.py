@@ -22,6 +22,7 @@ import callbacks.clientside
 import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.datasets  # noqa: F401  (registers the callbacks)
 import callbacks.find  # noqa: F401  (registers the callbacks)
+import callbacks.keys  # noqa: F401  (issue 16: "[" and "]" open the neighbour scenario)
 import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
@@ -36,6 +37,7 @@ from callbacks.context import (
     TILE_URL_KEY,
 )
 from callbacks.geometry import register_geometry_route
+from callbacks.language import register_language
 from callbacks.upload_limit import register_upload_limit
 from common import logs
 from common.settings import Settings
@@ -78,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     Compress(app.server)
     register_geometry_route(app.server)
     register_basemap_route(app.server)
+    register_language(app)  # issue 16: each request's interface language
     basemap.warm()  # basemap-layers: the bundled basemap read before the first page asks for it
     register_upload_limit(app.server, settings.max_upload_bytes)  # before a body is read
 

@@ -18,6 +18,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from dash import dcc, html
+from dash.development.base_component import Component
+
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 DEFAULT = "en"
 COOKIE = "hexalign_lang"  # the user's choice in the page, remembered by the browser
@@ -140,3 +143,20 @@ def date(year: int, month: int, day: int, lang: str | None = None) -> str:
     loc = language(lang)
     text = loc.date.format(y=year, m=month, d=day)
     return text.translate(str.maketrans("0123456789", loc.digits))
+
+
+def language_switch() -> Component:
+    """The header's language choice; choosing one remembers it (cookie) and reloads the page."""
+    from layouts.ids import Ids
+
+    options = [{"label": loc.name, "value": code} for code, loc in languages().items()]
+    return html.Label(
+        [
+            html.Span(tr("Language"), className="visually-hidden"),
+            dcc.Dropdown(
+                options, current(), id=Ids.LANGUAGE, clearable=False, searchable=False,
+                style={"width": "9rem"},
+            ),
+        ],
+        className="header-control",
+    )  # fmt: skip

@@ -10,7 +10,8 @@ from dash.development.base_component import Component
 from layouts.attributes import html_attributes
 from layouts.basemap import basemap_switch
 from layouts.bounds import TOLERANCE
-from layouts.i18n import tr
+from layouts.help import key_help
+from layouts.i18n import current, language, language_switch, tr
 from layouts.ids import (
     BROWSER_CONFIG_ATTR,
     BROWSER_IDS,
@@ -254,7 +255,8 @@ def main_layout(
     return html.Div(
         [
             html.Header([html.H1("Hexalign"), dataset_header(), html.Span(id=Ids.SCENARIO_NAME),
-                         dataset_switcher(), find_box(), message]),
+                         dataset_switcher(), find_box(), message,
+                         language_switch()]),  # issue 16 (h16b): the interface language
             toolbar,
             html.Div(
                 [
@@ -295,7 +297,11 @@ def main_layout(
             dcc.Store(id=Ids.KEY_COMMAND),
             dcc.Store(id=Ids.PAINTED),
             dcc.Store(id=Ids.CAMERA),
+            key_help(),  # issue 16 (h16b): "?" lists the keys
+            dcc.Store(id=Ids.SCENARIO_STEP),
         ],
         className="app",
+        lang=current(),
+        dir=language().direction,
         **html_attributes({BROWSER_CONFIG_ATTR: browser_config()}),
     )  # fmt: skip
