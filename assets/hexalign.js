@@ -198,6 +198,50 @@
     }
   }).observe(document.documentElement, {attributes: true, attributeFilter: ["aria-expanded"], subtree: true});
 
+  /* -- issue 16 point 5 (h16b): what Dash 4's widgets leave out for screen readers ------------
+     Radio and check lists come as role=listbox of role=option labels around real inputs (an
+     interactive control inside another, without a name): they become a named radiogroup/group
+     of plain labels. A dropdown is reached by Tab through an aria-hidden input: the visible
+     button, which has a name and opens the list on Enter, takes the Tab stop instead. */
+  function groupName(group) {
+    var label = group.closest("label");
+    var text = "";
+    if (label) {
+      for (var n = label.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === 3 || (n.nodeType === 1 && !n.contains(group) && n.tagName !== "DIV")) { text += n.textContent; }
+      }
+    }
+    if (!text.trim() && group.previousElementSibling) { text = group.previousElementSibling.textContent; }
+    return text.trim();
+  }
+  function fixAria() {
+    var lists = document.querySelectorAll(".dash-radioitems, .dash-checklist");
+    for (var i = 0; i < lists.length; i++) {
+      var list = lists[i];
+      var role = list.classList.contains("dash-radioitems") ? "radiogroup" : "group";
+      if (list.getAttribute("role") !== role) { list.setAttribute("role", role); }
+      if (!list.getAttribute("aria-label")) {
+        var name = groupName(list);
+        if (name) { list.setAttribute("aria-label", name); }
+      }
+      var opts = list.querySelectorAll("[role=option], [aria-selected]");
+      for (var k = 0; k < opts.length; k++) { opts[k].removeAttribute("role"); opts[k].removeAttribute("aria-selected"); }
+    }
+    var catchers = document.querySelectorAll(".dash-dropdown-focus-target[tabindex='0']");
+    for (var j = 0; j < catchers.length; j++) {
+      catchers[j].setAttribute("tabindex", "-1");
+      var button = catchers[j].parentNode && catchers[j].parentNode.querySelector("button.dash-dropdown");
+      if (button) { button.setAttribute("tabindex", "0"); }
+    }
+  }
+  var ariaPending = false;
+  new MutationObserver(function () {
+    if (ariaPending) { return; }
+    ariaPending = true;
+    window.requestAnimationFrame(function () { ariaPending = false; fixAria(); });
+  }).observe(document.documentElement, {childList: true, subtree: true, attributes: true,
+                                        attributeFilter: ["role", "aria-selected", "tabindex"]});
+
   function openPicker() {
     var picker = byId("REP_PICKER");
     if (!picker) { return false; }
