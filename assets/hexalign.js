@@ -227,6 +227,11 @@
       var opts = list.querySelectorAll("[role=option], [aria-selected]");
       for (var k = 0; k < opts.length; k++) { opts[k].removeAttribute("role"); opts[k].removeAttribute("aria-selected"); }
     }
+    var files = document.querySelectorAll("input[type=file]:not([aria-label])");  // dcc.Upload's input
+    for (var f = 0; f < files.length; f++) {
+      var text = (files[f].parentNode && files[f].parentNode.textContent || "").trim();
+      files[f].setAttribute("aria-label", text || "Upload a file");
+    }
     var catchers = document.querySelectorAll(".dash-dropdown-focus-target[tabindex='0']");
     for (var j = 0; j < catchers.length; j++) {
       catchers[j].setAttribute("tabindex", "-1");

@@ -166,9 +166,10 @@ def call_plan_section() -> html.Div:
     for segment in SEGMENTS:
         cells = [html.Td(segment, style=CELL)]
         for field in ("visits_per_year", "minutes_per_visit"):
-            cells.append(html.Td(dcc.Input(
-                id=call_plan_id(segment, field), type="number", min=0, step="any",
-                debounce=True, style={"width": "6rem"}), style=CELL))  # fmt: skip
+            cells.append(html.Td(html.Label([  # issue 16: each input named for screen readers
+                html.Span(f"{segment}: {tr(CALL_PLAN_LABELS[field])}", className="visually-hidden"),
+                dcc.Input(id=call_plan_id(segment, field), type="number", min=0, step="any",
+                          debounce=True, style={"width": "6rem"})]), style=CELL))  # fmt: skip
         cells.append(html.Td(dcc.Dropdown(
             list(CHANNELS), id=call_plan_id(segment, "channel"), clearable=False,
             style={"width": "8rem"}), style=CELL))  # fmt: skip
