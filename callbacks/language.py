@@ -42,7 +42,7 @@ def register_language(app: Dash) -> None:
         loc = language()
         return page.replace("<html>", f'<html lang="{loc.code}" dir="{loc.direction}">', 1)
 
-    app.interpolate_index = interpolate_index  # type: ignore[method-assign]
+    app.interpolate_index = interpolate_index  # type: ignore[method-assign,assignment]
 
 
 # The language switch: remember the choice for a year and reload the page without ``?lang=``.
