@@ -160,3 +160,9 @@ def language_switch() -> Component:
         ],
         className="header-control",
     )  # fmt: skip
+
+
+def moment(year: int, month: int, day: int, clock: str, lang: str | None = None) -> str:
+    """A date and a time of day ("14:03" or "14:03:09") in the language's order and digits."""
+    digits = language(lang).digits
+    return f"{date(year, month, day, lang)} {clock.translate(str.maketrans('0123456789', digits))}"

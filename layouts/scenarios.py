@@ -14,7 +14,7 @@ from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
 from layouts.attributes import data_attributes
-from layouts.i18n import tr
+from layouts.i18n import moment, tr
 from layouts.ids import Ids, export_button_id, open_button_id, restore_button_id
 from layouts.map_figure import colour_settings, fit_view
 from layouts.panel import hours, money, pct
@@ -376,7 +376,8 @@ def _history_row(r, newest: int) -> html.Tr:
     else:
         change = f"{r.from_reps} → {r.to_reps}"
     style = {"color": "#777", "textDecoration": "line-through"} if r.undone else {}
-    when = pd.Timestamp(r.at).strftime("%Y-%m-%d %H:%M:%S")
+    at = pd.Timestamp(r.at)
+    when = moment(at.year, at.month, at.day, at.strftime("%H:%M:%S"))  # issue 16: the locale's date
     cells = [str(r.seq), when, r.user or "—", what + (" (undone)" if r.undone else ""),
              f"{int(r.cells):,}", change]  # fmt: skip
     return html.Tr(

@@ -136,3 +136,16 @@ def test_the_page_is_built_in_the_requests_language(lang):
     lang("fa")
     page = main_layout(["R01"], ["Ann"], 1, 7)
     assert page.dir == "rtl" and "واگرد" in page_text(page)
+
+
+def test_dates_in_the_switcher_and_history_follow_the_language(lang):
+    from datetime import datetime
+
+    from callbacks.datasets import stored_text
+
+    at = datetime(2026, 3, 9, 14, 3)
+    assert stored_text(at) == "2026-03-09 14:03 UTC"  # English as before
+    lang("pl")
+    assert stored_text(at) == "09.03.2026 14:03 UTC"
+    lang("fa")
+    assert i18n.moment(2026, 3, 9, "14:03") == "۲۰۲۶/۰۳/۰۹ ۱۴:۰۳"
