@@ -23,6 +23,7 @@ import callbacks.curve  # noqa: F401  (issue 17: the trade-off curve)
 import callbacks.data_tab  # noqa: F401  (registers the callbacks)
 import callbacks.datasets  # noqa: F401  (registers the callbacks)
 import callbacks.find  # noqa: F401  (registers the callbacks)
+import callbacks.keys  # noqa: F401  (issue 16: "[" and "]" open the neighbour scenario)
 import callbacks.ledger  # noqa: F401  (issue 17: the meeting's ledger)
 import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
@@ -42,6 +43,7 @@ from callbacks.context import (
     TILE_URL_KEY,
 )
 from callbacks.geometry import register_geometry_route
+from callbacks.language import register_language
 from callbacks.upload_limit import register_upload_limit
 from common import logs
 from common.settings import Settings
@@ -96,6 +98,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     Compress(app.server)
     register_geometry_route(app.server)
     register_basemap_route(app.server)
+    register_language(app)  # issue 16: each request's interface language
     basemap.warm()  # basemap-layers: the bundled basemap read before the first page asks for it
     register_upload_limit(app.server, settings.max_upload_bytes)  # before a body is read
 

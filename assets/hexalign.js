@@ -149,12 +149,146 @@
   }
   new MutationObserver(watchMap).observe(document.documentElement, {childList: true, subtree: true});
 
+  /* -- issue 16 point 4 (h16b): the keys' help, the rep picker's search, the other keys ------ */
+  function helpBox() { return byId("HELP"); }
+  function showHelp(show) {
+    var box = helpBox();
+    if (!box) { return false; }
+    var open = show === undefined ? box.hidden : show;
+    box.hidden = !open;
+    if (open) {
+      box._hexalignReturn = document.activeElement;
+      var close = byId("HELP_CLOSE");
+      if (close) { close.focus(); }
+    } else if (box._hexalignReturn && box._hexalignReturn.focus) {
+      box._hexalignReturn.focus();
+    }
+    window.hexalign.helpOpen = open;
+    return true;
+  }
+  document.addEventListener("click", function (event) {
+    var close = byId("HELP_CLOSE");
+    var box = helpBox();
+    if (box && !box.hidden && (event.target === close || event.target === box)) { showHelp(false); }
+  });
+
+  /* An opened dropdown takes typing at once: focus its search field (Dash 4 focuses the
+     selected option, where typing a name does nothing). */
+  function searchField() {
+    var fields = Array.prototype.slice.call(document.querySelectorAll(".dash-dropdown-search"));
+    var shown = fields.filter(function (f) { return f.offsetParent !== null; });
+    return shown.length ? shown[shown.length - 1] : null;
+  }
+  function focusSearchSoon(tries) {
+    var field = searchField();
+    if (field) {
+      if (document.activeElement !== field) { field.focus(); }
+      if (tries > 0) { setTimeout(function () { focusSearchSoon(tries - 1); }, 60); }  // keep it
+      return;
+    }
+    if (tries > 0) { setTimeout(function () { focusSearchSoon(tries - 1); }, 40); }
+  }
+  new MutationObserver(function (records) {
+    for (var i = 0; i < records.length; i++) {
+      var el = records[i].target;
+      if (el.classList && el.classList.contains("dash-dropdown") && el.getAttribute("aria-expanded") === "true") {
+        focusSearchSoon(3);
+        return;
+      }
+    }
+  }).observe(document.documentElement, {attributes: true, attributeFilter: ["aria-expanded"], subtree: true});
+
+  /* -- issue 16 point 5 (h16b): what Dash 4's widgets leave out for screen readers ------------
+     Radio and check lists come as role=listbox of role=option labels around real inputs (an
+     interactive control inside another, without a name): they become a named radiogroup/group
+     of plain labels. A dropdown is reached by Tab through an aria-hidden input: the visible
+     button, which has a name and opens the list on Enter, takes the Tab stop instead. */
+  function groupName(group) {
+    var label = group.closest("label");
+    var text = "";
+    if (label) {
+      for (var n = label.firstChild; n; n = n.nextSibling) {
+        if (n.nodeType === 3 || (n.nodeType === 1 && !n.contains(group) && n.tagName !== "DIV")) { text += n.textContent; }
+      }
+    }
+    if (!text.trim() && group.previousElementSibling) { text = group.previousElementSibling.textContent; }
+    return text.trim();
+  }
+  function fixAria() {
+    var lists = document.querySelectorAll(".dash-radioitems, .dash-checklist");
+    for (var i = 0; i < lists.length; i++) {
+      var list = lists[i];
+      var role = list.classList.contains("dash-radioitems") ? "radiogroup" : "group";
+      if (list.getAttribute("role") !== role) { list.setAttribute("role", role); }
+      if (!list.getAttribute("aria-label")) {
+        var name = groupName(list);
+        if (name) { list.setAttribute("aria-label", name); }
+      }
+      var opts = list.querySelectorAll("[role=option], [aria-selected]");
+      for (var k = 0; k < opts.length; k++) { opts[k].removeAttribute("role"); opts[k].removeAttribute("aria-selected"); }
+    }
+    var files = document.querySelectorAll("input[type=file]:not([aria-label])");  // dcc.Upload's input
+    for (var f = 0; f < files.length; f++) {
+      var text = (files[f].parentNode && files[f].parentNode.textContent || "").trim();
+      files[f].setAttribute("aria-label", text || "Upload a file");
+    }
+    var catchers = document.querySelectorAll(".dash-dropdown-focus-target[tabindex='0']");
+    for (var j = 0; j < catchers.length; j++) {
+      catchers[j].setAttribute("tabindex", "-1");
+      var button = catchers[j].parentNode && catchers[j].parentNode.querySelector("button.dash-dropdown");
+      if (button) { button.setAttribute("tabindex", "0"); }
+    }
+  }
+  var ariaPending = false;
+  new MutationObserver(function () {
+    if (ariaPending) { return; }
+    ariaPending = true;
+    window.requestAnimationFrame(function () { ariaPending = false; fixAria(); });
+  }).observe(document.documentElement, {childList: true, subtree: true, attributes: true,
+                                        attributeFilter: ["role", "aria-selected", "tabindex"]});
+
+  function openPicker() {
+    var picker = byId("REP_PICKER");
+    if (!picker) { return false; }
+    picker.click();
+    focusSearchSoon(5);
+    return true;
+  }
+
+  /* The radio groups (selection tool, colour mode): their values, in page order. */
+  function radioValues(name) {
+    var group = byId(name);
+    if (!group) { return []; }
+    return Array.prototype.slice.call(group.querySelectorAll("input[type=radio]")).map(function (r) {
+      return {value: r.value, checked: r.checked};
+    });
+  }
+  function nextColourMode() {
+    var modes = radioValues("COLOUR_MODE");
+    if (!modes.length) { return false; }
+    var at = modes.findIndex(function (m) { return m.checked; });
+    var next = modes[(at + 1) % modes.length].value;
+    window.dash_clientside.set_props(settings().ids.COLOUR_MODE, {value: next});
+    window.hexalign.colourMode = next;
+    return true;
+  }
+  var TOOL_KEYS = {m: "move", l: "lock", u: "unlock"};
+
+  var NOT_TYPING = {radio: 1, checkbox: 1, button: 1, submit: 1, range: 1};
   function onKey(event) {
     var target = event.target || {};
-    var typing = target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable;
+    // a focused radio, checkbox or read-only focus catcher takes no text: the keys still work there
+    var typing = (target.tagName === "INPUT" && !NOT_TYPING[target.type] && !target.readOnly) ||
+      target.tagName === "TEXTAREA" || target.tagName === "SELECT" || target.isContentEditable;
     var setProps = window.dash_clientside && window.dash_clientside.set_props;
-    if (!setProps) { return; }
+    if (!setProps || !settings()) { return; }
     var ctrl = event.ctrlKey || event.metaKey;
+    var box = helpBox();
+    if (box && !box.hidden) {  // the help is modal: Escape or ? closes it, Tab stays inside
+      if (event.key === "Escape" || event.key === "?") { showHelp(false); event.preventDefault(); }
+      else if (event.key === "Tab") { var close = byId("HELP_CLOSE"); if (close) { close.focus(); } event.preventDefault(); }
+      return;
+    }
     if (ctrl && !typing && (event.key === "z" || event.key === "Z") && !event.shiftKey) {
       setProps(settings().ids.KEY_COMMAND, {data: {cmd: "undo", t: Date.now()}});
       event.preventDefault();
@@ -166,8 +300,8 @@
       return;
     }
     if (event.key === "/" && !typing && !ctrl && !event.altKey) {  // datasets-find: "/" = find
-      var box = byId("FIND");
-      if (box) { event.preventDefault(); box.focus(); box.select(); return; }
+      var find = byId("FIND");
+      if (find) { event.preventDefault(); find.focus(); find.select(); return; }
     }
     if (event.key === "Escape" && closeFind(target)) { return; }
     if ((event.key === "ArrowDown" || event.key === "ArrowUp") && walkFind(target, event.key === "ArrowDown")) {
@@ -181,6 +315,20 @@
       var listed = byId("SUGGESTIONS");
       var first = listed ? listed.querySelector("button") : null;
       if (first) { event.preventDefault(); first.click(); return; }
+    }
+    if (event.key === "?") { if (showHelp(true)) { event.preventDefault(); } return; }
+    if (event.key === "r" || event.key === "R") { if (openPicker()) { event.preventDefault(); } return; }
+    if (event.key === "c" || event.key === "C") { if (nextColourMode()) { event.preventDefault(); } return; }
+    if (TOOL_KEYS[event.key]) {
+      setProps(settings().ids.TOOL, {value: TOOL_KEYS[event.key]});
+      window.hexalign.tool = TOOL_KEYS[event.key];
+      event.preventDefault();
+      return;
+    }
+    if (event.key === "[" || event.key === "]") {
+      setProps(settings().ids.SCENARIO_STEP, {data: {step: event.key === "]" ? 1 : -1, t: Date.now()}});
+      event.preventDefault();
+      return;
     }
     var reps = repKeys("REP_KEYS_REPS");
     if (!reps) { return; }

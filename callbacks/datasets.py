@@ -7,6 +7,7 @@ planning area), the team widgets and the panel follow.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from dash import Input, Output, State, callback, no_update
@@ -14,20 +15,25 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import PlanError, ScenarioNotFoundError
+from layouts.i18n import moment
 from layouts.ids import Ids
 from layouts.main import dataset_option
 from services import session
 from services.session import DatasetRow
 
 Payload = dict[str, Any]
-DATE_FORMAT = "%Y-%m-%d %H:%M UTC"
+
+
+def stored_text(at: datetime) -> str:
+    """When a data set was stored, in the request's language (issue 16): "2026-03-09 14:03 UTC"."""
+    return f"{moment(at.year, at.month, at.day, at.strftime('%H:%M'))} UTC"
 
 
 def switcher_options(rows: list[DatasetRow]) -> list[dict]:
     """The switcher's entries, newest data set first (the one just imported is on top)."""
     return [
         dataset_option(
-            r.id, r.name, r.stored_at.strftime(DATE_FORMAT), r.accounts, r.reps, r.current
+            r.id, r.name, stored_text(r.stored_at), r.accounts, r.reps, r.current
         )  # fmt: skip
         for r in sorted(rows, key=lambda r: r.stored_at, reverse=True)
     ]

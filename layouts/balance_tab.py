@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts.bounds import BALANCE_TOLERANCE, COMPACTNESS, MAX_MOVED, TIME_LIMIT
+from layouts.i18n import tr
 from layouts.ids import Ids
 
 
@@ -21,15 +22,15 @@ def balance_panel() -> html.Div:
                 [
                     html.Label(
                         [
-                            "Mode",
+                            tr("Mode"),
                             dcc.RadioItems(
                                 [
                                     {
-                                        "label": "Rebalance (move as little as possible)",
+                                        "label": tr("Rebalance (move as little as possible)"),
                                         "value": "rebalance",
                                     },
                                     {
-                                        "label": "Design from scratch (grow from homes)",
+                                        "label": tr("Design from scratch (grow from homes)"),
                                         "value": "design",
                                     },
                                 ],
@@ -40,11 +41,11 @@ def balance_panel() -> html.Div:
                     ),
                     html.Label(
                         [
-                            "Balance",
+                            tr("Balance"),
                             dcc.Checklist(
                                 [
-                                    {"label": "Workload", "value": "workload"},
-                                    {"label": "TAM", "value": "tam"},
+                                    {"label": tr("Workload"), "value": "workload"},
+                                    {"label": tr("TAM"), "value": "tam"},
                                 ],
                                 ["workload"],
                                 id=Ids.BALANCE_MEASURES,
@@ -54,7 +55,7 @@ def balance_panel() -> html.Div:
                     ),
                     html.Label(
                         [
-                            "Tolerance %",
+                            tr("Tolerance %"),
                             dcc.Input(
                                 id=Ids.BALANCE_TOLERANCE,
                                 type="number",
@@ -67,7 +68,7 @@ def balance_panel() -> html.Div:
                     ),
                     html.Label(
                         [
-                            "Max accounts moved %",
+                            tr("Max accounts moved %"),
                             dcc.Input(
                                 id=Ids.BALANCE_MAX_DISRUPTION,
                                 type="number",
@@ -80,7 +81,7 @@ def balance_panel() -> html.Div:
                     ),
                     html.Label(
                         [
-                            "Compactness weight",
+                            tr("Compactness weight"),
                             dcc.Input(
                                 id=Ids.BALANCE_COMPACTNESS,
                                 type="number",
@@ -93,7 +94,7 @@ def balance_panel() -> html.Div:
                     ),
                     html.Label(
                         [
-                            "Time limit (s)",
+                            tr("Time limit (s)"),
                             dcc.Input(
                                 id=Ids.BALANCE_TIME_LIMIT,
                                 type="number",
@@ -105,7 +106,7 @@ def balance_panel() -> html.Div:
                         ]
                     ),
                     html.Label(
-                        ["Seed", dcc.Input(id=Ids.BALANCE_SEED, type="number", value=0, step=1)]
+                        [tr("Seed"), dcc.Input(id=Ids.BALANCE_SEED, type="number", value=0, step=1)]
                     ),
                     region_picker(),  # issue 14: auto-balance limited to one region
                     minimize_choice(),  # issue 13 (h13)
@@ -114,11 +115,11 @@ def balance_panel() -> html.Div:
             ),  # fmt: skip
             html.Div(
                 [
-                    html.Button("Run auto-balance", id=Ids.BALANCE_RUN, n_clicks=0),
+                    html.Button(tr("Run auto-balance"), id=Ids.BALANCE_RUN, n_clicks=0),
                     html.Button(
-                        "Stop and keep best", id=Ids.BALANCE_STOP, n_clicks=0, disabled=True
+                        tr("Stop and keep best"), id=Ids.BALANCE_STOP, n_clicks=0, disabled=True
                     ),
-                    html.Button("Cancel", id=Ids.BALANCE_CANCEL, n_clicks=0, disabled=True),
+                    html.Button(tr("Cancel"), id=Ids.BALANCE_CANCEL, n_clicks=0, disabled=True),
                     html.Progress(id=Ids.BALANCE_PROGRESS, value="0", max="100"),
                     html.Span(id=Ids.BALANCE_STATUS, role="status"),
                 ],
@@ -134,7 +135,7 @@ WHOLE_TEAM = ""
 
 def region_choices(regions: list[str]) -> list[dict[str, str]]:
     """The region picker's options: the whole team, then each region."""
-    return [{"label": "Whole team", "value": WHOLE_TEAM},
+    return [{"label": tr("Whole team"), "value": WHOLE_TEAM},
             *({"label": f"Only {r} (other regions stay as they are)", "value": r}
               for r in regions)]  # fmt: skip
 
@@ -160,7 +161,7 @@ def minimize_choice() -> html.Label:
     """The objective the optimizer keeps lowering after balance (accounts moved by default)."""
     return html.Label(
         [
-            "After balance, minimise",
+            tr("After balance, minimise"),
             dcc.RadioItems(
                 id=Ids.BALANCE_MINIMIZE,
                 options=[{"label": label, "value": value} for value, label in MINIMIZE_OPTIONS],

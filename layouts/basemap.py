@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dash import dcc, html
 
 from layouts.attributes import html_attributes
+from layouts.i18n import tr
 from layouts.ids import Ids
 
 WATER_COLOUR = "#cfe2f0"
@@ -72,9 +73,9 @@ def basemap_switch() -> html.Div:
     """
     return html.Div(
         [
-            html.Span("Map shows", id=SWITCH_CAPTION),
+            html.Span(tr("Map shows"), id=SWITCH_CAPTION),
             dcc.Checklist(
-                [{"label": v, "value": k} for k, v in SWITCH_OPTIONS.items()],
+                [{"label": tr(v), "value": k} for k, v in SWITCH_OPTIONS.items()],
                 list(SWITCH_OPTIONS),
                 id=Ids.BASEMAP_TOGGLE,
                 inline=True,

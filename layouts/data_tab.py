@@ -15,6 +15,7 @@ from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
 from layouts.attributes import data_attributes
+from layouts.i18n import tr
 from layouts.ids import Ids, call_plan_id, choice_id, fix_id, map_field_id, new_rep_id, travel_id
 from planning.callplan import CHANNELS, SEGMENTS, TravelModel
 from planning.callplan_edits import CALL_PLAN_FIELDS
@@ -67,7 +68,7 @@ def data_panel() -> Component:
     files = ".csv,.txt,.tsv,.xlsx,.parquet,.geojson,.json"
     import_section = html.Div(
         [
-            html.H3("Import a data set"),
+            html.H3(tr("Import a data set")),
             html.P(
                 "Upload an accounts file, and a reps file if the team changes too "
                 "(CSV, Excel, Parquet or GeoJSON). Check the column mapping and the report, "
@@ -92,14 +93,14 @@ def data_panel() -> Component:
                 [
                     dcc.Checklist(
                         [
-                            {"label": "Exclude every row with an error", "value": "exclude"},
-                            {"label": "Accept every warning", "value": "accept"},
+                            {"label": tr("Exclude every row with an error"), "value": "exclude"},
+                            {"label": tr("Accept every warning"), "value": "accept"},
                         ],
                         ["accept"],
                         id=Ids.DATA_OPTIONS,
                     ),
                     html.Button(
-                        "Check",
+                        tr("Check"),
                         id=Ids.DATA_CHECK,
                         n_clicks=0,
                         title="Read the files with this mapping and these choices",
@@ -166,9 +167,10 @@ def call_plan_section() -> html.Div:
     for segment in SEGMENTS:
         cells = [html.Td(segment, style=CELL)]
         for field in ("visits_per_year", "minutes_per_visit"):
-            cells.append(html.Td(dcc.Input(
-                id=call_plan_id(segment, field), type="number", min=0, step="any",
-                debounce=True, style={"width": "6rem"}), style=CELL))  # fmt: skip
+            cells.append(html.Td(html.Label([  # issue 16: each input named for screen readers
+                html.Span(f"{segment}: {tr(CALL_PLAN_LABELS[field])}", className="visually-hidden"),
+                dcc.Input(id=call_plan_id(segment, field), type="number", min=0, step="any",
+                          debounce=True, style={"width": "6rem"})]), style=CELL))  # fmt: skip
         cells.append(html.Td(dcc.Dropdown(
             list(CHANNELS), id=call_plan_id(segment, "channel"), clearable=False,
             style={"width": "8rem"}), style=CELL))  # fmt: skip
@@ -185,7 +187,7 @@ def call_plan_section() -> html.Div:
     )  # fmt: skip
     return html.Div(
         [
-            html.H3("Call plan and travel"),
+            html.H3(tr("Call plan and travel")),
             html.P(
                 "Workload = visits × minutes, plus travel for field visits: out and back "
                 "from home × circuity ÷ speed, shared by the visits of one trip. Apply opens "
@@ -240,7 +242,7 @@ def team_section() -> html.Div:
     )  # fmt: skip
     return html.Div(
         [
-            html.H3("Team"),
+            html.H3(tr("Team")),
             html.P(
                 "Change capacities, names or home bases in the table, delete a row to remove "
                 "a rep, or add one below (home by coordinates; a click on the map moves cells, "

@@ -215,6 +215,11 @@ class Ids(StrEnum):
     OVERLAY_EXPORT = "overlay-export"
     OVERLAY_DOWNLOAD = "overlay-download"
     OVERLAY_VERSION = "overlay-version-store"
+    # issue 16 points 4 and 6 (h16b): the keys' help, the scenario keys, the language switch
+    HELP = "key-help"
+    HELP_CLOSE = "key-help-close"
+    SCENARIO_STEP = "scenario-step-store"
+    LANGUAGE = "language"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
@@ -280,6 +285,7 @@ CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
 BROWSER_IDS: tuple[Ids, ...] = (
     Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND, Ids.FIND_RESULTS,
     Ids.SUGGESTIONS,  # issue 17: Enter applies the first repair suggestion
+    Ids.HELP, Ids.HELP_CLOSE, Ids.SCENARIO_STEP, Ids.TOOL, Ids.COLOUR_MODE, Ids.UNDO, Ids.REDO,
 )  # fmt: skip
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"

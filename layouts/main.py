@@ -10,6 +10,8 @@ from dash.development.base_component import Component
 from layouts.attributes import html_attributes
 from layouts.basemap import basemap_switch
 from layouts.bounds import TOLERANCE
+from layouts.help import key_help
+from layouts.i18n import current, language, language_switch, tr
 from layouts.ids import (
     BROWSER_CONFIG_ATTR,
     BROWSER_IDS,
@@ -38,7 +40,7 @@ def rep_options(rep_ids: list[str], names: list[str]) -> list[dict]:
         {"label": f"{i + 1}. {r} {n}" if i < 9 else f"{r} {n}", "value": r}
         for i, (r, n) in enumerate(zip(rep_ids, names, strict=True))
     ]
-    return [*options, {"label": "0. Unassigned", "value": UNASSIGNED_VALUE}]
+    return [*options, {"label": "0. " + tr("Unassigned"), "value": UNASSIGNED_VALUE}]
 
 
 def rep_keys(rep_ids: list[str], names: list[str]) -> tuple[str, str]:
@@ -77,7 +79,10 @@ def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
     ]
     items.append(
         html.Li(
-            [html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}), "Unassigned"]
+            [
+                html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}),
+                tr("Unassigned"),
+            ]
         )
     )
     return html.Ul(items, id=Ids.LEGEND, className="legend")
@@ -86,9 +91,9 @@ def legend(rep_ids: list[str], names: list[str]) -> html.Ul:
 def map_filter_options(regions: list[str], districts: list[str]) -> list[dict[str, str]]:
     """Issue 14: the map's filter: every cell, or one region's or district's (the rest grey)."""
     return [
-        {"label": "All cells", "value": ""},
-        *({"label": f"Region {r}", "value": f"region:{r}"} for r in regions),
-        *({"label": f"District {d}", "value": f"district:{d}"} for d in districts),
+        {"label": tr("All cells"), "value": ""},
+        *({"label": f"{tr('Region')} {r}", "value": f"region:{r}"} for r in regions),
+        *({"label": f"{tr('District')} {d}", "value": f"district:{d}"} for d in districts),
     ]
 
 
@@ -100,7 +105,10 @@ def group_legend(groups: list[str]) -> list[html.Li]:
     ]
     items.append(
         html.Li(
-            [html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}), "Unassigned"]
+            [
+                html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}),
+                tr("Unassigned"),
+            ]
         )
     )
     return items
@@ -124,10 +132,10 @@ def dataset_header() -> html.Div:
     """Which data set the page plans (named), and the switcher that opens another one."""
     return html.Div(
         [
-            html.Span("Data set", className="header-label"),
+            html.Span(tr("Data set"), className="header-label"),
             html.Span(id=Ids.DATASET_NAME, className="dataset-name"),
             html.Span("›", className="header-sep", **html_attributes({"aria-hidden": "true"})),
-            html.Span("Scenario", className="header-label"),
+            html.Span(tr("Scenario"), className="header-label"),
         ],
         className="header-names",
     )
@@ -137,10 +145,10 @@ def dataset_switcher() -> html.Label:
     """Every stored data set; choosing one opens its last-edited scenario."""
     return html.Label(
         [
-            html.Span("Switch data set", className="visually-hidden"),
+            html.Span(tr("Switch data set"), className="visually-hidden"),
             dcc.Dropdown(
                 id=Ids.DATASET_SWITCHER, options=[], value=None, clearable=False,
-                placeholder="Switch data set…", style={"width": "20rem"},
+                placeholder=tr("Switch data set…"), style={"width": "20rem"},
             ),
         ],
         className="header-control",
@@ -155,17 +163,17 @@ def find_box() -> html.Div:
     """
     return html.Div(
         [
-            html.Label("Find", htmlFor=Ids.FIND, className="visually-hidden"),
+            html.Label(tr("Find"), htmlFor=Ids.FIND, className="visually-hidden"),
             dcc.Input(
                 id=Ids.FIND, type="search", value="", debounce=False, autoComplete="off",
-                placeholder=FIND_PLACEHOLDER, style={"width": "17rem"},
+                placeholder=tr(FIND_PLACEHOLDER), style={"width": "17rem"},
             ),
             html.Ul(id=Ids.FIND_RESULTS, className="find-results", role="listbox"),
             dcc.Store(id=Ids.FIND_FOCUS),
             dcc.Store(id=Ids.FIND_SHOWN),
         ],
         className="find",
-        title=f"Find an account, a town or a rep (shortcut: {FIND_KEY})",
+        title=f"{tr('Find an account, a town or a rep')} ({FIND_KEY})",
     )  # fmt: skip
 
 
@@ -196,36 +204,36 @@ def main_layout(
     ``sections`` are (title, component) pairs shown as tabs under the table:
     scenarios, auto-balance, data import, each built by its own module.
     """
-    tabs = [dcc.Tab(child, label=title, value=title) for title, child in sections or []]
+    tabs = [dcc.Tab(child, label=tr(title), value=title) for title, child in sections or []]
     toolbar = html.Div(
         [
-            html.Label(["Receiving rep", dcc.Dropdown(
+            html.Label([tr("Receiving rep"), dcc.Dropdown(
                 rep_options(rep_ids, names), rep_ids[0] if rep_ids else None,
                 id=Ids.REP_PICKER, clearable=False, style={"width": "15rem"})]),
-            html.Label(["Selection does", dcc.RadioItems(
-                [{"label": v, "value": k} for k, v in TOOLS.items()], "move",
+            html.Label([tr("Selection does"), dcc.RadioItems(
+                [{"label": tr(v), "value": k} for k, v in TOOLS.items()], "move",
                 id=Ids.TOOL, inline=True)]),
-            html.Label(["Colour by", dcc.RadioItems(
-                [{"label": v, "value": k} for k, v in COLOUR_MODES.items()], "owner",
+            html.Label([tr("Colour by"), dcc.RadioItems(
+                [{"label": tr(v), "value": k} for k, v in COLOUR_MODES.items()], "owner",
                 id=Ids.COLOUR_MODE, inline=True)]),
-            html.Label(["Cells of", dcc.Dropdown(  # issue 14: one region or district only
+            html.Label([tr("Cells of"), dcc.Dropdown(  # issue 14: one region or district only
                 map_filter_options([], []), "", id=Ids.MAP_FILTER, clearable=False,
                 style={"width": "13rem"})]),
-            html.Label(["Cell size (H3 res.)", dcc.Dropdown(
+            html.Label([tr("Cell size (H3 res.)"), dcc.Dropdown(
                 list(range(4, 10)), resolution, id=Ids.RESOLUTION, clearable=False,
                 style={"width": "6rem"})]),
-            html.Label(["Tolerance %", dcc.Input(  # issue 12 point 7d: bounds checked too
+            html.Label([tr("Tolerance %"), dcc.Input(  # issue 12 point 7d: bounds checked too
                 id=Ids.TOLERANCE, type="number", value=TOLERANCE.default, min=TOLERANCE.low,
                 max=TOLERANCE.high, step="any", debounce=True, style={"width": "5rem"})]),
             basemap_switch(),  # basemap-layers: land, borders and town names on or off
-            html.Button("↶ Undo", id=Ids.UNDO, title="Undo (Ctrl+Z)", n_clicks=0),
-            html.Button("↷ Redo", id=Ids.REDO, title="Redo (Ctrl+Y)", n_clicks=0),
+            html.Button("↶ " + tr("Undo"), id=Ids.UNDO, title=tr("Undo") + " (Ctrl+Z)", n_clicks=0),
+            html.Button("↷ " + tr("Redo"), id=Ids.REDO, title=tr("Redo") + " (Ctrl+Y)", n_clicks=0),
         ],
         className="toolbar",
     )  # fmt: skip
     table = dash_table.DataTable(  # type: ignore[attr-defined]
         id=Ids.REP_TABLE,
-        columns=[{"id": c, "name": n} for c, n in TABLE_COLUMNS],
+        columns=[{"id": c, "name": tr(n)} for c, n in TABLE_COLUMNS],
         data=[],
         style_table={"overflowX": "auto"},
         style_cell={"fontFamily": "inherit", "fontSize": "0.85rem", "padding": "2px 6px"},
@@ -249,7 +257,8 @@ def main_layout(
     return html.Div(
         [
             html.Header([html.H1("Hexalign"), dataset_header(), html.Span(id=Ids.SCENARIO_NAME),
-                         dataset_switcher(), find_box(), message]),
+                         dataset_switcher(), find_box(), message,
+                         language_switch()]),  # issue 16 (h16b): the interface language
             toolbar,
             html.Div(
                 [
@@ -293,7 +302,11 @@ def main_layout(
             dcc.Store(id=Ids.PAINTED),
             dcc.Store(id=Ids.CAMERA),
             dcc.Store(id=Ids.TRACKING_MAP_PERIOD),  # issue 15: what the tracking modes paint
+            key_help(),  # issue 16 (h16b): "?" lists the keys
+            dcc.Store(id=Ids.SCENARIO_STEP),
         ],
         className="app",
+        lang=current(),
+        dir=language().direction,
         **html_attributes({BROWSER_CONFIG_ATTR: browser_config()}),
     )  # fmt: skip

@@ -12,6 +12,7 @@ import pandas as pd
 from dash import dcc, html
 
 from layouts.attributes import data_attributes
+from layouts.i18n import number, percent, tr
 from layouts.ids import Ids
 from layouts.palette import rep_colour
 from planning.scenarios import MovedVsBaseline
@@ -30,19 +31,19 @@ TABLE_COLUMNS = (
 
 def hours(v: float) -> str:
     """Hours with one decimal and thousands separators."""
-    return f"{v:,.1f}"
+    return number(v, 1)
 
 
 def money(v: float) -> str:
     """Money in whole units with thousands separators."""
-    return f"{v:,.0f}"
+    return number(v, 0)
 
 
 def pct(v: float, signed: bool = False) -> str:
     """A share as a percentage with one decimal; a dash where undefined."""
     if v is None or (isinstance(v, float) and (math.isnan(v) or math.isinf(v))):
         return "–"
-    return f"{v * 100:+.1f}%" if signed else f"{v * 100:.1f}%"
+    return percent(v, 1, signed)
 
 
 def status(row: pd.Series) -> str:
@@ -112,7 +113,7 @@ def workload_chart(reps: pd.DataFrame, tolerance: float) -> dict:
              "name": "capacity", "marker": {"symbol": "line-ew-open", "size": 22, "color": "#000"},
              "hovertemplate": "%{x} capacity: %{y:,.0f} h/yr<extra></extra>"},
         ],
-        "layout": _chart_layout("Workload vs capacity (h/yr)"),
+        "layout": _chart_layout(tr("Workload vs capacity (h/yr)")),
     }  # fmt: skip
 
 
@@ -127,7 +128,7 @@ def tam_chart(reps: pd.DataFrame, tolerance: float) -> dict:
              "marker": {"color": [rep_colour(i) for i in range(len(ids))]},
              "hovertemplate": "%{x}: %{y:,.0f}<extra></extra>"},
         ],
-        "layout": _chart_layout("TAM"),
+        "layout": _chart_layout(tr("TAM")),
     }  # fmt: skip
 
 
@@ -155,7 +156,10 @@ def team_summary(team: dict, moved: MovedVsBaseline | None = None) -> html.Ul:
     text = f"{team['moved_accounts']:,} accounts ({quarter[0]}), TAM {quarter[1]}"
     items.append(("Owner changes vs last quarter", text))
     return html.Ul(
-        [html.Li([html.Span(k + ": "), html.B(v, **data_attributes(figure=k))]) for k, v in items],
+        [
+            html.Li([html.Span(tr(k) + ": "), html.B(v, **data_attributes(figure=k))])
+            for k, v in items
+        ],
         className="team-summary",
     )
 

@@ -14,6 +14,7 @@ from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
 from layouts.attributes import data_attributes
+from layouts.i18n import moment, tr
 from layouts.ids import Ids, export_button_id, open_button_id, restore_button_id
 from layouts.map_figure import colour_settings, fit_view
 from layouts.panel import hours, money, pct
@@ -63,16 +64,16 @@ def scenarios_panel() -> Component:
     """The whole tab; every part is filled by callbacks once the page knows its scenario."""
     actions = html.Div(
         [
-            html.Label(["Name", dcc.Input(
+            html.Label([tr("Name"), dcc.Input(
                 id=Ids.SCENARIO_NAME_INPUT, type="text", maxLength=200, debounce=False,
-                placeholder="name for new, branch or rename", style={"width": "16rem"})],
+                placeholder=tr("name for new, branch or rename"), style={"width": "16rem"})],
                 style={"display": "flex", "flexDirection": "column", "fontSize": "0.8rem"}),
-            html.Button("New from baseline", id=Ids.SCENARIO_NEW, n_clicks=0,
-                        title="A new scenario starting from last quarter's plan"),
-            html.Button("Branch current", id=Ids.SCENARIO_BRANCH, n_clicks=0,
-                        title="Copy the current scenario and switch to the copy"),
-            html.Button("Rename current", id=Ids.SCENARIO_RENAME, n_clicks=0),
-            html.Button("Delete current…", id=Ids.SCENARIO_DELETE, n_clicks=0),
+            html.Button(tr("New from baseline"), id=Ids.SCENARIO_NEW, n_clicks=0,
+                        title=tr("A new scenario starting from last quarter's plan")),
+            html.Button(tr("Branch current"), id=Ids.SCENARIO_BRANCH, n_clicks=0,
+                        title=tr("Copy the current scenario and switch to the copy")),
+            html.Button(tr("Rename current"), id=Ids.SCENARIO_RENAME, n_clicks=0),
+            html.Button(tr("Delete current…"), id=Ids.SCENARIO_DELETE, n_clicks=0),
             dcc.ConfirmDialog(id=Ids.SCENARIO_DELETE_CONFIRM, message=""),
             dcc.Store(id=Ids.SCENARIOS_CHANGED, data=0),
         ],
@@ -81,14 +82,15 @@ def scenarios_panel() -> Component:
     )  # fmt: skip
     compare = html.Section(
         [
-            html.H3("Compare two scenarios"),
+            html.H3(tr("Compare two scenarios")),
             html.Div(
                 [
-                    html.Label(["Before (A)", dcc.Dropdown(id=Ids.COMPARE_A, clearable=False,
+                    html.Label([tr("Before (A)"), dcc.Dropdown(id=Ids.COMPARE_A, clearable=False,
                                                            style={"width": "18rem"})]),
-                    html.Label(["After (B)", dcc.Dropdown(id=Ids.COMPARE_B, clearable=False,
+                    html.Label([tr("After (B)"), dcc.Dropdown(id=Ids.COMPARE_B, clearable=False,
                                                           style={"width": "18rem"})]),
-                    html.Button("Download comparison (.xlsx)", id=Ids.COMPARE_EXPORT, n_clicks=0),
+                    html.Button(tr("Download comparison (.xlsx)"), id=Ids.COMPARE_EXPORT,
+                                n_clicks=0),
                     dcc.Download(id=Ids.COMPARE_DOWNLOAD),
                 ],
                 style={"display": "flex", "flexWrap": "wrap", "gap": "0.8rem",
@@ -97,7 +99,7 @@ def scenarios_panel() -> Component:
             html.Div(
                 [
                     html.Div(id=Ids.COMPARE_SUMMARY, style={"flex": "1 1 22rem"}),
-                    dcc.Graph(id=Ids.COMPARE_MAP, figure=empty_map("Pick two scenarios."),
+                    dcc.Graph(id=Ids.COMPARE_MAP, figure=empty_map(tr("Pick two scenarios.")),
                               config={"displaylogo": False, "scrollZoom": True},
                               style={"flex": "1 1 24rem", "height": "340px"}),
                 ],
@@ -113,13 +115,13 @@ def scenarios_panel() -> Component:
         style=SECTION,
     )  # fmt: skip
     history = html.Section(
-        [html.H3("History of the current scenario"), html.Div(id=Ids.HISTORY)], style=SECTION
+        [html.H3(tr("History of the current scenario")), html.Div(id=Ids.HISTORY)], style=SECTION
     )
     export = html.Section(
         [
-            html.H3("Export the current scenario"),
+            html.H3(tr("Export the current scenario")),
             html.Div(
-                [html.Button(label, id=export_button_id(fmt), n_clicks=0)
+                [html.Button(tr(label), id=export_button_id(fmt), n_clicks=0)
                  for fmt, label in EXPORT_LABELS.items()],
                 style={"display": "flex", "flexWrap": "wrap", "gap": "0.6rem"},
             ),
@@ -179,7 +181,7 @@ def _scenario_row(row: ScenarioRow) -> html.Tr:
     opener = (
         html.Span("current", style={"fontWeight": 600})
         if row.current
-        else html.Button("Open", id=open_button_id(info.id), n_clicks=0,
+        else html.Button(tr("Open"), id=open_button_id(info.id), n_clicks=0,
                          title=f"Switch the page to “{info.name}” (the map keeps its view)")
     )  # fmt: skip
     cells = [
@@ -216,7 +218,7 @@ def scenario_options(rows: list[ScenarioRow]) -> list[dict]:
 
 def compare_columns() -> list[dict]:
     """Two header rows: the metric over A, B and the change."""
-    columns = [{"id": "rep_id", "name": ["", "Rep"]}, {"id": "name", "name": ["", "Name"]}]
+    columns = [{"id": "rep_id", "name": ["", "Rep"]}, {"id": "name", "name": ["", tr("Name")]}]
     for metric, label, _ in COMPARE_METRICS:
         for part, sub in (("a", "A"), ("b", "B"), ("delta", "Change")):
             columns.append({"id": f"{metric}_{part}", "name": [label, sub]})
@@ -374,7 +376,8 @@ def _history_row(r, newest: int) -> html.Tr:
     else:
         change = f"{r.from_reps} → {r.to_reps}"
     style = {"color": "#777", "textDecoration": "line-through"} if r.undone else {}
-    when = pd.Timestamp(r.at).strftime("%Y-%m-%d %H:%M:%S")
+    at = pd.Timestamp(r.at)
+    when = moment(at.year, at.month, at.day, at.strftime("%H:%M:%S"))  # issue 16: the locale's date
     cells = [str(r.seq), when, r.user or "—", what + (" (undone)" if r.undone else ""),
              f"{int(r.cells):,}", change]  # fmt: skip
     return html.Tr(
@@ -387,7 +390,7 @@ def _history_row(r, newest: int) -> html.Tr:
 def _restore_cell(seq: int, newest: int) -> Component:
     if seq == newest:
         return html.Span("current state")
-    return html.Button("Restore to this point", id=restore_button_id(seq), n_clicks=0)
+    return html.Button(tr("Restore to this point"), id=restore_button_id(seq), n_clicks=0)
 
 
 # -- formatting ----------------------------------------------------------------------------

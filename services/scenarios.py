@@ -252,3 +252,18 @@ __all__ = [
     "restore",
     "scenario_rows",
 ]
+
+
+# -- issue 16 point 4 (keyboard): "[" and "]" open the previous and next scenario -------------
+
+
+def neighbour_scenario(url: str, current_id: int, step: int) -> tuple[int, str]:
+    """The scenario ``step`` places from the current one in its data set's list (wrapping).
+
+    The list is the Scenarios tab's order (oldest first), so the keys walk what the tab shows.
+    """
+    store = open_store(url)
+    listed = list(store.scenarios(store.scenario(current_id).dataset_id))
+    at = next((k for k, info in enumerate(listed) if info.id == current_id), 0)
+    chosen = listed[(at + step) % len(listed)]
+    return chosen.id, chosen.name

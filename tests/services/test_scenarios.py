@@ -457,3 +457,13 @@ def test_closed_tab_computes_nothing(app_context, url, stored):
     """Moves run these callbacks on every version change; with the tab closed they do no work."""
     with pytest.raises(cb.PreventUpdate):
         cb.show_history({"version": 1}, {"id": 1}, {"level": 0}, open_tab="")
+
+
+def test_neighbour_scenario_walks_the_list_and_wraps(url, stored):
+    """Issue 16 point 4: "]" and "[" open the next and previous scenario, in the tab's order."""
+    dataset, baseline, working = stored
+    third = scenarios.act(url, "branch", working, "Q3 draft").scenario_id
+    assert scenarios.neighbour_scenario(url, baseline, 1) == (working, "Working plan")
+    assert scenarios.neighbour_scenario(url, working, 1) == (third, "Q3 draft")
+    assert scenarios.neighbour_scenario(url, third, 1)[0] == baseline  # wraps
+    assert scenarios.neighbour_scenario(url, baseline, -1)[0] == third

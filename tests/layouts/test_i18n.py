@@ -1,0 +1,151 @@
+"""Interface languages (issue 16 point 6): the files, the choice, the fallback, the numbers."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from layouts import i18n
+from layouts.basemap import SWITCH_OPTIONS
+from layouts.help import KEYS
+from layouts.main import FIND_PLACEHOLDER, TOOLS, main_layout
+from layouts.panel import TABLE_COLUMNS, hours, money, pct
+from layouts.scenarios import EXPORT_LABELS
+from planning.mapview import COLOUR_MODES
+
+ROOT = Path(__file__).resolve().parents[2]
+WRAPPED = re.compile(r"""\btr\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+SHIPPED = ("en", "zh", "fa", "pl")
+
+
+@pytest.fixture
+def lang():
+    """Build in a language for one test, then back to English."""
+    yield i18n.use_language
+    i18n.use_language(i18n.DEFAULT)
+
+
+def asked_for() -> set[str]:
+    """Every English string the interface passes through tr(): literals and the named tables."""
+    found = set()
+    for path in [*ROOT.glob("layouts/*.py"), *ROOT.glob("callbacks/*.py")]:
+        found |= {a or b for a, b in WRAPPED.findall(path.read_text(encoding="utf-8"))}
+    found |= {n for _, n in TABLE_COLUMNS} | set(TOOLS.values()) | set(COLOUR_MODES.values())
+    found |= set(SWITCH_OPTIONS.values()) | set(EXPORT_LABELS.values()) | {d for _, d in KEYS}
+    found |= {"Scenarios", "Auto-balance", "Data", "Market share", FIND_PLACEHOLDER}
+    return found
+
+
+def test_the_four_languages_ship_and_persian_is_right_to_left():
+    assert set(SHIPPED) <= set(i18n.languages())
+    assert [i18n.language(c).direction for c in SHIPPED] == ["ltr", "ltr", "rtl", "ltr"]
+    assert i18n.tr("Undo", "pl") == "Cofnij" and i18n.tr("Undo", "zh") == "撤销"
+    assert i18n.tr("Undo", "fa") == "واگرد"
+
+
+def test_english_file_holds_every_string_the_interface_asks_for():
+    english = i18n.languages()["en"].strings
+    assert sorted(asked_for() - set(english)) == []
+    assert all(english[k] == k for k in english)  # English keys are their own text
+
+
+@pytest.mark.parametrize("code", SHIPPED)
+def test_missing_translations_are_listed(code):
+    """The list a translator works from; the shipped languages translate everything."""
+    missing = i18n.missing(code)
+    assert missing == [], f"{code} lacks {len(missing)}: {missing}"
+    assert set(i18n.languages()[code].strings) <= set(i18n.languages()["en"].strings)
+
+
+def test_untranslated_strings_fall_back_to_english(tmp_path, monkeypatch):
+    """Adding a language is adding one file; what it lacks shows in English and is listed."""
+    for path in (ROOT / "locales").glob("*.json"):
+        shutil.copy(path, tmp_path / path.name)
+    (tmp_path / "de.json").write_text(json.dumps(
+        {"meta": {"name": "Deutsch", "decimal": ",", "group": "."}, "strings": {"Undo": "Rückgängig"}}
+    ), encoding="utf-8")  # fmt: skip
+    monkeypatch.setattr(i18n, "LOCALES", tmp_path)
+    i18n.languages.cache_clear()
+    try:
+        assert "de" in i18n.languages()
+        assert i18n.tr("Undo", "de") == "Rückgängig"
+        assert i18n.tr("Redo", "de") == "Redo"
+        assert "Redo" in i18n.missing("de") and "Undo" not in i18n.missing("de")
+        assert i18n.number(1234.5, 1, lang="de") == "1.234,5"
+        assert i18n.choose(None, None, "de-AT,de;q=0.9") == "de"
+    finally:
+        i18n.languages.cache_clear()
+
+
+@pytest.mark.parametrize(
+    ("query", "cookie", "header", "chosen"),
+    [
+        (None, None, None, "en"),
+        (None, None, "fa-IR,fa;q=0.9,en-US;q=0.8", "fa"),
+        (None, None, "de-DE,zh-CN;q=0.8,en;q=0.5", "zh"),  # German is not shipped: next best
+        (None, None, "en;q=0.4,pl;q=0.9", "pl"),  # by quality, not order
+        (None, "zh", "fa", "zh"),  # the remembered choice beats the browser
+        ("pl", "zh", "fa", "pl"),  # a ?lang= link beats both
+        ("xx", None, "pl", "pl"),  # an unknown code is ignored
+        (None, None, "pl;q=0", "en"),
+    ],
+)
+def test_choose(query, cookie, header, chosen):
+    assert i18n.choose(query, cookie, header) == chosen
+
+
+@pytest.mark.parametrize(
+    ("code", "workload", "tam", "share", "date"),
+    [
+        ("en", "12,345.7", "1,234,567", "+12.5%", "2026-03-09"),
+        ("zh", "12,345.7", "1,234,567", "+12.5%", "2026年3月9日"),
+        ("pl", "12\u00a0345,7", "1\u00a0234\u00a0567", "+12,5\u00a0%", "09.03.2026"),
+        ("fa", "۱۲٬۳۴۵٫۷", "۱٬۲۳۴٬۵۶۷", "+۱۲٫۵٪", "۲۰۲۶/۰۳/۰۹"),
+    ],
+)
+def test_numbers_and_dates_are_written_the_languages_way(lang, code, workload, tam, share, date):
+    lang(code)
+    assert hours(12345.67) == workload
+    assert money(1234567.4) == tam
+    assert pct(0.125, signed=True) == share
+    assert i18n.date(2026, 3, 9) == date
+
+
+def test_english_numbers_are_unchanged():
+    assert hours(1234.56) == f"{1234.56:,.1f}" and money(9876543.2) == f"{9876543.2:,.0f}"
+    assert pct(-0.0512, True) == "-5.1%" and pct(float("nan")) == "–"
+
+
+def page_text(component) -> str:
+    return json.dumps(
+        component.to_plotly_json(), default=lambda c: c.to_plotly_json(), ensure_ascii=False
+    )
+
+
+def test_the_page_is_built_in_the_requests_language(lang):
+    lang("pl")
+    page = main_layout(["R01"], ["Ann"], 1, 7, sections=[("Scenarios", i18n.html.Div())])
+    text = page_text(page)
+    assert page.lang == "pl" and page.dir == "ltr"
+    assert "Cofnij" in text and "Przedstawiciel docelowy" in text and "Scenariusze" in text
+    assert '"name": "Obciążenie h/rok"' in text  # the rep table's column header
+    lang("fa")
+    page = main_layout(["R01"], ["Ann"], 1, 7)
+    assert page.dir == "rtl" and "واگرد" in page_text(page)
+
+
+def test_dates_in_the_switcher_and_history_follow_the_language(lang):
+    from datetime import datetime
+
+    from callbacks.datasets import stored_text
+
+    at = datetime(2026, 3, 9, 14, 3)
+    assert stored_text(at) == "2026-03-09 14:03 UTC"  # English as before
+    lang("pl")
+    assert stored_text(at) == "09.03.2026 14:03 UTC"
+    lang("fa")
+    assert i18n.moment(2026, 3, 9, "14:03") == "۲۰۲۶/۰۳/۰۹ ۱۴:۰۳"
