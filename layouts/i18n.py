@@ -122,7 +122,7 @@ def number(
     r"""``value`` with the language's group and decimal symbols and digits.
 
     >>> number(12345.67, 1, lang="pl")
-    '12\u00a0345,7'
+    '12\xa0345,7'
     """
     spec = f"{'+' if signed else ''}{',' if group else ''}.{decimals}f"
     text = format(value, spec)
