@@ -21,13 +21,15 @@ import numpy as np
 import pandas as pd
 
 from common.errors import HexalignError
+from common.settings import Settings
+from data.store import Store
 from common.logs import timed
 from planning.metrics import rep_metrics
 from planning.palette import UNASSIGNED_COLOUR, rep_colour
 from planning.plan import Plan
 from planning.targets import targets_for, with_targets
 from services.editing import load_with_record
-from services.scenario_settings import scenario_settings
+from services.scenario_settings import find_scenario, scenario_settings
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +126,7 @@ body { margin: 0; font-family: "DejaVu Sans", system-ui, sans-serif; color: #111
 h1 { font-size: 40px; margin: 0 0 8px; } h2 { font-size: 26px; margin: 0; color: #333; font-weight: 500; }
 table { border-collapse: collapse; width: 100%; font-size: 22px; }
 th, td { padding: 6px 10px; border-bottom: 1px solid #ccc; text-align: right; }
-th:first-child, td:first-child { text-align: left; }
+th:first-child, td:first-child { text-align: left; white-space: nowrap; }
 .sw { display: inline-block; width: 20px; height: 20px; margin-right: 8px; vertical-align: -3px;
       border: 1px solid #0005; }
 .legend { display: flex; flex-wrap: wrap; gap: 6px 20px; list-style: none; padding: 0; margin: 8px 0 0;
@@ -241,3 +243,22 @@ def scenario_picture(url: str, scenario_id: int, fmt: str, chromium: str = CHROM
     ext = "png" if fmt == "png" else "pdf"
     suffix = "-reps" if fmt == "rep-pdf" else ""
     return Picture(content, "image/png" if ext == "png" else "application/pdf", f"{stem}{suffix}.{ext}")
+
+
+def export_picture(
+    scenario: str,
+    fmt: str,
+    out: str | Path,
+    *,
+    database_url: str | None = None,
+    dataset_id: int | None = None,
+    chromium: str = CHROMIUM,
+) -> Path:
+    """``cli.py export --format png|pdf|rep-pdf``: the same picture as the app's Download, to a file."""
+    url = Settings.from_env(database_url=database_url).database_url
+    with Store(url) as store:
+        sid = find_scenario(store, scenario, dataset_id)
+    picture = scenario_picture(url, sid, fmt, chromium)
+    path = Path(out)
+    path.write_bytes(picture.content)
+    return path
