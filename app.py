@@ -24,6 +24,7 @@ import callbacks.datasets  # noqa: F401  (registers the callbacks)
 import callbacks.find  # noqa: F401  (registers the callbacks)
 import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
+import callbacks.presentation  # noqa: F401  (issue 16: badge, before/after, pictures)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)

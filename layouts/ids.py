@@ -157,6 +157,19 @@ class Ids(StrEnum):
     TARGETS_KEPT = "targets-kept-store"
     MAP_FILTER = "map-filter"
     BALANCE_REGION = "balance-region"
+    # issue 16: meeting-ready (presentation mode, before/after, level badge, pictures)
+    PRESENT = "present-toggle"
+    LEVEL_BADGE = "level-badge"
+    BEFORE = "before-scenario"
+    AFTER = "after-scenario"
+    FLIP = "flip-scenarios"
+    FLIP_STATUS = "flip-status"
+    FLIP_OUTLINE = "flip-outline-store"
+    FLIP_SHOWN = "flip-shown-store"
+    PICTURE_PNG = "picture-png"
+    PICTURE_PDF = "picture-pdf"
+    PICTURE_REPS = "picture-reps"
+    PICTURE_DOWNLOAD = "picture-download"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
@@ -211,6 +224,7 @@ CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
 # the component ids the script looks up or sets (keyboard, repaint, selection)
 BROWSER_IDS: tuple[Ids, ...] = (
     Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND, Ids.FIND_RESULTS,
+    Ids.PRESENT, Ids.FLIP,  # issue 16: presentation, before/after (assets/hexalign.meeting.js)
 )  # fmt: skip
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"

@@ -16,14 +16,15 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-import h3.api.numpy_int as h3i
 import numpy as np
 import pandas as pd
 
+import h3.api.numpy_int as h3i
+
 from common.errors import HexalignError
+from common.logs import timed
 from common.settings import Settings
 from data.store import Store
-from common.logs import timed
 from planning.metrics import rep_metrics
 from planning.palette import UNASSIGNED_COLOUR, rep_colour
 from planning.plan import Plan
@@ -101,12 +102,16 @@ def territory_svg(
         'patternTransform="rotate(45)"><rect width="2" height="6" fill="#0008"/></pattern></defs>',
     ]
     for i, (px, py) in enumerate(xy):
-        pts = " ".join(f"{a * scale + ox:.1f},{b * scale + oy:.1f}" for a, b in zip(px, py, strict=True))
+        pts = " ".join(
+            f"{a * scale + ox:.1f},{b * scale + oy:.1f}" for a, b in zip(px, py, strict=True)
+        )
         o = int(owner[i])
         fill = rep_colour(o) if only is None or o == only else UNASSIGNED_COLOUR
         parts.append(f'<polygon points="{pts}" fill="{fill}" stroke="#fff" stroke-width="0.4"/>')
         if locked[i]:
-            parts.append(f'<polygon points="{pts}" fill="url(#locked)" stroke="#000" stroke-width="1"/>')
+            parts.append(
+                f'<polygon points="{pts}" fill="url(#locked)" stroke="#000" stroke-width="1"/>'
+            )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -119,20 +124,23 @@ def summary_table(plan: Plan, tolerance: float, settings: dict | None) -> pd.Dat
 
 STYLE = """
 * { box-sizing: border-box; }
-body { margin: 0; font-family: "DejaVu Sans", system-ui, sans-serif; color: #111; background: #fff; }
+body { margin: 0; font-family: "DejaVu Sans", system-ui, sans-serif; color: #111;
+       background: #fff; }
 .slide { width: 1920px; height: 1080px; display: flex; padding: 36px; gap: 32px; }
 .slide .map { flex: 0 0 1060px; display: flex; flex-direction: column; }
 .slide .side { flex: 1; display: flex; flex-direction: column; gap: 16px; min-width: 0; }
-h1 { font-size: 40px; margin: 0 0 8px; } h2 { font-size: 26px; margin: 0; color: #333; font-weight: 500; }
+h1 { font-size: 40px; margin: 0 0 8px; }
+h2 { font-size: 26px; margin: 0; color: #333; font-weight: 500; }
 table { border-collapse: collapse; width: 100%; font-size: 22px; }
 th, td { padding: 6px 10px; border-bottom: 1px solid #ccc; text-align: right; }
 th:first-child, td:first-child { text-align: left; white-space: nowrap; }
 .sw { display: inline-block; width: 20px; height: 20px; margin-right: 8px; vertical-align: -3px;
       border: 1px solid #0005; }
-.legend { display: flex; flex-wrap: wrap; gap: 6px 20px; list-style: none; padding: 0; margin: 8px 0 0;
-          font-size: 20px; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px 20px; list-style: none; padding: 0;
+          margin: 8px 0 0; font-size: 20px; }
 .note { font-size: 18px; color: #444; }
-.page { width: 8.27in; height: 11.69in; padding: 0.5in; page-break-after: always; overflow: hidden; }
+.page { width: 8.27in; height: 11.69in; padding: 0.5in; page-break-after: always;
+        overflow: hidden; }
 .page h1 { font-size: 28px; } .page table { font-size: 15px; }
 """
 
@@ -179,15 +187,21 @@ def rep_pages_html(plan: Plan, title: str, table: pd.DataFrame) -> str:
     """One A4 page per rep: territory, accounts by segment, workload, TAM, target if any."""
     pages = []
     for i, r in enumerate(table.itertuples()):
-        target = "" if math.isnan(float(r.target)) else f"<tr><td>Target</td><td>{_fmt(r.target)}</td></tr>"
+        target = (
+            ""
+            if math.isnan(float(r.target))
+            else f"<tr><td>Target</td><td>{_fmt(r.target)}</td></tr>"
+        )
+        name = html.escape(f"{r.rep_id} {r.name}")
         pages.append(
-            f"<section class='page'><h1>{_swatch(rep_colour(i))}{html.escape(f'{r.rep_id} {r.name}')}</h1>"
+            f"<section class='page'><h1>{_swatch(rep_colour(i))}{name}</h1>"
             f"<p class='note'>{html.escape(title)}</p>{territory_svg(plan, 690, 560, only=i)}"
             "<table>"
             f"<tr><td>Accounts A / B / C</td><td>{_fmt(r.accounts_a)} / {_fmt(r.accounts_b)} / "
             f"{_fmt(r.accounts_c)}</td></tr>"
             f"<tr><td>Accounts, all</td><td>{_fmt(r.accounts)}</td></tr>"
-            f"<tr><td>Workload (visits + travel)</td><td>{_fmt(r.workload_hours, 1)} h / yr</td></tr>"
+            "<tr><td>Workload (visits + travel)</td>"
+            f"<td>{_fmt(r.workload_hours, 1)} h / yr</td></tr>"
             f"<tr><td>Utilisation of capacity</td><td>{_fmt(r.utilisation * 100, 1)}%</td></tr>"
             f"<tr><td>TAM</td><td>{_fmt(r.tam)}</td></tr>"
             f"<tr><td>Revenue</td><td>{_fmt(r.revenue)}</td></tr>{target}"
@@ -221,7 +235,7 @@ def render(page_html: str, fmt: str, chromium: str = CHROMIUM) -> bytes:
                 page.emulate_media(media="screen")
                 page.evaluate(f"document.body.style.zoom = {SLIDE_IN[0] * 96 / SLIDE_PX[0]}")
             return page.pdf(width=f"{size[0]}in", height=f"{size[1]}in", print_background=True,
-                            margin={"top": "0", "bottom": "0", "left": "0", "right": "0"})  # fmt: skip
+                            margin={"top": "0", "bottom": "0"})  # fmt: skip
         finally:
             browser.close()
 
@@ -242,7 +256,9 @@ def scenario_picture(url: str, scenario_id: int, fmt: str, chromium: str = CHROM
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in record.name) or "scenario"
     ext = "png" if fmt == "png" else "pdf"
     suffix = "-reps" if fmt == "rep-pdf" else ""
-    return Picture(content, "image/png" if ext == "png" else "application/pdf", f"{stem}{suffix}.{ext}")
+    return Picture(
+        content, "image/png" if ext == "png" else "application/pdf", f"{stem}{suffix}.{ext}"
+    )
 
 
 def export_picture(
@@ -254,7 +270,7 @@ def export_picture(
     dataset_id: int | None = None,
     chromium: str = CHROMIUM,
 ) -> Path:
-    """``cli.py export --format png|pdf|rep-pdf``: the same picture as the app's Download, to a file."""
+    """``cli.py export --format png|pdf|rep-pdf``: the app's Download picture, to a file."""
     url = Settings.from_env(database_url=database_url).database_url
     with Store(url) as store:
         sid = find_scenario(store, scenario, dataset_id)

@@ -164,7 +164,9 @@ def test_owner_changes_for_salesforce_with_crm_ids_stored(toy, tmp_path):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize(("fmt", "magic"), [("png", b"\x89PNG"), ("pdf", b"%PDF-"), ("rep-pdf", b"%PDF-")])
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("png", b"\x89PNG"), ("pdf", b"%PDF-"), ("rep-pdf", b"%PDF-")]
+)
 def test_issue16_export_pictures_png_and_pdf(saved, tmp_path, fmt, magic):
     """Issue 16 point 8: ``cli.py export --format png|pdf|rep-pdf`` writes the deck's pictures."""
     from tests import needs

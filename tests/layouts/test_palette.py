@@ -58,12 +58,16 @@ def delta_e2000(c1: tuple[float, float, float], c2: tuple[float, float, float]) 
     sc, sh = 1 + 0.045 * cbarp, 1 + 0.015 * cbarp * t
     rt = -math.sin(math.radians(2 * dtheta)) * rc
     dl, dc = l2 - l1, c2p - c1p
-    return math.sqrt((dl / sl) ** 2 + (dc / sc) ** 2 + (d_h / sh) ** 2 + rt * (dc / sc) * (d_h / sh))
+    return math.sqrt(
+        (dl / sl) ** 2 + (dc / sc) ** 2 + (d_h / sh) ** 2 + rt * (dc / sc) * (d_h / sh)
+    )
 
 
 def test_delta_e2000_matches_sharma_reference_pairs():
     # pairs 1 and 7 of Sharma, Wu and Dalal's test data
-    assert delta_e2000((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485)) == pytest.approx(2.0425, abs=1e-4)
+    assert delta_e2000((50.0, 2.6772, -79.7751), (50.0, 0.0, -82.7485)) == pytest.approx(
+        2.0425, abs=1e-4
+    )
     assert delta_e2000((50.0, 0.0, 0.0), (50.0, -1.0, 2.0)) == pytest.approx(2.3669, abs=1e-4)
 
 
