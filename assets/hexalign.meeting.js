@@ -74,9 +74,10 @@
 
   /* -- one click to a section under the map: open its tab and scroll to it -- */
   function openSection(title) {
-    window.dash_clientside.set_props("sections", {value: title});
+    var id = settings().ids.SECTIONS;
+    window.dash_clientside.set_props(id, {value: title});
     setTimeout(function () {
-      var parent = document.getElementById("sections-parent") || document.getElementById("sections");
+      var parent = document.getElementById(id + "-parent") || document.getElementById(id);
       if (parent) { parent.scrollIntoView({block: "start"}); }
     }, 50);
   }
@@ -89,7 +90,8 @@
 
   function onKey(event) {
     var target = event.target || {};
-    var typing = target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable;
+    var choice = target.tagName === "INPUT" && /^(radio|checkbox|button|submit)$/.test(target.type || "");
+    var typing = (target.tagName === "INPUT" && !choice) || target.tagName === "TEXTAREA" || target.isContentEditable;
     if (typing || event.ctrlKey || event.metaKey || event.altKey) { return; }
     var presenting = document.querySelector(".app.presenting") !== null;
     if (event.key === "p" || event.key === "P") { present(); event.preventDefault(); return; }
@@ -114,12 +116,36 @@
     return msg ? msg.key : null;
   }
 
+  /* locked cells carry a thick dark outline (layouts/map_figure.py locked_lines); a lock or an
+     unlock repaints colours cell by cell, so the outlines are restyled here when locks changed */
+  function lockLines(msg) {
+    var gd = mapDiv();
+    var c = settings();
+    if (!msg || !msg.locked || !gd || !gd.data || !gd.data.length || !c.lines) { return window.dash_clientside.no_update; }
+    var trace = gd.data[0];
+    var n = trace.locations ? trace.locations.length : 0;
+    var line = (trace.marker && trace.marker.line) || {};
+    var widths = Array.isArray(line.width) ? line.width.slice() : new Array(n).fill(c.lines.CELL[0]);
+    var colours = Array.isArray(line.color) ? line.color.slice() : new Array(n).fill(c.lines.CELL[1]);
+    var changed = false;
+    for (var i = 0; i < msg.idx.length; i++) {
+      var k = msg.idx[i];
+      var want = msg.locked[i] ? c.lines.LOCKED : c.lines.CELL;
+      if (widths[k] !== want[0]) { widths[k] = want[0]; colours[k] = want[1]; changed = true; }
+    }
+    if (changed && window.Plotly) {
+      window.Plotly.restyle(gd, {"marker.line.width": [widths], "marker.line.color": [colours]}, [0]);
+    }
+    return msg.version;
+  }
+
   window.hexalign.present = present;
   window.hexalign.zoomBy = zoomBy;
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     hexalignMeeting: {
       present: function (n) { if (n) { present(); } return window.dash_clientside.no_update; },
-      flipOutline: flipOutline
+      flipOutline: flipOutline,
+      lockLines: lockLines
     }
   });
 })();

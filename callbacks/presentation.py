@@ -107,6 +107,13 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
+clientside_callback(  # locked cells keep their thick outline after a lock or an unlock
+    ClientsideFunction(MEETING_NAMESPACE, "lockLines"),
+    Output(Ids.LEVEL_BADGE, "title"),
+    Input(Ids.PAINT, "data"),
+    prevent_initial_call=True,
+)
+
 
 @callback(
     Output(Ids.PICTURE_DOWNLOAD, "data"),

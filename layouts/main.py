@@ -20,7 +20,7 @@ from layouts.ids import (
     Ids,
     find_result_id,
 )
-from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
+from layouts.map_figure import CELL_LINE, LOCKED_LINE, LOCKED_NOTE, UNASSIGNED_LABEL
 from layouts.market_share import class_legend
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
 from layouts.panel import TABLE_COLUMNS, panel_controls
@@ -69,6 +69,7 @@ def browser_config() -> str:
                 "PAINTED_VERSION": PAINTED_VERSION_ATTR,
             },
             "texts": {"UNASSIGNED": UNASSIGNED_LABEL, "LOCKED": LOCKED_NOTE},
+            "lines": {"CELL": list(CELL_LINE), "LOCKED": list(LOCKED_LINE)},  # issue 16
         },
         sort_keys=True,
     )

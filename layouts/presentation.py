@@ -9,6 +9,8 @@ from dash import dcc, html
 
 from layouts.attributes import html_attributes
 from layouts.ids import Ids
+from layouts.map_figure import CHANGED_COLOUR
+from layouts.palette import UNASSIGNED_COLOUR
 
 PRESENT_KEY = "p"
 FLIP_KEY = "b"
@@ -104,3 +106,28 @@ def picture_buttons() -> html.Div:
         ],
         className="toolbar-group pictures",
     )  # fmt: skip
+
+
+def merged_note(hexagons: int, level: int) -> str:
+    """After a gesture on merged hexagons: how many the gesture took and what each stands for.
+
+    >>> merged_note(33, 1)
+    ' (33 map hexagons of about 7 cells each)'
+    >>> merged_note(5, 0)
+    ''
+    """
+    if level <= 0:
+        return ""
+    plural = "s" if hexagons != 1 else ""
+    return f" ({hexagons:,} map hexagon{plural} of about {7**level:,} cells each)"
+
+
+def changed_legend() -> list[html.Li]:
+    """The legend of the "changed vs baseline" colour mode (not the reps')."""
+    return [
+        html.Li([html.Span(className="swatch", style={"background": CHANGED_COLOUR}),
+                 "Owner changed vs the baseline"]),
+        html.Li([html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}),
+                 "Same owner as the baseline"]),
+        html.Li([html.Span(className="swatch locked-swatch"), "Thick dark outline: locked"]),
+    ]  # fmt: skip

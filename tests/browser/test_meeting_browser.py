@@ -84,7 +84,9 @@ def test_meet002_presentation_mode_large_type_and_exact_return(browser, app):
         .map(s => parseFloat(getComputedStyle(document.querySelector(s)).fontSize))""")
     assert min(sizes) >= 18, sizes
     assert small < 18  # the working view is not in large type
-    assert page.locator(".toolbar").is_hidden() and page.locator("#rep-table").is_hidden()
+    assert (
+        page.locator(".workspace > .toolbar").is_hidden() and page.locator("#rep-table").is_hidden()
+    )
     map_box = page.locator("#map").bounding_box()
     assert map_box["width"] >= 0.5 * 1920 and map_box["height"] >= 0.7 * 1080
     assert (
@@ -97,7 +99,7 @@ def test_meet002_presentation_mode_large_type_and_exact_return(browser, app):
              "mode": page.locator("#colour-mode input:checked").get_attribute("value")}  # fmt: skip
     assert after["name"] == before["name"] and after["mode"] == before["mode"] == "tam"
     assert after["camera"] == pytest.approx(before["camera"], abs=1e-6)
-    assert page.locator(".toolbar").is_visible()
+    assert page.locator(".workspace > .toolbar").is_visible()
     page.close()
 
 
