@@ -70,6 +70,26 @@
       }
     });
   }
+  /* the compare map (Scenarios tab) fits the changed cells to its real size, once per key */
+  function fitCompare(gd) {
+    var fit = gd.layout && gd.layout.meta && gd.layout.meta.hexalignFit;
+    var internals = window.HexalignPlotlyInternals;
+    if (!fit || !internals || gd._hexalignFitted === fit.key) { return; }
+    var cam = internals.cameraFor(gd, fit.bounds, fit.padding);
+    if (cam && internals.moveCamera(gd, cam.center, cam.zoom)) {
+      gd._hexalignFitted = fit.key;
+      window.hexalign.compareFitted = {key: fit.key, zoom: cam.zoom};
+    }
+  }
+  function watchCompare() {
+    var host = byId("COMPARE_MAP");
+    var gd = host ? host.querySelector(".js-plotly-plot") : null;
+    if (!gd || gd._hexalignCompareWatched || !gd.on) { return; }
+    gd._hexalignCompareWatched = true;
+    gd.on("plotly_afterplot", function () { fitCompare(gd); });
+  }
+  new MutationObserver(watchCompare).observe(document.documentElement, {childList: true, subtree: true});
+
   new MutationObserver(watchZoomButtons).observe(document.documentElement, {childList: true, subtree: true});
 
   /* -- one click to a section under the map: open its tab and scroll to it -- */

@@ -224,7 +224,7 @@ CUSTOMDATA: dict[str, int] = {slot.name: int(slot) for slot in Slot}
 # the component ids the script looks up or sets (keyboard, repaint, selection)
 BROWSER_IDS: tuple[Ids, ...] = (
     Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND, Ids.FIND_RESULTS,
-    Ids.PRESENT, Ids.FLIP, Ids.SECTIONS,  # issue 16 (assets/hexalign.meeting.js)
+    Ids.PRESENT, Ids.FLIP, Ids.SECTIONS, Ids.COMPARE_MAP,  # issue 16 (hexalign.meeting.js)
 )  # fmt: skip
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"

@@ -58,16 +58,22 @@ def changed_cells(url: str, a_id: int, b_id: int) -> tuple[np.ndarray, np.ndarra
 
 
 def outline_geometry(cells: np.ndarray) -> dict | None:
-    """The cells as one GeoJSON MultiPolygon (lon, lat), for the map's outline layer."""
+    """The changed cells dissolved into their outer boundaries (GeoJSON, lon/lat).
+
+    One outline around each patch of changed cells, not one per cell: a thousand
+    outlined hexagons read as a black blot at the overview.
+    """
     if len(cells) == 0 or len(cells) > MAX_OUTLINED:
         return None
-    polygons = []
-    for c in cells.tolist():
-        ring = [
-            [round(float(lon), 6), round(float(lat), 6)] for lat, lon in h3i.cell_to_boundary(c)
-        ]
-        polygons.append([[*ring, ring[0]]])
-    return {"type": "MultiPolygon", "coordinates": polygons}
+    shape = h3i.cells_to_geo(np.asarray(cells, dtype=np.uint64))
+    return {"type": shape["type"], "coordinates": _lists(shape["coordinates"])}
+
+
+def _lists(value: object) -> object:
+    """Tuples (as h3 returns them) to lists, coordinates rounded to 6 decimals (~0.1 m)."""
+    if isinstance(value, (tuple, list)):
+        return [_lists(v) for v in value]
+    return round(float(value), 6) if isinstance(value, float) else value
 
 
 def flip(url: str, before_id: int, after_id: int, showing: int) -> Flip:
