@@ -43,7 +43,7 @@ from layouts.map_figure import (
     with_fit,
 )
 from layouts.panel import panel_note, table_rows, tam_chart, team_summary, workload_chart
-from layouts.presentation import changed_legend, merged_note  # issue 16
+from layouts.presentation import changed_legend  # issue 16
 from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.hierarchy import LEVELS, SCOPES
 from planning.mapview import GROUP_MODES
@@ -282,9 +282,7 @@ def edit(
                 *panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner),
                 {**scenario, "refresh": result.version})  # fmt: skip
     if isinstance(change, Selection):
-        message = _describe(change.tool, result, rep) + merged_note(
-            len(change.units), view["level"]
-        )
+        message = _describe(change.tool, result, rep)
     else:
         message = f"{'Redone' if change is Step.REDO else 'Undone'}: {len(result.changed):,} cells."
     return (

@@ -108,20 +108,6 @@ def picture_buttons() -> html.Div:
     )  # fmt: skip
 
 
-def merged_note(hexagons: int, level: int) -> str:
-    """After a gesture on merged hexagons: how many the gesture took and what each stands for.
-
-    >>> merged_note(33, 1)
-    ' (33 map hexagons of about 7 cells each)'
-    >>> merged_note(5, 0)
-    ''
-    """
-    if level <= 0:
-        return ""
-    plural = "s" if hexagons != 1 else ""
-    return f" ({hexagons:,} map hexagon{plural} of about {7**level:,} cells each)"
-
-
 def changed_legend() -> list[html.Li]:
     """The legend of the "changed vs baseline" colour mode (not the reps')."""
     return [
