@@ -19,6 +19,7 @@ from planning.mapview import UnitFacts
 
 CHANGED_LINE = {"width": 2.0, "color": "#111111"}
 TERRITORY_OPACITY = 0.35
+CHANGED_UID = "hexalign-changed"
 LEGEND_TEXT = (
     "<b>Filled, dark outline</b>: cells that change owner (colour = rep receiving them)<br>"
     "<b>Faded</b>: the territories of the “after” scenario"
@@ -44,7 +45,17 @@ def compare_figure(
 ) -> dict:
     """Changed cells over the territories and the basemap, with a legend, fitted to the change."""
     labels = ["unassigned" if o < 0 else f"{rep_ids[o]} {names[o]}" for o in view.to_owner.tolist()]
-    data: list[dict] = []
+    # the changed cells stay the first trace (what hover and tests read); the faded territories
+    # come second but are inserted below the changed cells' fill layer (plotly.js names a
+    # choroplethmap's layers "plotly-trace-layer-<uid>-fill")
+    data: list[dict] = [{
+        "type": "choroplethmap", "geojson": changed_geojson, "featureidkey": "id",
+        "locations": view.units.tolist(), "z": view.to_owner.astype(float).tolist(),
+        "customdata": [[h, lab] for h, lab in zip(view.hover, labels, strict=True)],
+        "hovertemplate": "%{customdata[0]}<br>now: %{customdata[1]}<extra></extra>",
+        "marker": {"line": CHANGED_LINE, "opacity": 0.95},
+        "name": "changed", "uid": CHANGED_UID, **colour_settings("owner", len(rep_ids)),
+    }]  # fmt: skip
     if territories is not None and territories_geojson:
         data.append({
             "type": "choroplethmap", "geojson": territories_geojson, "featureidkey": "id",
@@ -52,16 +63,9 @@ def compare_figure(
             "z": [float(o) for o in territories.owner.tolist()],
             "marker": {"line": {"width": 0}, "opacity": TERRITORY_OPACITY},
             "hoverinfo": "skip", "name": "territories",
+            "below": f"plotly-trace-layer-{CHANGED_UID}-fill",
             **colour_settings("owner", len(rep_ids)),
         })  # fmt: skip
-    data.append({
-        "type": "choroplethmap", "geojson": changed_geojson, "featureidkey": "id",
-        "locations": view.units.tolist(), "z": view.to_owner.astype(float).tolist(),
-        "customdata": [[h, lab] for h, lab in zip(view.hover, labels, strict=True)],
-        "hovertemplate": "%{customdata[0]}<br>now: %{customdata[1]}<extra></extra>",
-        "marker": {"line": CHANGED_LINE, "opacity": 0.95},
-        "name": "changed", **colour_settings("owner", len(rep_ids)),
-    })  # fmt: skip
     layers: list[dict] = []
     meta: dict = {}
     if basemap:

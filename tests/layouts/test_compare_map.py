@@ -27,7 +27,8 @@ def test_changed_cells_over_territories_with_legend_and_fit():
     reps, names = np.array(["R1", "R2"]), np.array(["Ann", "Bo"])
     fig = compare_figure(view(), "/geo/c.json", reps, names, Facts(), "/geo/all.json",  # type: ignore[arg-type]
                          BASEMAP, fit_key="1:2")  # fmt: skip
-    territories, changed = fig["data"]
+    changed, territories = fig["data"]  # the change first: hover and tests read data[0]
+    assert territories["below"] == f"plotly-trace-layer-{changed['uid']}-fill"
     assert territories["geojson"] == "/geo/all.json" and territories["hoverinfo"] == "skip"
     assert territories["marker"]["opacity"] < 0.5  # faded under the change
     assert changed["locations"] == [3, 8] and changed["z"] == [1.0, -1.0]
