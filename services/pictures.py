@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import logging
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -214,7 +215,16 @@ def rep_pages_html(plan: Plan, title: str, table: pd.DataFrame) -> str:
 
 
 def render(page_html: str, fmt: str, chromium: str = CHROMIUM) -> bytes:
-    """Headless Chromium turns the page into PNG (1920 x 1080) or PDF (16:9, or A4 hand-outs)."""
+    """Headless Chromium turns the page into PNG (1920 x 1080) or PDF (16:9, or A4 hand-outs).
+
+    Run in a thread of its own: Playwright's sync API refuses a thread that already runs an
+    asyncio loop (or another Playwright), as a test session's browser or a server may.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="hexalign-picture") as pool:
+        return pool.submit(_render, page_html, fmt, chromium).result()
+
+
+def _render(page_html: str, fmt: str, chromium: str) -> bytes:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as err:  # pragma: no cover - playwright is in requirements-dev
