@@ -29,6 +29,7 @@ import callbacks.map
 import callbacks.market_share  # noqa: F401  (registers the callbacks; issue 14)
 import callbacks.matching  # noqa: F401  (registers the callbacks; issue 15)
 import callbacks.overlay  # noqa: F401  (registers the callbacks; issue 15)
+import callbacks.presentation  # noqa: F401  (issue 16: badge, before/after, pictures)
 import callbacks.resolution  # noqa: F401  (registers the callbacks)
 import callbacks.scenarios  # noqa: F401  (registers the callbacks)
 import callbacks.suggestions  # noqa: F401  (issue 17: repair suggestions)

@@ -43,6 +43,7 @@ from layouts.map_figure import (
     with_fit,
 )
 from layouts.panel import panel_note, table_rows, tam_chart, team_summary, workload_chart
+from layouts.presentation import changed_legend  # issue 16
 from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.hierarchy import LEVELS, SCOPES
 from planning.mapview import GROUP_MODES, TRACKING_MODES
@@ -441,5 +442,7 @@ def mode_legend(mode: str, scenario: Payload) -> list[Any]:
     if mode in GROUP_MODES:
         regions, districts = hierarchy.team_groups(database_url(), sid)
         return group_legend(regions if mode == "region" else districts)
+    if mode == "changed":  # issue 16: its own legend
+        return changed_legend()
     ids, names = editing.team(database_url(), sid)
     return list(legend(ids, names).children)

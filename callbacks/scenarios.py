@@ -14,6 +14,7 @@ from typing import Any
 from dash import Input, NoUpdate, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import PreventUpdate
 
+from callbacks.basemap import basemap_urls
 from callbacks.context import database_url, tolerance_share
 from callbacks.geometry import geometry_url
 from common.errors import (
@@ -22,6 +23,7 @@ from common.errors import (
     ScenarioNotFoundError,
     StaleVersionError,
 )
+from layouts.compare_map import compare_figure  # issue 16
 from layouts.ids import Ids, export_button_id, open_button_id, restore_button_id
 from layouts.scenarios import (
     changes_figure,
@@ -33,8 +35,8 @@ from layouts.scenarios import (
     scenario_list,
     scenario_options,
 )
-from planning.scenarios import ScenarioAction, compare_pair
-from services import scenarios
+from planning.scenarios import ScenarioAction, ScenarioComparison, compare_pair
+from services import basemap, maps, scenarios
 
 Payload = dict[str, Any]
 BUTTON_ACTIONS = {
@@ -194,8 +196,22 @@ def compare(
     return (
         compare_rows(result.comparison.reps),
         compare_summary(result),
-        changes_figure(view, geo, result.rep_ids, result.names),
+        _compare_map(result, geo),  # issue 16: over the territories and the basemap, fitted
     )
+
+
+def _compare_map(result: ScenarioComparison, geo: str) -> dict:
+    """Issue 16: the changed cells over B's territories and the basemap, with a legend."""
+    view = result.changed
+    if len(view.units) == 0:
+        return changes_figure(view, geo, result.rep_ids, result.names)  # "no cell changes"
+    b = result.b
+    whole = maps.map_drawing(database_url(), b.id, None)
+    whole_geo = geometry_url(b.dataset_id, b.resolution, b.area_id, whole.level, whole.snapped)
+    base = basemap.view_for_area(database_url(), b.dataset_id, b.resolution, b.area_id)
+    key = f"{result.a.id}:{b.id}:{int(view.cells.sum())}"
+    return compare_figure(view, geo, result.rep_ids, result.names, whole.facts, whole_geo,
+                          basemap_urls(base), fit_key=key)  # fmt: skip
 
 
 @callback(

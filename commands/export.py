@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from services.exports import FORMATS, export_scenario
+from services.pictures import PICTURE_FORMATS, export_picture
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,11 +16,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--format",
         required=True,
-        choices=FORMATS,
+        choices=(*FORMATS, *PICTURE_FORMATS),  # issue 16: png, pdf (16:9 slide), rep-pdf
         help="csv: one row per account; xlsx: workbook; geojson/parquet: territories "
         "with metrics; plan: h3_cell,rep_id; owner-changes: the accounts whose owner changes "
         "against the imported owners (old and new owner); owner-changes-salesforce: Id,OwnerId "
-        "for Data Loader; owner-changes-hubspot: Record ID,Company owner for HubSpot's import",
+        "for Data Loader; owner-changes-hubspot: Record ID,Company owner for HubSpot's import; "
+        "png/pdf: the map, legend and per-rep summary as a 16:9 slide (offline, Chromium); "
+        "rep-pdf: one A4 page per rep",
     )
     p.add_argument("--out", required=True, help="file to write")
     p.add_argument("--database", help="database URL (default: HEXALIGN_DATABASE_URL or var/)")
@@ -30,6 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Export the scenario through the service; say what was written."""
+    if args.format in PICTURE_FORMATS:  # issue 16 point 8: pictures for the deck
+        path = export_picture(args.scenario, args.format, args.out, database_url=args.database,
+                              dataset_id=args.dataset)  # fmt: skip
+        print(f"wrote {path} ({args.format}, scenario {args.scenario!r})", file=sys.stderr)
+        return 0
     written = export_scenario(
         args.scenario,
         args.format,

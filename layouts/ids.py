@@ -220,6 +220,19 @@ class Ids(StrEnum):
     HELP_CLOSE = "key-help-close"
     SCENARIO_STEP = "scenario-step-store"
     LANGUAGE = "language"
+    # issue 16: meeting-ready (presentation mode, before/after, level badge, pictures)
+    PRESENT = "present-toggle"
+    LEVEL_BADGE = "level-badge"
+    BEFORE = "before-scenario"
+    AFTER = "after-scenario"
+    FLIP = "flip-scenarios"
+    FLIP_STATUS = "flip-status"
+    FLIP_OUTLINE = "flip-outline-store"
+    FLIP_SHOWN = "flip-shown-store"
+    PICTURE_PNG = "picture-png"
+    PICTURE_PDF = "picture-pdf"
+    PICTURE_REPS = "picture-reps"
+    PICTURE_DOWNLOAD = "picture-download"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
@@ -286,6 +299,7 @@ BROWSER_IDS: tuple[Ids, ...] = (
     Ids.MAP, Ids.REP_KEYS, Ids.REP_PICKER, Ids.KEY_COMMAND, Ids.FIND, Ids.FIND_RESULTS,
     Ids.SUGGESTIONS,  # issue 17: Enter applies the first repair suggestion
     Ids.HELP, Ids.HELP_CLOSE, Ids.SCENARIO_STEP, Ids.TOOL, Ids.COLOUR_MODE, Ids.UNDO, Ids.REDO,
+    Ids.PRESENT, Ids.FLIP, Ids.SECTIONS, Ids.COMPARE_MAP,  # issue 16 (hexalign.meeting.js)
 )  # fmt: skip
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"

@@ -23,10 +23,17 @@ from layouts.ids import (
     find_result_id,
 )
 from layouts.ledger import ledger_panel  # issue 17
-from layouts.map_figure import LOCKED_NOTE, UNASSIGNED_LABEL
+from layouts.map_figure import CELL_LINE, LOCKED_LINE, LOCKED_NOTE, UNASSIGNED_LABEL
 from layouts.market_share import class_legend
 from layouts.palette import UNASSIGNED_COLOUR, rep_colour
 from layouts.panel import TABLE_COLUMNS, panel_controls
+from layouts.presentation import (  # issue 16
+    MAP_CONFIG,
+    before_after,
+    level_badge,
+    picture_buttons,
+    present_button,
+)
 from layouts.suggestions import suggestions_panel  # issue 17
 from planning.mapview import COLOUR_MODES
 
@@ -66,6 +73,7 @@ def browser_config() -> str:
                 "PAINTED_VERSION": PAINTED_VERSION_ATTR,
             },
             "texts": {"UNASSIGNED": UNASSIGNED_LABEL, "LOCKED": LOCKED_NOTE},
+            "lines": {"CELL": list(CELL_LINE), "LOCKED": list(LOCKED_LINE)},  # issue 16
         },
         sort_keys=True,
     )
@@ -192,6 +200,16 @@ def find_results(found: list[tuple[str, str]]) -> list[html.Li]:
 # -- end of datasets-find ----------------------------------------------------------------------
 
 
+def section_links(titles: list[str]) -> html.Nav:
+    """Issue 16: the sections under the map, one click away (assets/hexalign.meeting.js)."""
+    return html.Nav(
+        [html.Span("Open:", className="header-label")]
+        + [html.Button(t, n_clicks=0, **html_attributes({"data-section": t})) for t in titles],
+        className="section-links",
+        **html_attributes({"aria-label": "Sections"}),
+    )
+
+
 def main_layout(
     rep_ids: list[str],
     names: list[str],
@@ -254,22 +272,26 @@ def main_layout(
     )
     reps_json, labels_json = rep_keys(rep_ids, names)
     keys = html_attributes({REP_KEYS_REPS: reps_json, REP_KEYS_LABELS: labels_json})
-    return html.Div(
+    # issue 16: header, toolbar and main fill the first screen (the map takes what is left);
+    # the presentation toggle, before/after and the pictures sit beside the figures
+    workspace = html.Div(
         [
             html.Header([html.H1("Hexalign"), dataset_header(), html.Span(id=Ids.SCENARIO_NAME),
-                         dataset_switcher(), find_box(), message,
+                         dataset_switcher(), find_box(), message, present_button(),
                          language_switch()]),  # issue 16 (h16b): the interface language
             toolbar,
             html.Div(
                 [
                     html.Div(
                         [
-                            dcc.Graph(
-                                id=Ids.MAP,
-                                config={"scrollZoom": True, "displaylogo": False,
-                                        "modeBarButtonsToRemove": ["toImage"]},
-                                style={"height": "72vh"},
-                            ),  # fmt: skip
+                            html.Div(
+                                [
+                                    dcc.Graph(id=Ids.MAP, config=MAP_CONFIG, responsive=True,
+                                              className="map-graph", style={"height": "100%"}),
+                                    level_badge(),
+                                ],
+                                className="map-frame",
+                            ),
                             legend(rep_ids, names),
                             class_legend(),  # issue 14: shown in the class colour mode
                         ],
@@ -277,6 +299,7 @@ def main_layout(
                     ),
                     html.Div(
                         [
+                            html.Div([before_after(), picture_buttons()], className="meeting-bar"),
                             html.Div(id=Ids.TEAM_SUMMARY),
                             dcc.Graph(id=Ids.WORKLOAD_CHART, config={"displayModeBar": False}),
                             dcc.Graph(id=Ids.TAM_CHART, config={"displayModeBar": False}),
@@ -288,6 +311,13 @@ def main_layout(
                 ],
                 className="main",
             ),
+            section_links([title for title, _ in sections or []]),  # issue 16: one click away
+        ],
+        className="workspace",
+    )  # fmt: skip
+    return html.Div(
+        [
+            workspace,
             panel_controls(),  # issue 14: level, fair-share scope, targets
             html.P(id=Ids.PANEL_NOTE, className="hint"),
             table,

@@ -64,6 +64,22 @@ def customdata(facts: UnitFacts, rep_ids: np.ndarray, names: np.ndarray) -> list
     return [list(row) for row in zip(*(columns[s] for s in Slot), strict=True)]
 
 
+# issue 16: locked cells are told by a thick dark outline, not by colour alone
+CELL_LINE = (0.4, "#ffffff")
+LOCKED_LINE = (2.5, "#111111")
+
+
+def locked_lines(locked: np.ndarray) -> dict:
+    """Per unit outline: thin white for movable units, thick near-black for locked ones."""
+    flags = np.asarray(locked, dtype=bool)
+    if not flags.any():
+        return {"width": CELL_LINE[0], "color": CELL_LINE[1]}
+    return {
+        "width": [LOCKED_LINE[0] if f else CELL_LINE[0] for f in flags.tolist()],
+        "color": [LOCKED_LINE[1] if f else CELL_LINE[1] for f in flags.tolist()],
+    }
+
+
 def colour_settings(mode: str, n_reps: int) -> dict:
     """zmin/zmax/colorscale per colour mode; owner and changed are stepped, the rest continuous.
 
@@ -129,7 +145,7 @@ def map_figure(
         "z": [None if (isinstance(v, float) and math.isnan(v)) else v for v in z.tolist()],
         "customdata": customdata(facts, rep_ids, names),
         "hovertemplate": HOVER,
-        "marker": {"line": {"width": 0.4, "color": "#ffffff"}, "opacity": 0.85},
+        "marker": {"line": locked_lines(facts.locked), "opacity": 0.85},  # issue 16
         "selected": {"marker": {"opacity": 0.85}},
         "unselected": {"marker": {"opacity": 0.85}},
         "name": "cells",

@@ -161,3 +161,27 @@ def test_owner_changes_for_salesforce_with_crm_ids_stored(toy, tmp_path):
     assert list(back.columns) == ["Id", "OwnerId"] and len(back) == len(expected) > 0
     assert set(back["OwnerId"]) == {"0055g0000000000AAA"}
     assert back["Id"].tolist() == expected["account_id"].tolist()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("fmt", "magic"), [("png", b"\x89PNG"), ("pdf", b"%PDF-"), ("rep-pdf", b"%PDF-")]
+)
+def test_issue16_export_pictures_png_and_pdf(saved, tmp_path, fmt, magic):
+    """Issue 16 point 8: ``cli.py export --format png|pdf|rep-pdf`` writes the deck's pictures."""
+    from tests import needs
+    from tests.services.test_pictures import pdf_pages, png_size
+
+    needs.chromium(path="/usr/bin/chromium")
+    url, _ = saved
+    out = tmp_path / f"draft.{fmt}"
+    args = ["export", "--scenario", "Draft", "--format", fmt, "--out", str(out), "--database", url]
+    assert cli.main(args) == 0
+    content = out.read_bytes()
+    assert content.startswith(magic)
+    if fmt == "png":
+        assert png_size(content) == (1920, 1080)
+    elif fmt == "pdf":
+        assert pdf_pages(content) == [pytest.approx((960.0, 540.0), abs=1.0)]
+    else:
+        assert len(pdf_pages(content)) == 2  # the toy's two reps, one page each

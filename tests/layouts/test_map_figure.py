@@ -168,3 +168,16 @@ def test_a_fitted_figure_asks_the_browser_to_fit_once_per_key():
     fig = with_fit({"data": [], "layout": {"map": {}}}, (1.0, 2.0, 3.0, 4.0), "k1")
     assert fig["layout"]["meta"]["hexalignFit"]["bounds"] == [1.0, 2.0, 3.0, 4.0]
     assert fig["layout"]["meta"]["hexalignFit"]["key"] == "k1"
+
+
+def test_issue16_locked_units_have_a_thick_dark_outline():
+    """Locked cells differ by outline, not by colour alone (issue 16 point 7)."""
+    import numpy as np
+
+    from layouts.map_figure import CELL_LINE, LOCKED_LINE, locked_lines
+
+    assert locked_lines(np.array([False, False])) == {"width": CELL_LINE[0], "color": CELL_LINE[1]}
+    lines = locked_lines(np.array([False, True, False]))
+    assert lines["width"] == [CELL_LINE[0], LOCKED_LINE[0], CELL_LINE[0]]
+    assert lines["color"][1] == LOCKED_LINE[1] != lines["color"][0]
+    assert LOCKED_LINE[0] >= 4 * CELL_LINE[0]
