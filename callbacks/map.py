@@ -158,8 +158,10 @@ def draw_map(
     The figure carries the user's current centre and zoom: plotly does not keep a map's
     GUI zoom across new figures, so a redraw must not throw the view back to the overview.
     """
-    if ctx.triggered_id == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES:
-        raise PreventUpdate  # issue 15: another tracked period changes only the tracking modes
+    if ctx.triggered_id == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES and view:
+        # issue 15: another tracked period changes only the tracking modes; never before the
+        # first figure (the store may report itself as the trigger of the page's first draw)
+        raise PreventUpdate
     sid = int(scenario["id"])
     shown = ShownView.from_store(view)
     from_map = ctx.triggered_id == Ids.MAP
