@@ -8,7 +8,7 @@ Each callback turns the Dash payload into values (a ``Selection``, a
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -159,8 +159,10 @@ def draw_map(
     The figure carries the user's current centre and zoom: plotly does not keep a map's
     GUI zoom across new figures, so a redraw must not throw the view back to the overview.
     """
-    if ctx.triggered_id == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES:
-        raise PreventUpdate  # issue 15: another tracked period changes only the tracking modes
+    if ctx.triggered_id == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES and view:
+        # issue 15: another tracked period changes only the tracking modes; never before the
+        # first figure (the store may report itself as the trigger of the page's first draw)
+        raise PreventUpdate
     sid = int(scenario["id"])
     shown = ShownView.from_store(view)
     from_map = ctx.triggered_id == Ids.MAP
@@ -186,9 +188,13 @@ def draw_map(
     if drawing.facts is None:
         return no_update, no_update, no_update, no_update, camera  # same cells: keep the figure
     record = drawing.scenario
-    new_view = {"scenario": sid, "level": drawing.level, "snapped": _list(drawing.snapped),
-                "bbox": None if drawing.new_data else bbox,
-                "dataset": record.dataset_id}  # fmt: skip
+    new_view: dict[str, Any] = {
+        "scenario": sid, "level": drawing.level, "snapped": _list(drawing.snapped),
+        "bbox": None if drawing.new_data else bbox, "dataset": record.dataset_id,
+    }  # fmt: skip
+    if drawing.facts.rep_values:  # issue 15: a repaint after a move paints the same figures
+        new_view["rep_values"] = {m: [None if v != v else float(v) for v in values]
+                                  for m, values in drawing.facts.rep_values.items()}  # fmt: skip
     geo = geometry_url(record.dataset_id, record.resolution, record.area_id, drawing.level,
                        drawing.snapped)  # fmt: skip
     base = basemap.view_for_area(database_url(), record.dataset_id, record.resolution,
@@ -329,6 +335,10 @@ def _paint(
     """Only the drawn units the change touched: their position in the trace and new values."""
     patch = repaint(board, result.plan, result.changed, view["level"], _tuple(view.get("snapped")))
     facts = patch.facts
+    if view.get("rep_values"):  # issue 15: the tracking modes' figures, kept by the last draw
+        kept = {m: np.array([np.nan if v is None else v for v in values], np.float64)
+                for m, values in view["rep_values"].items()}  # fmt: skip
+        facts = replace(facts, rep_values=kept)
     z = filtered_values(facts, mode, only)
     return {
         "idx": patch.positions.tolist(),

@@ -124,6 +124,21 @@ def _line(text: str) -> Any:
 
 
 @callback(
+    Output(Ids.TRACKING_IMPORT, "disabled", allow_duplicate=True),
+    Output(Ids.TRACKING_IMPORT, "children", allow_duplicate=True),
+    Input(Ids.TRACKING_REVENUE_UPLOAD, "contents"),
+    Input(Ids.TRACKING_VISITS_UPLOAD, "contents"),
+    Input(Ids.TRACKING_IMPORT_PERIOD, "value"),
+    prevent_initial_call=True,
+)
+def files_changed(
+    _revenue: str | None, _visits: str | None, _period: str | None
+) -> tuple[bool, str]:
+    """Another file or period: what "Check" confirmed no longer holds, so check again first."""
+    return True, "Import"
+
+
+@callback(
     Output(Ids.TRACKING_IMPORT_STATUS, "children", allow_duplicate=True),
     Output(Ids.TRACKING_IMPORTED, "data"),
     Output(Ids.TRACKING_IMPORT, "disabled", allow_duplicate=True),

@@ -215,7 +215,21 @@ FIELDS["actual_revenue"] = REQUIRED["actual_revenue"]
 FIELDS["visits"] = REQUIRED["visits"]
 SYNONYMS["actual_revenue"] = {
     "account_id": SYNONYMS["accounts"]["account_id"],
-    "period": ("month", "quarter", "periode", "zeitraum", "maand", "kwartaal", "mois", "okres"),
+    "period": (
+        "month",
+        "quarter",
+        "monat",
+        "quartal",
+        "periode",
+        "zeitraum",
+        "maand",
+        "kwartaal",
+        "mois",
+        "trimestre",
+        "okres",
+        "miesiac",
+        "kwartal",
+    ),
     "revenue": SYNONYMS["accounts"]["revenue"] + ("amount", "sales", "actual", "actuals"),
 }
 SYNONYMS["visits"] = {

@@ -211,7 +211,9 @@ def rep_values(url: str, scenario_id: int, metric: str, period: str | None) -> n
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
-    chosen = period or latest_period(url, scenario_id)
+    dataset_id = editing.scenario(url, scenario_id).dataset_id
+    stored = editing.open_store(url).actual_periods(dataset_id)
+    chosen = period if period in stored else latest_period(url, scenario_id)  # another data set's
     if chosen is None:
         return np.zeros(0)
     _, _, plan = editing.load_with_record(url, scenario_id)

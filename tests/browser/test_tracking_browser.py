@@ -84,6 +84,8 @@ def test_track001_import_colour_by_attainment_and_read_a_rep(browser, app, tmp_p
     assert "unknown account 'NOPE-1'" in bad[0]["reason"]
     assert "unknown rep 'NOBODY'" in bad[-1]["reason"]
 
+    page.wait_for_function("() => !document.querySelector('#tracking-import').disabled")
+    assert page.locator("#tracking-import").inner_text() == "Import 2026-Q3"
     page.locator("#tracking-import").click()
     page.wait_for_function(
         "() => document.querySelector('#tracking-import-status').innerText.includes(': stored')",
@@ -113,3 +115,16 @@ def test_track001_import_colour_by_attainment_and_read_a_rep(browser, app, tmp_p
     painted = {round(v, 9) for v in z if v is not None}
     expected = {round(float(v), 9) for v in reps["attainment"] if not math.isnan(float(v))}
     assert painted and painted <= expected
+
+    # checking the same files again: the period holds them, so the button asks to replace
+    page.locator("#sections").get_by_text("Tracking", exact=True).click()
+    page.locator("#tracking-check").click()
+    page.wait_for_function(
+        "() => document.querySelector('#tracking-import').innerText.startsWith('Replace')",
+        timeout=60_000,
+    )
+    assert page.locator("#tracking-import").inner_text() == "Replace 2026-Q3 (0 rows change)"
+    assert (
+        "2026-Q3 already holds 40 revenue rows and 25 visits"
+        in page.locator("#tracking-import-status").inner_text()
+    )

@@ -121,3 +121,14 @@ def test_plan_next_quarter_starts_from_the_actuals(url, scenario, tmp_path):
     _, nxt, _ = editing.load(url, made.scenario_id)
     assert nxt.owner.tolist() == now.owner.tolist()
     assert nxt.tally.revenue[1:].sum() == pytest.approx(340_000 * 100)
+
+
+def test_map_values_fall_back_to_the_latest_period(url, scenario, tmp_path):
+    dataset, sid = scenario
+    assert tracking.rep_values(url, sid, "attainment", None).size == 0  # nothing imported
+    revenue = _write(tmp_path / "rev.csv", "account_id,period,revenue\na1,2026-Q3,50000\n")
+    actuals.store_checked(url, actuals.check_files(url, dataset, "2026-Q3", {"revenue": revenue}))
+    # a period this data set does not hold (another data set's choice): the latest one instead
+    values = tracking.rep_values(url, sid, "attainment", "2025-Q1")
+    # R1: a1's 50,000 and none of a2's (no revenue) of a 100,000 quarter target
+    assert values.tolist() == pytest.approx([0.5, 0.0])
