@@ -107,6 +107,11 @@ TIDY_WEIGHT = 20.0
 TIDY_ROUNDS = 50
 """Most polish rounds of the tidy pass."""
 
+GUIDED_TOUCH = 2
+"""Least neighbours in the receiving territory a unit needs to move in a guided round (issue 13
+point 3): load crosses borders as fronts; single-contact moves, which grow tentacles, wait for
+the unguided rounds."""
+
 RESTART_PATIENCE = 25
 """Restarts in a row without a better plan after which the search stops and says so."""
 
@@ -532,7 +537,7 @@ class _Search(EscapeMoves):
                     stale, history, phase = 0, [], "balance"
                     continue
                 if stuck:
-                    if restarts and not self.stop_reason:
+                    if restarts and not self.stop_reason and best_key[2] > 0:
                         self.stop_reason = "time limit reached (restarts used the time)"
                     break
             if best_key[2] > 0:
@@ -795,6 +800,8 @@ class _Search(EscapeMoves):
                 f = net[src, dst]
                 total = total + guide_scale[j] * ((f - mid[:, j]) ** 2 - f**2)
         keep = total < -1e-12
+        if flows is not None and self.contiguity:
+            keep &= (into >= GUIDED_TOUCH) | (same == 0)
         if flows is None:  # balance strictly first, as in the walk
             keep = (imb < -1e-12) | ((imb <= 1e-12) & keep)
             total = np.where(imb < -1e-12, imb, total)
@@ -899,6 +906,8 @@ class _Search(EscapeMoves):
                         na += 1
                 if contiguity and nb == 0:
                     return None, na, nb
+                if nets and nb < GUIDED_TOUCH and na > 0:
+                    return None, na, nb  # guided moves grow fronts, not tentacles
             la, lb, ta, tb = L[a], L[b], T[a], T[b]
             imb = 0.0
             for j, k in enumerate(cols):
