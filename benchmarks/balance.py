@@ -252,6 +252,11 @@ def plan_figures(prefix: str, plan: Plan, runtime: float | None) -> list[Figure]
          int((reps["contiguity_components"] == 1).sum()), "count"),
         (f"{prefix}mean_polsby_popper", float(np.nanmean(reps["polsby_popper"])), "ratio"),
         (f"{prefix}disruption_accounts_pct", 100.0 * team["disruption_accounts"], "%"),
+        # issue 13 points 3-4 (h13b): the least compact territory and travel against the baseline
+        (f"{prefix}min_polsby_popper", float(np.nanmin(reps["polsby_popper"])), "ratio"),
+        (f"{prefix}territories_below_pp_0_1",
+         int((reps["polsby_popper"] < 0.1).sum()), "count"),
+        (f"{prefix}travel_hours", float(team["travel_hours"]), "h"),
     ]  # fmt: skip
     if runtime is not None:
         out.append((f"{prefix}balance_runtime_s", runtime, "s"))

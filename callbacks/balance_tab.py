@@ -102,7 +102,10 @@ def outcome(result: BalanceResult, new_name: str) -> html.Ul:
         f"{int(result.contiguous.sum())}/{len(result.contiguous)} territories in one piece, "
         f"{result.runtime:.1f} s{' (stopped early: best so far)' if result.stopped_early else ''}.",
     ]
-    lines += list(result.messages)
+    # issue 13 point 3 (h13b): why the run stopped comes second, right under the figures
+    stops = [m for m in result.messages if m.startswith("stopped:")]
+    lines += [m[0].upper() + m[1:] + "." for m in stops]
+    lines += [m for m in result.messages if not m.startswith("stopped:")]
     lines += optimality_lines(result)  # issue 13 (h13): the gap beside the result
     return html.Ul([html.Li(line) for line in lines])
 

@@ -86,7 +86,16 @@ def balance_plan(
         inner = replace(settings, disruption_cap=cap)
     result = balance(instance, inner, rng=rng, should_stop=should_stop, progress=progress)
     proposal = Plan.from_owner(plan.market, result.assignment, plan.locked)
-    return proposal, _in_accounts(result, proposal, asked, already)
+    result = _in_accounts(result, proposal, asked, already)
+    if settings.mode == "design" and settings.disruption_cap is not None:
+        # issue 13 point 3 (h13b): say that the cap does not bind a design from scratch
+        note = (
+            f"design draws territories from scratch: the cap on accounts moved "
+            f"({settings.disruption_cap:.0%}) does not apply; {result.disruption:.1%} of "
+            "accounts change owner against last quarter"
+        )
+        result = replace(result, messages=(*result.messages, note))
+    return proposal, result
 
 
 def _in_accounts(

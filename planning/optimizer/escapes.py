@@ -13,6 +13,7 @@ from planning.optimizer.constraints import removal_keeps_connected
 from planning.optimizer.instance import Instance
 from planning.optimizer.moves import Candidates, boundary_candidates, excess_squared, shift
 from planning.optimizer.settings import Settings
+from planning.optimizer.shape import corridor_pairs_near, move_creates_corridor
 
 SWAP_SAMPLE = 96
 """Units per side of a border that a swap round scores against each other."""
@@ -34,6 +35,9 @@ class EscapeMoves:
     rebalance: bool
     weight_total: float
     moves: int
+    shapes: bool
+    shape_sets: list[set[int]]
+    shape_active: bool
 
     def _check(self) -> None: ...
 
@@ -132,6 +136,12 @@ class EscapeMoves:
                 return False
             if not removal_keeps_connected(neighbours, owner_list, u):
                 return False
+        before = 0
+        shaped = self.shapes and self.shape_active
+        if shaped:
+            owner_list[u] = a
+            before = corridor_pairs_near(neighbours, self.shape_sets, owner_list, u)
+            before += corridor_pairs_near(neighbours, self.shape_sets, owner_list, v)
         owner_list[u] = b
         if self.contiguity and (
             a not in (owner_list[w] for w in neighbours[v])
@@ -140,6 +150,12 @@ class EscapeMoves:
             owner_list[u] = a
             return False
         owner_list[v] = a
+        if shaped:
+            after = corridor_pairs_near(neighbours, self.shape_sets, owner_list, u)
+            after += corridor_pairs_near(neighbours, self.shape_sets, owner_list, v)
+            if after > before:
+                owner_list[u], owner_list[v] = a, b
+                return False
         owner[u], owner[v] = b, a
         self.moves += 2
         return True
@@ -185,6 +201,12 @@ class EscapeMoves:
                 if b not in (owner_list[v] for v in inst.neighbours[u]):
                     continue
                 if not removal_keeps_connected(inst.neighbours, owner_list, u):
+                    continue
+                if (
+                    self.shapes
+                    and self.shape_active
+                    and move_creates_corridor(inst.neighbours, self.shape_sets, owner_list, u, b)
+                ):
                     continue
             owner_list[u] = b
             owner[u] = b

@@ -53,6 +53,13 @@ from planning.optimizer.moves import (
 from planning.optimizer.repair import merge_fragments
 from planning.optimizer.result import BalanceResult, summarize
 from planning.optimizer.settings import Settings
+from planning.optimizer.shape import (
+    PP_GOAL,
+    move_creates_corridor,
+    neighbour_sets,
+    polsby_popper,
+    unit_sides,
+)
 
 FLOW_MARGIN = 0.8
 """The flows aim at this fraction of the tolerance, so whole units landing a
@@ -92,6 +99,24 @@ wanted flow as if it carried this share of an average unit's load. Empty units
 they change no load, so without a pull they would never give way, and the
 loaded units behind them would never be reached. The flows still count only
 real load, so the pull stops once the load has crossed."""
+
+
+TIDY_WEIGHT = 20.0
+"""How many times the compactness weight counts while borders are tidied (at least 1 x this)."""
+
+TIDY_ROUNDS = 50
+"""Most polish rounds of the tidy pass."""
+
+GUIDED_TOUCH = 2
+"""Least neighbours in the receiving territory a unit needs to move in a guided round (issue 13
+point 3): load crosses borders as fronts; single-contact moves, which grow tentacles, wait for
+the unguided rounds."""
+
+RESTART_PATIENCE = 25
+"""Restarts in a row without a better plan after which the search stops and says so."""
+
+RESTART_MARGIN = 0.5
+"""Seconds before the deadline after which a stalled search no longer restarts."""
 
 
 class _Stop(Exception):
@@ -339,7 +364,11 @@ def _heuristic_then_milp(instance, settings, generator, should_stop, progress, s
 
 def _notes_of(result: BalanceResult) -> list[str]:
     """The search's own notes in ``result`` (``summarize`` rewrites the statements on the plan)."""
-    return [m for m in result.messages if "had no units" in m or m.startswith("imbalance fell")]
+    return [
+        m
+        for m in result.messages
+        if "had no units" in m or m.startswith(("imbalance fell", "stopped:", "restarted"))
+    ]
 
 
 def _plan_key(instance: Instance, settings: Settings, owner: np.ndarray) -> tuple[float, ...]:
@@ -389,6 +418,13 @@ class _Search(EscapeMoves):
         self.blocked: dict[int, int] = {}  # unit -> last round its removal is not retried
         self.price = np.ones((instance.n_reps, instance.n_reps))  # of flow along each border
         self.residual: list[list[list[float]]] = []
+        self.stop_reason = ""
+        self.rep_shape: np.ndarray | None = None  # per-rep weight of border length (tidy)
+        self.sides = unit_sides(instance)
+        # issue 13 point 3 (h13b): no move may add a one-cell corridor
+        self.shapes = self.contiguity and settings.shape_rules
+        self.shape_sets = neighbour_sets(instance) if self.shapes else []
+        self.shape_active = False  # the rule binds once every rep is within tolerance
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -451,6 +487,7 @@ class _Search(EscapeMoves):
         owner = self._start()
         best_owner, best_key = owner.copy(), self._key(owner)
         phase, stale, stopped, iteration = "balance", 0, False, 0
+        restarts, fruitless, restart_best = 0, 0, best_key
         history: list[float] = []  # best imbalance after each round
         max_rounds = settings.max_iterations if settings.max_iterations is not None else 10**9
         try:
@@ -463,6 +500,7 @@ class _Search(EscapeMoves):
                 dev = score.deviations(load, target)
                 if phase == "balance" and self._balanced(load, dev):
                     phase = "polish"
+                    self.shape_active = True
                 guided = phase == "balance" and stale < GUIDED_STALE
                 moved = self._round(owner, load, target, guide=guided)
                 if phase == "balance" and moved == 0 and guided:
@@ -484,22 +522,51 @@ class _Search(EscapeMoves):
                     and len(history) > self.patience
                     and history[-1] > (1 - PLATEAU) * history[-1 - self.patience]
                 )
-                if moved == 0 or stale >= self.patience or plateau:
+                stuck = moved == 0 or stale >= self.patience or plateau
+                if key[:3] < restart_best[:3]:
+                    restart_best, fruitless = key, 0
+                if stuck and fruitless >= RESTART_PATIENCE:
+                    self.stop_reason = f"{RESTART_PATIENCE} restarts in a row found no better plan"
+                elif stuck and self._restart_allowed(phase, best_key):
+                    # issue 13 point 3 (h13b): never stop early while time remains and the
+                    # tolerance is unmet: restart from the best plan with a bigger shake
+                    restarts += 1
+                    fruitless += 1
+                    owner = best_owner.copy()
+                    self._shake(owner, restarts)
+                    stale, history, phase = 0, [], "balance"
+                    continue
+                if stuck:
+                    if restarts and not self.stop_reason and best_key[2] > 0:
+                        self.stop_reason = "time limit reached (restarts used the time)"
                     break
             if best_key[2] > 0:
                 best_owner, best_key = self._finish(best_owner, best_key)
+            if self.shapes and best_key[:3] == (0.0, 0.0, 0.0):
+                best_owner, best_key = self._tidy(best_owner, best_key)
             if phase == "balance" and best_key[2] > 0 and (stale >= self.patience or plateau):
                 self.notes.append(
                     f"imbalance fell by less than {PLATEAU:.0%} in the last {self.patience} "
                     "rounds; this is the best plan found"
                 )
+                self.stop_reason = self.stop_reason or "no improving move found"
+            elif iteration >= max_rounds:
+                self.stop_reason = "round limit reached"
+            else:
+                self.stop_reason = self.stop_reason or "no improving move found"
         except _Stop:
             stopped = True
             key = self._key(owner)
             if key < best_key:
                 best_owner, best_key = owner.copy(), key
+            self.stop_reason = self._stop_cause()
         if stopped:
             self.notes.append("stopped early (time limit or request); this is the best plan so far")
+        if restarts:
+            self.notes.append(
+                f"restarted {restarts} time(s) from the best plan with a random shake"
+            )
+        self.notes.append(self._stop_sentence(best_owner, best_key))
         return summarize(
             inst,
             settings,
@@ -510,6 +577,85 @@ class _Search(EscapeMoves):
             stopped_early=stopped,
             notes=tuple(self.notes),
         )
+
+    def _restart_allowed(self, phase: str, best_key: tuple) -> bool:
+        """Whether a stalled search should shake and go on: off target, with a clock that runs.
+
+        Without a time limit (or with a round limit) the search stops where it
+        stalls, as before; with one, it uses the time it was given.
+        """
+        if phase != "balance" or best_key[2] <= 0 or self.deadline is None:
+            return False
+        if self.settings.max_iterations is not None:
+            return False
+        return time.perf_counter() < self.deadline - RESTART_MARGIN
+
+    def _shake(self, owner: np.ndarray, restarts: int) -> None:
+        """A random step away from the best plan, bigger with every restart (up to 30 kicks)."""
+        load = score.loads(self.instance, owner)
+        for _ in range(min(restarts, 30)):
+            self._kick(owner, load)
+            load = score.loads(self.instance, owner)
+
+    def _stop_cause(self) -> str:
+        """Why a stopped search stopped: the clock or the caller."""
+        if self.deadline is not None and time.perf_counter() > self.deadline:
+            return "time limit reached"
+        return "stopped on request"
+
+    def _stop_sentence(self, owner: np.ndarray, key: tuple) -> str:
+        """The "stopped: <why>" sentence with what was still unmet (issue 13 point 3)."""
+        load = score.loads(self.instance, owner)
+        dev = np.abs(score.deviations(load, score.targets(self.instance, load))[:, self.bal_cols])
+        worst = float(dev.max()) if dev.size else 0.0
+        reason = self.stop_reason or "no improving move found"
+        if key[0] > 0 or (
+            self.rebalance
+            and self.settings.disruption_cap is not None
+            and worst > self.settings.tolerance + 1e-9
+            and self._budget(owner) <= 1e-9 * self.weight_total
+        ):
+            return (
+                f"stopped: {reason} with the cap on accounts moved reached and "
+                f"{worst:.1%} worst deviation left; a higher cap may reach the tolerance"
+            )
+        if worst > self.settings.tolerance + 1e-9:
+            return f"stopped: {reason} while {worst:.1%} worst deviation remains"
+        return f"stopped: {reason}, every rep within tolerance"
+
+    def _tidy(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
+        """Smooth the borders of a plan inside tolerance (issue 13 point 3).
+
+        Polish rounds with compactness weighted ``TIDY_WEIGHT`` times up: a unit
+        moves when that shortens borders by more than the accounts it moves
+        are worth, never costing balance, the cap or contiguity, and never
+        adding a one-cell corridor. Tips of corridors and lace erode first
+        (they cut the most edges). The tidied plan is kept while it stays
+        inside tolerance and under the cap, even where it moves a few more units.
+        """
+        saved = self.settings
+        self.shape_active = True
+        self.settings = replace(
+            saved, compactness_weight=max(saved.compactness_weight, 1.0) * TIDY_WEIGHT
+        )
+        tidied = owner.copy()
+        try:
+            for _ in range(TIDY_ROUNDS):
+                pp = polsby_popper(self.instance, tidied, self.sides)
+                pp = np.where(np.isfinite(pp), pp, PP_GOAL)
+                self.rep_shape = np.clip((PP_GOAL / np.maximum(pp, 1e-3)) ** 2, 1.0, 100.0)
+                load = score.loads(self.instance, tidied)
+                if self._round(tidied, load, score.targets(self.instance, load), guide=False) == 0:
+                    break
+        except _Stop:
+            pass
+        finally:
+            self.settings = saved
+            self.rep_shape = None
+        new_key = self._key(tidied)
+        if new_key[:3] == (0.0, 0.0, 0.0):
+            return tidied, new_key
+        return owner, key
 
     def _finish(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
         """Polish the best plan of a search that stalled off target.
@@ -639,7 +785,13 @@ class _Search(EscapeMoves):
                 inst.disruption_weight[unit] / self.weight_total
             )
         compact = settings.compactness_weight / self.n_edges
-        total = imb + static + compact * (same - into)
+        if self.rep_shape is None:
+            total = imb + static + compact * (same - into)
+        else:  # tidy: each side's perimeter change weighted by how thin its territory is
+            rw, k = self.rep_shape, self.sides
+            total = (
+                imb + static + compact * 0.5 * (rw[src] * (2 * same - k) + rw[dst] * (k - 2 * into))
+            )
         mean_target = np.maximum(target[:, cols].mean(axis=0), 1e-300)
         guide_scale = score.IMBALANCE_SCALE * w / mean_target**2
         if flows is not None:
@@ -648,6 +800,8 @@ class _Search(EscapeMoves):
                 f = net[src, dst]
                 total = total + guide_scale[j] * ((f - mid[:, j]) ** 2 - f**2)
         keep = total < -1e-12
+        if flows is not None and self.contiguity:
+            keep &= (into >= GUIDED_TOUCH) | (same == 0)
         if flows is None:  # balance strictly first, as in the walk
             keep = (imb < -1e-12) | ((imb <= 1e-12) & keep)
             total = np.where(imb < -1e-12, imb, total)
@@ -729,6 +883,9 @@ class _Search(EscapeMoves):
         disruption_scale = settings.disruption_weight / self.weight_total if self.rebalance else 0.0
         touched = set()
         blocked = self.blocked
+        shapes, shape_sets = self.shapes and self.shape_active, self.shape_sets
+        rep_shape = None if self.rep_shape is None else self.rep_shape.tolist()
+        sides = self.sides
         made = 0
 
         def excess(value: float, goal: float) -> float:
@@ -749,6 +906,8 @@ class _Search(EscapeMoves):
                         na += 1
                 if contiguity and nb == 0:
                     return None, na, nb
+                if nets and nb < GUIDED_TOUCH and na > 0:
+                    return None, na, nb  # guided moves grow fronts, not tentacles
             la, lb, ta, tb = L[a], L[b], T[a], T[b]
             imb = 0.0
             for j, k in enumerate(cols):
@@ -765,7 +924,16 @@ class _Search(EscapeMoves):
                     return None, na, nb
                 if imb < -1e-12:
                     return imb, na, nb
-            delta = imb + fixed_part + compact * (na - nb)
+            if rep_shape is None:
+                delta = imb + fixed_part + compact * (na - nb)
+            else:
+                delta = (
+                    imb
+                    + fixed_part
+                    + compact
+                    * 0.5
+                    * (rep_shape[a] * (2 * na - sides) + rep_shape[b] * (sides - 2 * nb))
+                )
             if nets:
                 for j, k in enumerate(cols):
                     f = nets[j][a][b]
@@ -832,6 +1000,8 @@ class _Search(EscapeMoves):
                 if not removal_keeps_connected(neighbours, owner_list, u, SEARCH_LIMIT):
                     blocked[u] = self.round + BLOCKED_ROUNDS
                     continue
+            if shapes and move_creates_corridor(neighbours, shape_sets, owner_list, u, b):
+                continue
             owner_list[u] = b
             owner[u] = b
             count[a] -= 1

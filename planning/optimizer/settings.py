@@ -63,6 +63,10 @@ class Settings:
         objective with exact touching-territories subproblems (HiGHS) until the time
         limit or a full pass without gain (instances of up to 20,000 unit x
         rep pairs).
+    shape_rules
+        With contiguity, refuse every move that adds a one-cell corridor
+        (:mod:`planning.optimizer.shape`), and tidy thin shapes once the plan is
+        inside tolerance.
     """
 
     balance: Mapping[str, float] | tuple[tuple[str, float], ...] = (("workload", 1.0),)
@@ -81,6 +85,8 @@ class Settings:
     exact_limit: int = 2_000_000
     # issue 13 (h13): minimise after feasibility
     improve: bool = False
+    # issue 13 point 3 (h13b): shapes a planner would sign
+    shape_rules: bool = True
 
     def __post_init__(self) -> None:
         pairs = self.balance.items() if isinstance(self.balance, Mapping) else self.balance

@@ -106,3 +106,14 @@ def test_cancel_names_a_result_stored_before_it(working):
     # a run started after that result: it is not this run's
     cache[cb.run_key(sid)] = datetime.now(UTC).isoformat()
     assert cb.cancel_status(1, {"id": sid})[0].startswith("Auto-balance cancelled: nothing")
+
+
+def test_outcome_names_why_the_run_stopped():
+    """Issue 13 point 3: why the run stopped comes right under the figures, once."""
+    from planning.optimizer import balance
+    from planning.optimizer.synthetic import grid_instance
+
+    result = balance(grid_instance(8, 8, 3, seed=2), BalanceSettings(time_limit=2, seed=0))
+    items = [li.children for li in cb.outcome(result, "Auto-balance of Working plan").children]
+    assert items[1].startswith("Stopped: ") and items[1].endswith(".")
+    assert sum(text.lower().startswith("stopped:") for text in items) == 1

@@ -129,3 +129,14 @@ def test_demo_design_grows_from_the_reps_homes(demo):
     reps_after = rep_metrics(plan, 0.05)
     assert reps_after["workload_deviation"].abs().max() <= 0.05, result.messages
     assert (reps_after["contiguity_components"] == 1).all()
+
+
+def test_design_says_the_cap_on_accounts_moved_does_not_apply(start):
+    """Issue 13 point 3: in design mode the cap either applies or the result says it does not."""
+    _, result = balance_plan(
+        start, Settings(mode="design", tolerance=0.10, time_limit=5, seed=1, disruption_cap=0.05),
+        rng=1,
+    )  # fmt: skip
+    notes = [m for m in result.messages if "does not apply" in m]
+    assert len(notes) == 1 and "5%" in notes[0]
+    assert sum(m.startswith("stopped:") for m in result.messages) == 1
