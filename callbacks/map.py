@@ -19,6 +19,7 @@ from callbacks.basemap import basemap_urls
 from callbacks.context import database_url, default_scenario, tile_url, tolerance_share
 from callbacks.geometry import geometry_url
 from common.errors import (
+    HexalignError,
     NothingToUndoError,
     ReadOnlyScenarioError,
     ScenarioNotFoundError,
@@ -46,12 +47,13 @@ from layouts.panel import panel_note, table_rows, tam_chart, team_summary, workl
 from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.hierarchy import LEVELS, SCOPES
 from planning.mapview import GROUP_MODES, TRACKING_MODES
+from planning.overlay import Layer, blank_without_accounts
 from planning.panel import panel_table
 from planning.plan import Plan
 from planning.repaint import repaint
 from planning.scenarios import moved_vs_baseline
 from planning.targets import describe_rule, targets_for
-from services import basemap, editing, hierarchy, maps
+from services import basemap, editing, hierarchy, maps, overlay
 
 PANEL = (
     Output(Ids.REP_TABLE, "data"),
@@ -61,6 +63,7 @@ PANEL = (
     Output(Ids.PANEL_NOTE, "children"),  # issue 14: level, fair-share scope, targets
 )
 Payload = dict[str, Any]
+OVERLAY_NO_UNDO = "Undo and redo work on the field layer only: the overlay keeps no history yet."
 DELETED_MEANWHILE = (
     "Nothing was saved: the scenario this page showed was deleted meanwhile. "
     "The map now shows another scenario."
@@ -143,6 +146,7 @@ def panel(
     Input(Ids.TRACKING_MAP_PERIOD, "data"),  # issue 15: the period the tracking modes paint
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
+    Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
 )
 def draw_map(
     scenario: Payload,
@@ -152,6 +156,7 @@ def draw_map(
     period: str | None,
     view: Payload | None,
     camera_now: Payload | None,
+    layer: str | None = None,
 ) -> tuple[Any, ...]:
     """The whole figure: on load, scenario switch, colour mode, or a zoom needing other cells.
 
@@ -176,7 +181,8 @@ def draw_map(
         dataset_shown=shown.dataset if shown else None,
         mode=mode,
         period=period,
-    )  # fmt: skip  (issue 15: tracking modes)
+        layer=_layer(layer),
+    )  # fmt: skip  (issue 15: tracking modes; issue 15 overlay: the layer drawn)
     # datasets-find: a first view (or another data set's) fits the whole planning area; the
     # browser refits it to the map's real size after the draw (assets/hexalign.js)
     kept = None if drawing.new_data else (_camera(relayout) if from_map else None) or camera_now
@@ -208,6 +214,7 @@ def draw_map(
     Input(Ids.PANEL_LEVEL, "value"),
     Input(Ids.PANEL_SCOPE, "value"),
     Input(Ids.TARGETS_KEPT, "data"),
+    Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
 )
 def refresh_panel(
     scenario: Payload,
@@ -215,8 +222,17 @@ def refresh_panel(
     level: str | None = None,
     scope: str | None = None,
     targets: Payload | None = None,
+    layer: str | None = None,
 ) -> tuple[Any, ...]:
     """Panel numbers and the version the page now shows (load, switch, tolerance, view)."""
+    if _layer(layer) is Layer.OVERLAY:  # issue 15 overlay: the overlay layer's own balance
+        scene = overlay.overlay_scene(database_url(), int(scenario["id"]))
+        if scene is not None:
+            view = PanelView.from_controls(level, scope, targets)
+            versions = {"version": scene.field_version, "overlay": scene.state.version}
+            return versions, *panel(
+                scene.state.plan, tolerance_pct, view, scene.board.baseline.owner
+            )
     board, plan, version = editing.load(database_url(), int(scenario["id"]))
     view = PanelView.from_controls(level, scope, targets)
     return {"version": version}, *panel(plan, tolerance_pct, view, board.baseline.owner)
@@ -243,6 +259,7 @@ def refresh_panel(
     State(Ids.PANEL_SCOPE, "value"),
     State(Ids.TARGETS_KEPT, "data"),
     State(Ids.MAP_FILTER, "value"),
+    State(Ids.MAP_LAYER, "value"),  # issue 15 overlay
     prevent_initial_call=True,
 )
 def edit(
@@ -261,6 +278,7 @@ def edit(
     scope: str | None = None,
     targets: Payload | None = None,
     only: str | None = None,
+    layer: str | None = None,
 ) -> tuple[Any, ...]:
     """Apply a selection (move, lock, unlock), an undo or a redo; repaint only what changed."""
     shown = PanelView.from_controls(level, scope, targets)
@@ -271,6 +289,8 @@ def edit(
         raise PreventUpdate
     if isinstance(change, Selection) and (len(change.units) == 0 or change.level != view["level"]):
         raise PreventUpdate
+    if _layer(layer) is Layer.OVERLAY:  # issue 15 overlay: the lasso edits the overlay layer
+        return _edit_overlay(change, scenario, version, view, mode, tolerance_pct, shown, only)
     try:
         edited = editing.edit(database_url(), int(scenario["id"]), version["version"], change)
     except NothingToUndoError as err:
@@ -304,6 +324,42 @@ def edit(
     )
 
 
+def _layer(value: str | None) -> Layer:
+    """The layer switch's value (issue 15 overlay); anything else is the field layer."""
+    return Layer.OVERLAY if value == Layer.OVERLAY.value else Layer.FIELD
+
+
+def _edit_overlay(
+    change: Selection | Step,
+    scenario: Payload,
+    version: Payload,
+    view: Payload,
+    mode: str,
+    tolerance_pct: float | str | None,
+    shown: PanelView,
+    only: str | None,
+) -> tuple[Any, ...]:
+    """Issue 15 overlay: ``edit`` on the overlay layer; the field version is passed on as it is."""
+    keep = [no_update] * len(PANEL)
+    if not isinstance(change, Selection):
+        return no_update, no_update, OVERLAY_NO_UNDO, *keep, no_update
+    try:
+        edited = overlay.edit_overlay(database_url(), int(scenario["id"]),
+                                      int(version.get("overlay", 0)), change)  # fmt: skip
+    except HexalignError as err:  # read-only scenario, no overlay reps, a field rep picked
+        return no_update, no_update, str(err), *keep, no_update
+    result = edited.edit
+    versions = {**version, "overlay": result.version}
+    numbers = panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner)
+    if edited.stale:
+        return (versions, no_update, "Someone else changed the overlay meanwhile: the map now "
+                "shows the current one; please repeat your last action.", *numbers,
+                {**scenario, "refresh": f"overlay {result.version}"})  # fmt: skip
+    paint = _paint(edited.board, result, view, mode, only or None, blank=True)
+    said = _describe(change.tool, result, change.rep_id or UNASSIGNED_VALUE)
+    return versions, paint, said, *numbers, no_update
+
+
 def _requested(
     trigger: object, key: Payload | None, selection: Payload | None, tool: str, rep: str | None
 ) -> Selection | Step | None:
@@ -323,11 +379,19 @@ def _requested(
 
 
 def _paint(
-    board: Board, result: Edit, view: Payload, mode: str, only: str | None = None
+    board: Board,
+    result: Edit,
+    view: Payload,
+    mode: str,
+    only: str | None = None,
+    blank: bool = False,
 ) -> dict[str, Any]:
-    """Only the drawn units the change touched: their position in the trace and new values."""
+    """Only the drawn units the change touched: their position in the trace and new values.
+
+    ``blank``: units without an account drawn unowned (the overlay layer, issue 15 overlay).
+    """
     patch = repaint(board, result.plan, result.changed, view["level"], _tuple(view.get("snapped")))
-    facts = patch.facts
+    facts = blank_without_accounts(patch.facts) if blank else patch.facts
     z = filtered_values(facts, mode, only)
     return {
         "idx": patch.positions.tolist(),
@@ -389,10 +453,11 @@ def _list(snapped: BBox | None) -> list[float] | None:
     Output(Ids.REP_KEYS, REP_KEYS_LABELS),
     Input(Ids.SCENARIO, "data"),
     State(Ids.REP_PICKER, "value"),
+    Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay: the overlay layer's reps
 )
-def rep_widgets(scenario: Payload, picked: str | None) -> tuple[Any, ...]:
+def rep_widgets(scenario: Payload, picked: str | None, layer: str | None = None) -> tuple[Any, ...]:
     """Rep picker, legend and keyboard map of the scenario's team (data sets may differ)."""
-    ids, names = editing.team(database_url(), int(scenario["id"]))
+    ids, names = overlay.layer_team(database_url(), int(scenario["id"]), _layer(layer))
     keep = picked if picked in ids or picked == UNASSIGNED_VALUE else (ids[0] if ids else None)
     value = no_update if keep == picked else keep
     return rep_options(ids, names), value, legend(ids, names).children, *rep_keys(ids, names)
@@ -433,13 +498,14 @@ def filter_options(scenario: Payload, picked: str | None) -> tuple[list[dict[str
     Output(Ids.LEGEND, "children", allow_duplicate=True),
     Input(Ids.COLOUR_MODE, "value"),
     State(Ids.SCENARIO, "data"),
+    State(Ids.MAP_LAYER, "value"),  # issue 15 overlay
     prevent_initial_call=True,
 )
-def mode_legend(mode: str, scenario: Payload) -> list[Any]:
+def mode_legend(mode: str, scenario: Payload, layer: str | None = None) -> list[Any]:
     """Issue 14: the legend names regions (districts) when the map is coloured by them."""
     sid = int(scenario["id"])
     if mode in GROUP_MODES:
         regions, districts = hierarchy.team_groups(database_url(), sid)
         return group_legend(regions if mode == "region" else districts)
-    ids, names = editing.team(database_url(), sid)
+    ids, names = overlay.layer_team(database_url(), sid, _layer(layer))
     return list(legend(ids, names).children)

@@ -215,6 +215,8 @@ class Ids(StrEnum):
     OVERLAY_EXPORT = "overlay-export"
     OVERLAY_DOWNLOAD = "overlay-download"
     OVERLAY_VERSION = "overlay-version-store"
+    MAP_LAYER = "map-layer"  # issue 15 overlay: which layer the map draws and the lasso edits
+    MAP_LAYER_BOX = "map-layer-box"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------
