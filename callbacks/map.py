@@ -144,9 +144,9 @@ def panel(
     Input(Ids.MAP, "relayoutData"),
     Input(Ids.MAP_FILTER, "value"),
     Input(Ids.TRACKING_MAP_PERIOD, "data"),  # issue 15: the period the tracking modes paint
+    Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
-    Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
 )
 def draw_map(
     scenario: Payload,
@@ -154,9 +154,9 @@ def draw_map(
     relayout: Payload | None,
     only: str | None,
     period: str | None,
+    layer: str | None,
     view: Payload | None,
     camera_now: Payload | None,
-    layer: str | None = None,
 ) -> tuple[Any, ...]:
     """The whole figure: on load, scenario switch, colour mode, or a zoom needing other cells.
 
@@ -452,10 +452,10 @@ def _list(snapped: BBox | None) -> list[float] | None:
     Output(Ids.REP_KEYS, REP_KEYS_REPS),
     Output(Ids.REP_KEYS, REP_KEYS_LABELS),
     Input(Ids.SCENARIO, "data"),
-    State(Ids.REP_PICKER, "value"),
     Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay: the overlay layer's reps
+    State(Ids.REP_PICKER, "value"),
 )
-def rep_widgets(scenario: Payload, picked: str | None, layer: str | None = None) -> tuple[Any, ...]:
+def rep_widgets(scenario: Payload, layer: str | None, picked: str | None) -> tuple[Any, ...]:
     """Rep picker, legend and keyboard map of the scenario's team (data sets may differ)."""
     ids, names = overlay.layer_team(database_url(), int(scenario["id"]), _layer(layer))
     keep = picked if picked in ids or picked == UNASSIGNED_VALUE else (ids[0] if ids else None)

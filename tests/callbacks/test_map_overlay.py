@@ -120,7 +120,7 @@ def test_the_overlay_layer_draws_overlay_owners_and_lists_overlay_reps(page):
     assert owner[unit(url, sid, CENTRE)] == -1  # its overlay account has no owner
     assert owner[unit(url, sid, RING[3])] == -1  # no overlay account to serve: drawn grey
     assert field_owner[unit(url, sid, CENTRE)] == 0  # the field layer: F1's (f1)
-    options, *_ = cb.rep_widgets({"id": sid}, "F1", "overlay")
+    options, *_ = cb.rep_widgets({"id": sid}, "overlay", "F1")
     assert [o["value"] for o in options if o["value"] != cb.UNASSIGNED_VALUE] == ["O1", "O2"]
-    options, *_ = cb.rep_widgets({"id": sid}, "F1", "field")
+    options, *_ = cb.rep_widgets({"id": sid}, "field", "F1")
     assert "F1" in [o["value"] for o in options] and "O1" not in [o["value"] for o in options]
