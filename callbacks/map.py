@@ -163,7 +163,7 @@ def draw_map(
     The figure carries the user's current centre and zoom: plotly does not keep a map's
     GUI zoom across new figures, so a redraw must not throw the view back to the overview.
     """
-    if ctx.triggered_id == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES:
+    if ctx.triggered_id == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES and view:
         raise PreventUpdate  # issue 15: another tracked period changes only the tracking modes
     sid = int(scenario["id"])
     shown = ShownView.from_store(view)
