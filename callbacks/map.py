@@ -19,6 +19,7 @@ from callbacks.basemap import basemap_urls
 from callbacks.context import database_url, default_scenario, tile_url, tolerance_share
 from callbacks.geometry import geometry_url
 from common.errors import (
+    HexalignError,
     NothingToUndoError,
     ReadOnlyScenarioError,
     ScenarioNotFoundError,
@@ -47,12 +48,13 @@ from layouts.presentation import changed_legend  # issue 16
 from planning.editing import Board, Edit, Selection, Step, Tool
 from planning.hierarchy import LEVELS, SCOPES
 from planning.mapview import GROUP_MODES, TRACKING_MODES
+from planning.overlay import Layer, blank_without_accounts
 from planning.panel import panel_table
 from planning.plan import Plan
 from planning.repaint import repaint
 from planning.scenarios import moved_vs_baseline
 from planning.targets import describe_rule, targets_for
-from services import basemap, editing, hierarchy, maps
+from services import basemap, editing, hierarchy, maps, overlay
 
 PANEL = (
     Output(Ids.REP_TABLE, "data"),
@@ -62,6 +64,7 @@ PANEL = (
     Output(Ids.PANEL_NOTE, "children"),  # issue 14: level, fair-share scope, targets
 )
 Payload = dict[str, Any]
+OVERLAY_NO_UNDO = "Undo and redo work on the field layer only: the overlay keeps no history yet."
 DELETED_MEANWHILE = (
     "Nothing was saved: the scenario this page showed was deleted meanwhile. "
     "The map now shows another scenario."
@@ -142,6 +145,7 @@ def panel(
     Input(Ids.MAP, "relayoutData"),
     Input(Ids.MAP_FILTER, "value"),
     Input(Ids.TRACKING_MAP_PERIOD, "data"),  # issue 15: the period the tracking modes paint
+    Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
 )
@@ -151,6 +155,7 @@ def draw_map(
     relayout: Payload | None,
     only: str | None,
     period: str | None,
+    layer: str | None,
     view: Payload | None,
     camera_now: Payload | None,
 ) -> tuple[Any, ...]:
@@ -179,7 +184,8 @@ def draw_map(
         dataset_shown=shown.dataset if shown else None,
         mode=mode,
         period=period,
-    )  # fmt: skip  (issue 15: tracking modes)
+        layer=_layer(layer),
+    )  # fmt: skip  (issue 15: tracking modes; issue 15 overlay: the layer drawn)
     # datasets-find: a first view (or another data set's) fits the whole planning area; the
     # browser refits it to the map's real size after the draw (assets/hexalign.js)
     kept = None if drawing.new_data else (_camera(relayout) if from_map else None) or camera_now
@@ -215,6 +221,7 @@ def draw_map(
     Input(Ids.PANEL_LEVEL, "value"),
     Input(Ids.PANEL_SCOPE, "value"),
     Input(Ids.TARGETS_KEPT, "data"),
+    Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
 )
 def refresh_panel(
     scenario: Payload,
@@ -222,8 +229,17 @@ def refresh_panel(
     level: str | None = None,
     scope: str | None = None,
     targets: Payload | None = None,
+    layer: str | None = None,
 ) -> tuple[Any, ...]:
     """Panel numbers and the version the page now shows (load, switch, tolerance, view)."""
+    if _layer(layer) is Layer.OVERLAY:  # issue 15 overlay: the overlay layer's own balance
+        scene = overlay.overlay_scene(database_url(), int(scenario["id"]))
+        if scene is not None:
+            view = PanelView.from_controls(level, scope, targets)
+            versions = {"version": scene.field_version, "overlay": scene.state.version}
+            return versions, *panel(
+                scene.state.plan, tolerance_pct, view, scene.board.baseline.owner
+            )
     board, plan, version = editing.load(database_url(), int(scenario["id"]))
     view = PanelView.from_controls(level, scope, targets)
     return {"version": version}, *panel(plan, tolerance_pct, view, board.baseline.owner)
@@ -250,6 +266,7 @@ def refresh_panel(
     State(Ids.PANEL_SCOPE, "value"),
     State(Ids.TARGETS_KEPT, "data"),
     State(Ids.MAP_FILTER, "value"),
+    State(Ids.MAP_LAYER, "value"),  # issue 15 overlay
     prevent_initial_call=True,
 )
 def edit(
@@ -268,6 +285,7 @@ def edit(
     scope: str | None = None,
     targets: Payload | None = None,
     only: str | None = None,
+    layer: str | None = None,
 ) -> tuple[Any, ...]:
     """Apply a selection (move, lock, unlock), an undo or a redo; repaint only what changed."""
     shown = PanelView.from_controls(level, scope, targets)
@@ -278,6 +296,8 @@ def edit(
         raise PreventUpdate
     if isinstance(change, Selection) and (len(change.units) == 0 or change.level != view["level"]):
         raise PreventUpdate
+    if _layer(layer) is Layer.OVERLAY:  # issue 15 overlay: the lasso edits the overlay layer
+        return _edit_overlay(change, scenario, version, view, mode, tolerance_pct, shown, only)
     try:
         edited = editing.edit(database_url(), int(scenario["id"]), version["version"], change)
     except NothingToUndoError as err:
@@ -311,6 +331,42 @@ def edit(
     )
 
 
+def _layer(value: str | None) -> Layer:
+    """The layer switch's value (issue 15 overlay); anything else is the field layer."""
+    return Layer.OVERLAY if value == Layer.OVERLAY.value else Layer.FIELD
+
+
+def _edit_overlay(
+    change: Selection | Step,
+    scenario: Payload,
+    version: Payload,
+    view: Payload,
+    mode: str,
+    tolerance_pct: float | str | None,
+    shown: PanelView,
+    only: str | None,
+) -> tuple[Any, ...]:
+    """Issue 15 overlay: ``edit`` on the overlay layer; the field version is passed on as it is."""
+    keep = [no_update] * len(PANEL)
+    if not isinstance(change, Selection):
+        return no_update, no_update, OVERLAY_NO_UNDO, *keep, no_update
+    try:
+        edited = overlay.edit_overlay(database_url(), int(scenario["id"]),
+                                      int(version.get("overlay", 0)), change)  # fmt: skip
+    except HexalignError as err:  # read-only scenario, no overlay reps, a field rep picked
+        return no_update, no_update, str(err), *keep, no_update
+    result = edited.edit
+    versions = {**version, "overlay": result.version}
+    numbers = panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner)
+    if edited.stale:
+        return (versions, no_update, "Someone else changed the overlay meanwhile: the map now "
+                "shows the current one; please repeat your last action.", *numbers,
+                {**scenario, "refresh": f"overlay {result.version}"})  # fmt: skip
+    paint = _paint(edited.board, result, view, mode, only or None, blank=True)
+    said = _describe(change.tool, result, change.rep_id or UNASSIGNED_VALUE)
+    return versions, paint, said, *numbers, no_update
+
+
 def _requested(
     trigger: object, key: Payload | None, selection: Payload | None, tool: str, rep: str | None
 ) -> Selection | Step | None:
@@ -330,11 +386,19 @@ def _requested(
 
 
 def _paint(
-    board: Board, result: Edit, view: Payload, mode: str, only: str | None = None
+    board: Board,
+    result: Edit,
+    view: Payload,
+    mode: str,
+    only: str | None = None,
+    blank: bool = False,
 ) -> dict[str, Any]:
-    """Only the drawn units the change touched: their position in the trace and new values."""
+    """Only the drawn units the change touched: their position in the trace and new values.
+
+    ``blank``: units without an account drawn unowned (the overlay layer, issue 15 overlay).
+    """
     patch = repaint(board, result.plan, result.changed, view["level"], _tuple(view.get("snapped")))
-    facts = patch.facts
+    facts = blank_without_accounts(patch.facts) if blank else patch.facts
     if view.get("rep_values"):  # issue 15: the tracking modes' figures, kept by the last draw
         kept = {m: np.array([np.nan if v is None else v for v in values], np.float64)
                 for m, values in view["rep_values"].items()}  # fmt: skip
@@ -399,11 +463,12 @@ def _list(snapped: BBox | None) -> list[float] | None:
     Output(Ids.REP_KEYS, REP_KEYS_REPS),
     Output(Ids.REP_KEYS, REP_KEYS_LABELS),
     Input(Ids.SCENARIO, "data"),
+    Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay: the overlay layer's reps
     State(Ids.REP_PICKER, "value"),
 )
-def rep_widgets(scenario: Payload, picked: str | None) -> tuple[Any, ...]:
+def rep_widgets(scenario: Payload, layer: str | None, picked: str | None) -> tuple[Any, ...]:
     """Rep picker, legend and keyboard map of the scenario's team (data sets may differ)."""
-    ids, names = editing.team(database_url(), int(scenario["id"]))
+    ids, names = overlay.layer_team(database_url(), int(scenario["id"]), _layer(layer))
     keep = picked if picked in ids or picked == UNASSIGNED_VALUE else (ids[0] if ids else None)
     value = no_update if keep == picked else keep
     return rep_options(ids, names), value, legend(ids, names).children, *rep_keys(ids, names)
@@ -444,9 +509,10 @@ def filter_options(scenario: Payload, picked: str | None) -> tuple[list[dict[str
     Output(Ids.LEGEND, "children", allow_duplicate=True),
     Input(Ids.COLOUR_MODE, "value"),
     State(Ids.SCENARIO, "data"),
+    State(Ids.MAP_LAYER, "value"),  # issue 15 overlay
     prevent_initial_call=True,
 )
-def mode_legend(mode: str, scenario: Payload) -> list[Any]:
+def mode_legend(mode: str, scenario: Payload, layer: str | None = None) -> list[Any]:
     """Issue 14: the legend names regions (districts) when the map is coloured by them."""
     sid = int(scenario["id"])
     if mode in GROUP_MODES:
@@ -454,5 +520,5 @@ def mode_legend(mode: str, scenario: Payload) -> list[Any]:
         return group_legend(regions if mode == "region" else districts)
     if mode == "changed":  # issue 16: its own legend
         return changed_legend()
-    ids, names = editing.team(database_url(), sid)
+    ids, names = overlay.layer_team(database_url(), sid, _layer(layer))
     return list(legend(ids, names).children)

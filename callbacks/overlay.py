@@ -99,3 +99,16 @@ def download(clicks: int | None, scenario: Payload) -> dict[str, Any]:
         raise PreventUpdate
     filename, blob = overlay.overlay_file(database_url(), int(scenario["id"]), "xlsx")
     return dcc.send_bytes(blob, filename)
+
+
+@callback(
+    Output(Ids.MAP_LAYER_BOX, "hidden"),
+    Output(Ids.MAP_LAYER, "value"),
+    Input(Ids.SCENARIO, "data"),
+    State(Ids.MAP_LAYER, "value"),
+)
+def layer_switch(scenario: Payload, layer: str | None) -> tuple[bool, str | NoUpdate]:
+    """Issue 15 overlay: the map's layer switch, shown only when the team has overlay reps."""
+    shown = overlay.has_overlay_layer(database_url(), int(scenario["id"]))
+    keep = layer if shown and layer in ("field", "overlay") else "field"
+    return not shown, no_update if keep == layer else keep

@@ -233,6 +233,8 @@ class Ids(StrEnum):
     PICTURE_PDF = "picture-pdf"
     PICTURE_REPS = "picture-reps"
     PICTURE_DOWNLOAD = "picture-download"
+    MAP_LAYER = "map-layer"  # issue 15 overlay: which layer the map draws and the lasso edits
+    MAP_LAYER_BOX = "map-layer-box"
 
 
 # -- services-edit: dict ids of the Scenarios tab's repeated buttons --------------------------

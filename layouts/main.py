@@ -234,6 +234,10 @@ def main_layout(
             html.Label([tr("Colour by"), dcc.RadioItems(
                 [{"label": tr(v), "value": k} for k, v in COLOUR_MODES.items()], "owner",
                 id=Ids.COLOUR_MODE, inline=True)]),
+            html.Label([tr("Layer"), dcc.RadioItems(  # issue 15 overlay: shown with overlay reps
+                [{"label": tr("Field"), "value": "field"},
+                 {"label": tr("Overlay"), "value": "overlay"}],
+                "field", id=Ids.MAP_LAYER, inline=True)], id=Ids.MAP_LAYER_BOX, hidden=True),
             html.Label([tr("Cells of"), dcc.Dropdown(  # issue 14: one region or district only
                 map_filter_options([], []), "", id=Ids.MAP_FILTER, clearable=False,
                 style={"width": "13rem"})]),

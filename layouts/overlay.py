@@ -3,8 +3,8 @@
 Overlay reps (inside sales) serve the accounts their rule selects across field territories.
 The tab shows the overlay layer's own balance (one row per overlay rep, as the field panel
 counts it), lets the user give the overlay accounts inside chosen field territories to an
-overlay rep, and downloads the layer as a workbook. The map's lasso edits the field layer only
-(no layer switch on the map yet).
+overlay rep, and downloads the layer as a workbook. The map's layer switch (beside "Colour by")
+draws the overlay layer, and the lasso then edits it.
 """
 
 from __future__ import annotations

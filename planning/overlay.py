@@ -33,7 +33,7 @@ Pure: no file, no database.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 import numpy as np
@@ -42,6 +42,7 @@ import pandas as pd
 from common.errors import HexalignError
 from geo.area import PlanningArea
 from planning.callplan import CHANNELS, SEGMENTS, default_call_plan
+from planning.mapview import UnitFacts
 from planning.market import UNASSIGNED, Market, build_market
 from planning.plan import Plan, reassign
 from planning.share_classes import apply_effort, classify, share_settings_of
@@ -308,3 +309,14 @@ def field_rep_ids(reps: pd.DataFrame) -> list[str]:
     """The field layer's rep ids in rep order: the positions a scenario's owners refer to."""
     return [str(r) for r, la in zip(reps["rep_id"], rep_layers(reps), strict=True)
             if la is Layer.FIELD]  # fmt: skip
+
+
+def blank_without_accounts(facts: UnitFacts) -> UnitFacts:
+    """Map units of the overlay layer without an overlay account drawn as unowned (grey).
+
+    The overlay plan fills empty cells with a neighbour's owner (as every baseline does) so a
+    lasso's cells are areas; on the map only the cells the overlay serves carry its colour.
+    """
+    served = facts.accounts > 0
+    groups = {k: np.where(served, v, -1) for k, v in facts.groups.items()}
+    return replace(facts, owner=np.where(served, facts.owner, -1), groups=groups)

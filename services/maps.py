@@ -19,8 +19,9 @@ from geo.bounds import cells_bounds
 from geo.lod import BBox, drawn_units, geojson_bytes, parse_view_key, pick_view, view_key
 from planning.editing import Board
 from planning.mapview import TRACKING_MODES, UnitFacts, unit_facts
+from planning.overlay import Layer, blank_without_accounts
 from planning.plan import Plan
-from services import tracking
+from services import overlay, tracking
 from services.editing import board, load_with_record, open_store
 
 TILING_KEY = re.compile(r"[0-9a-f]{64}")
@@ -57,6 +58,7 @@ def map_drawing(
     dataset_shown: int | None = None,
     mode: str | None = None,
     period: str | None = None,
+    layer: Layer = Layer.FIELD,
 ) -> MapDrawing:
     """The scenario drawn for the map view ``bbox`` (None: the whole area).
 
@@ -64,9 +66,13 @@ def map_drawing(
     scenario, if any; when the view needs the same cells, no facts are
     computed and no figure is needed. ``dataset_shown`` is the data set the
     page showed: when the scenario belongs to another one, ``bbox`` (a view
-    of other data) is ignored and the whole area drawn (``new_data``).
+    of other data) is ignored and the whole area drawn (``new_data``). ``layer`` overlay draws
+    the overlay layer's owners on the same cells (issue 15 overlay).
     """
     record, b, plan = load_with_record(url, scenario_id)
+    scene = overlay.overlay_scene(url, scenario_id) if layer is Layer.OVERLAY else None
+    if scene is not None:  # issue 15 overlay: the second layer, same tiling and levels
+        b, plan = scene.board, scene.state.plan
     new_data = dataset_shown != record.dataset_id
     if new_data:
         bbox, shown = None, None
@@ -74,6 +80,8 @@ def map_drawing(
     if shown is not None and (shown[0], view_key(shown[1])) == (level, view_key(snapped)):
         return MapDrawing(record, b, plan, level, snapped, None)
     facts = unit_facts(b.levels[level], plan, b.baseline.owner, units)
+    if scene is not None:
+        return MapDrawing(record, b, plan, level, snapped, blank_without_accounts(facts), new_data)
     if mode in TRACKING_MODES:  # issue 15: the owners' figures of the tracked period
         values = tracking.rep_values(url, scenario_id, mode, period)
         facts = replace(facts, rep_values={mode: values})

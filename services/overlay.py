@@ -19,16 +19,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from common.errors import PlanError
+from common.errors import PlanError, StaleVersionError
 from common.logs import timed
 from data.exports import export_plan
 from planning.baseline import baseline_plan
+from planning.editing import Board, Edit, Selection, Tool, edited, selected_cells
 from planning.market import Market
 from planning.metrics import DEFAULT_TOLERANCE, rep_metrics
 from planning.overlay import Layer, has_overlay
 from planning.plan import Plan, reassign, split_locked
 from services import editing
 from services.areas import layer_market
+from services.editing import Edited
 from services.workspace import PathLike
 
 logger = logging.getLogger(__name__)
@@ -199,3 +201,79 @@ def overlay_file(
         path = export_overlay(url, scenario_id, fmt, Path(folder) / filename, tolerance)
         blob = path.read_bytes()
     return filename, blob
+
+
+# --- issue 15 overlay: the map's layer switch (draw and lasso the overlay layer) ---------------
+
+
+@lru_cache(maxsize=4)
+def _overlay_board(url: str, dataset_id: int, resolution: int, area_id: int | None) -> Board:
+    """The overlay layer as a map board: its market and baseline on the field board's levels."""
+    market = overlay_market(url, dataset_id, resolution, area_id)
+    baseline, _ = baseline_plan(market)
+    levels = editing.board(url, dataset_id, resolution, area_id).levels
+    return Board(dataset_id, market, baseline, levels)
+
+
+@dataclass(frozen=True, eq=False)
+class OverlayScene:
+    """What the map shows of the overlay layer: its board, its plan and both layers' versions."""
+
+    board: Board
+    state: OverlayState
+    field_version: int
+
+
+def overlay_scene(url: str, scenario_id: int) -> OverlayScene | None:
+    """The scenario's overlay layer as the map draws it; None when the team has no overlay.
+
+    A page may still ask for the overlay of a scenario whose team has none (it switched
+    scenario with the overlay layer chosen): the map then shows the field layer.
+    """
+    record = editing.open_store(url).scenario(scenario_id)
+    try:
+        b = _overlay_board(url, record.dataset_id, record.resolution, record.area_id)
+    except PlanError:
+        return None
+    return OverlayScene(b, load_overlay(url, scenario_id), record.version)
+
+
+def layer_team(url: str, scenario_id: int, layer: Layer) -> tuple[list[str], list[str]]:
+    """Rep ids and names of one layer (the field layer: ``editing.team``)."""
+    scene = overlay_scene(url, scenario_id) if layer is Layer.OVERLAY else None
+    if scene is None:
+        return editing.team(url, scenario_id)
+    reps = scene.board.market.reps
+    return list(reps["rep_id"].astype(str)), list(reps["name"].astype(str))
+
+
+def edit_overlay(url: str, scenario_id: int, expected_version: int, change: Selection) -> Edited:
+    """A lasso on the overlay layer: move, lock or unlock its cells; the field is not written.
+
+    A stale ``expected_version`` is an answer (``Edited.stale``) holding the current overlay, as
+    ``services.editing.edit`` answers for the field. The overlay keeps no move log: no undo.
+    """
+    scene = overlay_scene(url, scenario_id)
+    if scene is None:
+        raise PlanError("this team has no overlay reps")
+    plan = scene.state.plan
+    rep = None
+    if change.rep_id is not None:
+        ids = [str(r) for r in plan.market.rep_ids]
+        if str(change.rep_id) not in ids:
+            raise PlanError(f"{change.rep_id!r} is not an overlay rep")
+        rep = ids.index(str(change.rep_id))
+    with timed(logger, f"overlay {Tool(change.tool).value} written", scenario=scenario_id) as extra:
+        extra["dataset"] = scene.board.dataset_id
+        done = edited(plan, change.tool, selected_cells(scene.board.levels, change), rep)
+        try:
+            version = editing.open_store(url).save_overlay(
+                scenario_id, done.after.owner, done.after.locked, expected_version
+            )
+        except StaleVersionError:
+            current = load_overlay(url, scenario_id)
+            extra["stale"] = True
+            return Edited(scene.board, Edit(current.plan, current.version,
+                                            np.zeros(0, np.int64)), stale=True)  # fmt: skip
+        extra.update(cells=len(done.changed), version=version)
+    return Edited(scene.board, Edit(done.after, version, done.changed, done.skipped_locked))

@@ -16,7 +16,7 @@ from data.store import Store
 from data.validation import sort_reps
 from layouts.matching import fit_text, matching_rows
 from services import editing, matching, overlay
-from tests.browser.harness import open_page, serve
+from tests.browser.harness import lasso, open_page, serve, table
 
 pytestmark = pytest.mark.browser
 
@@ -96,3 +96,64 @@ def test_match001_matching_and_overlay_tabs(browser, app):
         page.locator("#overlay-export").click()
     assert download.value.suggested_filename.endswith("overlay.xlsx")
     page.close()
+
+
+def test_match002_a_lasso_on_the_overlay_layer_moves_overlay_cells_only(browser, app):
+    # issue 15 overlay: the map's layer switch. O1 starts with no overlay account (last quarter's
+    # owners are field reps); on the overlay layer a real lasso gives cells to O1: the panel's
+    # O1 row becomes what the stored overlay plan gives, the field layer is not written and its
+    # table is the same when switched back.
+    base, store, url, sid = app
+    page = open_page(browser, base)
+    page.evaluate(f"() => localStorage.setItem('scenario-store', JSON.stringify({{id: {sid}}}))")
+    page.reload()
+    page.wait_for_function("() => window.hexalign && window.hexalign.fitted", timeout=90_000)
+    page.wait_for_function("() => !document.querySelector('#map-layer-box').hidden",
+                           timeout=60_000)  # fmt: skip
+    _, _, field_version = editing.load(url, sid)
+    page.wait_for_function("() => document.querySelectorAll('#rep-table tbody tr').length > 2",
+                           timeout=60_000)  # fmt: skip
+    field_table = table(page)
+    assert "O1" not in field_table
+
+    page.locator("#map-layer").get_by_text("Overlay", exact=True).click()
+    page.wait_for_function(
+        "() => { const r = Array.from(document.querySelectorAll("
+        "'#rep-table td[data-dash-column=rep_id]')).map(td => td.innerText.trim());"
+        " return r.length === 1 && r[0] === 'O1'; }", timeout=90_000)  # fmt: skip
+    page.wait_for_function("() => window.hexalign && window.hexalign.fitted", timeout=90_000)
+    before = table(page)["O1"]
+    assert before["cells"] == "0" and before["accounts_c"] == "0"
+
+    choose(page, "#rep-picker", "O1 Inside Olga")
+    lasso(page, 0.5, 0.5, 0.12)
+    page.wait_for_function(
+        "() => (document.querySelector('#message')?.innerText || '').includes('to O1')",
+        timeout=90_000,
+    )
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('#rep-table td[data-dash-column=cells]'))"
+        ".some(td => td.innerText.trim() !== '0')", timeout=60_000)  # fmt: skip
+    scene = overlay.overlay_scene(url, sid)
+    assert scene is not None and scene.state.version == 1
+    want = table_rows_of(scene)
+    after = table(page)["O1"]
+    for column in ("cells", "accounts_a", "accounts_b", "accounts_c", "workload_hours", "tam"):
+        assert after[column] == str(want[column]), column
+    assert int(after["cells"]) > 0 and after["accounts_c"] != before["accounts_c"]
+    assert editing.load(url, sid)[2] == field_version  # the field layer was not written
+
+    page.locator("#map-layer").get_by_text("Field", exact=True).click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('#rep-table tbody tr').length > 2", timeout=90_000
+    )
+    assert table(page) == field_table
+    page.close()
+
+
+def table_rows_of(scene: overlay.OverlayScene) -> dict[str, object]:
+    """O1's panel row as the page formats it, from the stored overlay plan."""
+    from callbacks.map import panel
+
+    rows = panel(scene.state.plan, 10, None, scene.board.baseline.owner)[0]
+    return next(r for r in rows if r["rep_id"] == "O1")
