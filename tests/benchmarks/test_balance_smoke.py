@@ -13,6 +13,7 @@ LINE = re.compile(r"^([a-z0-9_]+): [0-9.]+ [a-zA-Z%]+$")
 PLAN_FIGURES = (
     "balance_worst_dev_pct", "balance_cv_pct", "contiguous_territories",
     "mean_polsby_popper", "disruption_accounts_pct",
+    "min_polsby_popper", "territories_below_pp_0_1", "travel_hours",  # issue 13 points 3-4
 )  # fmt: skip
 
 
