@@ -19,7 +19,7 @@ def test_bal001_autobalance_opens_a_new_scenario(browser, tmp_path):
         sid = working_scenario(store)
         before = store.scenario(sid)
         page = open_page(browser, base)
-        page.get_by_text("Auto-balance", exact=True).click()
+        page.locator("#sections").get_by_text("Auto-balance", exact=True).click()
         page.fill("#balance-time-limit", "20")
         page.click("#balance-run")
         page.wait_for_function("() => (document.querySelector('#balance-result')?.innerText || '').length > 0",

@@ -42,7 +42,7 @@ def app(tmp_path):
 def test_the_curve_is_drawn_and_a_click_opens_a_point(browser, app):
     base, url, store, sid = app
     page = open_page(browser, base)
-    page.get_by_text("Trade-off curve", exact=True).click()
+    page.locator("#sections").get_by_text("Trade-off curve", exact=True).click()
     page.locator("#curve-run").click()
     page.wait_for_function(
         "() => document.querySelector('#curve-status').innerText.includes('click one to open it')",

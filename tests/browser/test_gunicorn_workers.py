@@ -73,7 +73,11 @@ def edit_worker_pids(page) -> list[int]:
         if urlsplit(response.url).path != "/_dash-update-component":
             return
         body = json.loads(response.request.post_data or "{}")
-        if f"{Ids.PAINT}.data" in body.get("output", "") and WORKER_HEADER in response.headers:
+        output = body.get("output", "")
+        # the edit callback's own output; the suggestions' apply callback (issue 17) writes the
+        # same store as a duplicate output ("paint.data@<hash>") and may run when its list renders
+        mine = f"{Ids.PAINT}.data" in output and f"{Ids.PAINT}.data@" not in output
+        if mine and WORKER_HEADER in response.headers:
             pids.append(int(response.headers[WORKER_HEADER]))
 
     page.on("response", record)

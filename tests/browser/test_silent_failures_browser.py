@@ -57,7 +57,7 @@ def test_silent002_cancel_says_nothing_was_kept(browser, app):
     sid = working_scenario(store)
     dataset = store.scenario(sid).dataset_id
     page = open_page(browser, base)
-    page.get_by_text("Auto-balance", exact=True).click()
+    page.locator("#sections").get_by_text("Auto-balance", exact=True).click()
     # a run that takes its time (about 8 s alone): designed from scratch, workload and TAM
     # to a tight tolerance, shapes weighing much
     page.get_by_text("Design from scratch", exact=False).click()
