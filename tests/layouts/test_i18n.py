@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -13,12 +14,16 @@ from layouts import i18n
 from layouts.basemap import SWITCH_OPTIONS
 from layouts.help import KEYS
 from layouts.main import FIND_PLACEHOLDER, TOOLS, main_layout
+from layouts.market_share import DETAIL_COLUMNS, EFFECT_COLUMNS, EFFORT_HEADERS, FIGURE_LABELS
+from layouts.market_share import LEVELS as SHARE_LEVELS
 from layouts.panel import TABLE_COLUMNS, hours, money, pct
 from layouts.scenarios import EXPORT_LABELS
 from planning.mapview import COLOUR_MODES
+from planning.share_classes import CLASS_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-WRAPPED = re.compile(r"""\btr\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+# tr("...") with one literal or several adjacent ones (a long hint split over lines)
+WRAPPED = re.compile(r"""\btr\(\s*((?:(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*)+)[,)]""")
 SHIPPED = ("en", "zh", "fa", "pl")
 
 
@@ -33,10 +38,13 @@ def asked_for() -> set[str]:
     """Every English string the interface passes through tr(): literals and the named tables."""
     found = set()
     for path in [*ROOT.glob("layouts/*.py"), *ROOT.glob("callbacks/*.py")]:
-        found |= {a or b for a, b in WRAPPED.findall(path.read_text(encoding="utf-8"))}
+        found |= {ast.literal_eval(f"({m})") for m in WRAPPED.findall(path.read_text("utf-8"))}
     found |= {n for _, n in TABLE_COLUMNS} | set(TOOLS.values()) | set(COLOUR_MODES.values())
     found |= set(SWITCH_OPTIONS.values()) | set(EXPORT_LABELS.values()) | {d for _, d in KEYS}
     found |= {"Scenarios", "Auto-balance", "Data", "Market share", FIND_PLACEHOLDER}
+    # the newer screens' tables (wrapped where they are shown)
+    found |= {c["name"] for c in [*EFFECT_COLUMNS, *DETAIL_COLUMNS]} | set(EFFORT_HEADERS)
+    found |= set(FIGURE_LABELS.values()) | set(SHARE_LEVELS.values()) | set(CLASS_LABELS.values())
     return found
 
 
