@@ -18,6 +18,8 @@ from layouts.market_share import DETAIL_COLUMNS, EFFECT_COLUMNS, EFFORT_HEADERS,
 from layouts.market_share import LEVELS as SHARE_LEVELS
 from layouts.panel import TABLE_COLUMNS, hours, money, pct
 from layouts.scenarios import EXPORT_LABELS
+from layouts.tracking import BAD_ROW_COLUMNS, LEVEL_LABELS, METRIC_LABELS
+from layouts.tracking import TABLE_COLUMNS as TRACKING_COLUMNS
 from planning.mapview import COLOUR_MODES
 from planning.share_classes import CLASS_LABELS
 
@@ -45,6 +47,8 @@ def asked_for() -> set[str]:
     # the newer screens' tables (wrapped where they are shown)
     found |= {c["name"] for c in [*EFFECT_COLUMNS, *DETAIL_COLUMNS]} | set(EFFORT_HEADERS)
     found |= set(FIGURE_LABELS.values()) | set(SHARE_LEVELS.values()) | set(CLASS_LABELS.values())
+    found |= {n for _, n in [*TRACKING_COLUMNS, *BAD_ROW_COLUMNS]}
+    found |= set(LEVEL_LABELS.values()) | set(METRIC_LABELS.values())
     return found
 
 
