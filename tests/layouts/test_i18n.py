@@ -16,6 +16,10 @@ from layouts.help import KEYS
 from layouts.main import FIND_PLACEHOLDER, TOOLS, main_layout
 from layouts.market_share import DETAIL_COLUMNS, EFFECT_COLUMNS, EFFORT_HEADERS, FIGURE_LABELS
 from layouts.market_share import LEVELS as SHARE_LEVELS
+from layouts.matching import COLUMNS as MATCH_COLUMNS
+from layouts.matching import NO_LEVELS
+from layouts.overlay import COLUMNS as OVERLAY_COLUMNS
+from layouts.overlay import NO_OVERLAY
 from layouts.panel import TABLE_COLUMNS, hours, money, pct
 from layouts.scenarios import EXPORT_LABELS
 from layouts.tracking import BAD_ROW_COLUMNS, LEVEL_LABELS, METRIC_LABELS
@@ -49,6 +53,7 @@ def asked_for() -> set[str]:
     found |= set(FIGURE_LABELS.values()) | set(SHARE_LEVELS.values()) | set(CLASS_LABELS.values())
     found |= {n for _, n in [*TRACKING_COLUMNS, *BAD_ROW_COLUMNS]}
     found |= set(LEVEL_LABELS.values()) | set(METRIC_LABELS.values())
+    found |= {n for _, n in [*MATCH_COLUMNS, *OVERLAY_COLUMNS]} | {NO_LEVELS, NO_OVERLAY}
     return found
 
 
