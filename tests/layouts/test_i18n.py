@@ -12,7 +12,11 @@ import pytest
 
 from layouts import i18n
 from layouts.basemap import SWITCH_OPTIONS
+from layouts.curve import AXES
+from layouts.curve import TAB_TITLE as CURVE_TAB
 from layouts.help import KEYS
+from layouts.ledger import FORMATS as LEDGER_FORMATS
+from layouts.ledger import HEADERS as LEDGER_HEADERS
 from layouts.main import FIND_PLACEHOLDER, TOOLS, main_layout
 from layouts.market_share import DETAIL_COLUMNS, EFFECT_COLUMNS, EFFORT_HEADERS, FIGURE_LABELS
 from layouts.market_share import LEVELS as SHARE_LEVELS
@@ -22,6 +26,7 @@ from layouts.overlay import COLUMNS as OVERLAY_COLUMNS
 from layouts.overlay import NO_OVERLAY
 from layouts.panel import TABLE_COLUMNS, hours, money, pct
 from layouts.scenarios import EXPORT_LABELS
+from layouts.suggestions import EMPTY as NO_SUGGESTION
 from layouts.tracking import BAD_ROW_COLUMNS, LEVEL_LABELS, METRIC_LABELS
 from layouts.tracking import TABLE_COLUMNS as TRACKING_COLUMNS
 from planning.mapview import COLOUR_MODES
@@ -54,6 +59,8 @@ def asked_for() -> set[str]:
     found |= {n for _, n in [*TRACKING_COLUMNS, *BAD_ROW_COLUMNS]}
     found |= set(LEVEL_LABELS.values()) | set(METRIC_LABELS.values())
     found |= {n for _, n in [*MATCH_COLUMNS, *OVERLAY_COLUMNS]} | {NO_LEVELS, NO_OVERLAY}
+    found |= set(AXES.values()) | set(LEDGER_FORMATS.values()) | set(LEDGER_HEADERS)
+    found |= {NO_SUGGESTION, CURVE_TAB, "Tracking", "Matching", "Overlay"}  # app.py's tab titles
     return found
 
 
