@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from callbacks.map import DELETED_MEANWHILE
 from layouts import i18n
 from layouts.basemap import SWITCH_OPTIONS
 from layouts.compare_map import LEGEND_TEXT as COMPARE_LEGEND
@@ -61,7 +62,7 @@ def asked_for() -> set[str]:
     found |= set(LEVEL_LABELS.values()) | set(METRIC_LABELS.values())
     found |= {n for _, n in [*MATCH_COLUMNS, *OVERLAY_COLUMNS]} | {NO_LEVELS, NO_OVERLAY}
     found |= set(AXES.values()) | set(LEDGER_FORMATS.values()) | set(LEDGER_HEADERS)
-    found |= {COMPARE_LEGEND}
+    found |= {COMPARE_LEGEND, DELETED_MEANWHILE}
     found |= {NO_SUGGESTION, CURVE_TAB, "Tracking", "Matching", "Overlay"}  # app.py's tab titles
     return found
 
