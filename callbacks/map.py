@@ -25,7 +25,7 @@ from common.errors import (
     StorageFullError,
 )
 from geo.lod import BBox
-from layouts.i18n import tr  # issue 16 point 6: the status messages in the page's language
+from layouts.i18n import number, tr  # issue 16 point 6: the status messages in the page's language
 from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
 from layouts.main import (
     UNASSIGNED_VALUE,
@@ -356,10 +356,10 @@ def _describe(tool: Tool | str, result: Edit, rep: str | None) -> str:
     n = len(result.changed)
     who = tr("Unassigned") if rep == UNASSIGNED_VALUE else rep
     text = {"move": tr("Moved {n} cells to {who}."), "lock": tr("Locked {n} cells."),
-            "unlock": tr("Unlocked {n} cells.")}[tool].format(n=f"{n:,}", who=who)  # fmt: skip
+            "unlock": tr("Unlocked {n} cells.")}[tool].format(n=number(n), who=who)  # fmt: skip
     if result.skipped_locked:
         skipped = tr("{n} locked cells were skipped (unlock them to move them).")
-        text += " " + skipped.format(n=f"{result.skipped_locked:,}")
+        text += " " + skipped.format(n=number(result.skipped_locked))
     return text
 
 

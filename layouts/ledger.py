@@ -12,7 +12,7 @@ from typing import Any
 
 from dash import dcc, html
 
-from layouts.i18n import tr
+from layouts.i18n import number, tr
 from layouts.ids import Ids, ledger_export_id
 from planning.ledger import Ledger
 
@@ -70,7 +70,7 @@ def ledger_table(found: Ledger) -> list[Any]:
         rows.append(html.Tr([html.Td(c) for c in cells]))
     out: list[Any] = [
         html.P(tr("{cells} cells, {accounts} accounts changed hands.").format(
-            cells=f"{found.cells:,}", accounts=f"{found.accounts:,}")),
+            cells=number(found.cells), accounts=number(found.accounts))),
         html.Table([html.Thead(html.Tr([html.Th(tr(h)) for h in HEADERS])), html.Tbody(rows)],
                    className="ledger-table"),
     ]  # fmt: skip
@@ -82,6 +82,6 @@ def ledger_table(found: Ledger) -> list[Any]:
             for k in keys.head(20).itertuples(index=False)
         ], className="ledger-keys"))  # fmt: skip
         if len(keys) > 20:
-            more = tr("… and {n} more in the download.").format(n=f"{len(keys) - 20:,}")
+            more = tr("… and {n} more in the download.").format(n=number(len(keys) - 20))
             out.append(html.P(more, className="hint"))
     return out

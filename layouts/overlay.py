@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dash_table, dcc, html
 
-from layouts.i18n import tr
+from layouts.i18n import number, tr
 from layouts.ids import Ids
 from layouts.panel import hours, money, pct
 
@@ -62,7 +62,7 @@ def overlay_status(has_layer: bool, accounts: int, reps: int) -> str:
     return tr(
         "Overlay layer: {accounts} accounts served by {reps} overlay rep(s); "
         "field reps keep the rest. Moving field cells never changes the overlay."
-    ).format(accounts=f"{accounts:,}", reps=reps)
+    ).format(accounts=number(accounts), reps=number(reps))
 
 
 def overlay_rows(metrics: pd.DataFrame) -> list[dict[str, object]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts.attributes import html_attributes
-from layouts.i18n import tr
+from layouts.i18n import number, tr
 from layouts.ids import Ids
 from layouts.map_figure import CHANGED_COLOUR
 from layouts.palette import UNASSIGNED_COLOUR
@@ -64,7 +64,7 @@ def scenario_choices(scenarios: list[tuple[int, str]]) -> list[dict[str, object]
 def flip_text(shown: str, other: str, changed: int) -> str:
     """What the status says after a flip: which side shows and how many cells differ."""
     return tr("Showing {shown} (vs {other}: {changed} cells change owner, outlined)").format(
-        shown=shown, other=other, changed=f"{changed:,}"
+        shown=shown, other=other, changed=number(changed)
     )
 
 
@@ -88,7 +88,7 @@ def level_text(plan_resolution: int, drawn_resolution: int) -> str:
     if steps == 0:
         return tr("Each hexagon = 1 cell (H3 res. {res})").format(res=plan_resolution)
     return tr("Each hexagon = {n} cells (zoom in or press + for single cells)").format(
-        n=f"{7**steps:,}"
+        n=number(7**steps)
     )
 
 

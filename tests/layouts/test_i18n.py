@@ -176,3 +176,56 @@ def test_dates_in_the_switcher_and_history_follow_the_language(lang):
     assert stored_text(at) == "09.03.2026 14:03 UTC"
     lang("fa")
     assert i18n.moment(2026, 3, 9, "14:03") == "۲۰۲۶/۰۳/۰۹ ۱۴:۰۳"
+
+
+def _texts(component) -> str:
+    """Every string in a component tree (children, labels, titles, column names), joined."""
+    return json.dumps(component.to_plotly_json(), cls=__import__("plotly").utils.PlotlyJSONEncoder,
+                      ensure_ascii=False)  # fmt: skip
+
+
+def test_the_newer_screens_are_built_in_the_request_language(lang):
+    """The tabs of issues 14, 15 and 17 and the meeting widgets read the language per build."""
+    from layouts.curve import curve_panel
+    from layouts.ledger import ledger_panel
+    from layouts.market_share import share_panel
+    from layouts.matching import matching_panel
+    from layouts.overlay import overlay_panel, overlay_status
+    from layouts.presentation import before_after, flip_text, level_text, picture_buttons
+    from layouts.suggestions import suggestions_panel
+    from layouts.tracking import tracking_panel
+
+    english = _texts(share_panel())
+    assert "Classes by territory" in english
+    lang("pl")
+    assert "Klasy według terytorium" in _texts(share_panel())
+    assert "Zaplanuj następny kwartał" in _texts(tracking_panel())
+    assert "Doświadczenie" in _texts(matching_panel())
+    assert "Przypisz" in _texts(overlay_panel())
+    assert "Oblicz krzywą" in _texts(curve_panel())
+    assert "Rejestr spotkania" in _texts(ledger_panel())
+    assert "Sugerowane poprawki" in _texts(suggestions_panel())
+    assert "Przed" in _texts(before_after()) and "Strony przedstawicieli" in _texts(
+        picture_buttons()
+    )
+    assert overlay_status(True, 1234, 2).startswith("Nakładka: 1\u00a0234 klientów")
+    lang("zh")
+    assert level_text(7, 6) == "每个六边形 = 7 个单元格（放大或按 + 查看单个单元格）"
+    assert flip_text("A", "B", 3).startswith("正在显示 A")
+    lang("en")
+    assert _texts(share_panel()) == english  # English output unchanged
+
+
+def test_map_status_messages_follow_the_language(lang):
+    from types import SimpleNamespace
+
+    from callbacks.map import _describe
+
+    result = SimpleNamespace(changed=[1, 2, 3], skipped_locked=2)
+    assert _describe("move", result, "R03") == (
+        "Moved 3 cells to R03. 2 locked cells were skipped (unlock them to move them)."
+    )
+    lang("pl")
+    assert _describe("lock", result, "R03").startswith("Zablokowano 3 komórek.")
+    lang("fa")
+    assert _describe("move", result, "R03").startswith("۳ خانه به R03 منتقل شد.")
