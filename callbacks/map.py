@@ -26,6 +26,7 @@ from common.errors import (
     StorageFullError,
 )
 from geo.lod import BBox
+from layouts.i18n import number, tr  # issue 16 point 6: the status messages in the page's language
 from layouts.ids import REP_KEYS_LABELS, REP_KEYS_REPS, Ids
 from layouts.main import (
     UNASSIGNED_VALUE,
@@ -301,21 +302,21 @@ def edit(
     try:
         edited = editing.edit(database_url(), int(scenario["id"]), version["version"], change)
     except NothingToUndoError as err:
-        return no_update, no_update, f"Nothing to {'redo' if 'redo' in str(err) else 'undo'}.", \
-            *([no_update] * len(PANEL)), no_update  # fmt: skip
+        said = tr("Nothing to redo.") if "redo" in str(err) else tr("Nothing to undo.")
+        return no_update, no_update, said, *([no_update] * len(PANEL)), no_update
     except ReadOnlyScenarioError:
-        return no_update, no_update, "This scenario is read-only: branch it to edit.", \
+        return no_update, no_update, tr("This scenario is read-only: branch it to edit."), \
             *([no_update] * len(PANEL)), no_update  # fmt: skip
     except StorageFullError as err:  # issue 12: a full disk is said, not an HTTP 500
         return no_update, no_update, str(err), *([no_update] * len(PANEL)), no_update
     except ScenarioNotFoundError:  # issue 12 point 2: the tab's scenario was deleted meanwhile
-        return no_update, no_update, DELETED_MEANWHILE, *([no_update] * len(PANEL)), \
+        return no_update, no_update, tr(DELETED_MEANWHILE), *([no_update] * len(PANEL)), \
             {"id": default_scenario()}  # fmt: skip
     result = edited.edit
     if edited.stale:
         return ({"version": result.version}, no_update,
-                "Someone else changed this scenario meanwhile: the map now shows the current plan; "
-                "please repeat your last action.",
+                tr("Someone else changed this scenario meanwhile: the map now shows the current "
+                   "plan; please repeat your last action."),
                 *panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner),
                 {**scenario, "refresh": result.version})  # fmt: skip
     if isinstance(change, Selection):
@@ -417,11 +418,12 @@ def _paint(
 
 def _describe(tool: Tool | str, result: Edit, rep: str | None) -> str:
     n = len(result.changed)
-    who = "Unassigned" if rep == UNASSIGNED_VALUE else rep
-    text = {"move": f"Moved {n:,} cells to {who}.", "lock": f"Locked {n:,} cells.",
-            "unlock": f"Unlocked {n:,} cells."}[tool]  # fmt: skip
+    who = tr("Unassigned") if rep == UNASSIGNED_VALUE else rep
+    text = {"move": tr("Moved {n} cells to {who}."), "lock": tr("Locked {n} cells."),
+            "unlock": tr("Unlocked {n} cells.")}[tool].format(n=number(n), who=who)  # fmt: skip
     if result.skipped_locked:
-        text += f" {result.skipped_locked:,} locked cells were skipped (unlock them to move them)."
+        skipped = tr("{n} locked cells were skipped (unlock them to move them).")
+        text += " " + skipped.format(n=number(result.skipped_locked))
     return text
 
 
@@ -487,7 +489,7 @@ def check_scenario(scenario: Payload | None) -> tuple[dict[str, int], str]:
     except (KeyError, TypeError, ValueError):
         sid = None
     if sid is None or not editing.scenario_exists(database_url(), sid):
-        return {"id": default_scenario()}, "The scenario this page showed no longer exists."
+        return {"id": default_scenario()}, tr("The scenario this page showed no longer exists.")
     raise PreventUpdate
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from layouts.basemap import basemap_layers, basemap_meta
+from layouts.i18n import tr
 from layouts.map_figure import colour_settings, fit_view
 from planning.changes import ChangedView
 from planning.mapview import UnitFacts
@@ -44,7 +45,8 @@ def compare_figure(
     fit_key: str = "compare",
 ) -> dict:
     """Changed cells over the territories and the basemap, with a legend, fitted to the change."""
-    labels = ["unassigned" if o < 0 else f"{rep_ids[o]} {names[o]}" for o in view.to_owner.tolist()]
+    nobody = tr("unassigned")
+    labels = [nobody if o < 0 else f"{rep_ids[o]} {names[o]}" for o in view.to_owner.tolist()]
     # the changed cells stay the first trace (what hover and tests read); the faded territories
     # come second but are inserted below the changed cells' fill layer (plotly.js names a
     # choroplethmap's layers "plotly-trace-layer-<uid>-fill")
@@ -52,7 +54,7 @@ def compare_figure(
         "type": "choroplethmap", "geojson": changed_geojson, "featureidkey": "id",
         "locations": view.units.tolist(), "z": view.to_owner.astype(float).tolist(),
         "customdata": [[h, lab] for h, lab in zip(view.hover, labels, strict=True)],
-        "hovertemplate": "%{customdata[0]}<br>now: %{customdata[1]}<extra></extra>",
+        "hovertemplate": "%{customdata[0]}<br>" + tr("now") + ": %{customdata[1]}<extra></extra>",
         "marker": {"line": CHANGED_LINE, "opacity": 0.95},
         "name": "changed", "uid": CHANGED_UID, **colour_settings("owner", len(rep_ids)),
     }]  # fmt: skip
@@ -84,7 +86,7 @@ def compare_figure(
             "meta": meta,
             "annotations": [
                 {
-                    "text": LEGEND_TEXT,
+                    "text": tr(LEGEND_TEXT),
                     "showarrow": False,
                     "xref": "paper",
                     "yref": "paper",

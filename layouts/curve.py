@@ -12,6 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 from dash import dcc, html
 
+from layouts.i18n import tr
 from layouts.ids import Ids
 
 TAB_TITLE = "Trade-off curve"
@@ -23,23 +24,26 @@ def curve_panel() -> html.Div:
     return html.Div(
         [
             html.P(
-                "The best plans between moving nothing and perfect balance: the optimizer runs "
-                "from this scenario with caps on the accounts it may move (0 %, 1 %, 2 %, 5 %, "
-                "10 %, 20 %, none) and tolerances 10 %, 5 %, 2 %, 1 %; only plans no other "
-                "beats on both figures are joined. Click a point to open it as a scenario.",
+                tr(
+                    "The best plans between moving nothing and perfect balance: the optimizer "
+                    "runs from this scenario with caps on the accounts it may move (0 %, 1 %, "
+                    "2 %, 5 %, 10 %, 20 %, none) and tolerances 10 %, 5 %, 2 %, 1 %; only plans "
+                    "no other beats on both figures are joined. Click a point to open it as a "
+                    "scenario."
+                ),
                 className="hint",
             ),
             html.Div(
                 [
-                    html.Button("Compute the curve", id=Ids.CURVE_RUN, n_clicks=0),
-                    html.Button("Cancel", id=Ids.CURVE_CANCEL, n_clicks=0, disabled=True),
+                    html.Button(tr("Compute the curve"), id=Ids.CURVE_RUN, n_clicks=0),
+                    html.Button(tr("Cancel"), id=Ids.CURVE_CANCEL, n_clicks=0, disabled=True),
                     html.Progress(id=Ids.CURVE_PROGRESS, value="0", max="100"),
                     html.Span(id=Ids.CURVE_STATUS, role="status"),
                 ],
                 className="balance-actions",
             ),
             dcc.RadioItems(
-                [{"label": v, "value": k} for k, v in AXES.items()],
+                [{"label": tr(v), "value": k} for k, v in AXES.items()],
                 "moved",
                 id=Ids.CURVE_AXIS,
                 inline=True,
@@ -78,7 +82,7 @@ def curve_figure(data: dict[str, Any] | None, axis: str) -> go.Figure:
         points = data["points"]
         fig.add_trace(go.Scatter(
             x=[_x(p, axis) for p in points], y=[p["worst_deviation"] for p in points],
-            mode="markers", marker={"color": "#bbb", "size": 7}, name="plans measured",
+            mode="markers", marker={"color": "#bbb", "size": 7}, name=tr("plans measured"),
             hovertext=[_hover(p) for p in points], hoverinfo="text",
             customdata=list(range(len(points))),
         ))  # fmt: skip
@@ -86,11 +90,12 @@ def curve_figure(data: dict[str, Any] | None, axis: str) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=[_x(points[i], axis) for i in front],
             y=[points[i]["worst_deviation"] for i in front],
-            mode="lines+markers", marker={"size": 11}, name="best plans (click to open)",
+            mode="lines+markers", marker={"size": 11}, name=tr("best plans (click to open)"),
             hovertext=[_hover(points[i]) for i in front], hoverinfo="text", customdata=front,
         ))  # fmt: skip
     fig.update_layout(
-        xaxis_title=AXES[axis], yaxis_title="Worst workload deviation", yaxis_tickformat=".0%",
+        xaxis_title=tr(AXES[axis]), yaxis_title=tr("Worst workload deviation"),
+        yaxis_tickformat=".0%",
         margin={"l": 60, "r": 10, "t": 10, "b": 40}, height=340, legend={"orientation": "h"},
     )  # fmt: skip
     return fig

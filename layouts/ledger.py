@@ -12,6 +12,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from layouts.i18n import number, tr
 from layouts.ids import Ids, ledger_export_id
 from planning.ledger import Ledger
 
@@ -23,14 +24,14 @@ def ledger_panel() -> html.Section:
     """The empty section; ``callbacks.ledger`` fills it after every move and mark."""
     return html.Section(
         [
-            html.H3("Meeting ledger", className="panel-heading"),
+            html.H3(tr("Meeting ledger"), className="panel-heading"),
             html.P(id=Ids.LEDGER_SINCE, className="hint"),
-            html.Button("Mark now", id=Ids.LEDGER_MARK_NOW, n_clicks=0,
-                        title="Count the ledger from this point on"),
-            *(html.Button(text, id=ledger_export_id(fmt), n_clicks=0)
+            html.Button(tr("Mark now"), id=Ids.LEDGER_MARK_NOW, n_clicks=0,
+                        title=tr("Count the ledger from this point on")),
+            *(html.Button(tr(text), id=ledger_export_id(fmt), n_clicks=0)
               for fmt, text in FORMATS.items()),
             html.Div(id=Ids.LEDGER),
-            html.Details([html.Summary("Text for the mail"),
+            html.Details([html.Summary(tr("Text for the mail")),
                           html.Pre(id=Ids.LEDGER_MAIL, className="ledger-mail")]),
             dcc.Store(id=Ids.LEDGER_MARK),
             dcc.Download(id=Ids.LEDGER_DOWNLOAD),
@@ -54,7 +55,7 @@ def _target(before: float, after: float) -> str:
 def ledger_table(found: Ledger) -> list[Any]:
     """The per-rep table of reps that gained or lost something, and the key accounts' list."""
     if found.cells == 0:
-        return [html.P("No territory has changed hands since the mark.", className="hint")]
+        return [html.P(tr("No territory has changed hands since the mark."), className="hint")]
     rows = []
     for r in found.reps.itertuples(index=False):
         if not (r.accounts_gained or r.accounts_lost or r.workload_hours_gained
@@ -68,17 +69,19 @@ def ledger_table(found: Ledger) -> list[Any]:
         )  # fmt: skip
         rows.append(html.Tr([html.Td(c) for c in cells]))
     out: list[Any] = [
-        html.P(f"{found.cells:,} cells, {found.accounts:,} accounts changed hands."),
-        html.Table([html.Thead(html.Tr([html.Th(h) for h in HEADERS])), html.Tbody(rows)],
+        html.P(tr("{cells} cells, {accounts} accounts changed hands.").format(
+            cells=number(found.cells), accounts=number(found.accounts))),
+        html.Table([html.Thead(html.Tr([html.Th(tr(h)) for h in HEADERS])), html.Tbody(rows)],
                    className="ledger-table"),
     ]  # fmt: skip
     keys = found.key_accounts
     if len(keys):
-        out.append(html.P("Key accounts that change hands:"))
+        out.append(html.P(tr("Key accounts that change hands:")))
         out.append(html.Ul([
             html.Li(f"{k.name or k.account_id} ({k.why}): {k.from_rep} → {k.to_rep}")
             for k in keys.head(20).itertuples(index=False)
         ], className="ledger-keys"))  # fmt: skip
         if len(keys) > 20:
-            out.append(html.P(f"… and {len(keys) - 20:,} more in the download.", className="hint"))
+            more = tr("… and {n} more in the download.").format(n=number(len(keys) - 20))
+            out.append(html.P(more, className="hint"))
     return out

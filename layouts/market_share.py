@@ -15,6 +15,7 @@ from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
 from layouts.attributes import data_attributes
+from layouts.i18n import tr
 from layouts.ids import Ids, effort_id
 from layouts.panel import hours, money, pct
 from planning.callplan import CHANNELS, SEGMENTS
@@ -34,13 +35,15 @@ LEGEND_SHOWN: dict[str, str] = {}
 def class_label(share_class: ShareClass, thresholds: Thresholds) -> str:
     """A class with its rule in words: "Stronghold (share ≥ 60%)"."""
     rule = {
-        ShareClass.STRONGHOLD: f"share ≥ {thresholds.stronghold:g}%",
-        ShareClass.BASE: f"{thresholds.base:g}% ≤ share < {thresholds.stronghold:g}%",
-        ShareClass.CONTESTED: f"revenue, share < {thresholds.base:g}%",
-        ShareClass.FRONTIER: "TAM, no revenue",
-        ShareClass.NONE: "no TAM",
+        ShareClass.STRONGHOLD: tr("share ≥ {s}%").format(s=f"{thresholds.stronghold:g}"),
+        ShareClass.BASE: tr("{b}% ≤ share < {s}%").format(
+            b=f"{thresholds.base:g}", s=f"{thresholds.stronghold:g}"
+        ),
+        ShareClass.CONTESTED: tr("revenue, share < {b}%").format(b=f"{thresholds.base:g}"),
+        ShareClass.FRONTIER: tr("TAM, no revenue"),
+        ShareClass.NONE: tr("no TAM"),
     }[share_class]
-    return f"{share_class.label} ({rule})"
+    return f"{tr(share_class.label)} ({rule})"
 
 
 def class_legend_items(thresholds: Thresholds) -> list[html.Li]:
@@ -69,12 +72,14 @@ def figure_text(figure: str, value: float) -> str:
 
 def overview_columns(level: str, figure: str) -> list[dict]:
     """Columns of the overview table: who, share, class, then the chosen figure per class."""
-    who = [{"id": "rep_id", "name": "Rep"}, {"id": "name", "name": "Name"}]
+    who = [{"id": "rep_id", "name": tr("Rep")}, {"id": "name", "name": tr("Name")}]
     if level == "region":
-        who = [{"id": "region", "name": "Region"}]
-    per_class = [{"id": c.key, "name": f"{c.label} {FIGURE_LABELS[figure]}"} for c in CLASSES]
-    return [*who, {"id": "share", "name": "Share"}, {"id": "class", "name": "Class"},
-            {"id": "total", "name": f"Total {FIGURE_LABELS[figure]}"}, *per_class]  # fmt: skip
+        who = [{"id": "region", "name": tr("Region")}]
+    fig = tr(FIGURE_LABELS[figure])
+    per_class = [{"id": c.key, "name": f"{tr(c.label)} {fig}"} for c in CLASSES]
+    total = {"id": "total", "name": tr("Total {figure}").format(figure=fig)}
+    return [*who, {"id": "share", "name": tr("Share")}, {"id": "class", "name": tr("Class")},
+            total, *per_class]  # fmt: skip
 
 
 def overview_rows(table: pd.DataFrame, figure: str) -> list[dict]:
@@ -82,7 +87,7 @@ def overview_rows(table: pd.DataFrame, figure: str) -> list[dict]:
     rows = []
     for _, r in table.iterrows():
         row = {k: r[k] for k in ("rep_id", "name", "region") if k in r}
-        row |= {"share": pct(r["share"]), "class": ShareClass[r["class"].upper()].label,
+        row |= {"share": pct(r["share"]), "class": tr(ShareClass[r["class"].upper()].label),
                 "total": figure_text(figure, r[figure])}  # fmt: skip
         row |= {c.key: figure_text(figure, r[f"{c.key}_{figure}"]) for c in CLASSES}
         rows.append(row)
@@ -92,7 +97,7 @@ def overview_rows(table: pd.DataFrame, figure: str) -> list[dict]:
 def detail_rows(rows: pd.DataFrame) -> list[dict]:
     """One territory's breakdown: one row per class with TAM, revenue, accounts and workload."""
     return [
-        {"class": ShareClass[str(r["class"]).upper()].label,
+        {"class": tr(ShareClass[str(r["class"]).upper()].label),
          **{f: figure_text(f, r[f]) for f in FIGURES}}
         for _, r in rows.iterrows()
     ]  # fmt: skip
@@ -108,14 +113,17 @@ def stacked_chart(table: pd.DataFrame, level: str, figure: str) -> dict:
     x = [str(v) for v in shown[key]]
     data = [
         {"type": "bar", "x": x, "y": [float(v) for v in shown[f"{c.key}_{figure}"]],
-         "name": c.label, "marker": {"color": CLASS_COLOURS[c]},
-         "hovertemplate": f"%{{x}} {c.label}: %{{y:,.1f}}<extra></extra>"}
+         "name": tr(c.label), "marker": {"color": CLASS_COLOURS[c]},
+         "hovertemplate": f"%{{x}} {tr(c.label)}: %{{y:,.1f}}<extra></extra>"}
         for c in CLASSES
     ]  # fmt: skip
     return {
         "data": data,
         "layout": {
-            "title": {"text": f"{FIGURE_LABELS[figure]} by class", "font": {"size": 13}},
+            "title": {
+                "text": tr("{figure} by class").format(figure=tr(FIGURE_LABELS[figure])),
+                "font": {"size": 13},
+            },
             "barmode": "stack",
             "margin": {"l": 50, "r": 10, "t": 30, "b": 30},
             "height": 260,
@@ -141,6 +149,7 @@ EFFECT_COLUMNS = [
     {"id": "now", "name": "Workload now h/yr"}, {"id": "then", "name": "With effort plan h/yr"},
     {"id": "change", "name": "Change h"},
 ]  # fmt: skip
+EFFORT_HEADERS = ("Class", "Segment", "Visits/yr", "Minutes/visit", "Channel")
 DETAIL_COLUMNS = [{"id": "class", "name": "Class"}] + [
     {"id": f, "name": FIGURE_LABELS[f]} for f in FIGURES
 ]
@@ -149,7 +158,7 @@ DETAIL_COLUMNS = [{"id": "class", "name": "Class"}] + [
 def _table(component_id: str, columns: list[dict]) -> Component:
     return dash_table.DataTable(  # type: ignore[attr-defined]
         id=component_id,
-        columns=columns,
+        columns=[{**c, "name": tr(c["name"])} for c in columns],
         data=[],
         style_table={"overflowX": "auto"},
         style_cell={"fontFamily": "inherit", "fontSize": "0.85rem", "padding": "2px 6px"},
@@ -158,13 +167,12 @@ def _table(component_id: str, columns: list[dict]) -> Component:
 
 def effort_grid() -> html.Table:
     """Visits, minutes and channel per (class, segment); blank or as the call plan: no rule."""
-    header = html.Tr([html.Th(t, style=CELL) for t in
-                      ("Class", "Segment", "Visits/yr", "Minutes/visit", "Channel")])  # fmt: skip
+    header = html.Tr([html.Th(tr(t), style=CELL) for t in EFFORT_HEADERS])
     rows = []
     for c in PLANNED_CLASSES:
         for s in SEGMENTS:
             rows.append(html.Tr([
-                html.Td(c.label, style=CELL), html.Td(s, style=CELL),
+                html.Td(tr(c.label), style=CELL), html.Td(s, style=CELL),
                 *(html.Td(dcc.Input(id=effort_id(c.key, s, f), type="number", min=0, step="any",
                                     debounce=True, style={"width": "6rem"}), style=CELL)
                   for f in ("visits_per_year", "minutes_per_visit")),
@@ -178,14 +186,14 @@ def share_panel() -> Component:
     """The Market-share tab."""
     breakdown = html.Div(
         [
-            html.H3("Classes by territory"),
+            html.H3(tr("Classes by territory")),
             html.Div(
                 [
                     html.Label(
                         [
-                            "Rows",
+                            tr("Rows"),
                             dcc.RadioItems(
-                                [{"label": v, "value": k} for k, v in LEVELS.items()],
+                                [{"label": tr(v), "value": k} for k, v in LEVELS.items()],
                                 "territory",
                                 id=Ids.SHARE_LEVEL,
                                 inline=True,
@@ -194,9 +202,9 @@ def share_panel() -> Component:
                     ),
                     html.Label(
                         [
-                            "Figure",
+                            tr("Figure"),
                             dcc.RadioItems(
-                                [{"label": v, "value": k} for k, v in FIGURE_LABELS.items()],
+                                [{"label": tr(v), "value": k} for k, v in FIGURE_LABELS.items()],
                                 "tam",
                                 id=Ids.SHARE_MEASURE,
                                 inline=True,
@@ -212,7 +220,7 @@ def share_panel() -> Component:
                 [
                     html.Label(
                         [
-                            "Breakdown of",
+                            tr("Breakdown of"),
                             dcc.Dropdown(
                                 [],
                                 None,
@@ -231,19 +239,22 @@ def share_panel() -> Component:
     )
     effort = html.Div(
         [
-            html.H3("Thresholds and effort plan"),
+            html.H3(tr("Thresholds and effort plan")),
             html.P(
-                "Share = revenue / TAM of a cell. The effort plan replaces the call plan's visits "
-                "for the accounts of a class and segment (a blank row keeps the call plan). "
-                "Preview shows every rep's workload with the plan; Apply opens a new scenario "
-                "with the same territories on a new data set, like the call-plan editor.",
+                tr(
+                    "Share = revenue / TAM of a cell. The effort plan replaces the call plan's "
+                    "visits for the accounts of a class and segment (a blank row keeps the call "
+                    "plan). Preview shows every rep's workload with the plan; Apply opens a new "
+                    "scenario with the same territories on a new data set, like the call-plan "
+                    "editor."
+                ),
                 className="hint",
             ),
             html.Div(
                 [
                     html.Label(
                         [
-                            "Stronghold from %",
+                            tr("Stronghold from %"),
                             dcc.Input(
                                 id=Ids.SHARE_STRONGHOLD,
                                 type="number",
@@ -257,7 +268,7 @@ def share_panel() -> Component:
                     ),
                     html.Label(
                         [
-                            "Base from %",
+                            tr("Base from %"),
                             dcc.Input(
                                 id=Ids.SHARE_BASE,
                                 type="number",
@@ -275,8 +286,10 @@ def share_panel() -> Component:
             effort_grid(),
             html.Div(
                 [
-                    html.Button("Preview workload", id=Ids.SHARE_PREVIEW, n_clicks=0),
-                    html.Button("Apply thresholds and effort plan", id=Ids.SHARE_APPLY, n_clicks=0),
+                    html.Button(tr("Preview workload"), id=Ids.SHARE_PREVIEW, n_clicks=0),
+                    html.Button(
+                        tr("Apply thresholds and effort plan"), id=Ids.SHARE_APPLY, n_clicks=0
+                    ),
                     html.Span(
                         id=Ids.SHARE_STATUS, role="status", **data_attributes(figure="share-status")
                     ),

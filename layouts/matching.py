@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dash_table, dcc, html
 
+from layouts.i18n import tr
 from layouts.ids import Ids
 from layouts.panel import money, pct
 from planning.matching import FLAG_SHARE, Fit
@@ -31,14 +32,14 @@ def matching_panel() -> html.Div:
     """The tab: flag share, the team's fit and the per-rep table (filled when opened)."""
     return html.Div(
         [
-            html.Label(["Flag from (% of a rep's accounts)", dcc.Input(
+            html.Label([tr("Flag from (% of a rep's accounts)"), dcc.Input(
                 id=Ids.MATCH_FLAG_SHARE, type="number", value=FLAG_SHARE * 100, min=0,
                 max=100, step="any", debounce=True, style={"width": "5rem"})]),
             html.P(id=Ids.MATCH_FIT, role="status"),
             html.Ul(id=Ids.MATCH_SUGGESTIONS),
             dash_table.DataTable(  # type: ignore[attr-defined]
                 id=Ids.MATCH_TABLE,
-                columns=[{"id": c, "name": n} for c, n in COLUMNS],
+                columns=[{"id": c, "name": tr(n)} for c, n in COLUMNS],
                 data=[],
                 sort_action="native",
                 style_cell={"fontFamily": "inherit", "fontSize": "0.85rem",
@@ -53,7 +54,7 @@ def matching_panel() -> html.Div:
 
 def fit_text(fit: Fit, levels_known: bool) -> str:
     """The team's fit as the tab states it."""
-    return f"Experience fit: {fit.text()}." if levels_known else NO_LEVELS
+    return tr("Experience fit: {fit}.").format(fit=fit.text()) if levels_known else tr(NO_LEVELS)
 
 
 def matching_rows(table: pd.DataFrame) -> list[dict[str, object]]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from dash import dash_table, dcc, html
 
+from layouts.i18n import number, tr
 from layouts.ids import Ids
 from layouts.panel import hours, money, pct
 
@@ -33,19 +34,20 @@ def overlay_panel() -> html.Div:
         [
             html.P(id=Ids.OVERLAY_STATUS, role="status"),
             dash_table.DataTable(  # type: ignore[attr-defined]
-                id=Ids.OVERLAY_TABLE, columns=[{"id": c, "name": n} for c, n in COLUMNS], data=[],
+                id=Ids.OVERLAY_TABLE, data=[],
+                columns=[{"id": c, "name": tr(n)} for c, n in COLUMNS],
                 style_cell={"fontFamily": "inherit", "fontSize": "0.85rem", "padding": "2px 6px"},
             ),
             html.Div([
-                html.Label(["Overlay accounts in the territories of", dcc.Dropdown(
+                html.Label([tr("Overlay accounts in the territories of"), dcc.Dropdown(
                     [], [], id=Ids.OVERLAY_TERRITORIES, multi=True, style={"width": "22rem"})]),
-                html.Label(["go to", dcc.Dropdown(
+                html.Label([tr("go to"), dcc.Dropdown(
                     [], None, id=Ids.OVERLAY_REP, style={"width": "14rem"})]),
-                html.Button("Assign", id=Ids.OVERLAY_ASSIGN, n_clicks=0),
+                html.Button(tr("Assign"), id=Ids.OVERLAY_ASSIGN, n_clicks=0),
                 html.Span(id=Ids.OVERLAY_MESSAGE, role="status"),
             ], className="toolbar"),
             html.Div([
-                html.Button("Download overlay workbook", id=Ids.OVERLAY_EXPORT, n_clicks=0),
+                html.Button(tr("Download overlay workbook"), id=Ids.OVERLAY_EXPORT, n_clicks=0),
                 dcc.Download(id=Ids.OVERLAY_DOWNLOAD),
             ], className="toolbar"),
             dcc.Store(id=Ids.OVERLAY_VERSION, data={"version": 0}),
@@ -56,11 +58,11 @@ def overlay_panel() -> html.Div:
 def overlay_status(has_layer: bool, accounts: int, reps: int) -> str:
     """What the tab says above the table."""
     if not has_layer:
-        return NO_OVERLAY
-    return (
-        f"Overlay layer: {accounts:,} accounts served by {reps} overlay rep(s); "
+        return tr(NO_OVERLAY)
+    return tr(
+        "Overlay layer: {accounts} accounts served by {reps} overlay rep(s); "
         "field reps keep the rest. Moving field cells never changes the overlay."
-    )
+    ).format(accounts=number(accounts), reps=number(reps))
 
 
 def overlay_rows(metrics: pd.DataFrame) -> list[dict[str, object]]:

@@ -1,6 +1,6 @@
 """Issue 16: meeting-ready widgets: presentation mode, before/after, level badge, pictures.
 
-Strings stay plain literals here (the languages branch wraps them for translation).
+Visible strings go through ``tr()`` (layouts.i18n), built per page load or per callback.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from layouts.attributes import html_attributes
+from layouts.i18n import number, tr
 from layouts.ids import Ids
 from layouts.map_figure import CHANGED_COLOUR
 from layouts.palette import UNASSIGNED_COLOUR
@@ -28,9 +29,10 @@ MAP_CONFIG: dcc.Graph.Config = {
 
 def present_button() -> html.Button:
     """Folds the controls away (and back): the map, bars and team summary in large type."""
+    title = tr("Presentation mode: map and figures only, large type")
     return html.Button(
-        "Present", id=Ids.PRESENT, n_clicks=0, className="present-toggle",
-        title=f"Presentation mode: map and figures only, large type ({PRESENT_KEY.upper()})",
+        tr("Present"), id=Ids.PRESENT, n_clicks=0, className="present-toggle",
+        title=f"{title} ({PRESENT_KEY.upper()})",
         **html_attributes({"aria-pressed": "false", "aria-keyshortcuts": PRESENT_KEY}),
     )  # fmt: skip
 
@@ -39,12 +41,12 @@ def before_after() -> html.Div:
     """Two scenarios to flip between; the cells that change owner are outlined on the map."""
     return html.Div(
         [
-            html.Label(["Before", dcc.Dropdown(id=Ids.BEFORE, options=[], value=None,
+            html.Label([tr("Before"), dcc.Dropdown(id=Ids.BEFORE, options=[], value=None,
                                                clearable=False, style={"width": "11rem"})]),
-            html.Label(["After", dcc.Dropdown(id=Ids.AFTER, options=[], value=None,
+            html.Label([tr("After"), dcc.Dropdown(id=Ids.AFTER, options=[], value=None,
                                               clearable=False, style={"width": "11rem"})]),
-            html.Button("⇄ Flip", id=Ids.FLIP, n_clicks=0,
-                        title=f"Show the other of the two scenarios ({FLIP_KEY.upper()})",
+            html.Button("⇄ " + tr("Flip"), id=Ids.FLIP, n_clicks=0,
+                        title=f"{tr('Show the other of the two scenarios')} ({FLIP_KEY.upper()})",
                         **html_attributes({"aria-keyshortcuts": FLIP_KEY})),
             html.Span(id=Ids.FLIP_STATUS, className="flip-status", role="status"),
             dcc.Store(id=Ids.FLIP_OUTLINE),
@@ -61,7 +63,9 @@ def scenario_choices(scenarios: list[tuple[int, str]]) -> list[dict[str, object]
 
 def flip_text(shown: str, other: str, changed: int) -> str:
     """What the status says after a flip: which side shows and how many cells differ."""
-    return f"Showing {shown} (vs {other}: {changed:,} cells change owner, outlined)"
+    return tr("Showing {shown} (vs {other}: {changed} cells change owner, outlined)").format(
+        shown=shown, other=other, changed=number(changed)
+    )
 
 
 def level_badge() -> html.Div:
@@ -82,23 +86,25 @@ def level_text(plan_resolution: int, drawn_resolution: int) -> str:
     """
     steps = max(plan_resolution - drawn_resolution, 0)
     if steps == 0:
-        return f"Each hexagon = 1 cell (H3 res. {plan_resolution})"
-    return f"Each hexagon = {7**steps:,} cells (zoom in or press + for single cells)"
+        return tr("Each hexagon = 1 cell (H3 res. {res})").format(res=plan_resolution)
+    return tr("Each hexagon = {n} cells (zoom in or press + for single cells)").format(
+        n=number(7**steps)
+    )
 
 
 def picture_buttons() -> html.Div:
     """Download the current scenario as a 16:9 slide (PNG, PDF) or per-rep hand-outs (PDF)."""
     return html.Div(
         [
-            html.Span("Download", className="toolbar-caption"),
+            html.Span(tr("Download"), className="toolbar-caption"),
             html.Div(
                 [
                     html.Button("PNG", id=Ids.PICTURE_PNG, n_clicks=0,
-                                title="The map, legend and per-rep summary as a 16:9 PNG"),
+                                title=tr("The map, legend and per-rep summary as a 16:9 PNG")),
                     html.Button("PDF", id=Ids.PICTURE_PDF, n_clicks=0,
-                                title="The map, legend and per-rep summary as a 16:9 PDF page"),
-                    html.Button("Rep pages", id=Ids.PICTURE_REPS, n_clicks=0,
-                                title="One A4 PDF page per rep, for handing out"),
+                                title=tr("The map, legend and per-rep summary as a 16:9 PDF page")),
+                    html.Button(tr("Rep pages"), id=Ids.PICTURE_REPS, n_clicks=0,
+                                title=tr("One A4 PDF page per rep, for handing out")),
                 ],
                 className="button-row",
             ),
@@ -112,8 +118,8 @@ def changed_legend() -> list[html.Li]:
     """The legend of the "changed vs baseline" colour mode (not the reps')."""
     return [
         html.Li([html.Span(className="swatch", style={"background": CHANGED_COLOUR}),
-                 "Owner changed vs the baseline"]),
+                 tr("Owner changed vs the baseline")]),
         html.Li([html.Span(className="swatch", style={"background": UNASSIGNED_COLOUR}),
-                 "Same owner as the baseline"]),
-        html.Li([html.Span(className="swatch locked-swatch"), "Thick dark outline: locked"]),
+                 tr("Same owner as the baseline")]),
+        html.Li([html.Span(className="swatch locked-swatch"), tr("Thick dark outline: locked")]),
     ]  # fmt: skip

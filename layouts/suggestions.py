@@ -11,6 +11,7 @@ from typing import Any
 
 from dash import dcc, html
 
+from layouts.i18n import tr
 from layouts.ids import Ids, suggestion_button_id
 from planning.suggestions import Suggestion
 
@@ -21,8 +22,8 @@ def suggestions_panel() -> html.Section:
     """The empty section; ``callbacks.suggestions`` fills it after every move."""
     return html.Section(
         [
-            html.H3("Suggested repairs", className="panel-heading"),
-            html.P("Enter applies the first; each is one undoable move.", className="hint"),
+            html.H3(tr("Suggested repairs"), className="panel-heading"),
+            html.P(tr("Enter applies the first; each is one undoable move."), className="hint"),
             html.Div(id=Ids.SUGGESTIONS, className="suggestions"),
             dcc.Store(id=Ids.SUGGESTIONS_DATA),
         ],
@@ -33,14 +34,16 @@ def suggestions_panel() -> html.Section:
 def suggestion_buttons(found: list[Suggestion]) -> list[Any]:
     """One button per suggestion (best first), or a sentence saying there is none."""
     if not found:
-        return [html.P(EMPTY, className="hint")]
+        return [html.P(tr(EMPTY), className="hint")]
     return [
         html.Button(
             s.describe(),
             id=suggestion_button_id(i),
             n_clicks=0,
             className="suggestion",
-            title=f"Give {len(s.cells)} boundary cells from {s.giver_id} to {s.receiver_id}",
+            title=tr("Give {n} boundary cells from {giver} to {receiver}").format(
+                n=len(s.cells), giver=s.giver_id, receiver=s.receiver_id
+            ),
         )  # fmt: skip
         for i, s in enumerate(found)
     ]

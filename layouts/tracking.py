@@ -16,6 +16,7 @@ import pandas as pd
 from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
+from layouts.i18n import tr
 from layouts.ids import Ids
 from layouts.panel import money, pct
 from planning.tracking import LEVELS, METRICS
@@ -54,16 +55,18 @@ def tracking_panel() -> Component:
     """The whole tab; callbacks fill the periods, the report, the table and the trend."""
     importer = html.Div(
         [
-            html.H4("Import actuals"),
+            html.H4(tr("Import actuals")),
             html.P(
-                "Revenue: account_id, period (2026-07 or 2026-Q3), revenue. Visits: date, "
-                "account_id, rep_id, channel (field or remote). Other column names are "
-                "matched as for accounts.",
+                tr(
+                    "Revenue: account_id, period (2026-07 or 2026-Q3), revenue. Visits: date, "
+                    "account_id, rep_id, channel (field or remote). Other column names are "
+                    "matched as for accounts."
+                ),
                 className="hint",
             ),  # fmt: skip
             html.Label(
                 [
-                    "Period ",
+                    tr("Period") + " ",
                     dcc.Input(
                         id=Ids.TRACKING_IMPORT_PERIOD,
                         type="text",
@@ -75,20 +78,20 @@ def tracking_panel() -> Component:
             ),  # fmt: skip
             html.Div(
                 [
-                    _upload(Ids.TRACKING_REVENUE_UPLOAD, "Revenue file: drop or click"),
-                    _upload(Ids.TRACKING_VISITS_UPLOAD, "Visits file: drop or click"),
+                    _upload(Ids.TRACKING_REVENUE_UPLOAD, tr("Revenue file: drop or click")),
+                    _upload(Ids.TRACKING_VISITS_UPLOAD, tr("Visits file: drop or click")),
                 ],
                 style={"display": "flex", "gap": "1rem", "margin": "0.4rem 0"},
             ),  # fmt: skip
             html.Div(id=Ids.TRACKING_FILES, className="hint"),
-            html.Button("Check", id=Ids.TRACKING_CHECK, n_clicks=0),
-            html.Button("Import", id=Ids.TRACKING_IMPORT, n_clicks=0, disabled=True),
-            html.Button("Download report", id=Ids.TRACKING_REPORT_BUTTON, n_clicks=0),
+            html.Button(tr("Check"), id=Ids.TRACKING_CHECK, n_clicks=0),
+            html.Button(tr("Import"), id=Ids.TRACKING_IMPORT, n_clicks=0, disabled=True),
+            html.Button(tr("Download report"), id=Ids.TRACKING_REPORT_BUTTON, n_clicks=0),
             dcc.Download(id=Ids.TRACKING_REPORT),
             html.Div(id=Ids.TRACKING_IMPORT_STATUS, role="status"),
             dash_table.DataTable(  # type: ignore[attr-defined]
                 id=Ids.TRACKING_BAD_ROWS,
-                columns=[{"id": c, "name": n} for c, n in BAD_ROW_COLUMNS],
+                columns=[{"id": c, "name": tr(n)} for c, n in BAD_ROW_COLUMNS],
                 data=[],
                 page_size=15,
                 style_cell={"fontFamily": "inherit", "fontSize": "0.85rem", "padding": "2px 6px"},
@@ -101,7 +104,7 @@ def tracking_panel() -> Component:
         [
             html.Label(
                 [
-                    "Period ",
+                    tr("Period") + " ",
                     dcc.Dropdown(
                         [], None, id=Ids.TRACKING_PERIOD, clearable=False, style={"width": "9rem"}
                     ),
@@ -109,9 +112,9 @@ def tracking_panel() -> Component:
             ),  # fmt: skip
             html.Label(
                 [
-                    "Level ",
+                    tr("Level") + " ",
                     dcc.RadioItems(
-                        [{"label": v, "value": k} for k, v in LEVEL_LABELS.items()],
+                        [{"label": tr(v), "value": k} for k, v in LEVEL_LABELS.items()],
                         "rep",
                         id=Ids.TRACKING_LEVEL,
                         inline=True,
@@ -120,7 +123,7 @@ def tracking_panel() -> Component:
             ),  # fmt: skip
             html.Label(
                 [
-                    "Flag attainment below % ",
+                    tr("Flag attainment below %") + " ",
                     dcc.Input(
                         id=Ids.TRACKING_ATTAINMENT_MIN,
                         type="number",
@@ -134,7 +137,7 @@ def tracking_panel() -> Component:
             ),  # fmt: skip
             html.Label(
                 [
-                    "compliance below % ",
+                    tr("compliance below %") + " ",
                     dcc.Input(
                         id=Ids.TRACKING_COMPLIANCE_MIN,
                         type="number",
@@ -151,7 +154,7 @@ def tracking_panel() -> Component:
     )
     table = dash_table.DataTable(  # type: ignore[attr-defined]
         id=Ids.TRACKING_TABLE,
-        columns=[{"id": c, "name": n} for c, n in TABLE_COLUMNS],
+        columns=[{"id": c, "name": tr(n)} for c, n in TABLE_COLUMNS],
         data=[],
         sort_action="native",
         style_table={"overflowX": "auto"},
@@ -165,7 +168,7 @@ def tracking_panel() -> Component:
         [
             html.Label(
                 [
-                    "Trend of ",
+                    tr("Trend of") + " ",
                     dcc.Dropdown([], None, id=Ids.TRACKING_TREND_REP, style={"width": "12rem"}),
                 ]
             ),  # fmt: skip
@@ -179,10 +182,10 @@ def tracking_panel() -> Component:
     nxt = html.Div(
         [
             html.Button(
-                "Plan next quarter",
+                tr("Plan next quarter"),
                 id=Ids.TRACKING_NEXT,
                 n_clicks=0,
-                title="A new scenario: this plan with the latest actual revenue",
+                title=tr("A new scenario: this plan with the latest actual revenue"),
             ),  # fmt: skip
             html.Span(id=Ids.TRACKING_NEXT_STATUS, role="status"),
         ],
@@ -245,14 +248,16 @@ def thresholds(attainment_pct: object, compliance_pct: object) -> dict[str, floa
 def trend_figure(frame: pd.DataFrame, rep: str) -> dict:
     """Attainment, call compliance and coverage of one rep over the periods (lines, in %)."""
     traces = [
-        {"type": "scatter", "mode": "lines+markers", "name": METRIC_LABELS[m],
+        {"type": "scatter", "mode": "lines+markers", "name": tr(METRIC_LABELS[m]),
          "x": frame["period"].tolist(), "y": [_number(v) for v in frame[m]]}
         for m in METRICS
     ]  # fmt: skip
     return {
         "data": traces,
         "layout": {
-            "title": {"text": f"Trend: {rep}" if rep else "Trend: pick a rep"},
+            "title": {
+                "text": tr("Trend: {rep}").format(rep=rep) if rep else tr("Trend: pick a rep")
+            },
             "yaxis": {"tickformat": ".0%", "rangemode": "tozero"},
             "height": 260,
             "margin": {"l": 50, "r": 10, "t": 40, "b": 30},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -9,16 +10,33 @@ from pathlib import Path
 
 import pytest
 
+from callbacks.map import DELETED_MEANWHILE
 from layouts import i18n
 from layouts.basemap import SWITCH_OPTIONS
+from layouts.compare_map import LEGEND_TEXT as COMPARE_LEGEND
+from layouts.curve import AXES
+from layouts.curve import TAB_TITLE as CURVE_TAB
 from layouts.help import KEYS
+from layouts.ledger import FORMATS as LEDGER_FORMATS
+from layouts.ledger import HEADERS as LEDGER_HEADERS
 from layouts.main import FIND_PLACEHOLDER, TOOLS, main_layout
+from layouts.market_share import DETAIL_COLUMNS, EFFECT_COLUMNS, EFFORT_HEADERS, FIGURE_LABELS
+from layouts.market_share import LEVELS as SHARE_LEVELS
+from layouts.matching import COLUMNS as MATCH_COLUMNS
+from layouts.matching import NO_LEVELS
+from layouts.overlay import COLUMNS as OVERLAY_COLUMNS
+from layouts.overlay import NO_OVERLAY
 from layouts.panel import TABLE_COLUMNS, hours, money, pct
 from layouts.scenarios import EXPORT_LABELS
+from layouts.suggestions import EMPTY as NO_SUGGESTION
+from layouts.tracking import BAD_ROW_COLUMNS, LEVEL_LABELS, METRIC_LABELS
+from layouts.tracking import TABLE_COLUMNS as TRACKING_COLUMNS
 from planning.mapview import COLOUR_MODES
+from planning.share_classes import CLASS_LABELS
 
 ROOT = Path(__file__).resolve().parents[2]
-WRAPPED = re.compile(r"""\btr\(\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')""")
+# tr("...") with one literal or several adjacent ones (a long hint split over lines)
+WRAPPED = re.compile(r"""\btr\(\s*((?:(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')\s*)+)[,)]""")
 SHIPPED = ("en", "zh", "fa", "pl")
 
 
@@ -33,10 +51,19 @@ def asked_for() -> set[str]:
     """Every English string the interface passes through tr(): literals and the named tables."""
     found = set()
     for path in [*ROOT.glob("layouts/*.py"), *ROOT.glob("callbacks/*.py")]:
-        found |= {a or b for a, b in WRAPPED.findall(path.read_text(encoding="utf-8"))}
+        found |= {ast.literal_eval(f"({m})") for m in WRAPPED.findall(path.read_text("utf-8"))}
     found |= {n for _, n in TABLE_COLUMNS} | set(TOOLS.values()) | set(COLOUR_MODES.values())
     found |= set(SWITCH_OPTIONS.values()) | set(EXPORT_LABELS.values()) | {d for _, d in KEYS}
     found |= {"Scenarios", "Auto-balance", "Data", "Market share", FIND_PLACEHOLDER}
+    # the newer screens' tables (wrapped where they are shown)
+    found |= {c["name"] for c in [*EFFECT_COLUMNS, *DETAIL_COLUMNS]} | set(EFFORT_HEADERS)
+    found |= set(FIGURE_LABELS.values()) | set(SHARE_LEVELS.values()) | set(CLASS_LABELS.values())
+    found |= {n for _, n in [*TRACKING_COLUMNS, *BAD_ROW_COLUMNS]}
+    found |= set(LEVEL_LABELS.values()) | set(METRIC_LABELS.values())
+    found |= {n for _, n in [*MATCH_COLUMNS, *OVERLAY_COLUMNS]} | {NO_LEVELS, NO_OVERLAY}
+    found |= set(AXES.values()) | set(LEDGER_FORMATS.values()) | set(LEDGER_HEADERS)
+    found |= {COMPARE_LEGEND, DELETED_MEANWHILE}
+    found |= {NO_SUGGESTION, CURVE_TAB, "Tracking", "Matching", "Overlay"}  # app.py's tab titles
     return found
 
 
@@ -149,3 +176,56 @@ def test_dates_in_the_switcher_and_history_follow_the_language(lang):
     assert stored_text(at) == "09.03.2026 14:03 UTC"
     lang("fa")
     assert i18n.moment(2026, 3, 9, "14:03") == "۲۰۲۶/۰۳/۰۹ ۱۴:۰۳"
+
+
+def _texts(component) -> str:
+    """Every string in a component tree (children, labels, titles, column names), joined."""
+    return json.dumps(component.to_plotly_json(), cls=__import__("plotly").utils.PlotlyJSONEncoder,
+                      ensure_ascii=False)  # fmt: skip
+
+
+def test_the_newer_screens_are_built_in_the_request_language(lang):
+    """The tabs of issues 14, 15 and 17 and the meeting widgets read the language per build."""
+    from layouts.curve import curve_panel
+    from layouts.ledger import ledger_panel
+    from layouts.market_share import share_panel
+    from layouts.matching import matching_panel
+    from layouts.overlay import overlay_panel, overlay_status
+    from layouts.presentation import before_after, flip_text, level_text, picture_buttons
+    from layouts.suggestions import suggestions_panel
+    from layouts.tracking import tracking_panel
+
+    english = _texts(share_panel())
+    assert "Classes by territory" in english
+    lang("pl")
+    assert "Klasy według terytorium" in _texts(share_panel())
+    assert "Zaplanuj następny kwartał" in _texts(tracking_panel())
+    assert "Doświadczenie" in _texts(matching_panel())
+    assert "Przypisz" in _texts(overlay_panel())
+    assert "Oblicz krzywą" in _texts(curve_panel())
+    assert "Rejestr spotkania" in _texts(ledger_panel())
+    assert "Sugerowane poprawki" in _texts(suggestions_panel())
+    assert "Przed" in _texts(before_after()) and "Strony przedstawicieli" in _texts(
+        picture_buttons()
+    )
+    assert overlay_status(True, 1234, 2).startswith("Nakładka: 1\u00a0234 klientów")
+    lang("zh")
+    assert level_text(7, 6) == "每个六边形 = 7 个单元格（放大或按 + 查看单个单元格）"
+    assert flip_text("A", "B", 3).startswith("正在显示 A")
+    lang("en")
+    assert _texts(share_panel()) == english  # English output unchanged
+
+
+def test_map_status_messages_follow_the_language(lang):
+    from types import SimpleNamespace
+
+    from callbacks.map import _describe
+
+    result = SimpleNamespace(changed=[1, 2, 3], skipped_locked=2)
+    assert _describe("move", result, "R03") == (
+        "Moved 3 cells to R03. 2 locked cells were skipped (unlock them to move them)."
+    )
+    lang("pl")
+    assert _describe("lock", result, "R03").startswith("Zablokowano 3 komórek.")
+    lang("fa")
+    assert _describe("move", result, "R03").startswith("۳ خانه به R03 منتقل شد.")
