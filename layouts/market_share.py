@@ -15,6 +15,7 @@ from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
 from layouts.attributes import data_attributes
+from layouts.fields import percent_field
 from layouts.i18n import tr
 from layouts.ids import Ids, effort_id
 from layouts.panel import hours, money, pct
@@ -252,34 +253,8 @@ def share_panel() -> Component:
             ),
             html.Div(
                 [
-                    html.Label(
-                        [
-                            tr("Stronghold from %"),
-                            dcc.Input(
-                                id=Ids.SHARE_STRONGHOLD,
-                                type="number",
-                                min=0,
-                                max=100,
-                                step="any",
-                                debounce=True,
-                                style={"width": "5rem"},
-                            ),
-                        ]
-                    ),
-                    html.Label(
-                        [
-                            tr("Base from %"),
-                            dcc.Input(
-                                id=Ids.SHARE_BASE,
-                                type="number",
-                                min=0,
-                                max=100,
-                                step="any",
-                                debounce=True,
-                                style={"width": "5rem"},
-                            ),
-                        ]
-                    ),
+                    percent_field(tr("Stronghold from %"), Ids.SHARE_STRONGHOLD),
+                    percent_field(tr("Base from %"), Ids.SHARE_BASE),
                 ],
                 className="toolbar",
             ),  # fmt: skip

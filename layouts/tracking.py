@@ -16,6 +16,7 @@ import pandas as pd
 from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
+from layouts.fields import percent_field
 from layouts.i18n import tr
 from layouts.ids import Ids
 from layouts.panel import money, pct
@@ -100,6 +101,19 @@ def tracking_panel() -> Component:
         ],
         style=SECTION,
     )
+    # Thresholds are percentages with no upper bound: 120 % attainment is a fair bar.
+    attainment_min = percent_field(
+        tr("Flag attainment below %"),
+        Ids.TRACKING_ATTAINMENT_MIN,
+        value=DEFAULT_THRESHOLD_PCT,
+        upper=None,
+    )
+    compliance_min = percent_field(
+        tr("compliance below %"),
+        Ids.TRACKING_COMPLIANCE_MIN,
+        value=DEFAULT_THRESHOLD_PCT,
+        upper=None,
+    )
     controls = html.Div(
         [
             html.Label(
@@ -121,34 +135,8 @@ def tracking_panel() -> Component:
                     ),
                 ]
             ),  # fmt: skip
-            html.Label(
-                [
-                    tr("Flag attainment below %") + " ",
-                    dcc.Input(
-                        id=Ids.TRACKING_ATTAINMENT_MIN,
-                        type="number",
-                        value=DEFAULT_THRESHOLD_PCT,
-                        min=0,
-                        step="any",
-                        debounce=True,
-                        style={"width": "5rem"},
-                    ),
-                ]
-            ),  # fmt: skip
-            html.Label(
-                [
-                    tr("compliance below %") + " ",
-                    dcc.Input(
-                        id=Ids.TRACKING_COMPLIANCE_MIN,
-                        type="number",
-                        value=DEFAULT_THRESHOLD_PCT,
-                        min=0,
-                        step="any",
-                        debounce=True,
-                        style={"width": "5rem"},
-                    ),
-                ]
-            ),  # fmt: skip
+            attainment_min,
+            compliance_min,
         ],
         className="toolbar",
     )
