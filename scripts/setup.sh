@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian machine with Python 3.11 (and root or sudo).
-#   scripts/setup.sh          runtime only: virtualenv + requirements.txt
-#   scripts/setup.sh --dev    also test tools, Debian's chromium + chromium-driver
+#   scripts/setup.sh          runtime: virtualenv + requirements.txt + Debian's chromium (pictures)
+#   scripts/setup.sh --dev    also test tools and chromium-driver
 # Fast when everything is already there: it installs only what is missing or changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,4 +48,6 @@ fi
 
 if [ "$DEV" = 1 ]; then
   apt_install chromium chromium-driver
+else
+  apt_install chromium  # the deck pictures (services/pictures.py) are taken in headless chromium
 fi

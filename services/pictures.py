@@ -227,7 +227,7 @@ def render(page_html: str, fmt: str, chromium: str = CHROMIUM) -> bytes:
 def _render(page_html: str, fmt: str, chromium: str) -> bytes:
     try:
         from playwright.sync_api import sync_playwright
-    except ImportError as err:  # pragma: no cover - playwright is in requirements-dev
+    except ImportError as err:  # pragma: no cover - playwright is in requirements.txt
         raise PictureError("pictures need Playwright (pip install playwright)") from err
     if not Path(chromium).exists():
         raise PictureError(f"pictures need Chromium at {chromium}")
