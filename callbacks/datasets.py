@@ -15,7 +15,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import PlanError, ScenarioNotFoundError
-from layouts.i18n import moment
+from layouts.i18n import moment, tr
 from layouts.ids import Ids
 from layouts.main import dataset_option
 from services import session
@@ -88,9 +88,21 @@ def open_dataset(dataset_id: int | str | None, scenario: Payload | None) -> tupl
     try:
         opened = session.open_dataset(database_url(), int(dataset_id))
     except (ScenarioNotFoundError, PlanError) as err:
-        return no_update, f"Cannot open that data set: {err}.", None, no_update
+        return (
+            no_update,
+            tr("Cannot open that data set: {error}.").format(error=err),
+            None,
+            no_update,
+        )
     made = " (a new working plan: it had none)" if opened.created else ""
-    message = f"Opened data set “{opened.dataset_name}”, scenario “{opened.scenario_name}”{made}."
+    message = tr("Opened data set “{dataset}”, scenario “{scenario}”{made}.").format(
+        dataset=opened.dataset_name, scenario=opened.scenario_name, made=made
+    )
     if scenario and scenario.get("id") == opened.scenario_id:
-        return no_update, f"Data set “{opened.dataset_name}” is open already.", None, no_update
+        return (
+            no_update,
+            tr("Data set “{dataset}” is open already.").format(dataset=opened.dataset_name),
+            None,
+            no_update,
+        )
     return {"id": opened.scenario_id}, message, None, ""

@@ -23,6 +23,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import ScenarioNotFoundError
+from layouts.i18n import tr
 from layouts.ids import CLIENTSIDE_NAMESPACE, Ids, find_result_id
 from layouts.main import find_results
 from planning.find import Match
@@ -93,14 +94,18 @@ def choose(
         if value is None:
             first = find.focus_first(database_url(), sid, str(text))
             if first is None:
-                return no_update, f"Nothing found for “{text}”.", []
+                return no_update, tr("Nothing found for “{text}”.").format(text=text), []
             focused = first
         else:
             focused = find.focus(database_url(), sid, value)
     except ScenarioNotFoundError:
         raise PreventUpdate from None
     except (LookupError, ValueError) as err:
-        return {"clear": True, "key": uuid.uuid4().hex[:8]}, f"Not found any more: {err}.", []
+        return (
+            {"clear": True, "key": uuid.uuid4().hex[:8]},
+            tr("Not found any more: {error}.").format(error=err),
+            [],
+        )
     return focus_message(focused), focused.message, []
 
 

@@ -13,6 +13,7 @@ from dash import Input, Output, State, callback, ctx, dcc
 from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
+from layouts.i18n import tr
 from layouts.ids import Ids, ledger_export_id
 from layouts.ledger import ledger_table
 from services import ledger
@@ -71,8 +72,12 @@ def refresh_ledger(
         raise PreventUpdate
     url, sid, seq = database_url(), int(scenario["id"]), int(mark["seq"])
     found = ledger.ledger(url, sid, seq)
-    since = str(mark.get("label") or "the mark")
-    return ledger_table(found), f"Since {since}.", ledger.mail_of(url, sid, found, since)
+    since = str(mark.get("label") or tr("the mark"))
+    return (
+        ledger_table(found),
+        tr("Since {mark}.").format(mark=since),
+        ledger.mail_of(url, sid, found, since),
+    )
 
 
 @callback(

@@ -14,6 +14,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import HexalignError
+from layouts.i18n import number, tr
 from layouts.ids import Ids, effort_id
 from layouts.market_share import (
     LEGEND_HIDDEN,
@@ -148,10 +149,12 @@ def preview(
             database_url(), int(scenario["id"]), stronghold, base, _grid()
         )
     except HexalignError as err:
-        return no_update, f"Not previewed: {err}"
+        return no_update, tr("Not previewed: {error}").format(error=err)
     if not result.changes:
-        return effect_rows(result.effect), "As stored: nothing would change."
-    return effect_rows(result.effect), "Preview (not applied): " + "; ".join(result.changes)
+        return effect_rows(result.effect), tr("As stored: nothing would change.")
+    return effect_rows(result.effect), tr("Preview (not applied): {changes}").format(
+        changes="; ".join(result.changes)
+    )
 
 
 @callback(
@@ -176,18 +179,22 @@ def apply(
             database_url(), int(scenario["id"]), stronghold, base, _grid()
         )
     except HexalignError as err:
-        text = f"Not applied: {err}"
+        text = tr("Not applied: {error}").format(error=err)
         return no_update, text, text
     derived = edit.derived
     if derived is None:
         return (
             no_update,
             no_update,
-            "Thresholds and effort plan are as they were: nothing to apply.",
+            tr("Thresholds and effort plan are as they were: nothing to apply."),
         )
-    text = (
-        f"Effort plan applied ({'; '.join(edit.changes)}): team workload "
-        f"{derived.hours_before:,.0f} → {derived.hours_after:,.0f} h/yr. "
-        f"Opened as scenario “{derived.name}”; the previous one is unchanged."
+    text = tr(
+        "Effort plan applied ({changes}): team workload {before} → {after} h/yr. "
+        "Opened as scenario “{name}”; the previous one is unchanged."
+    ).format(
+        changes="; ".join(edit.changes),
+        before=number(derived.hours_before),
+        after=number(derived.hours_after),
+        name=derived.name,
     )
     return {"id": derived.scenario_id}, text, text

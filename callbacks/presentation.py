@@ -23,6 +23,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import PlanError, ScenarioNotFoundError
+from layouts.i18n import tr
 from layouts.ids import Ids
 from layouts.presentation import flip_text, level_text, scenario_choices
 from services import before_after, pictures
@@ -88,11 +89,11 @@ def flip(
     if before is None or after is None or not scenario:
         raise PreventUpdate
     if before == after:
-        return no_update, None, "Pick two different scenarios to flip between."
+        return no_update, None, tr("Pick two different scenarios to flip between.")
     try:
         result = before_after.flip(database_url(), int(before), int(after), int(scenario["id"]))
     except PlanError as err:
-        return no_update, None, f"Cannot flip: {err}."
+        return no_update, None, tr("Cannot flip: {error}.").format(error=err)
     except ScenarioNotFoundError:
         raise PreventUpdate from None
     outline = {"geometry": result.geometry, "cells": result.changed, "key": result.shown}

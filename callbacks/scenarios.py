@@ -24,6 +24,7 @@ from common.errors import (
     StaleVersionError,
 )
 from layouts.compare_map import compare_figure  # issue 16
+from layouts.i18n import number, tr
 from layouts.ids import Ids, export_button_id, open_button_id, restore_button_id
 from layouts.scenarios import (
     changes_figure,
@@ -187,7 +188,11 @@ def compare(
     try:
         result = scenarios.compare_scenarios(database_url(), a, b, tolerance_share(tolerance_pct))
     except PlanError as err:
-        return [], comparison_error(f"Cannot compare: {err}."), empty_map("Nothing to draw.")
+        return (
+            [],
+            comparison_error(tr("Cannot compare: {error}.").format(error=err)),
+            empty_map(tr("Nothing to draw.")),
+        )
     except ScenarioNotFoundError:
         raise PreventUpdate from None  # deleted meanwhile; the list picks another one
     view = result.changed
@@ -268,12 +273,16 @@ def restore(
     try:
         edit = scenarios.restore(database_url(), scenario["id"], version["version"], seq)
     except StaleVersionError as err:
-        return {**scenario, "refresh": err.current_version}, STALE
+        return {**scenario, "refresh": err.current_version}, tr(STALE)
     except ReadOnlyScenarioError:
-        return no_update, "This scenario is read-only: branch it to edit."
+        return no_update, tr("This scenario is read-only: branch it to edit.")
     if edit.version == version["version"]:
-        return no_update, f"The plan is already as it was at #{seq}: nothing to restore."
-    message = f"Restored to #{seq}: {len(edit.changed):,} cells changed back; undo takes it back."
+        return no_update, tr("The plan is already as it was at #{seq}: nothing to restore.").format(
+            seq=seq
+        )
+    message = tr("Restored to #{seq}: {cells} cells changed back; undo takes it back.").format(
+        seq=seq, cells=number(len(edit.changed))
+    )
     return {"id": scenario["id"], "refresh": edit.version}, message
 
 

@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 from callbacks.context import database_url
 from callbacks.map import PANEL, PanelView, _paint, panel
 from common.errors import ReadOnlyScenarioError, ScenarioNotFoundError, StorageFullError
+from layouts.i18n import number, tr
 from layouts.ids import Ids, suggestion_button_id
 from layouts.suggestions import suggestion_buttons, suggestion_data
 from services import suggestions
@@ -98,7 +99,7 @@ def apply(
             [int(c) for c in choice["cells"]], str(choice["receiver"]),
         )  # fmt: skip
     except ReadOnlyScenarioError:
-        return no_update, no_update, "This scenario is read-only: branch it to edit.", *nothing
+        return no_update, no_update, tr("This scenario is read-only: branch it to edit."), *nothing
     except (StorageFullError, ScenarioNotFoundError) as err:
         return no_update, no_update, str(err), *nothing
     result = edited.edit
@@ -106,8 +107,10 @@ def apply(
     figures = panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner)
     if edited.stale:
         return ({"version": result.version}, no_update,
-                "Someone else changed this scenario meanwhile: the suggestions are refreshed.",
+                tr("Someone else changed this scenario meanwhile: the suggestions are refreshed."),
                 *figures)  # fmt: skip
-    message = f"Suggestion applied: {len(result.changed):,} cells to {choice['receiver']}."
+    message = tr("Suggestion applied: {cells} cells to {rep}.").format(
+        cells=number(len(result.changed)), rep=choice["receiver"]
+    )
     return ({"version": result.version}, _paint(edited.board, result, view, mode, only or None),
             message, *figures)  # fmt: skip

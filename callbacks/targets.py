@@ -13,6 +13,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import HexalignError, ReadOnlyScenarioError
+from layouts.i18n import tr
 from layouts.ids import Ids
 from layouts.panel import overrides_text
 from planning.targets import (
@@ -85,15 +86,17 @@ def keep_targets(
             overrides=parse_overrides(typed),
         )
     except HexalignError as err:
-        return no_update, f"Not kept: {err}"
+        return no_update, tr("Not kept: {error}").format(error=err)
     if rule == before:
         raise PreventUpdate  # the controls were filled from the scenario: nothing changed
     settings = rule_settings(rule)
     try:
         targets.keep_rule(database_url(), int(scenario["id"]), rule)
     except ReadOnlyScenarioError:
-        return settings, "Shown, not kept: this scenario is read-only (branch it to keep targets)."
-    return settings, "Kept with the scenario."
+        return settings, tr(
+            "Shown, not kept: this scenario is read-only (branch it to keep targets)."
+        )
+    return settings, tr("Kept with the scenario.")
 
 
 def _pct(share: float | None) -> float | None:

@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import HexalignError
+from layouts.i18n import number, tr
 from layouts.ids import Ids
 from layouts.tracking import period_options, table_rows, thresholds, trend_figure
 from planning.actuals import PeriodError
@@ -80,7 +81,7 @@ def map_period(period: str | None) -> str | None:
 def show_files(revenue: str | None, visits: str | None) -> str:
     """Which files wait to be checked."""
     given = [f"revenue: {revenue}" if revenue else "", f"visits: {visits}" if visits else ""]
-    return "; ".join(g for g in given if g) or "No file chosen yet."
+    return "; ".join(g for g in given if g) or tr("No file chosen yet.")
 
 
 @callback(
@@ -101,20 +102,22 @@ def check_actuals(
     """Check the files for the period: counts, the bad rows by row, what would be replaced."""
     given = uploads(revenue_name, revenue, visits_name, visits)
     if not given:
-        return "Choose a revenue file, a visits file or both.", [], True, "Import"
+        return tr("Choose a revenue file, a visits file or both."), [], True, tr("Import")
     try:
         check = actuals.check_uploads(database_url(), int(scenario["id"]), period or "", given)
     except (PeriodError, HexalignError) as err:
-        return str(err), [], True, "Import"
+        return str(err), [], True, tr("Import")
     bad = [
         {"file": f.source, **row}
         for f in check.files
         for row in f.checked.report().astype(str).to_dict("records")
     ]
     label = (
-        f"Replace {check.period.label} ({check.replacement.rows_changing:,} rows change)"
+        tr("Replace {period} ({rows} rows change)").format(
+            period=check.period.label, rows=number(check.replacement.rows_changing)
+        )
         if check.replacement.replaces
-        else f"Import {check.period.label}"
+        else tr("Import {period}").format(period=check.period.label)
     )
     return [_line(t) for t in check.lines()], bad, False, label
 
@@ -206,7 +209,7 @@ def show_tracking(
     """The table of the chosen level with its flags, the note on split accounts, the trend."""
     if not period:
         empty = trend_figure(_no_trend(), "")
-        return [], "No actuals imported yet: import a period above.", empty, []
+        return [], tr("No actuals imported yet: import a period above."), empty, []
     view = tracking.tracking_view(
         database_url(), int(scenario["id"]), period, level or "rep",
         thresholds(attainment_pct, compliance_pct), trend_rep,

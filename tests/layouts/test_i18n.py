@@ -229,3 +229,30 @@ def test_map_status_messages_follow_the_language(lang):
     assert _describe("lock", result, "R03").startswith("Zablokowano 3 komórek.")
     lang("fa")
     assert _describe("move", result, "R03").startswith("۳ خانه به R03 منتقل شد.")
+
+
+@pytest.mark.parametrize("code", ["zh", "fa", "pl"])
+def test_translations_keep_every_placeholder(code):
+    """A translation with a renamed or lost ``{name}`` would raise or drop a number in .format."""
+    fields = re.compile(r"\{(\w*)\}")
+    english = i18n.languages()["en"].strings
+    own = i18n.languages()[code].strings
+    wrong = {
+        k: v
+        for k, v in own.items()
+        if k in english and sorted(fields.findall(v)) != sorted(fields.findall(k))
+    }
+    assert wrong == {}
+
+
+def test_tab_messages_follow_the_language(lang):
+    """The newer tabs' callback sentences are translated, their numbers written the language's way."""
+    from callbacks.tracking import show_files
+
+    assert show_files(None, None) == "No file chosen yet."
+    lang("pl")
+    assert show_files(None, None) == "Nie wybrano jeszcze pliku."
+    text = i18n.tr("Restored to #{seq}: {cells} cells changed back; undo takes it back.")
+    assert text.format(seq=7, cells=i18n.number(1234)) == (
+        "Przywrócono do #7: cofnięto 1\xa0234 komórek; „Cofnij” to odwraca."
+    )
