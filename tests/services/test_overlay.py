@@ -122,3 +122,49 @@ def test_a_team_edit_keeps_the_layers_and_carries_field_owners_by_field_position
     assert [r for r, _ in overlay.overlay_view(url, new).overlay_reps] == ["O1", "O2"]
     # removing F2 counts F2's field cells (positions among field reps)
     assert datasets.cells_of(url, sid, ["F2"]) == int((field.owner == 1).sum())
+
+
+# --- issue 15 (h15d): undo and redo on the overlay layer -----------------------------------------
+
+
+def test_overlay_undo_and_redo_take_back_overlay_changes_only(stored):
+    from common.errors import NothingToUndoError
+    from planning.editing import Selection, Step, Tool
+
+    url, sid = stored
+    b, field_before, field_version = editing.load(url, sid)
+    start = overlay.load_overlay(url, sid).plan
+    ring0 = int(b.levels[0].unit_of_cell[at(start, RING[0])])
+    with pytest.raises(NothingToUndoError, match="nothing to undo"):
+        overlay.edit_overlay(url, sid, 0, Step.UNDO)
+    # 1: the Overlay tab gives O2 the overlay accounts of F1's territory (a logged move)
+    overlay.assign_territories(url, sid, ["F1"], "O2", 0)
+    after_tab = overlay.load_overlay(url, sid).plan
+    # 2: a lasso locks ring 0 on the overlay layer
+    locked = overlay.edit_overlay(url, sid, 1, Selection(Tool.LOCK, 0, np.array([ring0])))
+    assert locked.edit.version == 2 and locked.edit.plan.locked[at(start, RING[0])]
+    undone = overlay.edit_overlay(url, sid, 2, Step.UNDO)
+    assert undone.edit.version == 3 and not undone.stale
+    assert undone.edit.changed.tolist() == [at(start, RING[0])]
+    assert not undone.edit.plan.locked.any()
+    np.testing.assert_array_equal(undone.edit.plan.owner, after_tab.owner)
+    undone = overlay.edit_overlay(url, sid, 3, Step.UNDO)  # back to last quarter's overlay
+    np.testing.assert_array_equal(undone.edit.plan.owner, start.owner)
+    # the incremental tally equals a full recount
+    stored_plan = overlay.load_overlay(url, sid).plan
+    assert stored_plan.tally.equals(undone.edit.plan.tally)
+    # a stale version is an answer holding the current overlay, nothing written
+    stale = overlay.edit_overlay(url, sid, 2, Step.REDO)
+    assert stale.stale and stale.edit.version == 4
+    redone = overlay.edit_overlay(url, sid, 4, Step.REDO)
+    np.testing.assert_array_equal(redone.edit.plan.owner, after_tab.owner)
+    # a new move ends the redo stack
+    overlay.move_overlay(url, sid, np.array([at(start, RING[0])]), None, 5)
+    with pytest.raises(NothingToUndoError, match="nothing to redo"):
+        overlay.edit_overlay(url, sid, 6, Step.REDO)
+    # undo on the field layer knows nothing of the overlay's changes
+    with pytest.raises(NothingToUndoError):
+        editing.step(url, sid, field_version, redo=False)
+    _, field_after, version_after = editing.load(url, sid)
+    assert version_after == field_version
+    np.testing.assert_array_equal(field_after.owner, field_before.owner)
