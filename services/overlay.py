@@ -22,12 +22,13 @@ import pandas as pd
 from common.errors import PlanError, StaleVersionError
 from common.logs import timed
 from data.exports import export_plan
-from planning.baseline import baseline_plan
+from planning.baseline import baseline_plan, convert_plan
 from planning.editing import Board, Edit, Selection, Step, Tool, edited, selected_cells, stepped
 from planning.market import Market
 from planning.metrics import DEFAULT_TOLERANCE, rep_metrics
 from planning.overlay import Layer, has_overlay
 from planning.plan import Plan, reassign, split_locked
+from planning.team import carried_owner
 from services import editing
 from services.areas import layer_market
 from services.editing import Edited
@@ -311,3 +312,44 @@ def _step_overlay(
         change = stepped(scene.state.plan, record.owner, record.locked)
         extra.update(cells=len(change.touched), version=version)
     return Edited(scene.board, Edit(change.after, version, change.touched))
+
+
+# --- issue 15 (h15d): derived scenarios keep the overlay layer ----------------------------------
+
+
+def carry_overlay(url: str, source_id: int, target_id: int) -> bool:
+    """Give a scenario just derived from ``source_id`` (a team, call-plan or effort edit, a
+    cell-size change, "Plan next quarter") the source's overlay layer; True when written.
+
+    On the same cells, owners carry by overlay rep id (a removed overlay rep's cells become
+    unassigned, as the field layer does in ``services.datasets.derive_scenario``). On other
+    cells (another cell size) the layer is re-binned by account (``planning.baseline.
+    convert_plan``, as ``services.editing.at_resolution`` converts the field layer). Nothing is
+    written when the source's overlay was never drawn (the new scenario starts from last
+    quarter's overlay, as the source shows it), when either team has no overlay reps, or when
+    the target has an overlay already. The new scenario's overlay log starts empty.
+    """  # noqa: D205
+    store = editing.open_store(url)
+    if store.overlay(source_id) is None or store.overlay(target_id) is not None:
+        return False
+    if not (has_overlay_layer(url, source_id) and has_overlay_layer(url, target_id)):
+        return False
+    with timed(logger, "overlay carried", scenario=source_id, new_scenario=target_id) as extra:
+        source = load_overlay(url, source_id).plan
+        record = store.scenario(target_id)
+        extra["dataset"] = record.dataset_id
+        market = overlay_market(url, record.dataset_id, record.resolution, record.area_id)
+        old_ids = [str(r) for r in source.market.rep_ids]
+        new_ids = [str(r) for r in market.rep_ids]
+        if np.array_equal(source.market.area.cells, market.area.cells):
+            owner = carried_owner(source.owner, old_ids, new_ids)
+            locked = np.asarray(source.locked, bool) & (owner >= 0)
+        elif old_ids == new_ids:
+            converted, _ = convert_plan(source, market)
+            owner, locked = converted.owner, converted.locked
+        else:  # another cell size and another overlay team at once: nothing sensible to carry
+            extra["outcome"] = "not carried"
+            return False
+        store.save_overlay(target_id, owner, locked, 0)
+        extra["cells"] = int((owner >= 0).sum())
+    return True

@@ -34,7 +34,7 @@ from planning.tracking import (
     track,
     trend,
 )
-from services import editing
+from services import editing, overlay
 from services.targets import rep_targets, scenario_rule
 from services.workspace import PlanFiles, open_plan_files
 
@@ -176,6 +176,7 @@ def plan_next_quarter(url: str, scenario_id: int, period: str | None = None) -> 
         taken = {s.name for s in store.scenarios(new_ds)}
         name = _unique(taken, f"{record.name}: plan for {chosen.next().label}")
         new_id = store.duplicate_scenario(base, name)
+        overlay.carry_overlay(url, scenario_id, new_id)  # issue 15 (h15d): keep the overlay
         extra.update(new_scenario=new_id, new_dataset=new_ds, accounts=int(has.sum()))
     text = (
         f"{name}: the current plan with {chosen.label} revenue for {int(has.sum()):,} "

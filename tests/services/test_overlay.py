@@ -168,3 +168,102 @@ def test_overlay_undo_and_redo_take_back_overlay_changes_only(stored):
     _, field_after, version_after = editing.load(url, sid)
     assert version_after == field_version
     np.testing.assert_array_equal(field_after.owner, field_before.owner)
+
+
+# --- issue 15 (h15d): derived scenarios keep the overlay layer ----------------------------------
+
+
+def overlay_owners(url: str, sid: int) -> dict[str, str]:
+    """Each overlay account's overlay owner (rep id, "" unassigned) in the scenario."""
+    plan = overlay.load_overlay(url, sid).plan
+    ids = np.append(np.asarray(plan.market.rep_ids, dtype=object), "")
+    pos = plan.account_owner()
+    owners = ids[np.where(pos >= 0, pos, len(ids) - 1)]
+    return dict(zip(plan.market.accounts["account_id"].astype(str), owners, strict=True))
+
+
+@pytest.fixture
+def drawn(stored):
+    """The stored world with its overlay drawn: o2 (ring 0) moved from O1 to O2, then locked."""
+    url, sid = stored
+    start = overlay.load_overlay(url, sid).plan
+    overlay.move_overlay(url, sid, np.array([at(start, RING[0])]), "O2", 0)
+    plan = overlay.load_overlay(url, sid).plan
+    editing.open_store(url).save_overlay(sid, plan.owner, plan.locked | (plan.owner == 1), 1)
+    # last quarter: o1 nobody's (its centre cell filled from a neighbour), o2 O1's, o3 O2's
+    assert overlay_owners(url, sid)["o2"] == "O2"
+    return url, sid
+
+
+def test_team_and_call_plan_edits_keep_the_overlay(drawn):
+    from planning.callplan import TravelModel, default_call_plan
+    from services import datasets
+
+    url, sid = drawn
+    before = overlay_owners(url, sid)
+    drawn_plan = overlay.load_overlay(url, sid).plan
+    _, reps, _ = datasets.current_inputs(url, sid)
+    rows = reps[["rep_id", "name", "home_lat", "home_lon", "capacity_hours"]].to_dict("records")
+    rows[1]["capacity_hours"] = 77.0  # F2
+    team = datasets.edit_team(url, sid, rows, confirmed=True).derived
+    assert team is not None
+    kept = overlay.load_overlay(url, team.scenario_id)
+    assert kept.version == 1 and overlay_owners(url, team.scenario_id) == before
+    np.testing.assert_array_equal(kept.plan.owner, drawn_plan.owner)
+    np.testing.assert_array_equal(kept.plan.locked, drawn_plan.locked)  # locks too
+    assert editing.open_store(url).overlay_moves(team.scenario_id) == []  # a log of its own
+    plan = default_call_plan()
+    plan.loc["A", "visits_per_year"] += 2
+    edited = datasets.apply_call_plan(url, sid, plan, TravelModel())
+    assert edited is not None and overlay_owners(url, edited.scenario_id) == before
+
+
+def test_a_team_without_one_overlay_rep_keeps_the_others_overlay_cells(drawn):
+    from services import datasets
+
+    url, sid = drawn
+    _, reps, _ = datasets.current_inputs(url, sid)
+    keep = reps[reps["rep_id"] != "O1"]
+    rows = keep.to_dict("records")
+    derived = datasets.edit_team(url, sid, rows, confirmed=True).derived
+    assert derived is not None
+    after = overlay_owners(url, derived.scenario_id)
+    assert after["o2"] == "O2" and after["o3"] == "O2"  # O2's cells by rep id, not position
+
+
+def test_a_cell_size_change_rebins_the_overlay_by_account(drawn):
+    from services import resolutions
+
+    url, sid = drawn
+    before = overlay_owners(url, sid)
+    for size in (8, 6):  # finer: children inherit; coarser: the majority of the cells
+        change = resolutions.resolution_change(url, sid, size)
+        assert change is not None
+        assert editing.open_store(url).scenario(change.scenario_id).resolution == size
+        assert overlay.load_overlay(url, change.scenario_id).version == 1
+        assert overlay_owners(url, change.scenario_id)["o2"] == before["o2"] == "O2"
+        assert overlay_owners(url, change.scenario_id)["o3"] == "O2"
+
+
+def test_plan_next_quarter_keeps_the_overlay(drawn, tmp_path):
+    from services import actuals, tracking
+
+    url, sid = drawn
+    dataset = editing.open_store(url).scenario(sid).dataset_id
+    revenue = tmp_path / "rev.csv"
+    revenue.write_text("account_id,period,revenue\nf1,2026-Q3,500\n")
+    actuals.store_checked(url, actuals.check_files(url, dataset, "2026-Q3", {"revenue": revenue}))
+    made = tracking.plan_next_quarter(url, sid)
+    assert made.dataset_id != dataset
+    assert overlay_owners(url, made.scenario_id) == overlay_owners(url, sid)
+    np.testing.assert_array_equal(overlay.load_overlay(url, made.scenario_id).plan.owner,
+                                  overlay.load_overlay(url, sid).plan.owner)  # fmt: skip
+
+
+def test_nothing_is_carried_while_the_overlay_was_never_drawn(stored):
+    from services import resolutions
+
+    url, sid = stored
+    change = resolutions.resolution_change(url, sid, 8)
+    assert change is not None and editing.open_store(url).overlay(change.scenario_id) is None
+    assert not overlay.carry_overlay(url, sid, change.scenario_id)
