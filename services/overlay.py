@@ -353,3 +353,13 @@ def carry_overlay(url: str, source_id: int, target_id: int) -> bool:
         store.save_overlay(target_id, owner, locked, 0)
         extra["cells"] = int((owner >= 0).sum())
     return True
+
+
+# --- issue 15 (h15d): the overlay layer in the scenario's own exports and cli.py metrics ------
+
+
+def overlay_plan_of(url: str, scenario_id: int) -> Plan | None:
+    """The scenario's overlay plan for its exports; None when the team has no overlay reps."""
+    if not has_overlay_layer(url, scenario_id):
+        return None
+    return load_overlay(url, scenario_id).plan

@@ -267,3 +267,82 @@ def test_nothing_is_carried_while_the_overlay_was_never_drawn(stored):
     change = resolutions.resolution_change(url, sid, 8)
     assert change is not None and editing.open_store(url).overlay(change.scenario_id) is None
     assert not overlay.carry_overlay(url, sid, change.scenario_id)
+
+
+# --- issue 15 (h15d): the overlay layer in the scenario's exports and cli.py ---------------------
+
+
+def formula_world(tmp_path):
+    """The stored "inside and out" world with overlay rep O2 renamed ``=O2`` (a formula)."""
+    accounts, reps = frames()
+    accounts["rep_id"] = accounts["rep_id"].replace("O2", "=O2")
+    reps["rep_id"] = reps["rep_id"].replace("O2", "=O2")
+    url = f"sqlite:///{tmp_path / 'formula.sqlite'}"
+    _, sid = editing.ensure_scenarios(url, "io", accounts, reps, default_call_plan(), resolution=7)
+    start = overlay.load_overlay(url, sid).plan
+    overlay.move_overlay(url, sid, np.array([at(start, RING[0])]), "=O2", 0)  # o2 to =O2
+    return url, sid
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_scenario_export_carries_the_overlay_and_reads_back(tmp_path, fmt):
+    from data.exports import read_exported_overlay, read_exported_plan
+    from services import scenarios
+
+    url, sid = formula_world(tmp_path)
+    name, blob = scenarios.export_file(url, sid, fmt, 0.1)
+    path = tmp_path / name
+    path.write_bytes(blob)
+    over = overlay.load_overlay(url, sid).plan
+    back = read_exported_overlay(path, fmt)
+    got = dict(zip(back["h3_cell"].tolist(), back["rep_id"], strict=True))
+    cell = int(over.market.area.cells[at(over, RING[0])])
+    assert got[cell] == "=O2"  # the formula-looking id comes back as it was
+    if fmt == "xlsx":  # every overlay cell, as the overlay plan has it
+        owned = np.flatnonzero(over.owner >= 0)
+        expect = {
+            int(c): str(over.market.rep_ids[o])
+            for c, o in zip(over.market.area.cells[owned], over.owner[owned], strict=True)
+        }
+        assert got == expect
+    # the field layer reads back as before: the overlay rows do not enter it
+    _, field, _ = editing.load(url, sid)
+    fields = read_exported_plan(path, fmt)
+    assert set(fields["rep_id"]) <= {"F1", "F2"}
+    if fmt == "csv":
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+        rows = raw.set_index("account_id")
+        assert rows.loc["o2", "overlay_rep_id"] == "'=O2"  # neutralised in the file
+        assert rows.loc["o2", "layer"] == "overlay" and rows.loc["o2", "rep_id"] == ""
+        assert rows.loc["f1", "layer"] == "field" and rows.loc["f1", "overlay_rep_id"] == ""
+        assert sorted(raw["account_id"]) == ["f1", "f2", "o1", "o2", "o3"]
+
+
+def test_cli_export_and_metrics_show_the_overlay_layer(stored, tmp_path, capsys):
+    import json
+
+    import cli
+
+    url, sid = stored
+    start = overlay.load_overlay(url, sid).plan
+    overlay.move_overlay(url, sid, np.array([at(start, RING[0])]), "O2", 0)
+    name = editing.open_store(url).scenario(sid).name
+    out = tmp_path / "plan.csv"
+    assert cli.main(["export", "--scenario", name, "--format", "csv", "--out", str(out),
+                     "--database", url]) == 0  # fmt: skip
+    rows = pd.read_csv(out, dtype=str, keep_default_na=False).set_index("account_id")
+    assert rows.loc["o2", "overlay_rep_id"] == "O2" and rows.loc["o1", "layer"] == "overlay"
+    capsys.readouterr()
+    assert cli.main(["metrics", "--scenario", name, "--database", url, "--layer", "overlay",
+                     "--format", "json"]) == 0  # fmt: skip
+    table = {r["rep_id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert set(table) == {"O1", "O2", "TEAM"}
+    assert table["O2"]["accounts"] == 2 and table["O1"]["accounts"] == 0  # o2 moved, o3 pinned
+    assert table["O2"]["accounts"] == overlay.overlay_metrics(url, sid).set_index(
+        "rep_id").loc["O2", "accounts"]  # fmt: skip
+    assert cli.main(["metrics", "--scenario", name, "--database", url, "--format", "json"]) == 0
+    assert {r["rep_id"] for r in json.loads(capsys.readouterr().out)} == {"F1", "F2", "TEAM"}
+    # files have no stored overlay layer: said in one sentence
+    assert cli.main(["metrics", "--accounts", "a.csv", "--reps", "r.csv", "--layer",
+                     "overlay"]) == 2  # fmt: skip
+    assert "--layer overlay needs --scenario" in capsys.readouterr().err
