@@ -16,6 +16,7 @@ from dash.exceptions import PreventUpdate
 
 from callbacks.context import database_url
 from common.errors import HexalignError
+from layouts.i18n import tr
 from layouts.ids import Ids
 from layouts.tracking import period_options, table_rows, thresholds, trend_figure
 from planning.actuals import PeriodError
@@ -221,17 +222,23 @@ def _no_trend() -> pd.DataFrame:
 
 @callback(
     Output(Ids.TRACKING_NEXT_STATUS, "children"),
+    Output(Ids.SCENARIO, "data", allow_duplicate=True),  # issue 15 (h15d): open the new plan
     Input(Ids.TRACKING_NEXT, "n_clicks"),
     State(Ids.TRACKING_PERIOD, "value"),
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,
 )
-def next_quarter(clicks: int, period: str | None, scenario: Payload) -> str:
-    """Make the next quarter's scenario from this plan and the period's actual revenue."""
+def next_quarter(clicks: int, period: str | None, scenario: Payload) -> tuple[str, Any]:
+    """Make the next quarter's scenario from this plan and the period's actual revenue.
+
+    The page switches to it (as auto-balance opens its result), so the room balances the next
+    round from the truth at once; the previous scenario stays in the Scenarios tab.
+    """
     if not clicks or ctx.triggered_id != Ids.TRACKING_NEXT:
         raise PreventUpdate
     try:
         made = tracking.plan_next_quarter(database_url(), int(scenario["id"]), period)
     except (ValueError, HexalignError) as err:
-        return str(err)
-    return made.text + " Open it in the Scenarios tab."
+        return str(err), no_update
+    said = made.text + " " + tr("The map now shows it; the previous plan is in the Scenarios tab.")
+    return said, {"id": made.scenario_id}
