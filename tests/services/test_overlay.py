@@ -346,3 +346,38 @@ def test_cli_export_and_metrics_show_the_overlay_layer(stored, tmp_path, capsys)
     assert cli.main(["metrics", "--accounts", "a.csv", "--reps", "r.csv", "--layer",
                      "overlay"]) == 2  # fmt: skip
     assert "--layer overlay needs --scenario" in capsys.readouterr().err
+
+
+# --- issue 15 (h15d): tracking figures for overlay reps -----------------------------------------
+
+
+def test_overlay_reps_are_tracked_on_the_overlay_plan_in_force(stored, tmp_path):
+    """o2 (ring 0) was O1's through 2026-Q3 (last quarter's overlay owner); today's move gives
+    it to O2. Q3's revenue (o2 200.00, o3 300.00) and o2's visit count for the owner in force
+    then: O1 200.00 and 1 visit (of 3 planned: C is 12 a year), O2 300.00 (o3 is pinned to it).
+    """
+    from planning.overlay import Layer
+    from services import actuals, tracking
+
+    url, sid = stored
+    start = overlay.load_overlay(url, sid).plan
+    overlay.move_overlay(url, sid, np.array([at(start, RING[0])]), "O2", 0)  # after Q3
+    dataset = editing.open_store(url).scenario(sid).dataset_id
+    revenue = tmp_path / "rev.csv"
+    revenue.write_text("account_id,period,revenue\no2,2026-Q3,200\no3,2026-Q3,300\n")
+    visits = tmp_path / "visits.csv"
+    visits.write_text("date,account_id,rep_id,channel\n2026-08-01,o2,O1,remote\n")
+    check = actuals.check_files(url, dataset, "2026-Q3", {"revenue": revenue, "visits": visits})
+    actuals.store_checked(url, check)
+    view = tracking.tracking_view(url, sid, "2026-Q3", "rep", {}, "O1", Layer.OVERLAY)
+    rows = view.table.set_index("rep_id")
+    assert list(rows.index) == ["O1", "O2"] and view.rep_ids == ["O1", "O2"]
+    assert rows.loc["O1", "revenue"] == 200.0 and rows.loc["O2", "revenue"] == 300.0
+    assert rows.loc["O1", "visits_made"] == 1 and rows.loc["O2", "visits_made"] == 0
+    assert rows.loc["O1", "visits_planned"] == pytest.approx(3.0)
+    assert rows.loc["O1", "call_compliance"] == pytest.approx(1 / 3)
+    assert pd.isna(rows.loc["O1", "attainment"])  # overlay reps carry no target
+    assert view.note.startswith("Overlay layer")
+    assert len(view.trend) == 1  # the one period of O1's trend
+    field = tracking.tracking_view(url, sid, "2026-Q3", "rep", {}, None)
+    assert list(field.table["rep_id"]) == ["F1", "F2"]
