@@ -188,11 +188,11 @@ def experience_field() -> html.Label:
                 min=EXPERIENCE_WEIGHT.low,
                 max=EXPERIENCE_WEIGHT.high,
                 step="any",
-                title=tr(
-                    "Above 0, auto-balance prefers experienced or senior reps on contested "
-                    "ground and new reps off it; at 1, one contested account handed from a new "
-                    "rep is worth about one account moved"
-                ),
             ),
-        ]
+        ],
+        title=tr(
+            "Above 0, auto-balance prefers experienced or senior reps on contested "
+            "ground and new reps off it; at 1, one contested account handed from a new "
+            "rep is worth about one account moved"
+        ),
     )
