@@ -16,7 +16,14 @@ from callbacks.context import database_url
 from callbacks.jobs import JOBS, SetProgress, job_cache
 from common.settings import Settings
 from layouts.balance_tab import region_choices
-from layouts.bounds import BALANCE_TOLERANCE, COMPACTNESS, MAX_MOVED, TIME_LIMIT, check
+from layouts.bounds import (
+    BALANCE_TOLERANCE,
+    COMPACTNESS,
+    EXPERIENCE_WEIGHT,
+    MAX_MOVED,
+    TIME_LIMIT,
+    check,
+)
 from layouts.ids import Ids
 from layouts.panel import pct
 from planning.optimizer import BalanceResult
@@ -84,6 +91,28 @@ def balance_settings(
         seed=int(seed or 0),
         max_capacity=True,
     )
+
+
+def experience_problems(value: float | str | None) -> list[str]:
+    """The experience weight's sentence when it is outside its bounds (issue 15); blank is 0.
+
+    >>> experience_problems(None), experience_problems(2)
+    ([], [])
+    >>> experience_problems(-1)
+    ['Experience weight must be a number from 0 to 100.']
+    """
+    if value in (None, ""):
+        return []
+    if check(EXPERIENCE_WEIGHT, value).message is not None:
+        return [f"{EXPERIENCE_WEIGHT.must()}."]
+    return []
+
+
+def experience_weight_of(value: float | str | None) -> float:
+    """The typed experience weight (issue 15): blank means 0, not considered."""
+    if value in (None, ""):
+        return 0.0
+    return check(EXPERIENCE_WEIGHT, value).value
 
 
 def refused(problems: list[str]) -> html.Div:
@@ -164,6 +193,7 @@ def optimality_lines(result: BalanceResult) -> list[str]:
     State(Ids.BALANCE_SEED, "value"),
     State(Ids.BALANCE_REGION, "value"),
     State(Ids.BALANCE_MINIMIZE, "value"),  # issue 13 (h13)
+    State(Ids.BALANCE_EXPERIENCE, "value"),  # issue 15 (h15d)
     background=True,
     manager=JOBS,
     running=[
@@ -192,11 +222,12 @@ def run_balance(
     seed: int | str | None,
     region: str | None = None,
     minimize: str | None = None,
+    experience: float | str | None = None,
 ) -> tuple[dict[str, int] | NoUpdate, html.Ul | html.Div]:
     """Balance the current scenario (or one region of it) into a new one and switch to it."""
     if not n_clicks:
         raise PreventUpdate
-    problems = form_problems(tol, max_moved, compact, limit)
+    problems = form_problems(tol, max_moved, compact, limit) + experience_problems(experience)
     if problems:
         set_progress(("0", "100", "not run: see below"))
         return no_update, refused(problems)
@@ -220,7 +251,7 @@ def run_balance(
     set_progress(("0", str(int(limit_s)), "starting…"))
     balanced = editing.balance_to_new_scenario(
         url, sid, settings, should_stop=lambda: bool(cache.get(stop_key(sid))), progress=progress,
-        region=region or None,
+        region=region or None, experience_weight=experience_weight_of(experience),
     )  # fmt: skip
     set_progress((str(int(limit_s)), str(int(limit_s)), "done"))
     return {"id": balanced.scenario_id}, outcome(balanced.result, balanced.name)

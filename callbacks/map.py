@@ -65,7 +65,6 @@ PANEL = (
     Output(Ids.PANEL_NOTE, "children"),  # issue 14: level, fair-share scope, targets
 )
 Payload = dict[str, Any]
-OVERLAY_NO_UNDO = "Undo and redo work on the field layer only: the overlay keeps no history yet."
 DELETED_MEANWHILE = (
     "Nothing was saved: the scenario this page showed was deleted meanwhile. "
     "The map now shows another scenario."
@@ -349,11 +348,12 @@ def _edit_overlay(
 ) -> tuple[Any, ...]:
     """Issue 15 overlay: ``edit`` on the overlay layer; the field version is passed on as it is."""
     keep = [no_update] * len(PANEL)
-    if not isinstance(change, Selection):
-        return no_update, no_update, OVERLAY_NO_UNDO, *keep, no_update
     try:
         edited = overlay.edit_overlay(database_url(), int(scenario["id"]),
                                       int(version.get("overlay", 0)), change)  # fmt: skip
+    except NothingToUndoError as err:  # issue 15 (h15d): the overlay's own undo stack
+        said = tr("Nothing to redo.") if "redo" in str(err) else tr("Nothing to undo.")
+        return no_update, no_update, said, *keep, no_update
     except HexalignError as err:  # read-only scenario, no overlay reps, a field rep picked
         return no_update, no_update, str(err), *keep, no_update
     result = edited.edit
@@ -364,7 +364,11 @@ def _edit_overlay(
                 "shows the current one; please repeat your last action.", *numbers,
                 {**scenario, "refresh": f"overlay {result.version}"})  # fmt: skip
     paint = _paint(edited.board, result, view, mode, only or None, blank=True)
-    said = _describe(change.tool, result, change.rep_id or UNASSIGNED_VALUE)
+    if isinstance(change, Selection):
+        said = _describe(change.tool, result, change.rep_id or UNASSIGNED_VALUE)
+    else:  # issue 15 (h15d): undo/redo on the overlay layer
+        done = "Redone" if change is Step.REDO else "Undone"
+        said = f"{done} (overlay): {len(result.changed):,} cells."
     return versions, paint, said, *numbers, no_update
 
 

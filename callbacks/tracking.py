@@ -20,6 +20,7 @@ from layouts.i18n import number, tr
 from layouts.ids import Ids
 from layouts.tracking import period_options, table_rows, thresholds, trend_figure
 from planning.actuals import PeriodError
+from planning.overlay import Layer
 from planning.tracking import METRICS
 from services import actuals, tracking
 from services.actuals import Upload
@@ -200,19 +201,24 @@ def download_report(
     Input(Ids.TRACKING_COMPLIANCE_MIN, "value"),
     Input(Ids.TRACKING_TREND_REP, "value"),
     Input(Ids.TRACKING_IMPORTED, "data"),
+    Input(Ids.MAP_LAYER, "value"),  # issue 15 (h15d): the overlay reps with the layer switch
     State(Ids.SCENARIO, "data"),
 )
 def show_tracking(
     period: str | None, level: str, attainment_pct: Any, compliance_pct: Any,
-    trend_rep: str | None, _imported: Any, scenario: Payload,
+    trend_rep: str | None, _imported: Any, layer: str | None, scenario: Payload,
 ) -> tuple[Any, ...]:  # fmt: skip
-    """The table of the chosen level with its flags, the note on split accounts, the trend."""
+    """The table of the chosen level with its flags, the note on split accounts, the trend.
+
+    With the map's layer switch on Overlay, the overlay reps on the overlay layer (issue 15).
+    """
     if not period:
         empty = trend_figure(_no_trend(), "")
         return [], tr("No actuals imported yet: import a period above."), empty, []
+    chosen = Layer.OVERLAY if layer == Layer.OVERLAY.value else Layer.FIELD
     view = tracking.tracking_view(
         database_url(), int(scenario["id"]), period, level or "rep",
-        thresholds(attainment_pct, compliance_pct), trend_rep,
+        thresholds(attainment_pct, compliance_pct), trend_rep, chosen,
     )  # fmt: skip
     options = [{"label": r, "value": r} for r in view.rep_ids]
     return table_rows(view.table), view.note, trend_figure(view.trend, trend_rep or ""), options
@@ -224,17 +230,23 @@ def _no_trend() -> pd.DataFrame:
 
 @callback(
     Output(Ids.TRACKING_NEXT_STATUS, "children"),
+    Output(Ids.SCENARIO, "data", allow_duplicate=True),  # issue 15 (h15d): open the new plan
     Input(Ids.TRACKING_NEXT, "n_clicks"),
     State(Ids.TRACKING_PERIOD, "value"),
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,
 )
-def next_quarter(clicks: int, period: str | None, scenario: Payload) -> str:
-    """Make the next quarter's scenario from this plan and the period's actual revenue."""
+def next_quarter(clicks: int, period: str | None, scenario: Payload) -> tuple[str, Any]:
+    """Make the next quarter's scenario from this plan and the period's actual revenue.
+
+    The page switches to it (as auto-balance opens its result), so the room balances the next
+    round from the truth at once; the previous scenario stays in the Scenarios tab.
+    """
     if not clicks or ctx.triggered_id != Ids.TRACKING_NEXT:
         raise PreventUpdate
     try:
         made = tracking.plan_next_quarter(database_url(), int(scenario["id"]), period)
     except (ValueError, HexalignError) as err:
-        return str(err)
-    return made.text + " Open it in the Scenarios tab."
+        return str(err), no_update
+    said = made.text + " " + tr("The map now shows it; the previous plan is in the Scenarios tab.")
+    return said, {"id": made.scenario_id}

@@ -27,6 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--max-disruption", type=float, help="share of accounts that may change owner")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds")
+    p.add_argument(
+        "--experience-weight", type=float, default=0.0,
+        help="prefer experienced or senior reps on contested ground and new reps off it "
+        "(reps file column 'experience'); 1 = one contested account handed over is worth about "
+        "one account moved; 0 (default) = not considered",
+    )  # fmt: skip
     p.add_argument("--out", required=True, help="where to write the plan CSV")
     p.add_argument(
         "--boundary",
@@ -56,9 +62,13 @@ def run(args: argparse.Namespace) -> int:
         seed=args.seed,
         time_limit=args.time_limit,
         max_capacity=True,
+        # issue 15: with an experience weight, keep improving once balanced (the weight is a
+        # secondary term: a plan already within tolerance would otherwise be kept as it is)
+        improve=args.experience_weight > 0,
     )
     balanced = balance_files(files, settings, args.out, resolution=args.resolution,
-                             progress=_progress)  # fmt: skip
+                             progress=_progress,
+                             experience_weight=args.experience_weight)  # fmt: skip
     result = balanced.result
     spreadsheet_safe(balanced.metrics).to_csv(sys.stdout, index=False, lineterminator="\n")
     verdict = "optimal (proven by exhaustive search)" if result.optimal else "best found"

@@ -10,6 +10,7 @@ import pandas as pd
 from commands.travel import add_travel_arguments, travel_arguments
 from common.errors import PlanError
 from planning.metrics import DEFAULT_TOLERANCE
+from planning.overlay import Layer
 from services.exports import spreadsheet_safe
 from services.metrics import PlanMetrics, plan_metrics, scenario_metrics
 from services.workspace import PlanFiles
@@ -42,6 +43,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--tolerance", type=float, default=DEFAULT_TOLERANCE, help="balance tolerance (0.1 = 10%%)"
     )
+    p.add_argument(
+        "--layer", choices=("field", "overlay"), default="field",
+        help="with --scenario: the field layer (default) or the overlay layer (overlay reps)",
+    )  # fmt: skip
     p.add_argument("--format", choices=("csv", "json"), default="csv")
     p.add_argument("--mapping", help='column mapping JSON {"column in the file": "field"}')
     p.add_argument("--sheet", help="sheet of an accounts workbook (default: the best fit)")
@@ -58,9 +63,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load, plan, measure, print."""
+    layer = Layer(args.layer)
     if args.scenario:
         measured = scenario_metrics(args.scenario, database_url=args.database,
-                                    dataset_id=args.dataset, tolerance=args.tolerance)  # fmt: skip
+                                    dataset_id=args.dataset, tolerance=args.tolerance,
+                                    layer=layer)  # fmt: skip
+    elif layer is Layer.OVERLAY:  # issue 15 (h15d): the overlay layer is a stored scenario's
+        raise PlanError("--layer overlay needs --scenario (the overlay layer as drawn and stored)")
     elif not args.accounts or not args.reps:
         raise PlanError("give --accounts and --reps, or --scenario")
     else:

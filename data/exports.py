@@ -232,15 +232,17 @@ def with_rep_targets(
 # -- writers ------------------------------------------------------------------------
 
 
-def write_assignment_csv(plan: Plan, path: str | Path) -> Path:
+def write_assignment_csv(plan: Plan, path: str | Path, *, overlay: Plan | None = None) -> Path:
     """Per-account assignment as CSV (UTF-8), text neutralised against formula injection.
 
     Lines end in CRLF (RFC 4180): Python's CSV writer quotes a value holding any
     character of the line terminator, and a bare carriage return in a name must be
-    quoted, or a reader starts a new row there.
+    quoted, or a reader starts a new row there. With ``overlay`` (issue 15) the overlay
+    layer's accounts follow as rows of their own (``with_overlay_accounts``).
     """
     path = Path(path)
-    neutralise_frame(assignment_table(plan)).to_csv(path, index=False, lineterminator="\r\n")
+    table = with_overlay_accounts(assignment_table(plan), overlay)
+    neutralise_frame(table).to_csv(path, index=False, lineterminator="\r\n")
     return path
 
 
@@ -253,6 +255,7 @@ def write_workbook(
     tolerance: float = DEFAULT_TOLERANCE,
     comparison: Comparison | None = None,
     exported_at: datetime | None = None,
+    overlay: Plan | None = None,
 ) -> Path:
     """The plan as an Excel workbook a sales leader can hand around.
 
@@ -260,12 +263,14 @@ def write_workbook(
     Accounts (who owns which account), Plan (h3_cell, rep_id: reads back as
     the plan), Settings (the scenario's settings and the export time), Matching
     (issue 15, when reps have experience levels: contested and stronghold ground per
-    rep, flags), and, with ``comparison``, Compare / Compare reps / Moved cells.
+    rep, flags), and, with ``comparison``, Compare / Compare reps / Moved cells. With
+    ``overlay`` (issue 15) the Accounts sheet lists the overlay layer's accounts too and an
+    "Overlay plan" sheet (h3_cell, overlay_rep_id) holds the overlay layer.
     """
     path = Path(path)
     exported_at = exported_at or datetime.now(UTC)
     summary = with_rep_targets(metrics_table(plan, tolerance), plan, settings)
-    accounts = assignment_table(plan)
+    accounts = with_overlay_accounts(assignment_table(plan), overlay)  # issue 15 (h15d)
     rows = [
         ("scenario", title or ""),
         ("exported_at", exported_at.isoformat(timespec="seconds")),
@@ -284,6 +289,8 @@ def write_workbook(
     if (rep_levels(plan.market.reps) != UNKNOWN).any():  # issue 15: matching reps to ground
         matching = matching_table(plan)
         sheets.append(("Matching", matching, {"contested_share", "stronghold_share"}))
+    if overlay is not None:  # issue 15 (h15d): the overlay layer's cells, read back as it
+        sheets.append((OVERLAY_PLAN_SHEET, _overlay_plan_rows(overlay), set()))
     if comparison is not None:
         sheets += comparison_sheets(comparison)
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
@@ -344,17 +351,20 @@ def export_plan(
     title: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     comparison: Comparison | None = None,
+    overlay: Plan | None = None,
 ) -> Path:
     """Write ``plan`` in one of ``ALL_FORMATS``; the command line and the app call this.
 
     The file appears whole or not at all (issue 12: a killed export left half a file).
+    ``overlay`` (issue 15: the scenario's overlay layer, None without overlay reps) goes into
+    the account list (csv) and the workbook (xlsx); ``read_exported_overlay`` reads it back.
     """
     if fmt not in ALL_FORMATS:
         raise ValueError(f"format must be one of {', '.join(ALL_FORMATS)}, got {fmt!r}")
     target = Path(path)
     with replaced_atomically(target) as tmp:
         _write_export(plan, fmt, tmp, settings=settings, title=title, tolerance=tolerance,
-                      comparison=comparison)  # fmt: skip
+                      comparison=comparison, overlay=overlay)  # fmt: skip
     return target
 
 
@@ -367,14 +377,16 @@ def _write_export(
     title: str | None = None,
     tolerance: float = DEFAULT_TOLERANCE,
     comparison: Comparison | None = None,
+    overlay: Plan | None = None,
 ) -> Path:
     """Write ``plan`` in one of ``FORMATS`` at ``path`` itself (``export_plan`` makes it atomic)."""
     if fmt == "csv":
-        return write_assignment_csv(plan, path)
+        return write_assignment_csv(plan, path, overlay=overlay)
     if fmt == "xlsx":
         return write_workbook(
-            plan, path, settings=settings, title=title, tolerance=tolerance, comparison=comparison
-        )
+            plan, path, settings=settings, title=title, tolerance=tolerance, comparison=comparison,
+            overlay=overlay,
+        )  # fmt: skip
     if fmt == "geojson":
         return write_territories(plan, path, tolerance=tolerance, settings=settings)
     if fmt == "parquet":
@@ -423,6 +435,67 @@ def read_exported_plan(path: str | Path, fmt: str) -> pd.DataFrame:
             reps += [rep] * len(found)
         return _pairs(pd.Series(cells, dtype=object), pd.Series(reps, dtype=object))
     raise FileUnreadableError(f"{path}: unknown export format {fmt!r}")
+
+
+# -- issue 15 (h15d): the overlay layer in the account list and the workbook -----------------
+
+LAYER_FIELD = "layer"
+OVERLAY_REP_FIELD = "overlay_rep_id"
+OVERLAY_PLAN_SHEET = "Overlay plan"
+ACCOUNT_HEADERS.update({
+    LAYER_FIELD: "Layer (field/overlay)",
+    OVERLAY_REP_FIELD: "Overlay rep ID",
+})  # fmt: skip
+
+
+def with_overlay_accounts(field: pd.DataFrame, overlay: Plan | None) -> pd.DataFrame:
+    """The account list with the overlay layer's accounts as rows of their own.
+
+    An account is in one layer and has one owner there (``planning.overlay``): a field row
+    keeps its owner in ``rep_id`` (``overlay_rep_id`` empty); an overlay row has its overlay
+    owner in ``overlay_rep_id`` and ``rep_id``/``rep_name`` empty, so a reader of the field
+    plan (``read_exported_plan``) skips it as it skips an unassigned account. ``layer`` says
+    which. Without ``overlay`` the list is as it was.
+    """
+    if overlay is None:
+        return field
+    nobody = pd.array([None] * len(field), dtype="string")
+    out = field.assign(**{LAYER_FIELD: "field", OVERLAY_REP_FIELD: nobody})
+    over = assignment_table(overlay)
+    empty = pd.array([None] * len(over), dtype="string")
+    over = over.assign(**{LAYER_FIELD: "overlay", OVERLAY_REP_FIELD: over["rep_id"]})
+    over["rep_id"], over["rep_name"] = empty, empty
+    return pd.concat([out, over[out.columns]], ignore_index=True)
+
+
+def _overlay_plan_rows(overlay: Plan) -> pd.DataFrame:
+    """h3_cell, overlay_rep_id for every cell the overlay layer assigns."""
+    return _plan_rows(overlay).rename(columns={"rep_id": OVERLAY_REP_FIELD})
+
+
+def read_exported_overlay(path: str | Path, fmt: str) -> pd.DataFrame:
+    """The overlay layer's cells and owners (``h3_cell`` uint64, ``rep_id`` str) from an export.
+
+    csv: the overlay rows' cells (pinned accounts follow their rep, so they are left out, as
+    ``read_exported_plan`` leaves them out); xlsx: the "Overlay plan" sheet, every cell.
+    """
+    path = Path(path)
+    if fmt == "csv":
+        table = pd.read_csv(path, dtype=str, keep_default_na=False).map(unneutralise)
+        if LAYER_FIELD not in table.columns:
+            raise FileUnreadableError(f"{path}: the export holds no overlay layer")
+        table = table[(table[LAYER_FIELD] == "overlay") & (table["pinned"] != "True")
+                      & (table[OVERLAY_REP_FIELD] != "")]  # fmt: skip
+        return _pairs(table["h3_cell"], table[OVERLAY_REP_FIELD])
+    if fmt == "xlsx":
+        try:
+            table = pd.read_excel(path, sheet_name=OVERLAY_PLAN_SHEET, dtype=str,
+                                  keep_default_na=False)  # fmt: skip
+        except ValueError:
+            raise FileUnreadableError(f"{path}: the workbook holds no overlay layer") from None
+        table = table.map(workbook_unescape).map(unneutralise)
+        return _pairs(table["h3_cell"], table[OVERLAY_REP_FIELD])
+    raise FileUnreadableError(f"{path}: {fmt!r} exports carry no overlay layer (csv, xlsx do)")
 
 
 def _pairs(cells: Iterable[str], reps: Iterable[str]) -> pd.DataFrame:

@@ -196,6 +196,37 @@ overlay_plans = sa.Table(
     sa.Column("updated_at", _stamp, nullable=False),
 )
 
+# issue 15 (h15d): the overlay layer's own move log (migration 0005_overlay_moves), so undo on one
+# layer never reverts the other; rows as ``moves`` keeps them, without user and resolution
+overlay_moves = sa.Table(
+    "overlay_moves",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column(
+        "scenario_id",
+        sa.Integer,
+        sa.ForeignKey("scenarios.id", ondelete="CASCADE"),
+        nullable=False,
+    ),  # fmt: skip
+    sa.Column("seq", sa.Integer, nullable=False),
+    sa.Column("at", _stamp, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("cells", sa.LargeBinary, nullable=False),
+    sa.Column("before", sa.LargeBinary, nullable=False),
+    sa.Column("after", sa.LargeBinary, nullable=False),
+    sa.Column("before_locked", sa.LargeBinary, nullable=False),
+    sa.Column("after_locked", sa.LargeBinary, nullable=False),
+    sa.Column("undone", sa.Boolean, nullable=False),
+    sa.Column("ref_seq", sa.Integer, nullable=True),
+    sa.UniqueConstraint("scenario_id", "seq", name="uq_overlay_moves_scenario_seq"),
+    sa.CheckConstraint(
+        "kind IN ('move', 'lock', 'unlock', 'bulk', 'undo', 'redo')",
+        name="ck_overlay_moves_kind",
+    ),
+)
+OVERLAY_STACK_KINDS = ("move", "lock", "unlock", "bulk")
+"""Overlay log rows undo can take back (undo and redo rows only record what was done)."""
+
 
 @dataclass(frozen=True)
 class OverlayRecord:
@@ -682,19 +713,30 @@ class Store:
         )  # fmt: skip
 
     def save_overlay(
-        self, scenario_id: int, owner: np.ndarray, locked: np.ndarray, expected_version: int
-    ) -> int:
+        self, scenario_id: int, owner: np.ndarray, locked: np.ndarray, expected_version: int,
+        *, kind: str | None = None, before: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> int:  # fmt: skip
         """Write the overlay layer with compare-and-set on its own version; the new version.
 
         The field layer (the scenario's owners, locks, tally, version) is never touched: moving
         overlay cells cannot change a field owner. ``expected_version`` 0 creates the row.
+
+        ``kind`` (one of ``OVERLAY_STACK_KINDS``; issue 15, h15d) logs the change in
+        ``overlay_moves`` in the same transaction, so undo can take it back, and drops the
+        undone rows (a new change ends the redo stack). The cells logged are those that differ
+        from the stored layer, or from ``before`` (the caller's state: last quarter's overlay)
+        while nothing is stored.
         """
+        if kind is not None and kind not in OVERLAY_STACK_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(OVERLAY_STACK_KINDS)}; got {kind!r}")
         owner_b, locked_b, n = _state_to_bytes(owner, locked)
         with self._write() as conn:
             row = self._row(conn, scenario_id, for_update=True)
             _refuse_read_only(row, "changed")
             if n != row.n_cells:
                 raise ValueError(f"the overlay has {n} cells, scenario {row.id} has {row.n_cells}")
+            if kind is not None:
+                _log_overlay_change(conn, row, kind, owner, locked, before)
             if expected_version == 0:
                 exists = conn.scalar(
                     sa.select(overlay_plans.c.version).where(
@@ -723,6 +765,60 @@ class Store:
                 raise StaleVersionError(scenario_id, expected_version, int(current or 0))
             return expected_version + 1
 
+    def overlay_moves(self, scenario_id: int) -> list[MoveRecord]:
+        """The overlay layer's log, oldest first (issue 15, h15d)."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                sa.select(overlay_moves)
+                .where(overlay_moves.c.scenario_id == scenario_id)
+                .order_by(overlay_moves.c.seq)
+            ).all()
+        return [_overlay_move(r) for r in rows]
+
+    def step_overlay(
+        self, scenario_id: int, expected_version: int, *, redo: bool
+    ) -> tuple[int, OverlayRecord, np.ndarray]:
+        """Undo (or redo) the overlay layer's last change; the new version, layer and cells.
+
+        One transaction with compare-and-set on the overlay's version: the stored layer with
+        the stack top's cells put back (``reverted``) or replayed, that row flagged, and an
+        ``undo``/``redo`` row naming it. ``NothingToUndoError`` when the stack is empty.
+        The field layer is never touched.
+        """
+        what = "redo" if redo else "undo"
+        with self._write() as conn:
+            row = self._row(conn, scenario_id, for_update=True)
+            _refuse_read_only(row, "changed")
+            stored = conn.execute(
+                sa.select(overlay_plans).where(overlay_plans.c.scenario_id == scenario_id)
+            ).first()
+            current = 0 if stored is None else int(stored.version)
+            if current != expected_version:
+                raise StaleVersionError(scenario_id, expected_version, current)
+            move = _overlay_stack_top(conn, scenario_id, undone=redo)
+            if move is None or stored is None:
+                raise NothingToUndoError(f"the overlay layer has nothing to {what}")
+            now_owner = _owner_from_bytes(stored.owner)
+            now_locked = _bits_from_bytes(stored.locked, stored.n_cells)
+            owner, locked = (move.replayed if redo else move.reverted)(now_owner, now_locked)
+            owner_b, locked_b, _ = _state_to_bytes(owner, locked)
+            conn.execute(
+                overlay_plans.update()
+                .where(overlay_plans.c.scenario_id == scenario_id)
+                .values(owner=owner_b, locked=locked_b, version=current + 1, updated_at=_now())
+            )
+            conn.execute(
+                overlay_moves.update().where(overlay_moves.c.id == move.id)
+                .values(undone=not redo)
+            )  # fmt: skip
+            src, dst = ("before", "after") if redo else ("after", "before")
+            _append_overlay(
+                conn, row.id, what, move.cells, getattr(move, src), getattr(move, dst),
+                getattr(move, f"{src}_locked"), getattr(move, f"{dst}_locked"), ref_seq=move.seq,
+            )  # fmt: skip
+        record = OverlayRecord(scenario_id, owner, locked, current + 1)
+        return current + 1, record, move.cells
+
     def delete_scenario(self, scenario_id: int) -> None:
         """Delete a scenario and its log; its branches keep their state and lose their parent.
 
@@ -732,6 +828,9 @@ class Store:
         with self._write() as conn:
             _refuse_read_only(self._row(conn, scenario_id), "deleted")
             conn.execute(moves.delete().where(moves.c.scenario_id == scenario_id))
+            conn.execute(  # issue 15 (h15d): the overlay's log too (the cascade does it as well)
+                overlay_moves.delete().where(overlay_moves.c.scenario_id == scenario_id)
+            )
             conn.execute(
                 scenarios.update()
                 .where(scenarios.c.parent_id == scenario_id)
@@ -1229,6 +1328,89 @@ def _copy_overlay(conn: Connection, source: int, target: int) -> None:
         conn.execute(overlay_plans.insert().values(
             scenario_id=target, n_cells=row.n_cells, owner=row.owner, locked=row.locked,
             version=1, updated_at=_now()))  # fmt: skip
+
+
+# -- issue 15 (h15d): the overlay layer's move log ---------------------------------------------
+
+
+def _log_overlay_change(
+    conn: Connection, row: sa.Row, kind: str, owner: np.ndarray, locked: np.ndarray,
+    before: tuple[np.ndarray, np.ndarray] | None,
+) -> None:  # fmt: skip
+    """Log the cells an overlay write changes (against the stored layer) and end the redo stack."""
+    stored = conn.execute(
+        sa.select(overlay_plans).where(overlay_plans.c.scenario_id == row.id)
+    ).first()
+    if stored is not None:
+        old_owner = _owner_from_bytes(stored.owner)
+        old_locked = _bits_from_bytes(stored.locked, stored.n_cells)
+    elif before is not None:
+        old_owner, old_locked = np.asarray(before[0], np.int64), np.asarray(before[1], bool)
+    else:
+        old_owner = np.full(row.n_cells, -1, np.int64)
+        old_locked = np.zeros(row.n_cells, bool)
+    new_owner, new_locked = np.asarray(owner, np.int64), np.asarray(locked, bool)
+    changed = np.flatnonzero((old_owner != new_owner) | (old_locked != new_locked))
+    if len(changed) == 0:
+        return
+    conn.execute(
+        overlay_moves.delete().where(
+            overlay_moves.c.scenario_id == row.id, overlay_moves.c.undone.is_(True)
+        )
+    )
+    _append_overlay(
+        conn, row.id, kind, changed, old_owner[changed], new_owner[changed],
+        old_locked[changed], new_locked[changed], ref_seq=None,
+    )  # fmt: skip
+
+
+def _append_overlay(
+    conn: Connection, scenario_id: int, kind: str, cells: np.ndarray, before: np.ndarray,
+    after: np.ndarray, before_locked: np.ndarray, after_locked: np.ndarray, *,
+    ref_seq: int | None,
+) -> None:  # fmt: skip
+    seq = conn.scalar(
+        sa.select(sa.func.coalesce(sa.func.max(overlay_moves.c.seq), 0)).where(
+            overlay_moves.c.scenario_id == scenario_id
+        )
+    )
+    conn.execute(
+        overlay_moves.insert().values(
+            scenario_id=scenario_id, seq=_some_int(seq) + 1, at=_now(), kind=kind,
+            cells=np.asarray(cells).astype("<i4").tobytes(), before=_owner_to_bytes(before),
+            after=_owner_to_bytes(after), before_locked=_bits_to_bytes(before_locked),
+            after_locked=_bits_to_bytes(after_locked), undone=False, ref_seq=ref_seq,
+        )
+    )  # fmt: skip
+
+
+def _overlay_stack_top(conn: Connection, scenario_id: int, *, undone: bool) -> MoveRecord | None:
+    """The overlay's last done change (undone=False) or first undone one (undone=True)."""
+    order = overlay_moves.c.seq.asc() if undone else overlay_moves.c.seq.desc()
+    row = conn.execute(
+        sa.select(overlay_moves)
+        .where(
+            overlay_moves.c.scenario_id == scenario_id,
+            overlay_moves.c.kind.in_(OVERLAY_STACK_KINDS),
+            overlay_moves.c.undone.is_(undone),
+        )
+        .order_by(order)
+        .limit(1)
+    ).first()
+    return None if row is None else _overlay_move(row)
+
+
+def _overlay_move(row: sa.Row) -> MoveRecord:
+    """An overlay log row as a ``MoveRecord`` (no user, the overlay's own resolution unused)."""
+    cells = np.frombuffer(row.cells, "<i4").astype(np.int64)
+    n = len(cells)
+    return MoveRecord(
+        id=row.id, scenario_id=row.scenario_id, seq=row.seq, at=_utc(row.at), user=None,
+        kind=row.kind, resolution=-1, after_rep=None, undone=bool(row.undone),
+        ref_seq=row.ref_seq, cells=cells, before=_owner_from_bytes(row.before),
+        after=_owner_from_bytes(row.after), before_locked=_bits_from_bytes(row.before_locked, n),
+        after_locked=_bits_from_bytes(row.after_locked, n),
+    )  # fmt: skip
 
 
 def _check_writable(row: sa.Row, expected_version: int, n_cells: int) -> None:

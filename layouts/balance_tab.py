@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
-from layouts.bounds import BALANCE_TOLERANCE, COMPACTNESS, MAX_MOVED, TIME_LIMIT
+from layouts.bounds import BALANCE_TOLERANCE, COMPACTNESS, EXPERIENCE_WEIGHT, MAX_MOVED, TIME_LIMIT
 from layouts.i18n import tr
 from layouts.ids import Ids
 
@@ -110,6 +110,7 @@ def balance_panel() -> html.Div:
                     ),
                     region_picker(),  # issue 14: auto-balance limited to one region
                     minimize_choice(),  # issue 13 (h13)
+                    experience_field(),  # issue 15 (h15d)
                 ],
                 className="toolbar",
             ),  # fmt: skip
@@ -169,4 +170,29 @@ def minimize_choice() -> html.Label:
                 inline=True,
             ),
         ]
+    )
+
+
+# -- issue 15 (h15d): prefer experienced reps on contested ground -------------------------------
+
+
+def experience_field() -> html.Label:
+    """The weight of experienced reps on contested ground (0: not considered)."""
+    return html.Label(
+        [
+            tr("Experience weight"),
+            dcc.Input(
+                id=Ids.BALANCE_EXPERIENCE,
+                type="number",
+                value=EXPERIENCE_WEIGHT.default,
+                min=EXPERIENCE_WEIGHT.low,
+                max=EXPERIENCE_WEIGHT.high,
+                step="any",
+            ),
+        ],
+        title=tr(
+            "Above 0, auto-balance prefers experienced or senior reps on contested "
+            "ground and new reps off it; at 1, one contested account handed from a new "
+            "rep is worth about one account moved"
+        ),
     )

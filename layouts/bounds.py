@@ -42,6 +42,8 @@ TIME_LIMIT = Bounds("Time limit", 1.0, 600.0, 60.0, " s")
 """Auto-balance's time limit, in seconds."""
 COMPACTNESS = Bounds("Compactness weight", 0.0, 100.0, 1.0, "")
 """Auto-balance's weight of compact shapes against balance."""
+EXPERIENCE_WEIGHT = Bounds("Experience weight", 0.0, 100.0, 0.0, "")
+"""Auto-balance's weight of experienced reps on contested ground (issue 15; 0 = ignore)."""
 
 
 @dataclass(frozen=True)

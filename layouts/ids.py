@@ -68,6 +68,7 @@ class Ids(StrEnum):
     BALANCE_TIME_LIMIT = "balance-time-limit"
     BALANCE_SEED = "balance-seed"
     BALANCE_MINIMIZE = "balance-minimize"  # issue 13 (h13): what to minimise after balance
+    BALANCE_EXPERIENCE = "balance-experience"  # issue 15 (h15d): experience on contested ground
     BALANCE_RUN = "balance-run"
     BALANCE_STOP = "balance-stop"
     BALANCE_CANCEL = "balance-cancel"

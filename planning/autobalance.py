@@ -31,13 +31,18 @@ EMPTY_WEIGHT = 0.01
 """Disruption weight every cell carries on top of its accounts (an empty cell prefers to stay)."""
 
 
-def plan_instance(plan: Plan) -> Instance:
+def plan_instance(plan: Plan, experience_weight: float = 0.0) -> Instance:
     """The optimizer's view of a plan: per cell visit hours and TAM, per (cell, rep) travel hours.
 
+    ``experience_weight`` above 0 makes new reps on contested ground cost something
+    (``planning.matching.experience_preference``, issue 15); at 0 the instance is as before.
     Disruption weight is the number of the cell's accounts that are with their last
     quarter's owner under this plan (``planning.disruption.staying_accounts``: handing the
     cell on moves at most these), plus a hair, so that empty cells still prefer to stay put.
     """
+    # here, not at the top: planning.matching -> market_share -> hierarchy imports this module
+    from planning.matching import experience_preference
+
     m = plan.market
     nb = m.area.neighbours
     rows = np.repeat(np.arange(m.n_cells), nb.shape[1])
@@ -59,6 +64,7 @@ def plan_instance(plan: Plan) -> Instance:
         fixed=fixed,
         disruption_weight=disruption.staying_accounts(m, plan.owner) + EMPTY_WEIGHT,
         rep_ids=m.rep_ids,
+        preference=experience_preference(plan, experience_weight),  # issue 15
     )
 
 
@@ -69,14 +75,16 @@ def balance_plan(
     rng: np.random.Generator | int | None = None,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[dict], None] | None = None,
+    experience_weight: float = 0.0,
 ) -> tuple[Plan, BalanceResult]:
     """Run the optimizer on ``plan`` and return the proposal as a new plan (the old one stays).
 
     ``settings.disruption_cap`` is the share of accounts that may end with another owner than
     last quarter's; ``result.disruption`` is that share for the proposal (the metrics' figure).
+    ``experience_weight`` (issue 15) prefers experienced reps on contested ground.
     """
     settings = settings or Settings()
-    instance = plan_instance(plan)
+    instance = plan_instance(plan, experience_weight)
     asked = settings.disruption_cap if settings.mode == "rebalance" else None
     inner, already = settings, 0
     if asked is not None:

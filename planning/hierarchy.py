@@ -226,6 +226,9 @@ def region_instance(instance: Instance, plan: Plan, region: str) -> tuple[Instan
         fixed=instance.fixed[reps],
         disruption_weight=instance.disruption_weight[cells],
         rep_ids=instance.rep_ids[reps],
+        preference=(  # issue 15: experience on contested ground, the region's part
+            None if instance.preference is None else instance.preference[np.ix_(cells, reps)]
+        ),
     )
     return small, cells
 
@@ -278,13 +281,14 @@ def balance_region(
     rng: np.random.Generator | int | None = None,
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[dict], None] | None = None,
+    experience_weight: float = 0.0,
 ) -> tuple[Plan, BalanceResult]:
     """Auto-balance one region only: its reps trade its cells; every other cell stays put.
 
     The optimizer sees the region alone (``region_instance``), so the fair shares it
     aims at are the region's and no cell can go to, or come from, another region.
     """
-    instance, cells = region_instance(plan_instance(plan), plan, region)
+    instance, cells = region_instance(plan_instance(plan, experience_weight), plan, region)
     result = balance(instance, settings, rng=rng, should_stop=should_stop, progress=progress)
     owner = region_owner(plan, region, cells, result.assignment)
     return Plan.from_owner(plan.market, owner, plan.locked), result

@@ -218,6 +218,32 @@ def fit_change_text(before: Plan, after: Plan) -> str | None:
     return f"Experience fit before: {a.text()}; after: {b.text()}."
 
 
+def experience_preference(plan: Plan, weight: float) -> np.ndarray | None:
+    """What auto-balance adds, per (cell, rep), for a new rep holding contested ground.
+
+    ``weight`` per contested account over the plan's accounts in cells: at 1, handing one
+    contested account from a new rep to an experienced, senior or unlevelled one is worth
+    about as much as the disruption term charges for moving one account
+    (``Settings.disruption_weight`` 1, see ``planning.optimizer.score``), so the optimizer
+    makes that trade only where balance and the other terms allow. The cost falls on new
+    reps only, so the fit (contested accounts with experienced or senior reps) can only gain.
+
+    None (the instance then is exactly as without the weight) when ``weight`` is 0, no rep
+    is new or no cell is contested.
+    """
+    if weight < 0:
+        raise MatchingError(f"the experience weight must be 0 or more; got {weight}")
+    m = plan.market
+    new = rep_levels(m.reps) == Experience.NEW
+    contested = np.where(
+        m.cell_class == int(ShareClass.CONTESTED), np.asarray(m.cell_accounts, np.float64), 0.0
+    )
+    if weight == 0 or not new.any() or not contested.any():
+        return None
+    per_account = weight / max(float(np.asarray(m.cell_accounts).sum()), 1.0)
+    return np.outer(contested * per_account, new.astype(np.float64))
+
+
 def neighbour_reps(plan: Plan) -> list[set[int]]:
     """For each rep, the reps whose territory touches it (cells sharing an edge)."""
     owner = plan.owner

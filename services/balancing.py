@@ -52,15 +52,19 @@ def balance_files(
     *,
     resolution: int | None = None,
     progress: Progress | None = None,
+    experience_weight: float = 0.0,
 ) -> BalancedPlan:
     """Balance the plan the files describe (the baseline without a plan file); write the proposal.
 
     The optimizer draws from ``settings.seed``, so one seed gives one proposal.
+    ``experience_weight`` above 0 prefers experienced reps on contested ground (issue 15).
     """
     with timed(logger, "optimizer run", accounts=files.accounts, plan=files.plan or "baseline",
-               mode=settings.mode, seed=settings.seed) as extra:  # fmt: skip
+               mode=settings.mode, seed=settings.seed,
+               experience_weight=experience_weight) as extra:  # fmt: skip
         plan, _ = open_plan_files(files, resolution=resolution)
-        proposal, result = balance_plan(plan, settings, rng=settings.seed, progress=progress)
+        proposal, result = balance_plan(plan, settings, rng=settings.seed, progress=progress,
+                                        experience_weight=experience_weight)  # fmt: skip
         fit = fit_change_text(plan, proposal)  # issue 15: the experience fit before and after
         if fit:
             result = replace(result, messages=(*result.messages, fit))

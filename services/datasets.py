@@ -46,7 +46,7 @@ from planning.overlay import field_rep_ids  # issue 15
 from planning.plan import Plan
 from planning.share_classes import carry_share
 from planning.team import TeamChanges, accounts_for_team, carried_owner, team_changes, team_rows
-from services import editing
+from services import editing, overlay
 
 logger = logging.getLogger(__name__)
 _EDITED = re.compile(r" \((call plan|team|effort plan) edited( \d+)?\)$")
@@ -131,6 +131,7 @@ def derive_scenario(
             tally=tally_to_bytes(plan.tally), parent_id=scenario_id,
             settings={**record.settings, "travel": asdict(travel)}, area_cells=area_cells,
         )  # fmt: skip
+        overlay.carry_overlay(url, scenario_id, new_id)  # issue 15 (h15d): keep the overlay
         derived = Derived(
             scenario_id=new_id,
             dataset_id=dataset_id,

@@ -304,11 +304,13 @@ def balance_to_new_scenario(
     should_stop: Callable[[], bool] | None = None,
     progress: Callable[[dict[str, Any]], None] | None = None,
     region: str | None = None,
+    experience_weight: float = 0.0,
 ) -> Balanced:
     """Auto-balance a scenario into a new one linked to it; the original is never touched.
 
     ``region`` limits the run to that region's reps and cells (issue 14): every other
-    cell stays as it is, and fair share is the region's. Returns the new scenario's id
+    cell stays as it is, and fair share is the region's. ``experience_weight`` above 0
+    prefers experienced reps on contested ground (issue 15). Returns the new scenario's id
     and name, and the optimizer's result.
     """
     with timed(logger, "auto-balance run", scenario=scenario_id, mode=settings.mode,
@@ -319,12 +321,13 @@ def balance_to_new_scenario(
         extra["dataset"] = record.dataset_id
         if region is None:
             proposal, result = balance_plan(
-                plan, settings, rng=settings.seed, should_stop=should_stop, progress=progress
-            )
+                plan, settings, rng=settings.seed, should_stop=should_stop, progress=progress,
+                experience_weight=experience_weight,
+            )  # fmt: skip
         else:
             proposal, result = balance_region(
                 plan, region, settings, rng=settings.seed, should_stop=should_stop,
-                progress=progress,
+                progress=progress, experience_weight=experience_weight,
             )  # fmt: skip
         fit = fit_change_text(plan, proposal)  # issue 15: experience fit before and after
         if fit:
@@ -337,7 +340,8 @@ def balance_to_new_scenario(
             record.dataset_id, new_name, record.resolution, proposal.owner, proposal.locked,
             tally=tally_to_bytes(proposal.tally), parent_id=scenario_id,
             settings={**record.settings,
-                      "autobalance": {**_settings_record(settings, result), "region": region}},
+                      "autobalance": {**_settings_record(settings, result), "region": region,
+                                      "experience_weight": experience_weight}},
             area_cells=plan.market.area.cells,
         )  # fmt: skip
         extra.update(

@@ -23,6 +23,7 @@ from data.store import ScenarioRecord, Store
 from planning.compare import compare_plans
 from planning.plan import Plan
 from planning.targets import targets_for
+from services.overlay import overlay_plan_of  # issue 15 (h15d)
 from services.scenario_settings import find_scenario, scenario_market, scenario_settings
 from services.workspace import PathLike
 
@@ -90,6 +91,7 @@ def export_scenario(
             title=record.name,
             tolerance=_tolerance(plan, record),
             comparison=comparison,
+            overlay=overlay_plan_of(url, sid),  # issue 15 (h15d): the overlay layer too
         )
         extra["path"] = path
     return ExportedScenario(path, fmt, sid, record.name, record.version)

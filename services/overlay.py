@@ -22,12 +22,13 @@ import pandas as pd
 from common.errors import PlanError, StaleVersionError
 from common.logs import timed
 from data.exports import export_plan
-from planning.baseline import baseline_plan
-from planning.editing import Board, Edit, Selection, Tool, edited, selected_cells
+from planning.baseline import baseline_plan, convert_plan
+from planning.editing import Board, Edit, Selection, Step, Tool, edited, selected_cells, stepped
 from planning.market import Market
 from planning.metrics import DEFAULT_TOLERANCE, rep_metrics
 from planning.overlay import Layer, has_overlay
 from planning.plan import Plan, reassign, split_locked
+from planning.team import carried_owner
 from services import editing
 from services.areas import layer_market
 from services.editing import Edited
@@ -108,8 +109,9 @@ def move_overlay(
         plan = reassign(state.plan, cells, rep)
         moved = int((plan.owner != state.plan.owner).sum())
         version = editing.open_store(url).save_overlay(
-            scenario_id, plan.owner, plan.locked, expected_version
-        )
+            scenario_id, plan.owner, plan.locked, expected_version,
+            kind="move", before=(state.plan.owner, state.plan.locked),  # issue 15: undoable
+        )  # fmt: skip
         extra.update(cells=moved, version=version)
     return OverlayMove(OverlayState(plan, version), moved, len(locked))
 
@@ -247,15 +249,22 @@ def layer_team(url: str, scenario_id: int, layer: Layer) -> tuple[list[str], lis
     return list(reps["rep_id"].astype(str)), list(reps["name"].astype(str))
 
 
-def edit_overlay(url: str, scenario_id: int, expected_version: int, change: Selection) -> Edited:
-    """A lasso on the overlay layer: move, lock or unlock its cells; the field is not written.
+def edit_overlay(
+    url: str, scenario_id: int, expected_version: int, change: Selection | Step
+) -> Edited:
+    """A lasso on the overlay layer (move, lock or unlock its cells), or an undo or redo.
 
-    A stale ``expected_version`` is an answer (``Edited.stale``) holding the current overlay, as
-    ``services.editing.edit`` answers for the field. The overlay keeps no move log: no undo.
+    The field layer is not written. A stale ``expected_version`` is an answer
+    (``Edited.stale``) holding the current overlay, as ``services.editing.edit`` answers for
+    the field. Every change is logged in the overlay's own log (issue 15, h15d), so undo and
+    redo on this layer take back overlay changes only; ``NothingToUndoError`` when there is
+    nothing to take back.
     """
     scene = overlay_scene(url, scenario_id)
     if scene is None:
         raise PlanError("this team has no overlay reps")
+    if isinstance(change, Step):
+        return _step_overlay(url, scenario_id, expected_version, scene, redo=change is Step.REDO)
     plan = scene.state.plan
     rep = None
     if change.rep_id is not None:
@@ -268,8 +277,9 @@ def edit_overlay(url: str, scenario_id: int, expected_version: int, change: Sele
         done = edited(plan, change.tool, selected_cells(scene.board.levels, change), rep)
         try:
             version = editing.open_store(url).save_overlay(
-                scenario_id, done.after.owner, done.after.locked, expected_version
-            )
+                scenario_id, done.after.owner, done.after.locked, expected_version,
+                kind=Tool(change.tool).value, before=(plan.owner, plan.locked),  # issue 15: log
+            )  # fmt: skip
         except StaleVersionError:
             current = load_overlay(url, scenario_id)
             extra["stale"] = True
@@ -277,3 +287,79 @@ def edit_overlay(url: str, scenario_id: int, expected_version: int, change: Sele
                                             np.zeros(0, np.int64)), stale=True)  # fmt: skip
         extra.update(cells=len(done.changed), version=version)
     return Edited(scene.board, Edit(done.after, version, done.changed, done.skipped_locked))
+
+
+# --- issue 15 (h15d): undo and redo on the overlay layer ---------------------------------------
+
+
+def _step_overlay(
+    url: str, scenario_id: int, expected_version: int, scene: OverlayScene, *, redo: bool
+) -> Edited:
+    """Undo (or redo) the overlay's last change; a stale version answers with the current one."""
+    what = Step.REDO if redo else Step.UNDO
+    with timed(logger, f"overlay {what.value} written", scenario=scenario_id) as extra:
+        extra["dataset"] = scene.board.dataset_id
+        try:
+            version, record, _ = editing.open_store(url).step_overlay(
+                scenario_id, expected_version, redo=redo
+            )
+        except StaleVersionError:
+            current = load_overlay(url, scenario_id)
+            extra["stale"] = True
+            return Edited(scene.board, Edit(current.plan, current.version,
+                                            np.zeros(0, np.int64)), stale=True)  # fmt: skip
+        # the stored layer was the scene's (same version), so the tally follows incrementally
+        change = stepped(scene.state.plan, record.owner, record.locked)
+        extra.update(cells=len(change.touched), version=version)
+    return Edited(scene.board, Edit(change.after, version, change.touched))
+
+
+# --- issue 15 (h15d): derived scenarios keep the overlay layer ----------------------------------
+
+
+def carry_overlay(url: str, source_id: int, target_id: int) -> bool:
+    """Give a scenario just derived from ``source_id`` (a team, call-plan or effort edit, a
+    cell-size change, "Plan next quarter") the source's overlay layer; True when written.
+
+    On the same cells, owners carry by overlay rep id (a removed overlay rep's cells become
+    unassigned, as the field layer does in ``services.datasets.derive_scenario``). On other
+    cells (another cell size) the layer is re-binned by account (``planning.baseline.
+    convert_plan``, as ``services.editing.at_resolution`` converts the field layer). Nothing is
+    written when the source's overlay was never drawn (the new scenario starts from last
+    quarter's overlay, as the source shows it), when either team has no overlay reps, or when
+    the target has an overlay already. The new scenario's overlay log starts empty.
+    """  # noqa: D205
+    store = editing.open_store(url)
+    if store.overlay(source_id) is None or store.overlay(target_id) is not None:
+        return False
+    if not (has_overlay_layer(url, source_id) and has_overlay_layer(url, target_id)):
+        return False
+    with timed(logger, "overlay carried", scenario=source_id, new_scenario=target_id) as extra:
+        source = load_overlay(url, source_id).plan
+        record = store.scenario(target_id)
+        extra["dataset"] = record.dataset_id
+        market = overlay_market(url, record.dataset_id, record.resolution, record.area_id)
+        old_ids = [str(r) for r in source.market.rep_ids]
+        new_ids = [str(r) for r in market.rep_ids]
+        if np.array_equal(source.market.area.cells, market.area.cells):
+            owner = carried_owner(source.owner, old_ids, new_ids)
+            locked = np.asarray(source.locked, bool) & (owner >= 0)
+        elif old_ids == new_ids:
+            converted, _ = convert_plan(source, market)
+            owner, locked = converted.owner, converted.locked
+        else:  # another cell size and another overlay team at once: nothing sensible to carry
+            extra["outcome"] = "not carried"
+            return False
+        store.save_overlay(target_id, owner, locked, 0)
+        extra["cells"] = int((owner >= 0).sum())
+    return True
+
+
+# --- issue 15 (h15d): the overlay layer in the scenario's own exports and cli.py metrics ------
+
+
+def overlay_plan_of(url: str, scenario_id: int) -> Plan | None:
+    """The scenario's overlay plan for its exports; None when the team has no overlay reps."""
+    if not has_overlay_layer(url, scenario_id):
+        return None
+    return load_overlay(url, scenario_id).plan

@@ -30,6 +30,7 @@ from common.logs import timed
 from data.store import ScenarioInfo
 from geo.area import HARD_CELL_LIMIT, TooManyCellsError, estimated_cells
 from planning.baseline import OwnerChanges
+from services import overlay
 from services.areas import boundary_of
 from services.editing import at_resolution, open_store
 
@@ -163,5 +164,6 @@ def resolution_change(url: str, scenario_id: int, resolution: int) -> SizeChange
             raise TooManyCellsError(
                 err.resolution, err.cells, err.limit, finest=finest, current=record.resolution
             ) from err
+        overlay.carry_overlay(url, source.id, new_id)  # issue 15 (h15d): re-binned by account
         extra.update(source=source.id, new_scenario=new_id)
         return SizeChange(new_id, store.scenario(new_id).name, changes)

@@ -43,6 +43,7 @@ from planning.scenarios import (
     state_after,
 )
 from planning.targets import targets_for
+from services import overlay  # issue 15 (h15d): the overlay layer in exports
 from services.editing import load, open_store
 
 logger = logging.getLogger(__name__)
@@ -221,7 +222,7 @@ def export_file(url: str, scenario_id: int, fmt: str, tolerance: float) -> tuple
         with tempfile.TemporaryDirectory() as folder:
             path = export_plan(
                 plan, fmt, Path(folder) / filename, settings=record.settings, title=record.name,
-                tolerance=tolerance,
+                tolerance=tolerance, overlay=overlay.overlay_plan_of(url, scenario_id),  # issue 15
             )  # fmt: skip
             blob = path.read_bytes()
         extra["bytes"] = len(blob)

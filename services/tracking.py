@@ -21,6 +21,7 @@ from data.actuals import ActualsFile, read_actuals
 from data.mapping import load_mapping
 from data.store import Store
 from planning.actuals import Period, parse_period, revenue_by_account
+from planning.overlay import Layer
 from planning.plan import Plan
 from planning.targets import default_rule, describe_rule
 from planning.tracking import (
@@ -34,7 +35,7 @@ from planning.tracking import (
     track,
     trend,
 )
-from services import editing
+from services import editing, overlay
 from services.targets import rep_targets, scenario_rule
 from services.workspace import PlanFiles, open_plan_files
 
@@ -49,13 +50,27 @@ def _changes(url: str, scenario_id: int) -> list[OwnerChange]:
     ]
 
 
+def _overlay_changes(url: str, scenario_id: int) -> list[OwnerChange]:
+    """Issue 15 (h15d): every logged change of the overlay layer, in order, by UTC day."""
+    return [
+        OwnerChange(m.at.astimezone(dt.UTC).date(), m.cells, m.before, m.after)
+        for m in editing.open_store(url).overlay_moves(scenario_id)
+    ]
+
+
 def _tracking(url: str, scenario_id: int, plan: Plan, dataset_id: int, period: Period,
-              stored: list[str]) -> Tracking:  # fmt: skip
+              stored: list[str], layer: Layer = Layer.FIELD) -> Tracking:  # fmt: skip
     store = editing.open_store(url)
     previous = period.previous()
     prev = store.actual_revenue(dataset_id, previous.label) if previous.label in stored else None
-    targets = rep_targets(plan, scenario_rule(url, scenario_id, plan))
-    spans = owner_spans(period, plan.owner, _changes(url, scenario_id))
+    if layer is Layer.OVERLAY:
+        # issue 15 (h15d): the overlay plan follows its own log; the target rule splits the
+        # company's target among the field reps, so overlay reps have none (attainment blank)
+        targets, changes = None, _overlay_changes(url, scenario_id)
+    else:
+        targets = rep_targets(plan, scenario_rule(url, scenario_id, plan))
+        changes = _changes(url, scenario_id)
+    spans = owner_spans(period, plan.owner, changes)
     inp = market_input(
         plan.market,
         period,
@@ -94,15 +109,22 @@ class TrackingView:
 
 def tracking_view(
     url: str, scenario_id: int, period: str, level: str, thresholds: dict[str, float],
-    trend_rep: str | None,
+    trend_rep: str | None, layer: Layer = Layer.FIELD,
 ) -> TrackingView:  # fmt: skip
-    """The tab's figures: ``level`` rows flagged below ``thresholds``, a rep's trend."""
+    """The tab's figures: ``level`` rows flagged below ``thresholds``, a rep's trend.
+
+    ``layer`` overlay (issue 15, h15d) tracks the overlay reps on the overlay layer's plan and
+    log (no targets: attainment is blank); the field layer when the team has no overlay.
+    """
     record, _, plan = editing.load_with_record(url, scenario_id)
+    over = overlay.overlay_plan_of(url, scenario_id) if layer is Layer.OVERLAY else None
+    layer = Layer.FIELD if over is None else Layer.OVERLAY
+    plan = plan if over is None else over
     stored = editing.open_store(url).actual_periods(record.dataset_id)
     chosen = parse_period(period)
     with timed(logger, "tracking read", scenario=scenario_id, period=chosen.label,
-               dataset=record.dataset_id):  # fmt: skip
-        result = _tracking(url, scenario_id, plan, record.dataset_id, chosen, stored)
+               dataset=record.dataset_id, layer=layer.value):  # fmt: skip
+        result = _tracking(url, scenario_id, plan, record.dataset_id, chosen, stored, layer)
         table = result.level(level).copy()
         table["flag"] = flags(table, thresholds)
         history = pd.DataFrame(columns=["period", *METRICS])
@@ -111,7 +133,7 @@ def tracking_view(
             runs = [
                 result
                 if p == chosen
-                else _tracking(url, scenario_id, plan, record.dataset_id, p, stored)  # fmt: skip
+                else _tracking(url, scenario_id, plan, record.dataset_id, p, stored, layer)
                 for p in same
             ]
             history = trend(runs, trend_rep)
@@ -119,6 +141,8 @@ def tracking_view(
         f"{chosen.label}: {result.split_accounts:,} account(s) changed owner during the period; "
         "their revenue and visits count for the owner of each day."
     )
+    if layer is Layer.OVERLAY:  # issue 15 (h15d)
+        note = f"Overlay layer (no targets: attainment is blank). {note}"
     reps = [str(r) for r in result.level("rep")["rep_id"]]
     return TrackingView(result, table.reset_index(drop=True), history, note, reps)
 
@@ -176,6 +200,7 @@ def plan_next_quarter(url: str, scenario_id: int, period: str | None = None) -> 
         taken = {s.name for s in store.scenarios(new_ds)}
         name = _unique(taken, f"{record.name}: plan for {chosen.next().label}")
         new_id = store.duplicate_scenario(base, name)
+        overlay.carry_overlay(url, scenario_id, new_id)  # issue 15 (h15d): keep the overlay
         extra.update(new_scenario=new_id, new_dataset=new_ds, accounts=int(has.sum()))
     text = (
         f"{name}: the current plan with {chosen.label} revenue for {int(has.sum()):,} "

@@ -93,6 +93,12 @@ class Instance:
         ``(U,)`` what moving the unit costs in disruption (accounts, TAM); 1 each by default.
     unit_ids, rep_ids
         Labels for messages and files; positions by default.
+    preference
+        ``(U, R)`` what rep ``r`` holding unit ``u`` adds to the secondary objective as it
+        stands (already weighted by the caller), counted toward no measure; None: nothing.
+        Issue 15: auto-balance preferring experienced reps on contested ground
+        (``planning.matching.experience_preference``), which the travel ``cost`` cannot
+        carry because it counts toward workload.
     """
 
     measures: np.ndarray
@@ -108,6 +114,7 @@ class Instance:
     disruption_weight: np.ndarray = None  # type: ignore[assignment]
     unit_ids: np.ndarray = None  # type: ignore[assignment]
     rep_ids: np.ndarray = None  # type: ignore[assignment]
+    preference: np.ndarray | None = None  # issue 15 (h15d): experience on contested ground
 
     def __post_init__(self) -> None:
         measures = np.array(self.measures, dtype=np.float64)
@@ -188,7 +195,16 @@ class Instance:
                 f"need {n_units} unit ids and {n_reps} rep ids; "
                 f"got {unit_ids.shape[0]} and {rep_ids.shape[0]}"
             )
+        preference = None
+        if self.preference is not None:
+            preference = np.array(self.preference, dtype=np.float64)
+            if preference.shape != (n_units, n_reps) or not np.isfinite(preference).all():
+                raise PlanError(
+                    f"preference must be finite, shape ({n_units}, {n_reps}); "
+                    f"got {preference.shape}"
+                )
         for name, value in (
+            ("preference", preference),
             ("measures", measures),
             ("measure_names", names),
             ("cost", cost),

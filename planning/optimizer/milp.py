@@ -397,6 +397,8 @@ def solve_milp(
         nearest = float(inst.cost.min(axis=1).sum()) or 1.0
         cost_part = cost_part + centre_weight / nearest * inst.cost
     c[x0 : x0 + n_units * n_reps] += cost_part.ravel()
+    if inst.preference is not None:  # issue 15: already weighted by the caller
+        c[x0 : x0 + n_units * n_reps] += inst.preference.ravel()
     if need_cut and settings.compactness_weight > 0:
         c[y0 : y0 + n_edges] += settings.compactness_weight / n_edges
     if rebalance and settings.disruption_weight > 0 and weight_total > 0:
@@ -619,7 +621,7 @@ def _lattice(inst: Instance, settings: Settings, weights: np.ndarray, weight_tot
     Moving units of whole-number weight, or cutting whole edges, changes the
     objective by whole steps; a bound may then be rounded up to the next step.
     """
-    if settings.cost_weight > 0 or centre_weight > 0:
+    if settings.cost_weight > 0 or centre_weight > 0 or inst.preference is not None:
         return 0.0
     rebalance = settings.mode == "rebalance"
     disruption = rebalance and settings.disruption_weight > 0 and weight_total > 0

@@ -98,6 +98,16 @@ def cost_total(instance: Instance, owner: np.ndarray) -> np.ndarray:
     return unit_cost(instance, owner).sum(axis=-1)
 
 
+def preference_total(instance: Instance, owner: np.ndarray) -> np.ndarray | float:
+    """Sum of each unit's preference under its owner (0 without one; issue 15)."""
+    if instance.preference is None:
+        return 0.0
+    owner = np.asarray(owner, dtype=np.int64)
+    u = np.arange(instance.n_units)
+    pref = instance.preference[u, np.maximum(owner, 0)]
+    return np.where(owner >= 0, pref, 0.0).sum(axis=-1)
+
+
 def cut_edges(instance: Instance, owner: np.ndarray) -> np.ndarray:
     """Adjacency edges whose ends belong to different reps: fewer means more compact."""
     a, b = instance.edges
@@ -195,6 +205,8 @@ def objective(
     secondary = settings.cost_weight * cost + settings.compactness_weight * compact
     if settings.mode == "rebalance":
         secondary = secondary + settings.disruption_weight * dis
+    if instance.preference is not None:  # issue 15: already weighted by the caller
+        secondary = secondary + preference_total(instance, owner)
     as_out = float if np.ndim(secondary) == 0 else np.asarray
     return Objective(*(as_out(x) for x in (imb, cost, compact, dis, secondary)))
 

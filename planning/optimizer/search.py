@@ -778,6 +778,8 @@ class _Search(EscapeMoves):
         same, into = neighbour_counts(inst, owner, moves)
         cost_change = inst.cost[unit, dst] - inst.cost[unit, src]
         static = settings.cost_weight * cost_change / self.cost_ref
+        if inst.preference is not None:  # issue 15: experience on contested ground
+            static = static + inst.preference[unit, dst] - inst.preference[unit, src]
         if self.rebalance:
             cur = inst.current[unit]
             sign = (cur == src).astype(float) - (cur == dst)
@@ -880,6 +882,7 @@ class _Search(EscapeMoves):
         measures = inst.measures
         cost = inst.cost
         cost_scale = settings.cost_weight / self.cost_ref
+        preference = inst.preference
         disruption_scale = settings.disruption_weight / self.weight_total if self.rebalance else 0.0
         touched = set()
         blocked = self.blocked
@@ -953,6 +956,8 @@ class _Search(EscapeMoves):
                     g[cost_measure] += cost[v, a]
                     t[cost_measure] += cost[v, b]
                 fixed_part = cost_scale * float(cost[v, b] - cost[v, a])
+                if preference is not None:  # issue 15
+                    fixed_part += float(preference[v, b] - preference[v, a])
                 cv = current[v]
                 if disruption_scale and cv >= 0:
                     fixed_part += disruption_scale * dweight[v] * ((cv == a) - (cv == b))

@@ -117,3 +117,24 @@ def test_outcome_names_why_the_run_stopped():
     items = [li.children for li in cb.outcome(result, "Auto-balance of Working plan").children]
     assert items[1].startswith("Stopped: ") and items[1].endswith(".")
     assert sum(text.lower().startswith("stopped:") for text in items) == 1
+
+
+# --- issue 15 (h15d): the experience weight --------------------------------------------------
+
+
+def test_the_experience_weight_is_bounded_and_reaches_the_run(working):
+    url, sid, _ = working
+    assert cb.experience_weight_of(None) == 0.0 and cb.experience_weight_of("2.5") == 2.5
+    sent: list = []
+    scenario, result = cb.run_balance(
+        sent.append, 1, {"id": sid}, "rebalance", ["workload"], 5, 25, 1, 60, 0, None,
+        "disruption", -1,
+    )  # fmt: skip
+    assert scenario is cb.no_update
+    assert "Experience weight must be a number from 0 to 100." in str(result)
+    scenario, _ = cb.run_balance(
+        sent.append, 1, {"id": sid}, "rebalance", ["workload"], 5, 25, 1, 2, 0, None,
+        "disruption", 3,
+    )  # fmt: skip
+    record = editing.open_store(url).scenario(int(scenario["id"]))
+    assert record.settings["autobalance"]["experience_weight"] == 3.0

@@ -87,16 +87,31 @@ def test_a_lasso_on_the_overlay_layer_moves_overlay_owners_and_never_the_field(p
     _, field_rows_after, *_ = cb.refresh_panel({"id": sid}, 10, layer="field")
     assert field_rows_after == field_rows
 
-    # a stale overlay version is told, nothing is written; undo is said to be field-only
+    # a stale overlay version is told, nothing is written
     out = cb.edit({"units": [ring0], "level": 0}, None, None, None, "O1", "move", {"id": sid},
                   version, view, "owner", 10, layer="overlay")  # fmt: skip
     assert out[0] == {"version": field_version, "overlay": 1} and out[1] is cb.no_update
     assert "changed the overlay meanwhile" in out[2]
     assert overlay.load_overlay(url, sid).version == 1
+    # issue 15 (h15d; this used to say "field layer only"): undo on the overlay layer takes the
+    # overlay move back (the Undo button, then the redo key), the field layer untouched
     monkeypatch.setattr(cb, "ctx", SimpleNamespace(triggered_id=Ids.UNDO))
     out = cb.edit(None, 1, None, None, "O1", "move", {"id": sid}, new_version, view, "owner", 10,
                   layer="overlay")  # fmt: skip
-    assert out[2] == cb.OVERLAY_NO_UNDO and overlay.load_overlay(url, sid).version == 1
+    undone, paint, message, rows, *_ = out
+    assert undone == {"version": field_version, "overlay": 2}
+    assert message == "Undone (overlay): 1 cells." and paint["owner"] == [0]  # O1's again
+    assert c_accounts(rows) == {"O1": 1, "O2": 1}
+    assert editing.load(url, sid)[2] == field_version
+    monkeypatch.setattr(cb, "ctx", SimpleNamespace(triggered_id=Ids.KEY_COMMAND))
+    out = cb.edit(None, None, None, {"cmd": "redo"}, "O1", "move", {"id": sid}, undone, view,
+                  "owner", 10, layer="overlay")  # fmt: skip
+    assert out[0] == {"version": field_version, "overlay": 3} and out[1]["owner"] == [1]
+    assert c_accounts(out[3]) == {"O1": 0, "O2": 2}
+    out = cb.edit(None, None, None, {"cmd": "redo"}, "O1", "move", {"id": sid}, out[0], view,
+                  "owner", 10, layer="overlay")  # fmt: skip
+    assert out[2] == "Nothing to redo." and out[0] is cb.no_update
+    new_version = {"version": field_version, "overlay": 3}
     # a field rep picked on the overlay layer is refused in words
     monkeypatch.setattr(cb, "ctx", SimpleNamespace(triggered_id=Ids.SELECTION))
     out = cb.edit({"units": [ring0], "level": 0}, None, None, None, "F1", "move", {"id": sid},

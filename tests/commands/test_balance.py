@@ -68,3 +68,40 @@ def test_the_apps_auto_balance_keeps_the_metrics_share_within_the_cap(tmp_path):
     assert share <= CAP
     record = editing.open_store(url).scenario(balanced.scenario_id)
     assert record.settings["autobalance"]["disruption"] == pytest.approx(share)
+
+
+def test_cli_balance_experience_weight_puts_contested_ground_in_experienced_hands(tmp_path, capsys):
+    """Issue 15: the three-hands world (tests/planning/test_matching.py) from its plan "as is".
+
+    N (new) holds 2 of the 3 contested accounts: fit 1/3. With ``--experience-weight 2`` every
+    contested account ends with E or S (fit 3/3, 2 TAM cells of 1,000.00 left for N are within
+    50 %); at 0 the proposal is the one made without the option.
+    """
+    import h3
+
+    from tests.planning.test_matching import AS_IS, CELLS, world
+
+    plan = world(AS_IS)
+    plan.market.accounts.to_csv(tmp_path / "accounts.csv", index=False)
+    plan.market.reps.to_csv(tmp_path / "reps.csv", index=False)
+    rows = "".join(f"{h3.str_to_int(c):x},{r}\n" for c, r in zip(CELLS, AS_IS, strict=True))
+    (tmp_path / "as_is.csv").write_text("h3_cell,rep_id\n" + rows)
+
+    def run(*extra: str) -> tuple[str, str]:
+        out = tmp_path / f"plan{len(extra)}{'_'.join(extra)}.csv"
+        assert cli.main(["balance", "--accounts", str(tmp_path / "accounts.csv"), "--reps",
+                         str(tmp_path / "reps.csv"), "--plan", str(tmp_path / "as_is.csv"),
+                         "--resolution", "7", "--boundary", "hull", "--balance", "tam",
+                         "--tolerance", "0.5", "--seed", "1", "--time-limit", "10",
+                         "--out", str(out), *extra]) == 0  # fmt: skip
+        return out.read_text(), capsys.readouterr().err
+
+    plain, _ = run()
+    zero, _ = run("--experience-weight", "0")
+    weighted, said = run("--experience-weight", "2")
+    assert zero == plain
+    assert "Experience fit before: 33% of contested accounts" in said
+    assert "after: 100% of contested accounts with experienced or senior reps (3 of 3)" in said
+    owner = dict(line.split(",") for line in weighted.strip().splitlines()[1:])
+    contested = [f"{h3.str_to_int(CELLS[i]):x}" for i in (1, 2, 6)]  # c2, c3, c7
+    assert all(owner[c] in ("E", "S") for c in contested)

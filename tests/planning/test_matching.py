@@ -21,6 +21,8 @@ Swapped: S holds the 2 contested, N the 2 strongholds: fit 3/3, nobody flagged.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -28,6 +30,7 @@ import pytest
 import h3
 
 from geo.area import area_from_cells
+from planning.autobalance import balance_plan, plan_instance
 from planning.edit_values import EditError
 from planning.market import build_market
 from planning.matching import (
@@ -35,12 +38,16 @@ from planning.matching import (
     Experience,
     MatchingError,
     experience_of,
+    experience_preference,
+    fit_change_text,
     matching_table,
     plan_fit,
     rep_levels,
     suggestions,
 )
+from planning.optimizer import Settings
 from planning.plan import Plan
+from planning.share_classes import ShareClass
 from planning.team import new_rep_row, team_changes
 from tests.toy import CENTRE, DISK, RING, make_accounts, make_reps
 
@@ -144,3 +151,57 @@ def test_suggestions_name_a_touching_rep_that_fits():
         "ground with them",
     ]
     assert suggestions(world(SWAPPED)) == []
+
+
+# --- auto-balance with an experience weight (issue 15 section 4, h15d) -------------------------
+# The three-hands world balanced on TAM alone at 50 % tolerance (fair share 2,333.33 each: a rep
+# may hold 2 or 3 of the 1,000.00 cells), with no disruption or compactness term, so the only
+# secondary term is the experience weight's. 3^7 plans: the optimizer searches them all.
+
+TAM_ONLY = Settings(balance=(("tam", 1.0),), tolerance=0.5, disruption_weight=0.0,
+                    compactness_weight=0.0, time_limit=20, seed=1)  # fmt: skip
+
+
+def test_the_preference_falls_on_new_reps_on_contested_cells_by_hand():
+    plan = world(AS_IS)
+    m = plan.market
+    pref = experience_preference(plan, 1.0)
+    new = list(m.rep_ids).index("N")
+    contested = m.cell_class == int(ShareClass.CONTESTED)
+    # weight 1 over the 7 accounts in cells: 1/7 for N on each of the 3 contested cells
+    assert pref[:, new].tolist() == pytest.approx(np.where(contested, 1 / 7, 0.0).tolist())
+    assert int(contested.sum()) == 3
+    others = [i for i in range(m.n_reps) if i != new]
+    assert not pref[:, others].any()
+    assert experience_preference(plan, 0.0) is None  # the instance stays as it was
+    assert experience_preference(world(AS_IS, {"E": "experienced"}), 1.0) is None  # nobody new
+    assert plan_instance(plan).preference is None
+    with pytest.raises(MatchingError, match="0 or more"):
+        experience_preference(plan, -1.0)
+
+
+def test_auto_balance_with_the_weight_puts_contested_ground_in_experienced_hands():
+    plan = world(AS_IS)
+    without, _ = balance_plan(plan, TAM_ONLY, rng=1)
+    zero, _ = balance_plan(plan, TAM_ONLY, rng=1, experience_weight=0.0)
+    weighted, result = balance_plan(plan, TAM_ONLY, rng=1, experience_weight=1.0)
+    assert zero.owner.tolist() == without.owner.tolist()  # weight 0: the result is unchanged
+    before, after = plan_fit(plan), plan_fit(weighted)
+    assert (before.contested, before.experienced) == (3, 1)
+    # by hand: N can hold 2 of the 4 uncontested cells (TAM 2,000.00, within 50 %), so every
+    # contested account can be with E or S; nothing else competes in the objective
+    assert (after.contested, after.experienced) == (3, 3)
+    assert after.share == 1.0 and plan_fit(without).share < 1.0
+    assert result.worst_deviation <= 0.5 + 1e-9 and result.optimal
+    table = matching_table(weighted).set_index("rep_id")
+    assert table.loc["N", "contested_accounts"] == 0 and table.loc["N", "accounts"] >= 2
+    said = fit_change_text(plan, weighted)
+    assert said is not None and "before: 33%" in said and "after: 100%" in said
+
+
+def test_the_local_search_and_its_polish_also_follow_the_weight():
+    # beyond exhaustive search: the local search, then exact subproblems improving the
+    # secondary objective (what the app runs), reach the same fit
+    settings = replace(TAM_ONLY, exact=False, improve=True)
+    weighted, _ = balance_plan(world(AS_IS), settings, rng=1, experience_weight=2.0)
+    assert plan_fit(weighted).experienced == 3

@@ -95,3 +95,18 @@ def test_batches_score_like_single_plans(line):
 
 def test_unassigned_units_count_for_nobody(line):
     assert score.loads(line, [0, -1, -1, 1]).tolist() == [[1.0, 10.0], [5.0, 10.0]]
+
+
+def test_a_preference_adds_to_the_secondary_objective_and_to_no_measure():
+    """Issue 15 (h15d): ``Instance.preference`` is a cost of its own, counted toward nothing."""
+    base = dict(measures=[[1.0], [1.0]], measure_names=("w",), cost=[[0.0, 2.0], [2.0, 0.0]],
+                cost_counts_toward="w")  # fmt: skip
+    plain = Instance(**base)
+    preferred = Instance(**base, preference=[[0.0, 0.0], [0.0, 0.25]])
+    settings = Settings(balance=(("w", 1.0),), compactness_weight=0.0, contiguity=False)
+    owner = np.array([0, 1])
+    assert score.objective(preferred, settings, owner).secondary == pytest.approx(0.25)
+    assert score.objective(plain, settings, owner).secondary == 0.0
+    assert score.loads(preferred, owner).tolist() == score.loads(plain, owner).tolist()
+    with pytest.raises(Exception, match="preference must be finite"):
+        Instance(**base, preference=[[0.0, 0.0]])
