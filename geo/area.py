@@ -322,7 +322,7 @@ def _hull(lat: np.ndarray, lon: np.ndarray) -> shapely.Geometry:
     """
     if len(lat) == 0:
         raise ValueError("no accounts: the planning area needs at least one location")
-    xy = np.unique(_hull_candidates(np.column_stack([lon, lat])), axis=0)
+    xy = np.unique(hull_candidates(np.column_stack([lon, lat])), axis=0)
     if len(xy) < 3:
         return shapely.MultiPoint(xy).convex_hull
     try:
@@ -331,7 +331,19 @@ def _hull(lat: np.ndarray, lon: np.ndarray) -> shapely.Geometry:
         return shapely.MultiPoint(xy).convex_hull
 
 
-def _hull_candidates(xy: np.ndarray) -> np.ndarray:
+def resolution_of_extent(hull_lat: np.ndarray, hull_lon: np.ndarray, mean_lat: float) -> int:
+    """``resolution_for`` of accounts known only by their hull candidates and mean latitude.
+
+    Issue 18 point 4: on Dask no process holds every account; each part sends its
+    ``hull_candidates`` (their hull is the hull of all) and its latitude sum. The result is
+    ``resolution_for``'s whenever ``mean_lat`` is ``np.mean`` of every latitude.
+    """
+    hull = _hull(np.asarray(hull_lat, np.float64), np.asarray(hull_lon, np.float64))
+    km2 = approx_area_km2(np.array([mean_lat]), np.array([0.0]), hull)
+    return default_resolution(km2, MAX_PLANNING_CELLS)
+
+
+def hull_candidates(xy: np.ndarray) -> np.ndarray:
     """The points that may be hull vertices: those not strictly inside the extremes' polygon.
 
     Issue 18 point 3 (Akl-Toussaint): the points farthest along eight directions span a

@@ -97,7 +97,7 @@ def test_hull_of_many_points_keeps_the_vertices_of_all_of_them():
 
     import shapely
 
-    from geo.area import _hull, _hull_candidates
+    from geo.area import _hull, hull_candidates
 
     rng = np.random.default_rng(7)
     grid = np.round(rng.uniform(0.0, 10.0, (20_000, 2)), 0)  # ties on every side
@@ -108,5 +108,5 @@ def test_hull_of_many_points_keeps_the_vertices_of_all_of_them():
         expected = shapely.Polygon(unique[ConvexHull(unique).vertices])
         got = _hull(xy[:, 1], xy[:, 0])
         assert np.array_equal(shapely.get_coordinates(got), shapely.get_coordinates(expected))
-    kept = _hull_candidates(np.vstack([square, inner]))
+    kept = hull_candidates(np.vstack([square, inner]))
     assert sorted(map(tuple, kept)) == sorted(map(tuple, square))  # the inner point is gone

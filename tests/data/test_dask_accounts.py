@@ -1,0 +1,108 @@
+"""Issue 18 point 4: accounts files read, checked, binned and summed on a 2-worker LocalCluster.
+
+The per-cell totals must equal the single-machine result exactly, and every bad row must be
+reported with its file and spreadsheet row, as the importer reports it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from data.dask_accounts import bin_files_locally, bin_files_on_dask, count_rows, dask_client
+from data.importing import ImportOptions, import_accounts
+from geo.area import resolution_for
+from planning.cell_totals import totals_of_accounts
+
+ROWS_PER_FILE = 4_000
+CITIES = ((44.98, -93.27), (41.88, -87.63), (39.10, -94.58), (43.04, -87.91))
+REPS = ("R1", "R2", "R3")
+# file -> {spreadsheet row: (column, bad value)}; the header is row 1, data starts at row 2
+BAD = {
+    "part-0.csv": {7: ("lat", "abc"), 1500: ("segment", "Z")},
+    "part-1.csv": {2: ("tam", "-5"), 4001: ("rep_id", "R9")},
+    "part-2.parquet": {100: ("lat", 95.0)},
+    "part-3.csv": {},
+}
+
+
+def _accounts(k: int, rng: np.random.Generator) -> pd.DataFrame:
+    lat0, lon0 = CITIES[k]
+    n = ROWS_PER_FILE
+    return pd.DataFrame(
+        {
+            "account_id": [f"F{k}-{i}" for i in range(n)],
+            "name": [f"Account {k}-{i}" for i in range(n)],
+            "lat": np.round(rng.normal(lat0, 1.5, n), 6),
+            "lon": np.round(rng.normal(lon0, 1.5, n), 6),
+            "segment": rng.choice(["A", "B", "C"], n, p=[0.1, 0.3, 0.6]),
+            "tam": np.round(rng.lognormal(11, 1, n), 2),
+            "revenue": np.round(rng.lognormal(9, 1, n), 2),
+            "rep_id": rng.choice(REPS, n),
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Three CSV files and one Parquet file, with a few bad rows in three of them."""
+    folder = tmp_path_factory.mktemp("dask_accounts")
+    rng = np.random.default_rng(18)
+    paths = []
+    for k, (name, bad) in enumerate(BAD.items()):
+        frame = _accounts(k, rng)
+        path = folder / name
+        if path.suffix == ".csv":
+            frame = frame.astype(str)
+        for row, (column, value) in bad.items():
+            frame.loc[row - 2, column] = value
+        if path.suffix == ".csv":
+            frame.to_csv(path, index=False)
+        else:
+            frame.to_parquet(path, index=False)
+        paths.append(path)
+    return paths
+
+
+def _options() -> ImportOptions:
+    return ImportOptions(rep_ids=REPS, exclude_bad_rows=True)
+
+
+def test_the_dask_totals_equal_the_single_machine_totals_and_every_bad_row_is_named(files):
+    # the single machine: each file through the importer, the accounts together, summed
+    frames = [import_accounts(p, _options())[0] for p in files]
+    accounts = pd.concat(frames, ignore_index=True)
+    resolution = resolution_for(accounts["lat"].to_numpy(), accounts["lon"].to_numpy())
+    expected = totals_of_accounts(accounts, resolution)
+    assert int(expected.accounts.sum()) == 4 * ROWS_PER_FILE - 5
+
+    with dask_client(n_workers=2, threads_per_worker=1, processes=True) as client:
+        assert len(client.scheduler_info()["workers"]) == 2
+        result = bin_files_on_dask(files, client, _options())
+
+    assert result.engine == "dask"
+    assert result.totals.resolution == resolution  # chosen from the parts' extent
+    assert result.totals.equals(expected)
+    assert (result.rows_read, result.imported) == (4 * ROWS_PER_FILE, 4 * ROWS_PER_FILE - 5)
+    named = {(source, p.row, p.column) for source, p in result.problems("error")}
+    wanted = {(name, row, column) for name, bad in BAD.items() for row, (column, _) in bad.items()}
+    assert named == wanted
+    assert [r.source for r in result.reports] == list(BAD)
+
+
+def test_the_local_path_gives_the_same_totals_at_a_given_resolution(files):
+    local = bin_files_locally(files, _options(), resolution=6)
+    accounts = pd.concat([import_accounts(p, _options())[0] for p in files], ignore_index=True)
+    assert local.engine == "local"
+    assert local.totals.equals(totals_of_accounts(accounts, 6))
+    assert len(local.problems("error")) == 5
+
+
+def test_rows_are_counted_from_line_breaks_and_parquet_footers(files, tmp_path):
+    assert count_rows(files) == 4 * ROWS_PER_FILE
+    no_break = tmp_path / "short.csv"
+    no_break.write_bytes(b"account_id,lat\na,1\nb,2")  # last line without a line break
+    assert count_rows([no_break]) == 2
