@@ -12,10 +12,11 @@ Points are binned by ``h3`` on plain lat/lon columns, so no geometry column is n
 dask-geopandas is not used. A cluster is a ``LocalCluster`` by default or the scheduler at
 an address (``HEXALIGN_DASK_ADDRESS``; ``dask_client``).
 
-Known limits, said rather than hidden: an ``account_id`` is checked for repeats within its
-file (as the importer does), not across files; the swap rule's bulk and the decimal-mark
-vote are judged per file. Split a data set into files of up to a few million rows: a file
-is read whole by one worker.
+An ``account_id`` repeated across files is an error of the later row, as within one file
+(``data.file_repeats``): ids are hashed on the workers, only rows whose hash occurs twice
+are compared as text. Known limits, said rather than hidden: the swap rule's bulk and the
+decimal-mark vote are judged per file. Split a data set into files of up to a few million
+rows: a file is read whole by one worker.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from data.file_repeats import ID_COLUMNS, dropped, kept_rows, repeats_across_files, with_repeats
 from data.importing import ImportOptions, ImportReport, import_accounts
 from data.validation import Problem
 from geo.area import hull_candidates, resolution_for, resolution_of_extent
@@ -42,8 +44,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-PART_COLUMNS = ("lat", "lon", "segment", "tam", "revenue")
-"""What a worker keeps of each imported row: all that binning and summing need."""
+PART_COLUMNS = (*ID_COLUMNS, "lat", "lon", "segment", "tam", "revenue")
+"""What a worker keeps of each imported row: its id, file and row, and what binning and
+summing need."""
 LOCAL_ENGINE = "local"
 DASK_ENGINE = "dask"
 _COUNT_BLOCK = 16 * 1024 * 1024
@@ -90,11 +93,35 @@ class BinnedAccounts:
 # --- one file: what a worker runs --------------------------------------------------------
 
 
-def imported_part(path: str, options: ImportOptions) -> tuple[pd.DataFrame, ImportReport]:
-    """Import one file as a single machine does; keep only the columns binning needs."""
+def imported_part(
+    path: str, options: ImportOptions, file: int = 0
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Import one file as a single machine does; keep ``PART_COLUMNS`` (``file`` its position)."""
     frame, report = import_accounts(path, options)
-    part = pd.DataFrame({c: frame[c] for c in PART_COLUMNS}, columns=list(PART_COLUMNS))
+    rows = kept_rows(report)
+    if len(rows) != len(frame):  # the report and the frame disagree: a bug of ours
+        raise RuntimeError(f"{report.source}: {len(frame)} rows imported, {len(rows)} reported")
+    part = pd.DataFrame(
+        {
+            "account_id": frame["account_id"].astype("str"),
+            "file": np.full(len(frame), file, np.int32),
+            "row": rows,
+            **{c: frame[c] for c in PART_COLUMNS[len(ID_COLUMNS) :]},
+        },
+        columns=list(PART_COLUMNS),
+    )
     return part.reset_index(drop=True), report
+
+
+def id_hashes(part: pd.DataFrame) -> pd.Series:
+    """A 64-bit hash of each row's ``account_id``: repeats are looked for among these first."""
+    return pd.Series(pd.util.hash_array(part["account_id"].to_numpy(object)), name="hash")
+
+
+def rows_with_hashes(part: pd.DataFrame, hashes: np.ndarray) -> pd.DataFrame:
+    """The ``ID_COLUMNS`` of the rows whose id hashes to one of ``hashes``."""
+    hit = np.isin(pd.util.hash_array(part["account_id"].to_numpy(object)), hashes)
+    return part.loc[hit, list(ID_COLUMNS)]
 
 
 def part_totals(part: pd.DataFrame, resolution: int) -> pd.DataFrame:
@@ -116,6 +143,9 @@ def part_extent(part: pd.DataFrame) -> pd.DataFrame:
 def _part_meta() -> pd.DataFrame:
     return pd.DataFrame(
         {
+            "account_id": pd.Series([], dtype="str"),
+            "file": pd.Series([], dtype="int32"),
+            "row": pd.Series([], dtype="int64"),
             "lat": pd.Series([], dtype="float64"),
             "lon": pd.Series([], dtype="float64"),
             "segment": pd.Series([], dtype="str"),
@@ -143,18 +173,22 @@ def bin_files_locally(
     Without ``resolution`` it is the one ``build_market`` would choose for these accounts.
     """
     frames, reports = [], []
-    for path in paths:
-        part, report = imported_part(str(path), options)
+    for k, path in enumerate(paths):
+        part, report = imported_part(str(path), options, k)
         frames.append(part)
         reports.append(report)
     accounts = pd.concat(frames, ignore_index=True) if frames else _part_meta()
+    refuse = not options.exclude_bad_rows
+    repeats = repeats_across_files(accounts[list(ID_COLUMNS)])
+    accounts = dropped(accounts, repeats, refuse=refuse)
+    done = with_repeats(reports, repeats, refuse=refuse)
     lat = accounts["lat"].to_numpy(np.float64)
     lon = accounts["lon"].to_numpy(np.float64)
     if resolution is None:
         if not len(accounts):
             raise ValueError("no account was imported: no resolution to choose")
         resolution = resolution_for(lat, lon)
-    return BinnedAccounts(part_totals_of(accounts, resolution), tuple(reports), LOCAL_ENGINE)
+    return BinnedAccounts(part_totals_of(accounts, resolution), done, LOCAL_ENGINE)
 
 
 def part_totals_of(accounts: pd.DataFrame, resolution: int) -> CellTotals:
@@ -184,7 +218,7 @@ def bin_files_on_dask(
     if not paths:
         raise ValueError("no accounts file to bin")
     imported = [
-        dask.delayed(imported_part, pure=True)(str(p), options, dask_key_name=f"import-{i}-{p}")
+        dask.delayed(imported_part, pure=True)(str(p), options, i, dask_key_name=f"import-{i}-{p}")
         for i, p in enumerate(paths)
     ]
     imported = list(client.persist(imported))
@@ -192,6 +226,10 @@ def bin_files_on_dask(
         frames = [part[0] for part in imported]
         reports = [part[1] for part in imported]
         accounts = dd.from_delayed(frames, meta=_part_meta(), verify_meta=False)
+        refuse = not options.exclude_bad_rows
+        repeats = _repeats_on_dask(accounts, client)
+        if len(repeats):
+            accounts = accounts.map_partitions(dropped, repeats, refuse=refuse, meta=_part_meta())
         if resolution is None:
             extent = accounts.map_partitions(part_extent, meta={"lat": "f8", "lon": "f8"})
             hull, lat_sum, count = client.compute(
@@ -209,7 +247,23 @@ def bin_files_on_dask(
     finally:
         client.cancel(imported)
     totals = CellTotals.from_frame(frame.reset_index(), resolution)
-    return BinnedAccounts(totals, tuple(done), DASK_ENGINE)
+    return BinnedAccounts(totals, with_repeats(done, repeats, refuse=refuse), DASK_ENGINE)
+
+
+def _repeats_on_dask(accounts: Any, client: Client) -> pd.DataFrame:
+    """``repeats_across_files`` without gathering every id: hashes counted on the cluster,
+    then only the rows whose hash occurs more than once are fetched and compared as text.
+    """  # noqa: D205
+    counts = accounts.map_partitions(id_hashes, meta=("hash", "u8")).value_counts(
+        split_out=max(1, accounts.npartitions // 16)
+    )
+    twice = client.compute(counts[counts > 1], sync=True)
+    if not len(twice):
+        return repeats_across_files(pd.DataFrame({c: [] for c in ID_COLUMNS}))
+    hashes = np.asarray(twice.index, dtype=np.uint64)
+    meta = _part_meta()[list(ID_COLUMNS)]
+    candidates = accounts.map_partitions(rows_with_hashes, hashes, meta=meta)
+    return repeats_across_files(client.compute(candidates, sync=True))
 
 
 @contextlib.contextmanager

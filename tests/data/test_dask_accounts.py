@@ -25,8 +25,13 @@ BAD = {
     "part-0.csv": {7: ("lat", "abc"), 1500: ("segment", "Z")},
     "part-1.csv": {2: ("tam", "-5"), 4001: ("rep_id", "R9")},
     "part-2.parquet": {100: ("lat", 95.0)},
-    "part-3.csv": {},
+    "part-3.csv": {50: ("account_id", "F0-8"), 51: ("account_id", "F2-0")},
 }
+"""Row 50 of part-3 repeats the id of row 10 of part-0, row 51 that of row 2 of part-2: errors
+across files, as a repeated id within one file is."""
+ACROSS = {("part-3.csv", 50): "first on row 10 of part-0.csv",
+          ("part-3.csv", 51): "first on row 2 of part-2.parquet"}  # fmt: skip
+N_BAD = sum(len(bad) for bad in BAD.values())
 
 
 def _accounts(k: int, rng: np.random.Generator) -> pd.DataFrame:
@@ -71,13 +76,23 @@ def _options() -> ImportOptions:
     return ImportOptions(rep_ids=REPS, exclude_bad_rows=True)
 
 
-def test_the_dask_totals_equal_the_single_machine_totals_and_every_bad_row_is_named(files):
-    # the single machine: each file through the importer, the accounts together, summed
-    frames = [import_accounts(p, _options())[0] for p in files]
-    accounts = pd.concat(frames, ignore_index=True)
+def _one_file(files, folder: Path) -> Path:
+    """Every file's rows in one CSV, in file order: what a single machine imports whole."""
+    frames = [pd.read_csv(p, dtype=str, keep_default_na=False) if p.suffix == ".csv"
+              else pd.read_parquet(p).astype(str) for p in files]  # fmt: skip
+    path = folder / "all.csv"
+    pd.concat(frames, ignore_index=True).to_csv(path, index=False)
+    return path
+
+
+def test_the_dask_totals_equal_the_single_machine_totals_and_every_bad_row_is_named(
+    files, tmp_path
+):
+    # the single machine: all rows in one file through the importer, summed
+    accounts, report = import_accounts(_one_file(files, tmp_path), _options())
+    assert len(report.errors) == N_BAD and report.imported == 4 * ROWS_PER_FILE - N_BAD
     resolution = resolution_for(accounts["lat"].to_numpy(), accounts["lon"].to_numpy())
     expected = totals_of_accounts(accounts, resolution)
-    assert int(expected.accounts.sum()) == 4 * ROWS_PER_FILE - 5
 
     with dask_client(n_workers=2, threads_per_worker=1, processes=True) as client:
         assert len(client.scheduler_info()["workers"]) == 2
@@ -86,19 +101,35 @@ def test_the_dask_totals_equal_the_single_machine_totals_and_every_bad_row_is_na
     assert result.engine == "dask"
     assert result.totals.resolution == resolution  # chosen from the parts' extent
     assert result.totals.equals(expected)
-    assert (result.rows_read, result.imported) == (4 * ROWS_PER_FILE, 4 * ROWS_PER_FILE - 5)
+    assert (result.rows_read, result.imported) == (4 * ROWS_PER_FILE, 4 * ROWS_PER_FILE - N_BAD)
     named = {(source, p.row, p.column) for source, p in result.problems("error")}
     wanted = {(name, row, column) for name, bad in BAD.items() for row, (column, _) in bad.items()}
     assert named == wanted
     assert [r.source for r in result.reports] == list(BAD)
+    for source, problem in result.problems("error"):
+        if (source, problem.row) in ACROSS:
+            assert ACROSS[source, problem.row] in problem.reason
+    last = result.reports[-1]
+    assert (last.imported, last.excluded, last.excluded_rows) == (ROWS_PER_FILE - 2, 2, (50, 51))
 
 
 def test_the_local_path_gives_the_same_totals_at_a_given_resolution(files):
     local = bin_files_locally(files, _options(), resolution=6)
     accounts = pd.concat([import_accounts(p, _options())[0] for p in files], ignore_index=True)
     assert local.engine == "local"
+    assert len(local.problems("error")) == N_BAD
+    accounts = accounts[~accounts["account_id"].duplicated()]  # the later repeats are left out
     assert local.totals.equals(totals_of_accounts(accounts, 6))
-    assert len(local.problems("error")) == 5
+
+
+def test_without_excluding_bad_rows_a_file_with_a_repeat_from_another_file_is_refused(files):
+    twice = [files[3], files[3]]  # no error of its own; the second time every id repeats
+    result = bin_files_locally(twice, ImportOptions(rep_ids=REPS), resolution=6)
+    assert [r.refused for r in result.reports] == [False, True]
+    assert result.imported == ROWS_PER_FILE
+    assert len(result.reports[1].errors) == ROWS_PER_FILE
+    once = bin_files_locally(twice[:1], ImportOptions(rep_ids=REPS), resolution=6)
+    assert result.totals.equals(once.totals)
 
 
 def test_rows_are_counted_from_line_breaks_and_parquet_footers(files, tmp_path):
