@@ -115,12 +115,13 @@ def imported_part(
 
 def id_hashes(part: pd.DataFrame) -> pd.Series:
     """A 64-bit hash of each row's ``account_id``: repeats are looked for among these first."""
-    return pd.Series(pd.util.hash_array(part["account_id"].to_numpy(object)), name="hash")
+    hashed = pd.util.hash_pandas_object(part["account_id"], index=False)
+    return pd.Series(hashed.to_numpy(np.uint64), name="hash")
 
 
 def rows_with_hashes(part: pd.DataFrame, hashes: np.ndarray) -> pd.DataFrame:
     """The ``ID_COLUMNS`` of the rows whose id hashes to one of ``hashes``."""
-    hit = np.isin(pd.util.hash_array(part["account_id"].to_numpy(object)), hashes)
+    hit = np.isin(id_hashes(part).to_numpy(np.uint64), hashes)
     return part.loc[hit, list(ID_COLUMNS)]
 
 
