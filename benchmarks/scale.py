@@ -16,7 +16,9 @@ Figures and targets (docs/benchmarks.md, docs/scaling.md):
   ``data.dask_accounts.bin_files_on_dask`` on a LocalCluster of ``DASK_WORKERS`` worker
   processes with one thread each, resolution chosen from the data (> 100,000 rows/s);
   ``dask_bin_10m_s`` is the same run's wall time, cluster start excluded
-  (``dask_cluster_start_s``).
+  (``dask_cluster_start_s``); ``dask_import_s``, ``dask_repeats_s``, ``dask_extent_s`` and
+  ``dask_sums_s`` split it: the importer on every file, the cross-file id check, the extent that
+  chooses the resolution, binning and summing.
 - ``dask_peak_worker_mb``: the largest peak resident memory of a worker process
   (< 4,096 MB).
 
@@ -160,6 +162,7 @@ def on_dask(n_rows: int, n_reps: int, seed: int, n_files: int) -> list[Figure]:
         ("dask_bin_10m_s", wall_s, "s"),
         ("dask_peak_worker_mb", max(peaks.values()), "MB"),
         ("dask_cluster_start_s", cluster_s, "s"),
+        *((f"dask_{step}_s", took, "s") for step, took in result.seconds.items()),
         ("dask_cells", len(result.totals), "count"),
     ]
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,6 +70,8 @@ class BinnedAccounts:
     totals: CellTotals
     reports: tuple[ImportReport, ...]
     engine: str
+    seconds: Mapping[str, float] = field(default_factory=dict)
+    """Wall time of each step on Dask (import, repeats, extent, sums), for the benchmark."""
 
     @property
     def rows_read(self) -> int:
@@ -215,6 +218,7 @@ def bin_files_on_dask(
     """
     import dask
     import dask.dataframe as dd
+    from distributed import wait
 
     if not paths:
         raise ValueError("no accounts file to bin")
@@ -222,13 +226,20 @@ def bin_files_on_dask(
         dask.delayed(imported_part, pure=True)(str(p), options, i, dask_key_name=f"import-{i}-{p}")
         for i, p in enumerate(paths)
     ]
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
     imported = list(client.persist(imported))
     try:
+        wait(imported)  # the steps below need every part; timing them apart costs nothing
+        seconds["import"] = time.perf_counter() - start
         frames = [part[0] for part in imported]
         reports = [part[1] for part in imported]
         accounts = dd.from_delayed(frames, meta=_part_meta(), verify_meta=False)
         refuse = not options.exclude_bad_rows
+        start = time.perf_counter()
         repeats = _repeats_on_dask(accounts, client)
+        seconds["repeats"] = time.perf_counter() - start
+        start = time.perf_counter()
         if len(repeats):
             accounts = accounts.map_partitions(dropped, repeats, refuse=refuse, meta=_part_meta())
         if resolution is None:
@@ -241,14 +252,18 @@ def bin_files_on_dask(
             mean_lat = float(lat_sum) / int(count)
             resolution = resolution_of_extent(hull["lat"].to_numpy(), hull["lon"].to_numpy(),
                                               mean_lat)  # fmt: skip
+        seconds["extent"] = time.perf_counter() - start
+        start = time.perf_counter()
         sums = accounts.map_partitions(part_totals, resolution, meta=_totals_meta())
         summed = sums.groupby("cell").sum()
         frame = client.compute(summed, sync=True)
         done = client.compute(reports, sync=True)  # apart: dask warns on mixed collections
+        seconds["sums"] = time.perf_counter() - start
     finally:
         client.cancel(imported)
     totals = CellTotals.from_frame(frame.reset_index(), resolution)
-    return BinnedAccounts(totals, with_repeats(done, repeats, refuse=refuse), DASK_ENGINE)
+    logger.info("dask steps: %s", ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()))
+    return BinnedAccounts(totals, with_repeats(done, repeats, refuse=refuse), DASK_ENGINE, seconds)
 
 
 def _repeats_on_dask(accounts: Any, client: Client) -> pd.DataFrame:
