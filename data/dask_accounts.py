@@ -237,7 +237,7 @@ def bin_files_on_dask(
         accounts = dd.from_delayed(frames, meta=_part_meta(), verify_meta=False)
         refuse = not options.exclude_bad_rows
         start = time.perf_counter()
-        repeats = _repeats_on_dask(accounts, client)
+        repeats = _repeats_on_dask(frames, accounts, client)
         seconds["repeats"] = time.perf_counter() - start
         start = time.perf_counter()
         if len(repeats):
@@ -266,20 +266,41 @@ def bin_files_on_dask(
     return BinnedAccounts(totals, with_repeats(done, repeats, refuse=refuse), DASK_ENGINE, seconds)
 
 
-def _repeats_on_dask(accounts: Any, client: Client) -> pd.DataFrame:
-    """``repeats_across_files`` without gathering every id: hashes counted on the cluster,
-    then only the rows whose hash occurs more than once are fetched and compared as text.
-    """  # noqa: D205
-    counts = accounts.map_partitions(id_hashes, meta=("hash", "u8")).value_counts(
-        split_out=max(1, accounts.npartitions // 16)
-    )
-    twice = client.compute(counts[counts > 1], sync=True)
-    if not len(twice):
+def _repeats_on_dask(frames: list[Any], accounts: Any, client: Client) -> pd.DataFrame:
+    """``repeats_across_files`` without gathering every id.
+
+    Each part hashes its ids and splits the hashes into buckets by their top bits; one task
+    per bucket sorts what every part sent it and keeps the hashes seen twice (numpy arrays, a
+    shuffle of 8 bytes a row). Only the rows with those hashes are then fetched and compared
+    as text, so a hash collision never makes a false repeat.
+    """
+    import dask
+
+    n_buckets = max(2, min(64, len(frames)))
+    split = [dask.delayed(hash_buckets, pure=True)(f, n_buckets) for f in frames]
+    found = [dask.delayed(twice_seen, pure=True)([parts[b] for parts in split])
+             for b in range(n_buckets)]  # fmt: skip
+    hashes = np.concatenate(client.compute(found, sync=True))
+    if not len(hashes):
         return repeats_across_files(pd.DataFrame({c: [] for c in ID_COLUMNS}))
-    hashes = np.asarray(twice.index, dtype=np.uint64)
     meta = _part_meta()[list(ID_COLUMNS)]
     candidates = accounts.map_partitions(rows_with_hashes, hashes, meta=meta)
     return repeats_across_files(client.compute(candidates, sync=True))
+
+
+def hash_buckets(part: pd.DataFrame, n_buckets: int) -> list[np.ndarray]:
+    """The part's id hashes split into ``n_buckets`` by value (the same split in every part)."""
+    hashes = id_hashes(part).to_numpy(np.uint64)
+    bucket = (hashes % np.uint64(n_buckets)).astype(np.int64)
+    order = np.argsort(bucket, kind="stable")
+    bounds = np.searchsorted(bucket[order], np.arange(n_buckets + 1))
+    return [hashes[order[bounds[b] : bounds[b + 1]]] for b in range(n_buckets)]
+
+
+def twice_seen(arrays: list[np.ndarray]) -> np.ndarray:
+    """The values that occur more than once in all ``arrays`` together, each once."""
+    values = np.sort(np.concatenate(arrays)) if arrays else np.zeros(0, np.uint64)
+    return np.unique(values[1:][values[1:] == values[:-1]])
 
 
 @contextlib.contextmanager

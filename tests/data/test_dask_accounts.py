@@ -137,3 +137,16 @@ def test_rows_are_counted_from_line_breaks_and_parquet_footers(files, tmp_path):
     no_break = tmp_path / "short.csv"
     no_break.write_bytes(b"account_id,lat\na,1\nb,2")  # last line without a line break
     assert count_rows([no_break]) == 2
+
+
+def test_hashes_seen_twice_are_found_whatever_part_and_bucket_they_come_from():
+    from data.dask_accounts import hash_buckets, id_hashes, twice_seen
+
+    a = pd.DataFrame({"account_id": ["x", "y", "z", "w"]})
+    b = pd.DataFrame({"account_id": ["q", "z", "x"]})
+    split_a, split_b = hash_buckets(a, 3), hash_buckets(b, 3)
+    assert sum(len(h) for h in split_a) == 4
+    found = np.concatenate([twice_seen([split_a[k], split_b[k]]) for k in range(3)])
+    expected = id_hashes(pd.DataFrame({"account_id": ["x", "z"]})).to_numpy(np.uint64)
+    assert sorted(found.tolist()) == sorted(expected.tolist())
+    assert twice_seen([]).size == 0
