@@ -67,3 +67,18 @@ def test_above_the_threshold_bin_runs_on_dask_with_the_same_totals(tmp_path, cap
     assert code == 1 and " on dask: 6 rows read, 3 summed" in out
     assert "two.csv row 4, column 'rep_id'" in out
     pd.testing.assert_frame_equal(pd.read_csv(dask_csv), pd.read_csv(local_csv))
+
+
+def test_an_existing_cluster_is_used_when_its_address_is_set(tmp_path, capsys, monkeypatch):
+    from distributed import LocalCluster
+
+    one, two, reps = _files(tmp_path)
+    local_csv, remote_csv = tmp_path / "local.csv", tmp_path / "remote.csv"
+    _run(capsys, one, two, "--reps", reps, "--engine", "local", "--out", local_csv)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:  # fmt: skip
+        monkeypatch.setenv("HEXALIGN_DASK_ADDRESS", cluster.scheduler_address)
+        code, out = _run(capsys, one, two, "--reps", reps, "--engine", "dask", "--out", remote_csv)
+        assert code == 1 and " on dask: 6 rows read, 3 summed" in out
+        assert cluster.scheduler.transition_counter > 0  # the work went through this scheduler
+    pd.testing.assert_frame_equal(pd.read_csv(remote_csv), pd.read_csv(local_csv))
