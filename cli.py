@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "commands.classes",  # issue 14: market-share classes
     "commands.targets",  # issue 14
     "commands.tracking",  # issue 15: cli.py track
+    "commands.binning",  # issue 18 point 4: cli.py bin, on Dask above a size
 )
 
 

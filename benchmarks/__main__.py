@@ -26,6 +26,7 @@ GROUPS: dict[str, str] = {
     "locate": "benchmarks.locating",  # issue 11 part 5: 1M accounts placed from postcodes
     "load": "benchmarks.load",  # issue 12: 20 planners, 4 gunicorn workers, PostgreSQL
     "assist": "benchmarks.assist",  # issue 17: suggestions (demo, 1M accounts), trade-off curve
+    "scale": "benchmarks.scale",  # issue 18 points 3-4: 10M accounts, 10M rows on Dask
 }
 # Options only some groups take (flag -> run() keyword); passed only to the groups named here.
 GROUP_OPTIONS: dict[str, tuple[str, ...]] = {"load": ("seconds", "planners", "workers")}

@@ -33,6 +33,12 @@ VARIABLES: dict[str, tuple[str, str, str]] = {
                                "accept, in MB", "`200`"),
     "HEXALIGN_LOG_LEVEL": ("log_level", "standard logging level: DEBUG, INFO, WARNING, ERROR",
                            "`INFO` for the app, `ERROR` for `cli.py`"),
+    # issue 18 point 4: big accounts inputs go to Dask
+    "HEXALIGN_DASK_THRESHOLD_ROWS": ("dask_threshold_rows", "accounts rows above which "
+                                     "`cli.py bin` reads, checks, bins and sums on Dask",
+                                     "`5000000`"),
+    "HEXALIGN_DASK_ADDRESS": ("dask_address", "Dask scheduler to use (`tcp://host:8786`) "
+                              "instead of a LocalCluster on this machine", "none: a LocalCluster"),
 }  # fmt: skip
 TEST_VARIABLES: dict[str, str] = {
     "HEXALIGN_TEST_POSTGRES_URL": "PostgreSQL server the store tests also run on (set by "
@@ -54,6 +60,10 @@ class Settings:
     max_upload_mb: int = 200
     """Largest upload (and file ``cli.py check`` reads), in MB of 1024 * 1024 bytes."""
     log_level: str | None = None  # None: INFO for the app, ERROR for the CLI (stdout stays clean)
+    dask_threshold_rows: int = 5_000_000
+    """Issue 18 point 4: accounts inputs with more rows than this run on Dask."""
+    dask_address: str | None = None
+    """Issue 18 point 4: the Dask scheduler's address; None starts a LocalCluster."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -64,7 +74,8 @@ class Settings:
         paths = {
             f.name
             for f in fields(cls)
-            if f.name not in ("database_url", "tile_url", "log_level", "max_upload_mb")
+            if f.name
+            not in ("database_url", "tile_url", "log_level", "max_upload_mb", *_NOT_PATHS_18)
         }
         values: dict[str, object] = {}
         for name, (attr, _, _) in VARIABLES.items():
@@ -74,6 +85,10 @@ class Settings:
         if "max_upload_mb" in values:
             raw_mb = values["max_upload_mb"]
             values["max_upload_mb"] = _positive_int("HEXALIGN_MAX_UPLOAD_MB", raw_mb)
+        if "dask_threshold_rows" in values:  # issue 18 point 4
+            values["dask_threshold_rows"] = _whole_number(
+                "HEXALIGN_DASK_THRESHOLD_ROWS", values["dask_threshold_rows"]
+            )
         values.update({k: v for k, v in overrides.items() if v is not None})
         if values.get("log_level"):
             values["log_level"] = str(values["log_level"]).upper()
@@ -92,6 +107,20 @@ class Settings:
             if value is not None:
                 out[name] = str(value)
         return out
+
+
+_NOT_PATHS_18 = ("dask_threshold_rows", "dask_address")
+
+
+def _whole_number(name: str, raw: object) -> int:
+    """A whole number of 0 or more, or a ``ValueError`` naming the variable (issue 18)."""
+    try:
+        value = int(str(raw).replace("_", ""))
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number of rows, got {raw!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must be 0 or more, got {value}")
+    return value
 
 
 def _positive_int(name: str, raw: object) -> int:

@@ -131,7 +131,7 @@ class _Problems:
         severity: str = "error",
         *,
         other_rows: np.ndarray | None = None,
-        **fields: pd.Series | np.ndarray,
+        **fields: pd.Series | np.ndarray | _LazyText,
     ) -> None:
         """Record ``reason`` for each row where ``mask`` holds.
 
@@ -263,6 +263,19 @@ def _read_style(text: pa.ChunkedArray, mark: str, grouping: bool) -> tuple[np.nd
     return _to_numpy(ok), _to_numpy(pc.cast(text, pa.float64()))
 
 
+class _LazyText:
+    """A native column's cells as text, made only when a problem quotes one (issue 18 point 4).
+
+    Turning a clean 10M-row Parquet column of floats into strings took most of its check.
+    """
+
+    def __init__(self, col: pd.Series):
+        self._col = col
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return np.asarray(self._col.astype("str"), dtype=dtype)
+
+
 class _NumberColumn:
     """One numeric column read both ways, until the file's style is decided.
 
@@ -270,10 +283,12 @@ class _NumberColumn:
     Excel) read the same either way and are never evidence.
     """
 
+    text: pd.Series | _LazyText
+
     def __init__(self, col: pd.Series, grouping: bool):
         n = len(col)
         if _is_native(col):
-            self.text = col.astype("str")
+            self.text = _LazyText(col)
             values = col.to_numpy(dtype="float64", na_value=np.nan)
             self.empty = np.isnan(values)
             self.point = self.comma = (~self.empty, values)

@@ -41,3 +41,18 @@ def test_no_other_module_reads_a_hexalign_variable():
             if re.search(r"(environ|getenv)[^\n]*HEXALIGN_", f.read_text()):
                 readers.append(str(f.relative_to(ROOT)))
     assert readers == []
+
+
+def test_the_dask_threshold_and_address_are_read_and_checked():
+    """Issue 18 point 4."""
+    import pytest
+
+    assert Settings.from_env({}).dask_threshold_rows == 5_000_000
+    assert Settings.from_env({}).dask_address is None
+    s = Settings.from_env(
+        {"HEXALIGN_DASK_THRESHOLD_ROWS": "2_000", "HEXALIGN_DASK_ADDRESS": "tcp://10.0.0.5:8786"}
+    )
+    assert s.dask_threshold_rows == 2000 and s.dask_address == "tcp://10.0.0.5:8786"
+    assert Settings.from_env(s.to_env()) == s
+    with pytest.raises(ValueError, match="HEXALIGN_DASK_THRESHOLD_ROWS"):
+        Settings.from_env({"HEXALIGN_DASK_THRESHOLD_ROWS": "many"})

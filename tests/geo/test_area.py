@@ -89,3 +89,24 @@ def test_the_accounts_kept_out_do_not_depend_on_the_resolution() -> None:
         for r in (5, 6)
     ]
     assert kept_out[0] == kept_out[1] and len(kept_out[0]) > 0
+
+
+def test_hull_of_many_points_keeps_the_vertices_of_all_of_them():
+    """Issue 18 point 3: dropping the points inside the extremes' polygon keeps the same hull."""
+    from scipy.spatial import ConvexHull
+
+    import shapely
+
+    from geo.area import _hull, hull_candidates
+
+    rng = np.random.default_rng(7)
+    grid = np.round(rng.uniform(0.0, 10.0, (20_000, 2)), 0)  # ties on every side
+    square = np.array([[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0]])
+    inner = np.array([[2.0, 2.0]] * 2000)
+    for xy in (grid, rng.normal(0.0, 1.0, (5_000, 2)), np.vstack([square, inner])):
+        unique = np.unique(xy, axis=0)
+        expected = shapely.Polygon(unique[ConvexHull(unique).vertices])
+        got = _hull(xy[:, 1], xy[:, 0])
+        assert np.array_equal(shapely.get_coordinates(got), shapely.get_coordinates(expected))
+    kept = hull_candidates(np.vstack([square, inner]))
+    assert sorted(map(tuple, kept)) == sorted(map(tuple, square))  # the inner point is gone
