@@ -381,6 +381,14 @@ def test_overlay_reps_are_tracked_on_the_overlay_plan_in_force(stored, tmp_path)
     assert len(view.trend) == 1  # the one period of O1's trend
     field = tracking.tracking_view(url, sid, "2026-Q3", "rep", {}, None)
     assert list(field.table["rep_id"]) == ["F1", "F2"]
+    # the map coloured by call compliance on the overlay layer paints the overlay reps' figures
+    from services import maps
+
+    drawn_map = maps.map_drawing(url, sid, None, mode="call_compliance", period="2026-Q3",
+                                 layer=Layer.OVERLAY)  # fmt: skip
+    values = drawn_map.facts.rep_values["call_compliance"]
+    assert values.tolist() == pytest.approx([1 / 3, rows.loc["O2", "call_compliance"]])
+    assert tracking.rep_values(url, sid, "call_compliance", "2026-Q3").shape == (2,)  # F1, F2
 
 
 def test_a_conversion_made_before_an_overlay_change_is_not_reopened(drawn):
