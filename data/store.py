@@ -737,6 +737,7 @@ class Store:
                 raise ValueError(f"the overlay has {n} cells, scenario {row.id} has {row.n_cells}")
             if kind is not None:
                 _log_overlay_change(conn, row, kind, owner, locked, before)
+            _touched(conn, scenario_id)  # issue 15 (h15d): an overlay change is a change
             if expected_version == 0:
                 exists = conn.scalar(
                     sa.select(overlay_plans.c.version).where(
@@ -802,6 +803,7 @@ class Store:
             now_locked = _bits_from_bytes(stored.locked, stored.n_cells)
             owner, locked = (move.replayed if redo else move.reverted)(now_owner, now_locked)
             owner_b, locked_b, _ = _state_to_bytes(owner, locked)
+            _touched(conn, scenario_id)
             conn.execute(
                 overlay_plans.update()
                 .where(overlay_plans.c.scenario_id == scenario_id)
@@ -1331,6 +1333,15 @@ def _copy_overlay(conn: Connection, source: int, target: int) -> None:
 
 
 # -- issue 15 (h15d): the overlay layer's move log ---------------------------------------------
+
+
+def _touched(conn: Connection, scenario_id: int) -> None:
+    """The scenario changed now (its overlay layer): a conversion made before is not reused.
+
+    ``services.resolutions`` reopens a scenario converted to another cell size only while its
+    source was not updated since; the field version alone does not see overlay changes.
+    """
+    conn.execute(scenarios.update().where(scenarios.c.id == scenario_id).values(updated_at=_now()))
 
 
 def _log_overlay_change(

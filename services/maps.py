@@ -81,7 +81,11 @@ def map_drawing(
         return MapDrawing(record, b, plan, level, snapped, None)
     facts = unit_facts(b.levels[level], plan, b.baseline.owner, units)
     if scene is not None:
-        return MapDrawing(record, b, plan, level, snapped, blank_without_accounts(facts), new_data)
+        facts = blank_without_accounts(facts)
+        if mode in TRACKING_MODES:  # issue 15 (h15d): the overlay reps' figures of the period
+            values = tracking.rep_values(url, scenario_id, mode, period, Layer.OVERLAY)
+            facts = replace(facts, rep_values={mode: values})
+        return MapDrawing(record, b, plan, level, snapped, facts, new_data)
     if mode in TRACKING_MODES:  # issue 15: the owners' figures of the tracked period
         values = tracking.rep_values(url, scenario_id, mode, period)
         facts = replace(facts, rep_values={mode: values})

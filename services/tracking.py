@@ -83,13 +83,20 @@ def _tracking(url: str, scenario_id: int, plan: Plan, dataset_id: int, period: P
     return track(inp)
 
 
-def scenario_tracking(url: str, scenario_id: int, period: str) -> Tracking:
-    """The tracking table of the scenario's plan for ``period`` (reps, districts, regions)."""
+def scenario_tracking(
+    url: str, scenario_id: int, period: str, layer: Layer = Layer.FIELD
+) -> Tracking:
+    """The tracking table of the scenario's plan for ``period`` (reps, districts, regions).
+
+    ``layer`` overlay: the overlay layer's plan and reps (issue 15, h15d; the field layer when
+    the team has no overlay).
+    """
     chosen = parse_period(period)
     with timed(logger, "tracking read", scenario=scenario_id, period=chosen.label) as extra:
         record, _, plan = editing.load_with_record(url, scenario_id)
+        plan, layer = _layer_plan(url, scenario_id, plan, layer)
         stored = editing.open_store(url).actual_periods(record.dataset_id)
-        result = _tracking(url, scenario_id, plan, record.dataset_id, chosen, stored)
+        result = _tracking(url, scenario_id, plan, record.dataset_id, chosen, stored, layer)
         extra.update(dataset=record.dataset_id, split_accounts=result.split_accounts)
     return result
 
@@ -117,9 +124,7 @@ def tracking_view(
     log (no targets: attainment is blank); the field layer when the team has no overlay.
     """
     record, _, plan = editing.load_with_record(url, scenario_id)
-    over = overlay.overlay_plan_of(url, scenario_id) if layer is Layer.OVERLAY else None
-    layer = Layer.FIELD if over is None else Layer.OVERLAY
-    plan = plan if over is None else over
+    plan, layer = _layer_plan(url, scenario_id, plan, layer)
     stored = editing.open_store(url).actual_periods(record.dataset_id)
     chosen = parse_period(period)
     with timed(logger, "tracking read", scenario=scenario_id, period=chosen.label,
@@ -229,10 +234,19 @@ def latest_period(url: str, scenario_id: int) -> str | None:
     return max(stored, key=lambda p: (p.end, p.months)).label if stored else None
 
 
-def rep_values(url: str, scenario_id: int, metric: str, period: str | None) -> np.ndarray:
+def _layer_plan(url: str, scenario_id: int, field: Plan, layer: Layer) -> tuple[Plan, Layer]:
+    """The plan of ``layer`` (issue 15, h15d): the overlay's, or the field's when it has none."""
+    over = overlay.overlay_plan_of(url, scenario_id) if layer is Layer.OVERLAY else None
+    return (field, Layer.FIELD) if over is None else (over, Layer.OVERLAY)
+
+
+def rep_values(
+    url: str, scenario_id: int, metric: str, period: str | None, layer: Layer = Layer.FIELD
+) -> np.ndarray:
     """Each rep's ``metric`` (by position) for ``period`` or the latest one; empty without actuals.
 
-    What the map's tracking colour modes paint (``planning.mapview.TRACKING_MODES``).
+    What the map's tracking colour modes paint (``planning.mapview.TRACKING_MODES``); ``layer``
+    overlay: the overlay reps' (by overlay rep position; issue 15, h15d).
     """
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {', '.join(METRICS)}, got {metric!r}")
@@ -242,7 +256,8 @@ def rep_values(url: str, scenario_id: int, metric: str, period: str | None) -> n
     if chosen is None:
         return np.zeros(0)
     _, _, plan = editing.load_with_record(url, scenario_id)
-    reps = scenario_tracking(url, scenario_id, chosen).level("rep")
+    plan, layer = _layer_plan(url, scenario_id, plan, layer)
+    reps = scenario_tracking(url, scenario_id, chosen, layer).level("rep")
     ids = [str(r) for r in plan.market.rep_ids]
     return reps.reindex(ids)[metric].to_numpy(np.float64)
 

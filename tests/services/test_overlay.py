@@ -16,7 +16,7 @@ from common.errors import PlanError, StaleVersionError
 from planning.callplan import default_call_plan
 from services import editing, overlay
 from tests.planning.test_overlay import frames
-from tests.toy import RING
+from tests.toy import CENTRE, RING
 
 
 @pytest.fixture
@@ -381,3 +381,28 @@ def test_overlay_reps_are_tracked_on_the_overlay_plan_in_force(stored, tmp_path)
     assert len(view.trend) == 1  # the one period of O1's trend
     field = tracking.tracking_view(url, sid, "2026-Q3", "rep", {}, None)
     assert list(field.table["rep_id"]) == ["F1", "F2"]
+    # the map coloured by call compliance on the overlay layer paints the overlay reps' figures
+    from services import maps
+
+    drawn_map = maps.map_drawing(url, sid, None, mode="call_compliance", period="2026-Q3",
+                                 layer=Layer.OVERLAY)  # fmt: skip
+    values = drawn_map.facts.rep_values["call_compliance"]
+    assert values.tolist() == pytest.approx([1 / 3, rows.loc["O2", "call_compliance"]])
+    assert tracking.rep_values(url, sid, "call_compliance", "2026-Q3").shape == (2,)  # F1, F2
+
+
+def test_a_conversion_made_before_an_overlay_change_is_not_reopened(drawn):
+    from services import resolutions
+
+    url, sid = drawn
+    first = resolutions.resolution_change(url, sid, 8)
+    assert first is not None
+    again = resolutions.resolution_change(url, sid, 8)
+    assert again is not None and again.scenario_id == first.scenario_id  # reopened, unchanged
+    plan = overlay.load_overlay(url, sid).plan
+    assert overlay_owners(url, sid)["o1"] != "O2"
+    overlay.move_overlay(url, sid, np.array([at(plan, CENTRE)]), "O2", 2)  # o1 to O2
+    fresh = resolutions.resolution_change(url, sid, 8)
+    assert fresh is not None and fresh.scenario_id != first.scenario_id
+    assert overlay_owners(url, fresh.scenario_id)["o1"] == "O2"
+    assert overlay_owners(url, first.scenario_id)["o1"] != "O2"  # as it was made
