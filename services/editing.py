@@ -47,6 +47,7 @@ from planning.optimizer import Settings as BalanceSettings
 from planning.plan import Plan
 from planning.tally import full_tally
 from services.areas import new_market
+from services.market_cache import keep_market, market_key
 from services.scenario_settings import scenario_market
 
 __all__ = [
@@ -140,6 +141,7 @@ def ensure_scenarios(
         dataset_id, market.area.resolution, plan.owner, plan.locked,
         tally=tally_to_bytes(plan.tally), area_cells=market.area.cells,
     )  # fmt: skip
+    _keep_imported_market(store, dataset_id, baseline_id, market)  # issue 18
     existing = [s for s in store.scenarios(dataset_id) if not s.baseline]
     if existing:
         return dataset_id, existing[0].id
@@ -152,6 +154,23 @@ def ensure_scenarios(
         return dataset_id, again[0].id
     logger.info("working scenario created: scenario=%s dataset=%s", working, dataset_id)
     return dataset_id, working
+
+
+def _keep_imported_market(store: Store, dataset_id: int, baseline_id: int, market: Market) -> None:
+    """Issue 18: keep the market just built for the baseline, so no worker builds it again.
+
+    Kept only when the baseline is on the very tiling built here (a baseline stored earlier may
+    be on another), and keyed as ``scenario_market`` looks it up, with the frames as stored.
+    """
+    info = store.scenario(baseline_id)
+    if info.area_id is None or info.n_cells != market.n_cells:
+        return
+    if not np.array_equal(store.area_cells(info.area_id), market.area.cells):
+        return
+    key = market_key(store, dataset_id, info.resolution, info.area_id)
+    if store.cached_market(key) is None:
+        frames = store.load_dataset(dataset_id)
+        keep_market(store, key, dataset_id, info.resolution, market, frames)
 
 
 def load(url: str, scenario_id: int) -> tuple[Board, Plan, int]:

@@ -57,7 +57,9 @@ def test_the_demo_area_tables_equal_the_loop() -> None:
     ("lat", "lon", "resolution", "k"),
     [(40.0, -100.0, 5, 30), (-33.9, 151.2, 7, 25), (64.1, -21.9, 4, 12), (0.0, 179.9, 6, 15)],
 )
-def test_pentagon_free_areas_equal_the_loop(lat: float, lon: float, resolution: int, k: int) -> None:
+def test_pentagon_free_areas_equal_the_loop(
+    lat: float, lon: float, resolution: int, k: int
+) -> None:
     """A disk of cells (holes at its rim), on both sides of the antimeridian in the last case."""
     cells = _disk(h3.latlng_to_cell(lat, lon, resolution), k)
     assert not any(h3.is_pentagon(h3.int_to_str(int(c))) for c in cells)
