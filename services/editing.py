@@ -141,19 +141,25 @@ def ensure_scenarios(
         dataset_id, market.area.resolution, plan.owner, plan.locked,
         tally=tally_to_bytes(plan.tally), area_cells=market.area.cells,
     )  # fmt: skip
-    _keep_imported_market(store, dataset_id, baseline_id, market)  # issue 18
+    working = _working_scenario(store, dataset_id, baseline_id, working_name)
+    _keep_imported_market(store, dataset_id, baseline_id, market)  # issue 18: its own commit
+    return dataset_id, working
+
+
+def _working_scenario(store: Store, dataset_id: int, baseline_id: int, working_name: str) -> int:
+    """The data set's first editable scenario, made from the baseline when it has none."""
     existing = [s for s in store.scenarios(dataset_id) if not s.baseline]
     if existing:
-        return dataset_id, existing[0].id
+        return existing[0].id
     try:
         working = store.duplicate_scenario(baseline_id, working_name)
     except Exception:  # noqa: BLE001 - another worker created it first
         again = [s for s in store.scenarios(dataset_id) if not s.baseline]
         if not again:
             raise
-        return dataset_id, again[0].id
+        return again[0].id
     logger.info("working scenario created: scenario=%s dataset=%s", working, dataset_id)
-    return dataset_id, working
+    return working
 
 
 def _keep_imported_market(store: Store, dataset_id: int, baseline_id: int, market: Market) -> None:
