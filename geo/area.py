@@ -282,10 +282,31 @@ def km_outside(shape: shapely.Geometry, lat: np.ndarray, lon: np.ndarray) -> np.
     shapely.prepare(shape)
     idx = np.flatnonzero(~shapely.contains_xy(shape, lon, lat))
     if len(idx):
-        lines = shapely.shortest_line(shape, shapely.points(lon[idx], lat[idx]))
+        lines = _shortest_lines(shape, shapely.points(lon[idx], lat[idx]))
         ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
         out[idx] = haversine_km(ends[:, 0, 1], ends[:, 0, 0], ends[:, 1, 1], ends[:, 1, 0])
     return out
+
+
+def _shortest_lines(shape: shapely.Geometry, points: np.ndarray) -> np.ndarray:
+    """``shapely.shortest_line(shape, points)`` for points outside a (multi)polygon, faster.
+
+    Issue 18: GEOS measures each point against every edge of the shape (17k edges for the US,
+    Canada and Mexico: 0.1 ms a point). The nearest point of an outside point lies on the
+    shape's nearest edge, so a tree of the edges finds that edge and only it is measured; the
+    line is the same (the same closest point of the same segment).
+    """
+    rings = shapely.get_rings(shapely.get_parts(shape))
+    coords, ring_of = shapely.get_coordinates(rings, return_index=True)
+    if len(coords) < 2:
+        return shapely.shortest_line(shape, points)
+    same_ring = ring_of[1:] == ring_of[:-1]
+    segments = shapely.linestrings(np.stack([coords[:-1], coords[1:]], axis=1)[same_ring])
+    tree = shapely.STRtree(segments)
+    found, edge = tree.query_nearest(points, all_matches=False)
+    lines = np.empty(len(points), dtype=object)
+    lines[found] = shapely.shortest_line(segments[edge], points[found])
+    return lines
 
 
 def resolution_for(lat: np.ndarray, lon: np.ndarray, boundary: Boundary | None = None) -> int:

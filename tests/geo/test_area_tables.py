@@ -102,3 +102,46 @@ def test_the_hull_is_the_same_polygon_however_often_it_is_asked_for() -> None:
     moved = lat.copy()
     moved[0] = 60.0
     assert _hull(moved, lon) is not first
+
+
+def _outside_cases() -> list[tuple[str, object, np.ndarray, np.ndarray]]:
+    import shapely
+
+    from data.boundaries import countries_shape
+
+    rng = np.random.default_rng(7)
+    accounts = pd.read_csv(demo_paths()[0])
+    benelux = countries_shape(["DE", "NL", "BE", "LU"])
+    square = shapely.box(10.0, 60.0, 12.0, 61.0)
+    # points 9.9-10.1 km east of the square's east edge (one degree of longitude at 60.5 N is
+    # about 54.8 km), and a scatter around it
+    east = 12.0 + rng.uniform(9.9, 10.1, 400) / 54.76
+    edge_lat = rng.uniform(60.1, 60.9, 400)
+    wide_lat, wide_lon = rng.uniform(58, 63, 4000), rng.uniform(8, 14, 4000)
+    arctic = shapely.box(20.0, 78.0, 30.0, 79.5)
+    dateline = shapely.box(179.0, -17.0, 179.99, -16.0)
+    return [
+        ("demo on land", benelux, accounts["lat"].to_numpy(), accounts["lon"].to_numpy()),
+        ("around 10 km of a square", square, edge_lat, east),
+        ("scatter round a square", square, wide_lat, wide_lon),
+        ("near the pole", arctic, rng.uniform(77, 81, 2000), rng.uniform(15, 35, 2000)),
+        ("across the antimeridian", dateline, rng.uniform(-17.5, -15.5, 2000),
+         rng.uniform(-180, 180, 2000)),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", range(5))
+def test_km_outside_measures_what_geos_measured_against_the_whole_shape(case: int) -> None:
+    import shapely
+
+    from geo.area import km_outside
+    from geo.cells import haversine_km
+
+    name, shape, lat, lon = _outside_cases()[case]
+    got = km_outside(shape, lat, lon)
+    out = ~shapely.contains_xy(shape, lon, lat)
+    lines = shapely.shortest_line(shape, shapely.points(lon[out], lat[out]))  # before issue 18
+    ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+    want = np.zeros(len(lat))
+    want[out] = haversine_km(ends[:, 0, 1], ends[:, 0, 0], ends[:, 1, 1], ends[:, 1, 0])
+    np.testing.assert_array_equal(got, want, err_msg=name)
