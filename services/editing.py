@@ -10,6 +10,8 @@ worker, so any gunicorn worker can answer any request.
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -113,9 +115,24 @@ def board(url: str, dataset_id: int, resolution: int, area_id: int | None) -> Bo
     worker built it does not matter. The market comes from
     ``services.scenario_settings.scenario_market``, as in the exports (issue 12).
     """
-    market = scenario_market(open_store(url), dataset_id, resolution, area_id)
-    plan, _ = baseline_plan(market)
-    return Board(dataset_id, market, plan, display_levels(market.area))
+    # issue 18: one build at a time, and a board another thread just built is not built again
+    # (the start-up warm-up in services.warmup and a first page may ask for it at once)
+    with _BOARD_LOCK:
+        key = (url, dataset_id, resolution, area_id)
+        built = _BUILT.get(key)
+        if built is not None:
+            return built
+        market = scenario_market(open_store(url), dataset_id, resolution, area_id)
+        plan, _ = baseline_plan(market)
+        built = Board(dataset_id, market, plan, display_levels(market.area))
+        _BUILT[key] = built
+        return built
+
+
+_BOARD_LOCK = threading.Lock()
+_BUILT: weakref.WeakValueDictionary[tuple[str, int, int, int | None], Board] = (
+    weakref.WeakValueDictionary()
+)  # boards alive in board()'s cache (or in use): what a waiting thread takes
 
 
 def ensure_scenarios(
