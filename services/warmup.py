@@ -19,12 +19,16 @@ logger = logging.getLogger(__name__)
 
 
 def warm(url: str, scenario_id: int) -> None:
-    """Read the basemap and the scenario's board (and its basemap view) now, in this thread."""
+    """Read the scenario's board, then make its basemap layers, now, in this thread."""
     with timed(logger, "worker warmed", scenario=scenario_id):
         b, _, _ = editing.load(url, scenario_id)
-        area = b.market.area
         record = editing.scenario(url, scenario_id)
-        basemap.view_for_area(url, b.dataset_id, area.resolution, record.area_id)
+        view = basemap.view_for_area(url, b.dataset_id, record.resolution, record.area_id)
+        # the layers the first map asks for (MapLibre counts as loaded once they are drawn)
+        for layer in basemap.Layer:
+            countries = view.countries if layer is basemap.Layer.REGIONS else ()
+            basemap.layer_geojson(layer, view.box, countries)
+        basemap.towns_json(view.box)
         basemap.warm()
 
 
