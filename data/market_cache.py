@@ -65,6 +65,8 @@ def market_to_bytes(market: Market, planned: pd.DataFrame) -> bytes:
         if market.outside is None
         else planned.index.get_indexer(market.outside.index).astype(np.int64)
     )
+    if (off < 0).any():
+        raise CachedMarketMismatch("accounts kept out of the plan are not in the frame given")
     arrays[_OFF] = off
     arrays[_N_INPUT] = np.array([len(planned)], np.int64)
     out = io.BytesIO()

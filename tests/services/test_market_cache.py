@@ -7,7 +7,7 @@ set, resolution, tiling and planning-area choice.
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 
 import numpy as np
 import pandas as pd
@@ -158,6 +158,12 @@ def test_a_kept_market_that_does_not_fit_is_built_afresh(tmp_path) -> None:
         market_from_bytes(blob, planned.iloc[:10], planned_reps, frames_[2])
     with pytest.raises(CachedMarketMismatch):
         market_from_bytes(blob, planned, planned_reps.iloc[:2], frames_[2])
+    fresh = _fresh(url, sid)
+    assert fresh.outside is None
+    # accounts kept out that the frame does not hold: positions would be wrong, so not kept
+    kept_out = replace(fresh, outside=planned.iloc[:2].set_axis([-5, -6]))
+    with pytest.raises(CachedMarketMismatch, match="not in the frame"):
+        market_to_bytes(kept_out, planned)
     # bytes of another market under this key: ignored, the market is built
     other = world().accounts.iloc[:100].reset_index(drop=True)
     _, other_sid = editing.ensure_scenarios(url, "small", other, m.reps, m.call_plan, 7)
