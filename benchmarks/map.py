@@ -81,7 +81,7 @@ DRAWN = """() => {
   const m = gd._fullLayout.map._subplot.map;
   const geo = gd.data[0].geojson;
   return {locations: gd.data[0].locations.length, calcdata: gd.calcdata[0].length,
-          level: Number(geo.split('/').slice(-2)[0]), geojson: geo, zoom: m.getZoom(),
+          level: Number(geo.split('/')[5]), geojson: geo, zoom: m.getZoom(),
           loaded: m.loaded()};
 }"""
 
