@@ -62,7 +62,7 @@ from layouts.overlay import overlay_panel
 from layouts.scenarios import scenarios_panel
 from layouts.tracking import TAB_TITLE as TRACKING_TAB
 from layouts.tracking import tracking_panel
-from services import basemap
+from services import warmup
 from services.session import landing_scenario, open_session
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -100,7 +100,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_geometry_route(app.server)
     register_basemap_route(app.server)
     register_language(app)  # issue 16: each request's interface language
-    basemap.warm()  # basemap-layers: the bundled basemap read before the first page asks for it
+    # issue 18: the scenario's board (kept in the store) and the bundled basemap read in a
+    # background thread, so that the worker answers at once and a first page finds them ready
+    warmup.warm_in_background(session.database_url, session.scenario_id)
     register_upload_limit(app.server, settings.max_upload_bytes)  # before a body is read
 
     @app.server.after_request

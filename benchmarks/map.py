@@ -6,11 +6,19 @@ drives it through ``tests.browser.harness``:
 
 - ``initial_load_ms``: navigation to the map drawn (MapLibre loaded,
   calcdata present, table filled) for the first page after the server
-  started, so each worker still builds its board (< 4,000 ms). If that map
-  stays blank (a race in ``draw_map``, see docs/benchmarks.md) the page is
-  opened again, the time keeps running, and ``initial_load_blank_count``
-  says so. ``initial_load_warm_ms``: median of three more pages, each a new
-  browser context with an empty cache.
+  started (< 2,000 ms, issue 18; < 4,000 ms before). Issue 18 point 5: the
+  server is started ``STARTS`` times on the same database (the first start
+  imports the data, the others find it stored) and the figure is the median
+  of those first pages, ``initial_load_ms_spread`` their max - min, so that
+  one noisy run neither passes nor fails it. If a map stays blank (a race in
+  ``draw_map``, see docs/benchmarks.md) the page is opened again, the time
+  keeps running, and ``initial_load_blank_count`` counts them over all starts.
+  ``initial_load_warm_ms``: median of three more pages, each a new browser
+  context with an empty cache.
+- ``server_start_s`` (``server_start_1m_s`` for the 1M accounts, < 5 s, issue 18): launch of
+  gunicorn until ``/`` answers, median of the starts after the first, with its
+  spread; ``server_first_start_s`` (``server_first_start_1m_s``): the first start, which
+  reads, validates and stores the data.
 - ``initial_payload_mb``: response headers + bodies as transferred
   (compressed as served, geometry included) until drawn plus 1 s.
 - ``max_polygons_drawn``: the most choropleth locations at once over wheel
@@ -60,6 +68,7 @@ MOVE_CELLS = 500
 LASSO_VERTICES = 20
 SERVER_REPEATS = 21
 WARM_OPENS = 3
+STARTS = 6  # issue 18: first pages after a start, the median's sample (>= 5)
 WHEEL_STEP = -400  # about +0.5 zoom per wheel event in MapLibre
 MAX_ZOOM_STEPS = 16
 QUIET_MS = 1000
@@ -159,11 +168,20 @@ def run(n_accounts: int = 1_000_000, n_reps: int = 50, seed: int = 0) -> list[Fi
 def measure_data_set(prefix: str, tmp: Path, browser, files: tuple[Path, Path] | None) -> list:
     """Browser figures on a served app, then the in-process server time on its database."""
     url = f"sqlite:///{tmp / (prefix + 'plans.sqlite')}"
-    start = time.perf_counter()
     access_log = tmp / f"{prefix}access.log"
+    starts: list[float] = []
+    colds: list[Opened] = []
+    for i in range(STARTS - 1):  # issue 18 point 5: several starts, each with its first page
+        start_s, cold = start_and_open(url, files, access_log, browser, f"{prefix}start {i + 1}")
+        starts.append(start_s)
+        colds.append(cold)
+        cold.page.close()
+    start = time.perf_counter()
     with _server_env(files, access_log), serve(url, gunicorn_workers=WORKERS) as base:
-        _log(f"{prefix}server up", start)
-        cold = open_map(browser, base, prefix + "first page")
+        starts.append(time.perf_counter() - start)
+        _log(f"{prefix}server up (start {STARTS}, load average {os.getloadavg()[0]:.1f})", start)
+        cold = open_map(browser, base, f"{prefix}first page after start {STARTS}")
+        colds.append(cold)
         cold.page.close()
         warm = []
         for i in range(WARM_OPENS):
@@ -179,11 +197,20 @@ def measure_data_set(prefix: str, tmp: Path, browser, files: tuple[Path, Path] |
         finally:
             page.close()
     server_ms = server_move_ms(url)
+    firsts = [o.ms for o in colds]
+    _log(f"{prefix}first pages after a start: {', '.join(f'{ms:.0f}' for ms in firsts)} ms; "
+         f"starts {', '.join(f'{s:.1f}' for s in starts)} s")  # fmt: skip
+    start_name = "server_start_1m" if prefix == "large_" else prefix + "server_start"
+    first_name = "server_first_start_1m" if prefix == "large_" else prefix + "server_first_start"
     return [
-        (prefix + "initial_load_ms", cold.ms, "ms"),
+        (prefix + "initial_load_ms", statistics.median(firsts), "ms"),
+        (prefix + "initial_load_ms_spread", max(firsts) - min(firsts), "ms"),
         (prefix + "initial_load_warm_ms", statistics.median(o.ms for o in warm), "ms"),
-        (prefix + "initial_load_blank_count", cold.blank, "count"),
-        (prefix + "initial_payload_mb", cold.bytes / 1e6, "MB"),
+        (prefix + "initial_load_blank_count", sum(o.blank for o in colds), "count"),
+        (prefix + "initial_payload_mb", statistics.median(o.bytes for o in colds) / 1e6, "MB"),
+        (start_name + "_s", statistics.median(starts[1:]), "s"),
+        (start_name + "_spread_s", max(starts[1:]) - min(starts[1:]), "s"),
+        (first_name + "_s", starts[0], "s"),
         (prefix + "move_500_server_ms", server_ms, "ms"),
         (prefix + "move_500_payload_kb", move["bytes"] / 1e3, "kB"),
         (prefix + "move_500_roundtrip_ms", move["roundtrip_ms"], "ms"),
@@ -191,6 +218,17 @@ def measure_data_set(prefix: str, tmp: Path, browser, files: tuple[Path, Path] |
         (prefix + "max_polygons_drawn", max(sweep.drawn), "count"),
         (prefix + "view_resets_count", sweep.resets, "count"),
     ]
+
+
+def start_and_open(
+    url: str, files: tuple[Path, Path] | None, access_log: Path, browser, label: str
+) -> tuple[float, Opened]:
+    """Start the server, time it until ``/`` answers, and open its first page (left open)."""
+    start = time.perf_counter()
+    with _server_env(files, access_log), serve(url, gunicorn_workers=WORKERS) as base:
+        up_s = time.perf_counter() - start
+        _log(f"{label}: server up, load average {os.getloadavg()[0]:.1f}", start)
+        return up_s, open_map(browser, base, f"{label}: first page")
 
 
 class Opened:

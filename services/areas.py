@@ -19,7 +19,7 @@ from planning.market import Market, build_market
 from planning.overlay import Layer, has_overlay, layer_inputs, own_layer, rep_layers
 
 __all__ = ["AreaChoice", "boundary_of", "call_plan_with_area", "choice_from_text", "describe",
-           "new_market", "stored_market"]  # fmt: skip
+           "new_market", "planned_inputs", "stored_market"]  # fmt: skip
 
 
 def boundary_of(accounts: pd.DataFrame, call_plan: pd.DataFrame | None) -> Boundary | None:
@@ -64,10 +64,22 @@ def stored_market(
     The travel model is the call plan's, as in ``new_market``.
     """
     boundary = boundary_of(accounts, call_plan)
-    if has_overlay(reps):  # issue 15: the field layer (its reps, the accounts no overlay serves)
-        plan = default_call_plan() if call_plan is None else call_plan
-        accounts, reps = layer_inputs(accounts, reps, plan, Layer.FIELD)
+    accounts, reps = planned_inputs(accounts, reps, call_plan)
     return build_market(accounts, reps, call_plan, area=area, boundary=boundary)
+
+
+def planned_inputs(
+    accounts: pd.DataFrame, reps: pd.DataFrame, call_plan: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The accounts and reps a data set's market is built on (issue 18: the cache reads them).
+
+    Issue 15: a team with overlay reps plans its field layer (its reps, the accounts no overlay
+    serves); any other team plans every account.
+    """
+    if not has_overlay(reps):
+        return accounts, reps
+    plan = default_call_plan() if call_plan is None else call_plan
+    return layer_inputs(accounts, reps, plan, Layer.FIELD)
 
 
 def layer_market(

@@ -8,6 +8,7 @@ same bytes, so the browser may cache the URL forever.
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -98,7 +99,18 @@ def layer_geojson(layer: Layer, box: Box, countries: tuple[str, ...] = ()) -> by
     """One layer's shapes inside ``box``, simplified for the zoom that shows the box.
 
     ``countries`` (ISO alpha-2) are the countries whose regions the ``REGIONS`` layer draws.
+    Issue 18: one layer is made at a time, so a page asking for the layer that the start-up
+    warm-up (``services.warmup``) is making waits for it instead of making it a second time.
     """
+    with _LAYER_LOCK:
+        return _layer_geojson(layer, box, countries)
+
+
+_LAYER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=64)
+def _layer_geojson(layer: Layer, box: Box, countries: tuple[str, ...]) -> bytes:
     tolerance = tolerance_for(box)
     with timed(logger, "basemap layer built", layer=str(layer), box=str(box)) as extra:
         if layer is Layer.LAND:

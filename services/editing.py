@@ -10,6 +10,8 @@ worker, so any gunicorn worker can answer any request.
 from __future__ import annotations
 
 import logging
+import threading
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -47,6 +49,7 @@ from planning.optimizer import Settings as BalanceSettings
 from planning.plan import Plan
 from planning.tally import full_tally
 from services.areas import new_market
+from services.market_cache import keep_market, market_key
 from services.scenario_settings import scenario_market
 
 __all__ = [
@@ -112,9 +115,24 @@ def board(url: str, dataset_id: int, resolution: int, area_id: int | None) -> Bo
     worker built it does not matter. The market comes from
     ``services.scenario_settings.scenario_market``, as in the exports (issue 12).
     """
-    market = scenario_market(open_store(url), dataset_id, resolution, area_id)
-    plan, _ = baseline_plan(market)
-    return Board(dataset_id, market, plan, display_levels(market.area))
+    # issue 18: one build at a time, and a board another thread just built is not built again
+    # (the start-up warm-up in services.warmup and a first page may ask for it at once)
+    with _BOARD_LOCK:
+        key = (url, dataset_id, resolution, area_id)
+        built = _BUILT.get(key)
+        if built is not None:
+            return built
+        market = scenario_market(open_store(url), dataset_id, resolution, area_id)
+        plan, _ = baseline_plan(market)
+        built = Board(dataset_id, market, plan, display_levels(market.area))
+        _BUILT[key] = built
+        return built
+
+
+_BOARD_LOCK = threading.Lock()
+_BUILT: weakref.WeakValueDictionary[tuple[str, int, int, int | None], Board] = (
+    weakref.WeakValueDictionary()
+)  # boards alive in board()'s cache (or in use): what a waiting thread takes
 
 
 def ensure_scenarios(
@@ -140,18 +158,42 @@ def ensure_scenarios(
         dataset_id, market.area.resolution, plan.owner, plan.locked,
         tally=tally_to_bytes(plan.tally), area_cells=market.area.cells,
     )  # fmt: skip
+    working = _working_scenario(store, dataset_id, baseline_id, working_name)
+    _keep_imported_market(store, dataset_id, baseline_id, market)  # issue 18: its own commit
+    return dataset_id, working
+
+
+def _working_scenario(store: Store, dataset_id: int, baseline_id: int, working_name: str) -> int:
+    """The data set's first editable scenario, made from the baseline when it has none."""
     existing = [s for s in store.scenarios(dataset_id) if not s.baseline]
     if existing:
-        return dataset_id, existing[0].id
+        return existing[0].id
     try:
         working = store.duplicate_scenario(baseline_id, working_name)
     except Exception:  # noqa: BLE001 - another worker created it first
         again = [s for s in store.scenarios(dataset_id) if not s.baseline]
         if not again:
             raise
-        return dataset_id, again[0].id
+        return again[0].id
     logger.info("working scenario created: scenario=%s dataset=%s", working, dataset_id)
-    return dataset_id, working
+    return working
+
+
+def _keep_imported_market(store: Store, dataset_id: int, baseline_id: int, market: Market) -> None:
+    """Issue 18: keep the market just built for the baseline, so no worker builds it again.
+
+    Kept only when the baseline is on the very tiling built here (a baseline stored earlier may
+    be on another), and keyed as ``scenario_market`` looks it up, with the frames as stored.
+    """
+    info = store.scenario(baseline_id)
+    if info.area_id is None or info.n_cells != market.n_cells:
+        return
+    if not np.array_equal(store.area_cells(info.area_id), market.area.cells):
+        return
+    key = market_key(store, dataset_id, info.resolution, info.area_id)
+    if store.cached_market(key) is None:
+        frames = store.load_dataset(dataset_id)
+        keep_market(store, key, dataset_id, info.resolution, market, frames)
 
 
 def load(url: str, scenario_id: int) -> tuple[Board, Plan, int]:

@@ -27,6 +27,7 @@ from planning.callplan import TravelModel, travel_of
 from planning.market import Market
 from planning.metrics import DEFAULT_TOLERANCE
 from services.areas import new_market, stored_market
+from services.market_cache import keep_market, market_key, read_market
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,11 +73,17 @@ def scenario_market(store: Store, dataset_id: int, resolution: int, area_id: int
     ``services.areas`` takes no travel model: the market measures travel with the call plan's.
     """
     accounts, reps, call_plan = store.load_dataset(dataset_id)
+    # issue 18: a market kept in the store (at import, or by the first worker that built it)
+    key = market_key(store, dataset_id, resolution, area_id)
+    kept = read_market(store, key, (accounts, reps, call_plan))
+    if kept is not None:
+        return kept
     if area_id is not None:
         area = area_from_cells(store.area_cells(area_id), resolution)
         market = stored_market(accounts, reps, call_plan, area)
     else:
         market = new_market(accounts, reps, call_plan, resolution=resolution)
+    keep_market(store, key, dataset_id, resolution, market, (accounts, reps, call_plan))
     return market
 
 

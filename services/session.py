@@ -19,6 +19,7 @@ from common.errors import PlanError, ScenarioNotFoundError
 from common.logs import timed
 from common.settings import Settings
 from data.demo import demo_paths
+from data.sources import source_key
 from data.validation import load_accounts, load_call_plan, load_reps
 from planning.area_choice import DEFAULT_AREA, call_plan_with_area
 from planning.callplan import default_call_plan
@@ -51,17 +52,24 @@ def open_session(settings: Settings) -> Session:
     if accounts_path is None or reps_path is None:
         accounts_path, reps_path = demo_paths()
     name = Path(accounts_path).stem
+    url = settings.database_url
     with timed(logger, "data set opened", dataset=name) as extra:
         reps = load_reps(reps_path)
-        accounts = load_accounts(accounts_path, rep_ids=list(reps["rep_id"]))
-        call_plan = (
-            load_call_plan(settings.call_plan) if settings.call_plan else default_call_plan()
-        )
-        call_plan = call_plan_with_area(call_plan, DEFAULT_AREA)  # land, unless edited later
-        url = settings.database_url
-        dataset_id, scenario_id = ensure_scenarios(url, name, accounts, reps, call_plan)
+        # issue 18: the same files as at an earlier start open their stored data set unread
+        key = source_key([accounts_path, reps_path, settings.call_plan], DEFAULT_AREA.text)
+        opened = _stored_from(url, key)
+        read = opened is None
+        if opened is None:
+            accounts = load_accounts(accounts_path, rep_ids=list(reps["rep_id"]))
+            call_plan = (
+                load_call_plan(settings.call_plan) if settings.call_plan else default_call_plan()
+            )
+            call_plan = call_plan_with_area(call_plan, DEFAULT_AREA)  # land, unless edited later
+            opened = ensure_scenarios(url, name, accounts, reps, call_plan)
+            open_store(url).remember_source(key, opened[0])
+        dataset_id, scenario_id = opened
         resolution = open_store(url).scenario(scenario_id).resolution
-        extra.update(dataset_id=dataset_id, scenario=scenario_id, accounts=len(accounts))
+        extra.update(dataset_id=dataset_id, scenario=scenario_id, files_read=read)
     return Session(
         database_url=url,
         dataset_id=dataset_id,
@@ -70,6 +78,22 @@ def open_session(settings: Settings) -> Session:
         rep_ids=field_rep_ids(reps),  # issue 15: the map's picker lists field reps only
         rep_names=[str(n) for n, f in zip(reps["name"], _is_field(reps), strict=True) if f],
     )
+
+
+def _stored_from(url: str, key: str) -> tuple[int, int] | None:
+    """(data set, working scenario) stored from the files with this key at an earlier start.
+
+    None when those files were never stored, or their data set has no editable scenario left
+    (the full path then makes one, as on a first start).
+    """
+    store = open_store(url)
+    dataset_id = store.source_dataset(key)
+    if dataset_id is None:
+        return None
+    working = [s for s in store.scenarios(dataset_id) if not s.baseline]
+    if not working or not any(s.baseline for s in store.scenarios(dataset_id)):
+        return None
+    return dataset_id, working[0].id
 
 
 def _is_field(reps: pd.DataFrame) -> list[bool]:

@@ -41,7 +41,8 @@ from tests.toy import ROOT
 
 N_CELLS = 500
 N_REPS = 6
-HEAD = "0005_overlay_moves"  # issue 15: 0003_actuals, 0004_overlay, 0005_overlay_moves
+# issue 15: 0003_actuals, 0004_overlay, 0005_overlay_moves; issue 18: 0006_market_cache
+HEAD = "0006_market_cache"
 
 
 def _pg_url_in_fresh_schema(base: str) -> tuple[str, str]:
@@ -566,7 +567,8 @@ def _rows(engine: sa.Engine) -> dict[str, list[tuple]]:
             if not t.name.startswith("actual_")  # issue 15: tables 0003 adds, empty here
             and sa.inspect(conn).has_table(t.name)  # issue 15: overlay_* from 0004 and 0005 on
             for rows in [[tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key))]]
-            if rows or t.name not in ("overlay_plans", "overlay_moves")
+            if rows
+            or t.name not in ("overlay_plans", "overlay_moves", "market_cache", "source_files")
         }
 
 
@@ -688,3 +690,30 @@ def test_tilings_are_keyed_by_content_and_found_only_while_a_scenario_uses_them(
     store.delete_scenario(sid)
     assert store.tiling_in_use(fresh) is None and store.tiling_in_use(key) is None
     assert store.tiling_in_use("0" * 64) is None
+
+
+# -- issue 18 point 1: the kept market and the source files -------------------------------------
+
+
+def test_a_kept_market_is_read_back_byte_for_byte_and_written_once(store, dataset):
+    owner, locked = random_state()
+    cells = np.arange(1, N_CELLS + 1, dtype=np.uint64) + np.uint64(0x85283473FFFFFFF)
+    sid = store.create_scenario(dataset, "A", 5, owner, locked, area_cells=cells)
+    key = store.market_key(dataset, 5, store.scenario(sid).area_id, "fmt-1")
+    assert len(key) == 64 and store.cached_market(key) is None
+    blob = bytes(range(256)) * 1000
+    store.save_market(key, dataset, 5, blob)
+    store.save_market(key, dataset, 5, b"a second writer")  # the first one stays
+    assert store.cached_market(key) == blob
+    assert store.market_key(dataset, 5, store.scenario(sid).area_id, "fmt-2") != key
+    assert store.market_key(dataset, 5, None, "fmt-1") != key
+    with pytest.raises(ScenarioNotFoundError):
+        store.market_key(dataset + 99, 5, None, "fmt-1")
+
+
+def test_source_files_name_the_data_set_they_gave(store, dataset):
+    assert store.source_dataset("f" * 64) is None
+    store.remember_source("f" * 64, dataset)
+    store.remember_source("f" * 64, dataset)  # idempotent
+    assert store.source_dataset("f" * 64) == dataset
+    assert store.source_dataset("e" * 64) is None

@@ -87,3 +87,37 @@ def test_deleting_the_opening_working_plan_lands_new_pages_on_a_scenario_that_ex
     record = store.scenario(landing)
     assert record.dataset_id == north and not record.read_only
     assert session.landing_scenario(url, opening, north) == landing  # the same one for everyone
+
+
+# -- issue 18 point 1: a restart on the same files reads none of them ---------------------------
+
+
+def test_a_restart_on_the_same_files_opens_their_data_set_unread(tmp_path, monkeypatch):
+    from common.settings import Settings
+
+    m = world()
+    files = tmp_path / "accounts.parquet", tmp_path / "reps.parquet"
+    m.accounts.to_parquet(files[0], index=False)
+    m.reps.to_parquet(files[1], index=False)
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'db.sqlite'}", accounts=files[0],
+                        reps=files[1])  # fmt: skip
+    first = session.open_session(settings)
+    reads = []
+    real = session.load_accounts
+    monkeypatch.setattr(session, "load_accounts", lambda *a, **k: reads.append(a) or real(*a, **k))
+    again = session.open_session(settings)
+    assert reads == []
+    assert (again.dataset_id, again.scenario_id, again.resolution, again.rep_ids) == (
+        first.dataset_id, first.scenario_id, first.resolution, first.rep_ids)  # fmt: skip
+    # one account more: the files are read, and make a data set of their own
+    m.accounts.iloc[:-1].to_parquet(files[0], index=False)
+    changed = session.open_session(settings)
+    assert len(reads) == 1 and changed.dataset_id != first.dataset_id
+    # the data set's editable scenarios all deleted: the files are read, a working plan made
+    store = editing.open_store(settings.database_url)
+    for s in store.scenarios(changed.dataset_id):
+        if not s.baseline:
+            store.delete_scenario(s.id)
+    remade = session.open_session(settings)
+    assert len(reads) == 2 and remade.dataset_id == changed.dataset_id
+    assert remade.scenario_id not in (changed.scenario_id, first.scenario_id)

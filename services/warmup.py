@@ -1,0 +1,46 @@
+"""What a server process reads before its first page asks (issue 18 point 1).
+
+A first page after a start waits for the board of its scenario (the market kept in the store,
+its baseline and display levels) and for the basemap's layers. A worker starts answering at
+once and reads both here, in one background thread, so that a first page finds them ready
+instead of reading them while the browser waits; ``services.editing.board`` lets a request
+that comes sooner wait for the thread's board rather than build its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from common.logs import timed
+from services import basemap, editing
+
+logger = logging.getLogger(__name__)
+
+
+def warm(url: str, scenario_id: int) -> None:
+    """Read the scenario's board, then make its basemap layers, now, in this thread."""
+    with timed(logger, "worker warmed", scenario=scenario_id):
+        b, _, _ = editing.load(url, scenario_id)
+        record = editing.scenario(url, scenario_id)
+        view = basemap.view_for_area(url, b.dataset_id, record.resolution, record.area_id)
+        # the layers the first map asks for (MapLibre counts as loaded once they are drawn)
+        for layer in basemap.Layer:
+            countries = view.countries if layer is basemap.Layer.REGIONS else ()
+            basemap.layer_geojson(layer, view.box, countries)
+        basemap.towns_json(view.box)
+        basemap.warm()
+
+
+def warm_in_background(url: str, scenario_id: int) -> threading.Thread:
+    """``warm`` in a daemon thread; a failure is logged, never raised (a page then reads it)."""
+
+    def run() -> None:
+        try:
+            warm(url, scenario_id)
+        except Exception:  # noqa: BLE001 - the first page reads whatever failed here again
+            logger.exception("warm-up failed; pages read what they need themselves")
+
+    thread = threading.Thread(target=run, name="hexalign-warmup", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,61 @@
+"""Issue 18: a worker reads its first page's board and basemap at start, each only once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from services import basemap, editing, warmup
+from tests.planning.test_tally import world
+
+
+def _stored(tmp_path) -> tuple[str, int]:
+    url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
+    m = world()
+    _, sid = editing.ensure_scenarios(url, "w", m.accounts, m.reps, m.call_plan, resolution=7)
+    return url, sid
+
+
+def test_the_warm_up_leaves_the_board_and_the_basemap_layers_ready(tmp_path):
+    url, sid = _stored(tmp_path)
+    warmup.warm_in_background(url, sid).join(120)
+    record = editing.scenario(url, sid)
+    built = editing.board.cache_info().misses
+    b, _, _ = editing.load(url, sid)
+    assert editing.board.cache_info().misses == built  # no new board: the warm-up's
+    view = basemap.view_for_area(url, b.dataset_id, record.resolution, record.area_id)
+    made = basemap._layer_geojson.cache_info().misses
+    for layer in basemap.Layer:
+        countries = view.countries if layer is basemap.Layer.REGIONS else ()
+        basemap.layer_geojson(layer, view.box, countries)
+    assert basemap._layer_geojson.cache_info().misses == made
+
+
+def test_a_warm_up_that_fails_is_logged_and_nothing_more(tmp_path, caplog):
+    thread = warmup.warm_in_background(f"sqlite:///{tmp_path / 'empty.sqlite'}", 12345)
+    thread.join(60)
+    assert not thread.is_alive()
+    assert "warm-up failed" in caplog.text
+
+
+def test_two_threads_asking_for_one_board_build_it_once(tmp_path, monkeypatch):
+    url, sid = _stored(tmp_path)
+    record = editing.scenario(url, sid)
+    built = []
+    real = editing.scenario_market
+
+    def slow(*args):
+        built.append(args)
+        time.sleep(0.3)  # long enough for the other thread to ask meanwhile
+        return real(*args)
+
+    monkeypatch.setattr(editing, "scenario_market", slow)
+    editing.board.cache_clear()
+    boards = []
+    args = (url, record.dataset_id, record.resolution, record.area_id)
+    threads = [threading.Thread(target=lambda: boards.append(editing.board(*args))) for _ in "ab"]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(built) == 1 and len(boards) == 2 and boards[0] is boards[1]
