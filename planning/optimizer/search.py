@@ -50,6 +50,7 @@ from planning.optimizer.moves import (
     neighbour_counts,
     shift,
 )
+from planning.optimizer.recom import Recombination
 from planning.optimizer.repair import merge_fragments
 from planning.optimizer.result import BalanceResult, summarize
 from planning.optimizer.settings import Settings
@@ -425,6 +426,7 @@ class _Search(EscapeMoves):
         self.shapes = self.contiguity and settings.shape_rules
         self.shape_sets = neighbour_sets(instance) if self.shapes else []
         self.shape_active = False  # the rule binds once every rep is within tolerance
+        self.recombined = 0  # accepted recombination steps (issue 13 point 3, h13d)
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -544,6 +546,7 @@ class _Search(EscapeMoves):
                 best_owner, best_key = self._finish(best_owner, best_key)
             if self.shapes and best_key[:3] == (0.0, 0.0, 0.0):
                 best_owner, best_key = self._tidy(best_owner, best_key)
+                best_owner, best_key = self._recombine(best_owner, best_key)
             if phase == "balance" and best_key[2] > 0 and (stale >= self.patience or plateau):
                 self.notes.append(
                     f"imbalance fell by less than {PLATEAU:.0%} in the last {self.patience} "
@@ -656,6 +659,29 @@ class _Search(EscapeMoves):
         if new_key[:3] == (0.0, 0.0, 0.0):
             return tidied, new_key
         return owner, key
+
+    def _recombine(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
+        """Re-split touching pairs along spanning trees until no pass helps (issue 13 point 3).
+
+        :class:`~planning.optimizer.recom.Recombination` trades the secondary
+        objective for shape (no territory below the Polsby-Popper floor, no
+        one-cell corridor), never balance, the cap or capacity; a last tidy pass
+        smooths the new borders. The plan comes back only if every rep is still
+        within tolerance. Skipped for a round-bounded search (``max_iterations``).
+        """
+        if self.settings.max_iterations is not None:
+            return owner, key
+        recombined = owner.copy()
+        recom = Recombination(self.instance, self.settings, self.rng, ceiling=self.ceiling,
+                              cap_col=self.cap_col)  # fmt: skip
+        try:
+            self.recombined += recom.run(recombined, deadline=self.deadline, check=self._check)
+        except _Stop:
+            pass
+        new_key = self._key(recombined)
+        if new_key[:3] != (0.0, 0.0, 0.0) or excess_pieces(self.instance, recombined):
+            return owner, key
+        return self._tidy(recombined, new_key)
 
     def _finish(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
         """Polish the best plan of a search that stalled off target.
