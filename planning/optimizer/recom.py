@@ -61,10 +61,15 @@ REPAIR_SEARCH = 4096
 """Units the contiguity check of a repair move may visit (the pair is small)."""
 
 MAX_PASSES = 40
-"""Most passes over the touching pairs; a pass without an accepted step ends the search."""
+"""Most passes over the touching pairs."""
+
+STALE_PASSES = 3
+"""Passes in a row without an accepted step after which recombination stops (trees are random:
+one fruitless pass proves little)."""
 
 TARGET_MARGIN = 0.05
-"""New splits keep within this share of the tolerance inside the band (4.75 % for 5 %)."""
+"""Repairs aim this share of the tolerance inside the band (4.75 % for 5 %): the team total, and
+so every target, moves a little with travel when cells change hands."""
 
 BORDER_BIAS = 1.0
 """Extra weight of a tree edge across the border the tree should rarely cross (random is 0-1)."""
@@ -161,16 +166,18 @@ class Recombination:
                 break
             self.tried += 1
             found = pair.best_cut(kinds[attempt % len(kinds)])
-            if found == "disconnected":
-                return False
-            if found is not None:
+            if found is None:
+                return False  # the pair is not one connected region (islands)
+            if found:
                 fruitful += 1
-                picks.append(found)
+                picks.extend(found)
         if not picks:
             return False
         picks.sort(key=lambda p: p[0])
+        exact = [p for p in picks if not p[0][1]][:REPAIRED]
+        loose = [p for p in picks if p[0][1]][:REPAIRED]
         best_key, best_assign = now, None
-        for _, is_a in picks[:REPAIRED]:
+        for _, is_a in exact + loose:
             is_a = pair.repair(is_a, owner_list)
             if is_a is None:
                 continue
@@ -185,6 +192,7 @@ class Recombination:
             owner_list[v] = r
         load[a] = pair.base_a + pair.la[best_assign].sum(axis=0)
         load[b] = pair.base_b + pair.lb[~best_assign].sum(axis=0)
+        target[:] = score.targets(self.instance, load)
         self.accepted += 1
         return True
 
@@ -198,7 +206,7 @@ class Recombination:
         check: Callable[[], None] | None = None,
         max_passes: int = MAX_PASSES,
     ) -> int:
-        """Pass over the touching pairs, worst shapes first, until a pass accepts nothing.
+        """Pass over the touching pairs, worst shapes first, until ``STALE_PASSES`` accept nothing.
 
         Returns the number of accepted steps; ``owner`` holds the result.
         ``check`` is called before each step (it may raise to stop).
@@ -208,6 +216,7 @@ class Recombination:
         load = score.loads(inst, owner)
         target = score.targets(inst, load)
         accepted_before = self.accepted
+        stale = 0
         for _ in range(max_passes):
             pairs = self._pairs(owner)
             gained = 0
@@ -218,7 +227,8 @@ class Recombination:
                     check()
                 if self.step(owner, owner_list, a, b, load, target):
                     gained += 1
-            if gained == 0:
+            stale = 0 if gained else stale + 1
+            if stale >= STALE_PASSES:
                 break
             target = score.targets(inst, score.loads(inst, owner))
         return self.accepted - accepted_before
@@ -312,6 +322,13 @@ class _Pair:
 
         return (one(load_a, self.ta) + one(load_b, self.tb)) * score.IMBALANCE_SCALE
 
+    def spread(self, load_a: np.ndarray, load_b: np.ndarray) -> np.ndarray:
+        """Weighted squared relative deviation of both reps from target, band or not (repair guide)."""
+        weights = self.recom.weights
+        da = load_a / np.where(self.ta > 0, self.ta, 1.0) - 1.0
+        db = load_b / np.where(self.tb > 0, self.tb, 1.0) - 1.0
+        return ((da**2 + db**2) * weights).sum(axis=-1)
+
     def secondary(self, cut, moved, cost):
         """The settings' secondary objective, for the pair's part of it."""
         recom, settings = self.recom, self.recom.settings
@@ -330,6 +347,8 @@ class _Pair:
         recom, a, b = self.recom, self.a, self.b
         load_a = self.base_a + self.la[is_a].sum(axis=0)
         load_b = self.base_b + self.lb[~is_a].sum(axis=0)
+        # the pair's own imbalance against the targets as they stand (travel moves the team
+        # total a little with every step: the caller re-checks the whole plan at the end)
         imb = float(self.excess(load_a[self.cols], load_b[self.cols],
                                 self.inside if strict else self.tol))  # fmt: skip
         if strict:
@@ -363,8 +382,10 @@ class _Pair:
 
     # -- cuts -----------------------------------------------------------------
 
-    def best_cut(self, flavour: str):
-        """The best cut of one random spanning tree: ``(rank, is_a)``, None, or "disconnected"."""
+    def best_cut(self, flavour: str) -> list[tuple] | None:
+        """The best cuts of one random spanning tree, as ``(rank, is_a)``; None if not connected.
+
+        Two at most: the best inside the narrowed band, the best needing repair."""
         recom, n, ex, ey = self.recom, self.n, self.ex, self.ey
         rng = recom.rng
         weight = rng.random(len(ex))
@@ -377,7 +398,7 @@ class _Pair:
         tree = csgraph.minimum_spanning_tree(graph)
         order, pred = csgraph.depth_first_order(tree, int(rng.integers(n)), directed=False)
         if len(order) < n:
-            return "disconnected"  # the pair is not one connected region (islands)
+            return None
         pos = np.empty(n, dtype=np.int64)
         pos[order] = np.arange(n)
         pred_list = pred.tolist()
@@ -404,7 +425,7 @@ class _Pair:
         s_ca, s_cb = subtree(self.c_a), subtree(self.c_b)
         base_a, base_b = self.base_a[cols], self.base_b[cols]
         band = self.tol * RELAXED
-        best = None
+        best: dict[bool, tuple] = {}
         for orient in (0, 1):  # 0: the subtree goes to a, 1: to b
             if orient == 0:
                 load_a, load_b = base_a + s_la, base_b + (t_lb - s_lb)
@@ -436,15 +457,19 @@ class _Pair:
             shape = recom._deficit(pp_sub) + recom._deficit(pp_rest)
             need = self.excess(load_a[idx], load_b[idx], self.inside) > 0
             sec = self.secondary(cut, moved[idx], cost[idx])
-            r = int(np.lexsort((sec, need, np.round(shape, 2)))[0])
-            rank = (round(float(shape[r]), 2), bool(need[r]), float(sec[r]))
-            if best is not None and rank >= best[0]:
-                continue
-            start = int(pos[cand[idx[r]]])
-            in_sub = np.zeros(n, dtype=bool)
-            in_sub[order[start : start + int(n_sub[r])]] = True
-            best = (rank, in_sub if orient == 0 else ~in_sub)
-        return best
+            for exact in (True, False):
+                pool = np.flatnonzero(~need) if exact else np.arange(len(idx))
+                if len(pool) == 0:
+                    continue
+                r = int(pool[np.lexsort((sec[pool], np.round(shape[pool], 2)))[0]])
+                rank = (round(float(shape[r]), 2), bool(need[r]), float(sec[r]))
+                if exact in best and rank >= best[exact][0]:
+                    continue
+                start = int(pos[cand[idx[r]]])
+                in_sub = np.zeros(n, dtype=bool)
+                in_sub[order[start : start + int(n_sub[r])]] = True
+                best[exact] = (rank, in_sub if orient == 0 else ~in_sub)
+        return list(best.values())
 
     def repair(self, is_a: np.ndarray, owner_list: list[int]) -> np.ndarray | None:
         """Bring a split inside the narrowed band by single border moves; None if that fails.
@@ -478,14 +503,17 @@ class _Pair:
                 new_a = load_a + sign * la[border]
                 new_b = load_b - sign * lb[border]
                 after = self.excess(new_a, new_b, self.inside)
+                guide = self.spread(new_a, new_b)
                 same = np.bincount(np.concatenate([ex[~diff], ey[~diff]]), minlength=self.n)
                 deg = np.bincount(np.concatenate([ex, ey]), minlength=self.n)
                 into = deg[border] - same[border]
-                order = np.lexsort((-into, after))
+                # toward the targets (both measures), fronts before spikes
+                order = np.lexsort((guide, into < 2))
+                guide_now = float(self.spread(load_a, load_b))
                 moved = False
                 for i in order.tolist():
-                    if after[i] >= now - 1e-12:
-                        break
+                    if guide[i] >= guide_now - 1e-15:
+                        continue
                     v = int(border[i])
                     u = self.node_list[v]
                     if not removal_keeps_connected(neighbours, owner_list, u, REPAIR_SEARCH):

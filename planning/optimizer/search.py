@@ -679,6 +679,9 @@ class _Search(EscapeMoves):
         except _Stop:
             pass
         new_key = self._key(recombined)
+        if new_key[:3] != (0.0, 0.0, 0.0):
+            # travel moved the team total and with it every target: pull the reps back
+            recombined, new_key = self._finish(recombined, new_key)
         if new_key[:3] != (0.0, 0.0, 0.0) or excess_pieces(self.instance, recombined):
             return owner, key
         return self._tidy(recombined, new_key)
