@@ -205,11 +205,14 @@ class Recombination:
         deadline: float | None,
         check: Callable[[], None] | None = None,
         max_passes: int = MAX_PASSES,
+        balance_first: bool = False,
     ) -> int:
         """Pass over the touching pairs, worst shapes first, until ``STALE_PASSES`` accept nothing.
 
         Returns the number of accepted steps; ``owner`` holds the result.
         ``check`` is called before each step (it may raise to stop).
+        ``balance_first`` (a search stalled off target) visits only pairs with
+        a rep off target, the farthest off first.
         """
         inst = self.instance
         owner_list = owner.tolist()
@@ -218,7 +221,7 @@ class Recombination:
         accepted_before = self.accepted
         stale = 0
         for _ in range(max_passes):
-            pairs = self._pairs(owner)
+            pairs = self._pairs(owner, load, target if balance_first else None)
             gained = 0
             for a, b in pairs:
                 if deadline is not None and time.perf_counter() > deadline:
@@ -233,8 +236,11 @@ class Recombination:
             target = score.targets(inst, score.loads(inst, owner))
         return self.accepted - accepted_before
 
-    def _pairs(self, owner: np.ndarray) -> list[tuple[int, int]]:
-        """Touching rep pairs, those with the least compact territory first (random ties)."""
+    def _pairs(self, owner: np.ndarray, load=None, target=None) -> list[tuple[int, int]]:
+        """Touching rep pairs, those with the least compact territory first (random ties).
+
+        With ``target``: only pairs with a rep off target, the farthest off first.
+        """
         inst = self.instance
         a, b = inst.edges
         oa, ob = owner[a], owner[b]
@@ -249,6 +255,11 @@ class Recombination:
         inner = np.bincount(oa[same], minlength=inst.n_reps)
         pp = self._pp(units.astype(float), inner.astype(float))
         worst = np.minimum(pp[pa], pp[pb])
+        if target is not None:
+            dev = np.abs(score.deviations(load, target)[:, self.cols]).max(axis=1)
+            worst = -np.maximum(dev[pa], dev[pb])
+            off = worst < -self.settings.tolerance
+            pa, pb, worst, keys = pa[off], pb[off], worst[off], keys[off]
         order = np.lexsort((self.rng.random(len(keys)), worst))
         return list(zip(pa[order].tolist(), pb[order].tolist(), strict=True))
 
@@ -307,6 +318,9 @@ class _Pair:
             float(score.moved_weight(inst, owner)) if recom.cap is not None else 0.0
         )
         self.imb_now = float(self.excess(load[a, self.cols], load[b, self.cols], self.tol))
+        self.loose_now = float(
+            self.excess(load[a, self.cols], load[b, self.cols], self.tol * RELAXED)
+        )
         return self
 
     # -- scores ---------------------------------------------------------------
@@ -438,7 +452,7 @@ class _Pair:
                 cost = s_cb + (self.c_a.sum() - s_ca)
                 ok = (s_ka == 0) & (n_kb - s_kb == 0)
             loose = self.excess(load_a, load_b, band)
-            ok &= loose <= 0
+            ok &= loose <= self.loose_now + 1e-9
             idx = np.flatnonzero(ok)
             recom.valid += len(idx)
             if len(idx) > CUTS_SCORED:

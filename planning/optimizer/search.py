@@ -116,6 +116,10 @@ the unguided rounds."""
 RESTART_PATIENCE = 25
 """Restarts in a row without a better plan after which the search stops and says so."""
 
+RECOM_MARGIN = 0.3
+"""Seconds before the deadline at which recombination stops, leaving time for the last tidy
+pass and the caller's own work (the result, the plan, the metrics)."""
+
 RESTART_MARGIN = 0.5
 """Seconds before the deadline after which a stalled search no longer restarts."""
 
@@ -530,6 +534,13 @@ class _Search(EscapeMoves):
                 if stuck and fruitless >= RESTART_PATIENCE:
                     self.stop_reason = f"{RESTART_PATIENCE} restarts in a row found no better plan"
                 elif stuck and self._restart_allowed(phase, best_key):
+                    # issue 13 point 3 (h13d): first re-split off-target pairs along spanning
+                    # trees; a better plan goes on from there without a shake
+                    recombined, new_key = self._recombine_balance(best_owner)
+                    if new_key < best_key:
+                        best_owner, best_key, owner = recombined, new_key, recombined.copy()
+                        stale, history, phase = 0, [], "balance"
+                        continue
                     # issue 13 point 3 (h13b): never stop early while time remains and the
                     # tolerance is unmet: restart from the best plan with a bigger shake
                     restarts += 1
@@ -675,16 +686,36 @@ class _Search(EscapeMoves):
         recom = Recombination(self.instance, self.settings, self.rng, ceiling=self.ceiling,
                               cap_col=self.cap_col)  # fmt: skip
         try:
-            self.recombined += recom.run(recombined, deadline=self.deadline, check=self._check)
+            until = None if self.deadline is None else self.deadline - RECOM_MARGIN
+            self.recombined += recom.run(recombined, deadline=until, check=self._check)
         except _Stop:
             pass
         new_key = self._key(recombined)
         if new_key[:3] != (0.0, 0.0, 0.0):
             # travel moved the team total and with it every target: pull the reps back
-            recombined, new_key = self._finish(recombined, new_key)
+            try:
+                recombined, new_key = self._finish(recombined, new_key)
+            except _Stop:
+                pass
         if new_key[:3] != (0.0, 0.0, 0.0) or excess_pieces(self.instance, recombined):
             return owner, key
         return self._tidy(recombined, new_key)
+
+    def _recombine_balance(self, owner: np.ndarray) -> tuple[np.ndarray, tuple]:
+        """One recombination pass over the pairs with a rep off target (a stalled search).
+
+        Whole chunks of two territories change hands along a tree cut, where
+        single moves stall (concentrated TAM, a cap on accounts moved that
+        leaves only a few units to move). Returns the plan and its key.
+        """
+        recombined = owner.copy()
+        if not self.contiguity or self.settings.max_iterations is not None:
+            return recombined, self._key(recombined)
+        recom = Recombination(self.instance, self.settings, self.rng, ceiling=self.ceiling,
+                              cap_col=self.cap_col)  # fmt: skip
+        self.recombined += recom.run(recombined, deadline=self.deadline, check=self._check,
+                                     max_passes=1, balance_first=True)  # fmt: skip
+        return recombined, self._key(recombined)
 
     def _finish(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
         """Polish the best plan of a search that stalled off target.
