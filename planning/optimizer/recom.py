@@ -57,13 +57,16 @@ REPAIRED = 3
 REPAIR_MOVES = 0.25
 """Most single-unit moves a repair may make, as a share of the pair's units."""
 
+SWEEP_SEEDS = 5
+"""Cells nearest a rep's home among which the sweep draws its seed."""
+
 REPAIR_SEARCH = 4096
 """Units the contiguity check of a repair move may visit (the pair is small)."""
 
 MAX_PASSES = 40
 """Most passes over the touching pairs."""
 
-STALE_PASSES = 3
+STALE_PASSES = 8
 """Passes in a row without an accepted step after which recombination stops (trees are random:
 one fruitless pass proves little)."""
 
@@ -171,6 +174,9 @@ class Recombination:
             if found:
                 fruitful += 1
                 picks.extend(found)
+        sweep = pair.sweep_cut()
+        if sweep is not None:
+            picks.append(sweep)
         if not picks:
             return False
         picks.sort(key=lambda p: p[0])
@@ -484,6 +490,60 @@ class _Pair:
                 in_sub[order[start : start + int(n_sub[r])]] = True
                 best[exact] = (rank, in_sub if orient == 0 else ~in_sub)
         return list(best.values())
+
+    def sweep_cut(self) -> tuple | None:
+        """A compact split: cells by (hops to a's seed) - (hops to b's seed), cut where loads fit.
+
+        Seeds are the cells nearest each rep's home where costs differ (random
+        among the closest few), else random cells of each side. The split puts
+        the cells nearest a's seed with a, as many as bring a closest to its
+        targets; a border close to the line between the seeds is as short as
+        borders get. None when a side would be in pieces.
+        """
+        recom, n, ex, ey = self.recom, self.n, self.ex, self.ey
+        rng = recom.rng
+        seeds = []
+        for side, cost in ((self.is_a, self.c_a), (~self.is_a, self.c_b)):
+            pool = np.flatnonzero(side)
+            if len(pool) == 0:
+                return None
+            if recom.varied_cost:
+                pool = pool[np.argsort(cost[pool], kind="stable")[:SWEEP_SEEDS]]
+            seeds.append(int(rng.choice(pool)))
+        graph = sparse.coo_matrix((np.ones(len(ex)), (ex, ey)), shape=(n, n)).tocsr()
+        hops = csgraph.shortest_path(graph, directed=False, unweighted=True, indices=seeds)
+        if not np.isfinite(hops).all():
+            return None
+        key = hops[0] - hops[1] + 0.5 * rng.random(n)
+        order = np.argsort(key, kind="stable")
+        cols = self.cols
+        prefix_a = np.cumsum(self.la[order][:, cols], axis=0)
+        suffix_b = self.lb[:, cols].sum(axis=0) - np.cumsum(self.lb[order][:, cols], axis=0)
+        m = np.arange(1, n)  # a takes the first m cells
+        load_a = self.base_a[cols] + prefix_a[m - 1]
+        load_b = self.base_b[cols] + suffix_b[m - 1]
+        spread = self.spread(load_a, load_b)
+        best = int(m[int(np.argmin(spread))])
+        is_a = np.zeros(n, dtype=bool)
+        is_a[order[:best]] = True
+        if (self.lock_a & ~is_a).any() or (self.lock_b & is_a).any():
+            return None
+        for side in (is_a, ~is_a):
+            keep = side[ex] & side[ey]
+            part = sparse.coo_matrix(
+                (np.ones(int(keep.sum())), (ex[keep], ey[keep])), shape=(n, n)
+            )
+            labels = csgraph.connected_components(part, directed=False)[1]
+            if len(np.unique(labels[side])) > 1:
+                return None
+        ia, ib = is_a[ex], is_a[ey]
+        inner_a, inner_b = int((ia & ib).sum()), int((~ia & ~ib).sum())
+        pp = recom._pp(np.array([best, n - best]), np.array([inner_a, inner_b]))
+        need = bool(self.excess(load_a[best - 1], load_b[best - 1], self.inside) > 0)
+        moved = float(np.where(is_a, self.mv_a, self.mv_b).sum())
+        cost = float(np.where(is_a, self.c_a, self.c_b).sum())
+        sec = float(self.secondary(len(ex) - inner_a - inner_b, moved, cost))
+        return (round(float(recom._deficit(pp).sum()), 2), need, sec), is_a
 
     def repair(self, is_a: np.ndarray, owner_list: list[int]) -> np.ndarray | None:
         """Bring a split inside the narrowed band by single border moves; None if that fails.
