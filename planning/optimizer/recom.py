@@ -60,8 +60,9 @@ REPAIR_MOVES = 0.25
 SWEEP_SEEDS = 5
 """Cells nearest a rep's home among which the sweep draws its seed."""
 
-REPAIR_SEARCH = 4096
-"""Units the contiguity check of a repair move may visit (the pair is small)."""
+REPAIR_SEARCH = 64
+"""Units the contiguity check of a repair move may visit before it cautiously says no (as in the
+search: a move that keeps a side whole almost always shows it within a few steps)."""
 
 MAX_PASSES = 40
 """Most passes over the touching pairs."""

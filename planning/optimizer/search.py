@@ -50,7 +50,7 @@ from planning.optimizer.moves import (
     neighbour_counts,
     shift,
 )
-from planning.optimizer.recom import Recombination
+from planning.optimizer.recom import MAX_PASSES, STALE_PASSES, Recombination
 from planning.optimizer.repair import merge_fragments
 from planning.optimizer.result import BalanceResult, summarize
 from planning.optimizer.settings import Settings
@@ -119,6 +119,9 @@ RESTART_PATIENCE = 25
 RECOM_MARGIN = 0.3
 """Seconds before the deadline at which recombination stops, leaving time for the last tidy
 pass and the caller's own work (the result, the plan, the metrics)."""
+
+RECOM_SHARE = 0.02
+"""Share of the time limit recombination leaves at the end, when that is more than the margin."""
 
 RESTART_MARGIN = 0.5
 """Seconds before the deadline after which a stalled search no longer restarts."""
@@ -682,24 +685,40 @@ class _Search(EscapeMoves):
         """
         if self.settings.max_iterations is not None:
             return owner, key
-        recombined = owner.copy()
         recom = Recombination(self.instance, self.settings, self.rng, ceiling=self.ceiling,
                               cap_col=self.cap_col)  # fmt: skip
+        margin = max(RECOM_MARGIN, RECOM_SHARE * (self.settings.time_limit or 0.0))
+        until = None if self.deadline is None else self.deadline - margin
+        zero = (0.0, 0.0, 0.0)
+        kept, kept_key = owner, key  # the last plan inside every rule
+        recombined = owner.copy()
+        stale = 0
         try:
-            until = None if self.deadline is None else self.deadline - RECOM_MARGIN
-            self.recombined += recom.run(recombined, deadline=until, check=self._check)
+            for _ in range(MAX_PASSES):
+                if until is not None and time.perf_counter() > until:
+                    break
+                gained = recom.run(recombined, deadline=until, check=self._check, max_passes=1)
+                self.recombined += gained
+                new_key = self._key(recombined)
+                if new_key[:3] != zero:
+                    # travel moved the team total and with it every target: pull the reps back
+                    recombined, new_key = self._finish(recombined, new_key)
+                if new_key[:3] == zero and not excess_pieces(self.instance, recombined):
+                    kept, kept_key = recombined.copy(), new_key
+                else:
+                    recombined = kept.copy()
+                stale = 0 if gained else stale + 1
+                if stale >= STALE_PASSES:
+                    break
         except _Stop:
             pass
-        new_key = self._key(recombined)
-        if new_key[:3] != (0.0, 0.0, 0.0):
-            # travel moved the team total and with it every target: pull the reps back
-            try:
-                recombined, new_key = self._finish(recombined, new_key)
-            except _Stop:
-                pass
-        if new_key[:3] != (0.0, 0.0, 0.0) or excess_pieces(self.instance, recombined):
+        if kept is owner:
             return owner, key
-        return self._tidy(recombined, new_key)
+        deadline, self.deadline = self.deadline, until  # the last tidy leaves the margin too
+        try:
+            return self._tidy(kept, kept_key)
+        finally:
+            self.deadline = deadline
 
     def _recombine_balance(self, owner: np.ndarray) -> tuple[np.ndarray, tuple]:
         """One recombination pass over the pairs with a rep off target (a stalled search).
