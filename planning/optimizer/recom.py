@@ -138,9 +138,7 @@ class Recombination:
         thin = {v: is_thin(neighbours, sets, owner, v) for v in nodes}
         count = 0
         for v in nodes:
-            if thin[v] and any(
-                owner[w] == owner[v] and thin.get(w, False) for w in neighbours[v]
-            ):
+            if thin[v] and any(owner[w] == owner[v] and thin.get(w, False) for w in neighbours[v]):
                 count += 1
         return count
 
@@ -321,9 +319,7 @@ class _Pair:
         self.tol = recom.settings.tolerance
         self.inside = self.tol * (1 - TARGET_MARGIN)
         self.moved_now = float(np.where(self.is_a, self.mv_a, self.mv_b).sum())
-        self.global_moved = (
-            float(score.moved_weight(inst, owner)) if recom.cap is not None else 0.0
-        )
+        self.global_moved = float(score.moved_weight(inst, owner)) if recom.cap is not None else 0.0
         self.imb_now = float(self.excess(load[a, self.cols], load[b, self.cols], self.tol))
         self.loose_now = float(
             self.excess(load[a, self.cols], load[b, self.cols], self.tol * RELAXED)
@@ -406,7 +402,8 @@ class _Pair:
     def best_cut(self, flavour: str) -> list[tuple] | None:
         """The best cuts of one random spanning tree, as ``(rank, is_a)``; None if not connected.
 
-        Two at most: the best inside the narrowed band, the best needing repair."""
+        Two at most: the best inside the narrowed band, the best needing repair.
+        """
         recom, n, ex, ey = self.recom, self.n, self.ex, self.ey
         rng = recom.rng
         weight = rng.random(len(ex))
@@ -531,9 +528,7 @@ class _Pair:
             return None
         for side in (is_a, ~is_a):
             keep = side[ex] & side[ey]
-            part = sparse.coo_matrix(
-                (np.ones(int(keep.sum())), (ex[keep], ey[keep])), shape=(n, n)
-            )
+            part = sparse.coo_matrix((np.ones(int(keep.sum())), (ex[keep], ey[keep])), shape=(n, n))
             labels = csgraph.connected_components(part, directed=False)[1]
             if len(np.unique(labels[side])) > 1:
                 return None

@@ -120,6 +120,9 @@ RECOM_MARGIN = 0.3
 """Seconds before the deadline at which recombination stops, leaving time for the last tidy
 pass and the caller's own work (the result, the plan, the metrics)."""
 
+CEILING_NEAR = 0.01
+"""A rep within this share below its capacity ceiling counts as at it (stop sentence)."""
+
 RECOM_SHARE = 0.02
 """Share of the time limit recombination leaves at the end, when that is more than the margin."""
 
@@ -636,6 +639,17 @@ class _Search(EscapeMoves):
                 f"stopped: {reason} with the cap on accounts moved reached and "
                 f"{worst:.1%} worst deviation left; a higher cap may reach the tolerance"
             )
+        if worst > self.settings.tolerance + 1e-9 and self.cap_col >= 0:
+            # issue 13 point 3 (h13d): name the capacity ceiling when reps sit at it
+            full = load[:, self.cap_col] >= (1 - CEILING_NEAR) * self.ceiling
+            if full.any():
+                name = self.instance.measure_names[self.cap_col]
+                return (
+                    f"stopped: {reason} while {worst:.1%} worst deviation remains, with "
+                    f"{int(full.sum())} rep(s) at their capacity ceiling of {name}, which keeps "
+                    "load from moving to them; without the capacity ceiling a plan within "
+                    "tolerance may exist"
+                )
         if worst > self.settings.tolerance + 1e-9:
             return f"stopped: {reason} while {worst:.1%} worst deviation remains"
         return f"stopped: {reason}, every rep within tolerance"
