@@ -17,6 +17,10 @@ Trees are drawn three ways: plain random weights; weights that make edges
 across the pair's present border dear (cuts near it: small changes, little
 disruption); and, where costs differ, edges across the line of equal cost
 between the two reps' homes made dear (cuts near that line: compact, cheap).
+Exact cuts are rare with two balanced measures, so cuts within ``RELAXED``
+times the tolerance are kept too and brought into the band by single border
+moves (``_Pair.repair``); a sweep cut (cells by hops to a seed near each
+home) adds one compact candidate per visit.
 """
 
 from __future__ import annotations
@@ -119,13 +123,13 @@ class Recombination:
         self.indptr, self.indices = indptr, indices
         self.varied_cost = bool(np.ptp(instance.cost, axis=1).max() > 0)
         self.accepted = 0
-        self.tried = 0
-        self.valid = 0
+        self.tried = 0  # spanning trees drawn
+        self.valid = 0  # cuts inside the relaxed band (for tuning)
 
     # -- scoring a whole pair -------------------------------------------------
 
     def _pp(self, units: np.ndarray, inner: np.ndarray) -> np.ndarray:
-        """Polsby-Popper on the graph of territories of ``units`` cells and ``inner`` shared edges."""
+        """Graph Polsby-Popper of territories of ``units`` cells sharing ``inner`` edges."""
         perimeter = np.maximum(units * self.sides - 2 * inner, 1)
         return 4 * math.pi * units * self.area_one / perimeter**2
 
@@ -149,10 +153,11 @@ class Recombination:
 
         Up to ``MAX_TREES`` trees are drawn until ``TREES_PER_PAIR`` of them had a
         cut within ``RELAXED`` times the tolerance; the best cuts by shape, then
-        objective, are brought inside the band by :meth:`_repair` and scored
-        exactly. ``owner`` and ``owner_list`` are updated together, ``load``
-        (``(R, M)``) too; ``target`` stays as given (one pair barely moves the
-        team total).
+        objective (and one sweep cut, :meth:`_Pair.sweep_cut`), are brought
+        inside the band by :meth:`_Pair.repair` and scored exactly. ``owner``
+        and ``owner_list`` are updated together, ``load`` and ``target``
+        (``(R, M)``) too. Balance is judged on the pair against the targets of
+        the moment; the caller checks the whole plan (travel moves every target).
         """
         pair = _Pair.build(self, owner, a, b, load, target)
         if pair is None:
@@ -182,8 +187,8 @@ class Recombination:
         exact = [p for p in picks if not p[0][1]][:REPAIRED]
         loose = [p for p in picks if p[0][1]][:REPAIRED]
         best_key, best_assign = now, None
-        for _, is_a in exact + loose:
-            is_a = pair.repair(is_a, owner_list)
+        for _, cut in exact + loose:
+            is_a = pair.repair(cut, owner_list)
             if is_a is None:
                 continue
             key = pair.exact_key(is_a, owner_list, strict=True)
@@ -270,10 +275,43 @@ class Recombination:
 
 
 class _Pair:
-    """The cells of two touching territories, with everything a cut of them is scored by."""
+    """The cells of two touching territories, with everything a cut of them is scored by.
 
-    def __init__(self) -> None:  # filled by ``build``
-        pass
+    Arrays are indexed by the pair's own cell positions ``0..n-1`` (``nodes``
+    maps them to units); ``la`` / ``lb`` are each cell's measures under rep
+    ``a`` / ``b`` (travel added where it counts), ``mv_*`` and ``c_*`` its
+    disruption weight moved and cost under each.
+    """
+
+    recom: Recombination
+    a: int
+    b: int
+    n: int
+    nodes: np.ndarray
+    node_list: list[int]
+    ex: np.ndarray
+    ey: np.ndarray
+    is_a: np.ndarray
+    la: np.ndarray
+    lb: np.ndarray
+    mv_a: np.ndarray
+    mv_b: np.ndarray
+    c_a: np.ndarray
+    c_b: np.ndarray
+    lock_a: np.ndarray
+    lock_b: np.ndarray
+    free: np.ndarray
+    cols: np.ndarray
+    ta: np.ndarray
+    tb: np.ndarray
+    base_a: np.ndarray
+    base_b: np.ndarray
+    tol: float
+    inside: float
+    moved_now: float
+    global_moved: float
+    imb_now: float
+    loose_now: float
 
     @classmethod
     def build(cls, recom: Recombination, owner, a, b, load, target) -> _Pair | None:
@@ -340,7 +378,7 @@ class _Pair:
         return (one(load_a, self.ta) + one(load_b, self.tb)) * score.IMBALANCE_SCALE
 
     def spread(self, load_a: np.ndarray, load_b: np.ndarray) -> np.ndarray:
-        """Weighted squared relative deviation of both reps from target, band or not (repair guide)."""
+        """Weighted squared relative deviation of both reps from target (the repair's guide)."""
         weights = self.recom.weights
         da = load_a / np.where(self.ta > 0, self.ta, 1.0) - 1.0
         db = load_b / np.where(self.tb > 0, self.tb, 1.0) - 1.0
@@ -501,12 +539,12 @@ class _Pair:
         recom, n, ex, ey = self.recom, self.n, self.ex, self.ey
         rng = recom.rng
         seeds = []
-        for side, cost in ((self.is_a, self.c_a), (~self.is_a, self.c_b)):
+        for side, home_cost in ((self.is_a, self.c_a), (~self.is_a, self.c_b)):
             pool = np.flatnonzero(side)
             if len(pool) == 0:
                 return None
             if recom.varied_cost:
-                pool = pool[np.argsort(cost[pool], kind="stable")[:SWEEP_SEEDS]]
+                pool = pool[np.argsort(home_cost[pool], kind="stable")[:SWEEP_SEEDS]]
             seeds.append(int(rng.choice(pool)))
         graph = sparse.coo_matrix((np.ones(len(ex)), (ex, ey)), shape=(n, n)).tocsr()
         hops = csgraph.shortest_path(graph, directed=False, unweighted=True, indices=seeds)
