@@ -37,7 +37,13 @@ from planning.optimizer import score
 from planning.optimizer.constraints import removal_keeps_connected
 from planning.optimizer.instance import Instance
 from planning.optimizer.settings import Settings
-from planning.optimizer.shape import MIN_POLSBY_POPPER, is_thin, neighbour_sets, unit_sides
+from planning.optimizer.shape import (
+    MIN_POLSBY_POPPER,
+    PP_GOAL,
+    is_thin,
+    neighbour_sets,
+    unit_sides,
+)
 
 TREES_PER_PAIR = 3
 """Spanning trees with at least one valid cut wanted for a pair on each visit."""
@@ -50,6 +56,10 @@ CUTS_SCORED = 96
 
 DEFICIT_SCALE = 100.0
 """Shape penalty per unit of Polsby-Popper below the floor; one corridor unit counts 1 (0.01)."""
+
+GOAL_SCALE = 10.0
+"""Shape penalty per unit of Polsby-Popper below ``PP_GOAL`` (0.1 below it weighs one corridor
+unit): compact enough to sign is not yet compact; re-splits move a few accounts more for it."""
 
 RELAXED = 3.0
 """Cuts within this many times the tolerance are kept for repair (exact cuts are rare with two
@@ -134,7 +144,11 @@ class Recombination:
         return 4 * math.pi * units * self.area_one / perimeter**2
 
     def _deficit(self, pp: np.ndarray) -> np.ndarray:
-        return np.maximum(MIN_POLSBY_POPPER - pp, 0.0) * DEFICIT_SCALE
+        """Shape penalty of territories with Polsby-Popper ``pp``: the floor, then the goal."""
+        return (
+            np.maximum(MIN_POLSBY_POPPER - pp, 0.0) * DEFICIT_SCALE
+            + np.maximum(PP_GOAL - pp, 0.0) * GOAL_SCALE
+        )
 
     def _corridors(self, nodes: list[int], owner: list[int]) -> int:
         """Units of ``nodes`` in a one-cell corridor under ``owner``."""
