@@ -56,21 +56,23 @@ def cut(team, owner) -> int:
     return int((owner[a] != owner[b]).sum())
 
 
-@pytest.mark.parametrize("team_seed", [1, 3])
+NOT_AS_COMPACT = pytest.mark.xfail(
+    reason="issue 13 point 3 not met here: this design balanced on workload and TAM cuts 138 edges "
+    "where the nearest-home plan it replaces cuts 119 (more time does not help: the pair re-splits "
+    "stall; reported in docs/benchmarks.md)",
+    strict=False,
+)
+
+
 @pytest.mark.parametrize(
-    "measures",
+    ("team_seed", "measures"),
     [
-        ("workload",),
-        ("tam",),
-        pytest.param(
-            ("workload", "tam"),
-            marks=pytest.mark.xfail(
-                reason="issue 13 point 3 not met for two measures: a design balanced on workload "
-                "and TAM cuts 136-151 edges where the nearest-home plan it replaces cuts "
-                "119-135 (reported in docs/benchmarks.md)",
-                strict=False,
-            ),
-        ),
+        (1, ("workload",)),
+        (1, ("tam",)),
+        (1, ("workload", "tam")),
+        (3, ("workload",)),
+        (3, ("tam",)),
+        pytest.param(3, ("workload", "tam"), marks=NOT_AS_COMPACT),
     ],
 )
 def test_design_is_at_least_as_compact_as_the_plan_it_replaces(results, team_seed, measures):
