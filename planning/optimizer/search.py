@@ -123,6 +123,10 @@ pass and the caller's own work (the result, the plan, the metrics)."""
 CEILING_NEAR = 0.01
 """A rep within this share below its capacity ceiling counts as at it (stop sentence)."""
 
+SHAPE_SHARE = 0.15
+"""Share of the time limit kept for recombination at the end of a search (issue 13 point 3): a
+search still off target when its balance time is up gets its shapes mended, balance kept."""
+
 RECOM_SHARE = 0.02
 """Share of the time limit recombination leaves at the end, when that is more than the margin."""
 
@@ -496,6 +500,12 @@ class _Search(EscapeMoves):
 
     def run(self) -> BalanceResult:
         inst, settings = self.instance, self.settings
+        # issue 13 point 3 (h13d): the last SHAPE_SHARE of the time goes to shapes, even when
+        # balance is still short of the tolerance then
+        full_deadline, reserve = self.deadline, 0.0
+        if self.shapes and full_deadline is not None and settings.max_iterations is None:
+            reserve = SHAPE_SHARE * float(settings.time_limit or 0.0)
+            self.deadline = full_deadline - reserve
         owner = self._start()
         best_owner, best_key = owner.copy(), self._key(owner)
         phase, stale, stopped, iteration = "balance", 0, False, 0
@@ -580,6 +590,18 @@ class _Search(EscapeMoves):
             if key < best_key:
                 best_owner, best_key = owner.copy(), key
             self.stop_reason = self._stop_cause()
+        self.deadline = full_deadline
+        asked = self.should_stop is not None and self.should_stop()
+        if (
+            full_deadline is not None
+            and reserve
+            and not asked
+            and time.perf_counter() < full_deadline - RECOM_MARGIN
+        ):
+            try:
+                best_owner, best_key = self._recombine(best_owner, best_key)
+            except _Stop:
+                pass
         if stopped:
             self.notes.append("stopped early (time limit or request); this is the best plan so far")
         if restarts:
@@ -694,8 +716,10 @@ class _Search(EscapeMoves):
         :class:`~planning.optimizer.recom.Recombination` trades the secondary
         objective for shape (no territory below the Polsby-Popper floor, no
         one-cell corridor), never balance, the cap or capacity; a last tidy pass
-        smooths the new borders. The plan comes back only if every rep is still
-        within tolerance. Skipped for a round-bounded search (``max_iterations``).
+        smooths the new borders (of a plan inside tolerance). After each pass the
+        whole plan is checked: a pass that left it worse on the cap, capacity or
+        imbalance (travel moves every target) is pulled back by :meth:`_finish`
+        or undone. Skipped for a round-bounded search (``max_iterations``).
         """
         if self.settings.max_iterations is not None:
             return owner, key
@@ -703,8 +727,7 @@ class _Search(EscapeMoves):
                               cap_col=self.cap_col)  # fmt: skip
         margin = max(RECOM_MARGIN, RECOM_SHARE * (self.settings.time_limit or 0.0))
         until = None if self.deadline is None else self.deadline - margin
-        zero = (0.0, 0.0, 0.0)
-        kept, kept_key = owner, key  # the last plan inside every rule
+        kept, kept_key = owner, key  # the last plan no worse on the rules and balance
         recombined = owner.copy()
         stale = 0
         try:
@@ -714,10 +737,10 @@ class _Search(EscapeMoves):
                 gained = recom.run(recombined, deadline=until, check=self._check, max_passes=1)
                 self.recombined += gained
                 new_key = self._key(recombined)
-                if new_key[:3] != zero:
+                if new_key[:3] > kept_key[:3]:
                     # travel moved the team total and with it every target: pull the reps back
                     recombined, new_key = self._finish(recombined, new_key)
-                if new_key[:3] == zero and not excess_pieces(self.instance, recombined):
+                if new_key[:3] <= kept_key[:3] and not excess_pieces(self.instance, recombined):
                     kept, kept_key = recombined.copy(), new_key
                 else:
                     recombined = kept.copy()
