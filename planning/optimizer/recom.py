@@ -59,7 +59,11 @@ DEFICIT_SCALE = 100.0
 
 GOAL_SCALE = 10.0
 """Shape penalty per unit of Polsby-Popper below ``PP_GOAL`` (0.1 below it weighs one corridor
-unit): compact enough to sign is not yet compact; re-splits move a few accounts more for it."""
+unit) at compactness weight 1 or more, scaled down below it (none at 0): compact enough to sign
+is not yet compact; re-splits move a few accounts more for it."""
+
+REGULAR_SHARE = 0.5
+"""Least share of units with the largest degree for Polsby-Popper to count in the shape penalty."""
 
 RELAXED = 3.0
 """Cuts within this many times the tolerance are kept for repair (exact cuts are rare with two
@@ -126,6 +130,13 @@ class Recombination:
         self.sides = unit_sides(instance)
         self.area_one = self.sides / (4.0 * math.tan(math.pi / self.sides))
         self.sets = neighbour_sets(instance)
+        # the goal beyond the floor counts as much as the caller counts compactness (up to 1 x)
+        self.goal_scale = GOAL_SCALE * min(settings.compactness_weight, 1.0)
+        # Polsby-Popper on the graph counts every unit as a regular polygon of the largest
+        # degree: on hexagons and grids a measure of shape, on irregular graphs (a Delaunay
+        # triangulation: degrees 3-12) mostly a count of units, so there only corridors count
+        degree = np.diff(instance.adjacency[0])  # type: ignore[index]
+        self.regular = bool((degree == self.sides).mean() >= REGULAR_SHARE)
         self.cap = None
         if self.rebalance and settings.disruption_cap is not None:
             self.cap = settings.disruption_cap * self.weight_total + 1e-9
@@ -145,9 +156,11 @@ class Recombination:
 
     def _deficit(self, pp: np.ndarray) -> np.ndarray:
         """Shape penalty of territories with Polsby-Popper ``pp``: the floor, then the goal."""
+        if not self.regular:
+            return np.zeros(np.shape(pp))
         return (
             np.maximum(MIN_POLSBY_POPPER - pp, 0.0) * DEFICIT_SCALE
-            + np.maximum(PP_GOAL - pp, 0.0) * GOAL_SCALE
+            + np.maximum(PP_GOAL - pp, 0.0) * self.goal_scale
         )
 
     def _corridors(self, nodes: list[int], owner: list[int]) -> int:
