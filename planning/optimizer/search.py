@@ -745,6 +745,7 @@ class _Search(EscapeMoves):
                 else:
                     recombined = kept.copy()
                 stale = 0 if gained else stale + 1
+                self._report(self.round, kept, kept_key, "shapes")  # the bar keeps moving
                 if stale >= STALE_PASSES:
                     break
         except _Stop:
