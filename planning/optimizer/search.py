@@ -50,6 +50,7 @@ from planning.optimizer.moves import (
     neighbour_counts,
     shift,
 )
+from planning.optimizer.recom import MAX_PASSES, STALE_PASSES, Recombination
 from planning.optimizer.repair import merge_fragments
 from planning.optimizer.result import BalanceResult, summarize
 from planning.optimizer.settings import Settings
@@ -114,6 +115,20 @@ the unguided rounds."""
 
 RESTART_PATIENCE = 25
 """Restarts in a row without a better plan after which the search stops and says so."""
+
+RECOM_MARGIN = 0.3
+"""Seconds before the deadline at which recombination stops, leaving time for the last tidy
+pass and the caller's own work (the result, the plan, the metrics)."""
+
+CEILING_NEAR = 0.01
+"""A rep within this share below its capacity ceiling counts as at it (stop sentence)."""
+
+SHAPE_SHARE = 0.15
+"""Share of the time limit kept for recombination at the end of a search (issue 13 point 3): a
+search still off target when its balance time is up gets its shapes mended, balance kept."""
+
+RECOM_SHARE = 0.02
+"""Share of the time limit recombination leaves at the end, when that is more than the margin."""
 
 RESTART_MARGIN = 0.5
 """Seconds before the deadline after which a stalled search no longer restarts."""
@@ -425,6 +440,7 @@ class _Search(EscapeMoves):
         self.shapes = self.contiguity and settings.shape_rules
         self.shape_sets = neighbour_sets(instance) if self.shapes else []
         self.shape_active = False  # the rule binds once every rep is within tolerance
+        self.recombined = 0  # accepted recombination steps (issue 13 point 3, h13d)
 
     # -- bookkeeping -------------------------------------------------------
 
@@ -484,6 +500,12 @@ class _Search(EscapeMoves):
 
     def run(self) -> BalanceResult:
         inst, settings = self.instance, self.settings
+        # issue 13 point 3 (h13d): the last SHAPE_SHARE of the time goes to shapes, even when
+        # balance is still short of the tolerance then
+        full_deadline, reserve = self.deadline, 0.0
+        if self.shapes and full_deadline is not None and settings.max_iterations is None:
+            reserve = SHAPE_SHARE * float(settings.time_limit or 0.0)
+            self.deadline = full_deadline - reserve
         owner = self._start()
         best_owner, best_key = owner.copy(), self._key(owner)
         phase, stale, stopped, iteration = "balance", 0, False, 0
@@ -528,6 +550,13 @@ class _Search(EscapeMoves):
                 if stuck and fruitless >= RESTART_PATIENCE:
                     self.stop_reason = f"{RESTART_PATIENCE} restarts in a row found no better plan"
                 elif stuck and self._restart_allowed(phase, best_key):
+                    # issue 13 point 3 (h13d): first re-split off-target pairs along spanning
+                    # trees; a better plan goes on from there without a shake
+                    recombined, new_key = self._recombine_balance(best_owner)
+                    if new_key < best_key:
+                        best_owner, best_key, owner = recombined, new_key, recombined.copy()
+                        stale, history, phase = 0, [], "balance"
+                        continue
                     # issue 13 point 3 (h13b): never stop early while time remains and the
                     # tolerance is unmet: restart from the best plan with a bigger shake
                     restarts += 1
@@ -544,6 +573,7 @@ class _Search(EscapeMoves):
                 best_owner, best_key = self._finish(best_owner, best_key)
             if self.shapes and best_key[:3] == (0.0, 0.0, 0.0):
                 best_owner, best_key = self._tidy(best_owner, best_key)
+                best_owner, best_key = self._recombine(best_owner, best_key)
             if phase == "balance" and best_key[2] > 0 and (stale >= self.patience or plateau):
                 self.notes.append(
                     f"imbalance fell by less than {PLATEAU:.0%} in the last {self.patience} "
@@ -560,6 +590,18 @@ class _Search(EscapeMoves):
             if key < best_key:
                 best_owner, best_key = owner.copy(), key
             self.stop_reason = self._stop_cause()
+        self.deadline = full_deadline
+        asked = self.should_stop is not None and self.should_stop()
+        if (
+            full_deadline is not None
+            and reserve
+            and not asked
+            and time.perf_counter() < full_deadline - RECOM_MARGIN
+        ):
+            try:
+                best_owner, best_key = self._recombine(best_owner, best_key)
+            except _Stop:
+                pass
         if stopped:
             self.notes.append("stopped early (time limit or request); this is the best plan so far")
         if restarts:
@@ -619,6 +661,17 @@ class _Search(EscapeMoves):
                 f"stopped: {reason} with the cap on accounts moved reached and "
                 f"{worst:.1%} worst deviation left; a higher cap may reach the tolerance"
             )
+        if worst > self.settings.tolerance + 1e-9 and self.cap_col >= 0:
+            # issue 13 point 3 (h13d): name the capacity ceiling when reps sit at it
+            full = load[:, self.cap_col] >= (1 - CEILING_NEAR) * self.ceiling
+            if full.any():
+                name = self.instance.measure_names[self.cap_col]
+                return (
+                    f"stopped: {reason} while {worst:.1%} worst deviation remains, with "
+                    f"{int(full.sum())} rep(s) at their capacity ceiling of {name}, which keeps "
+                    "load from moving to them; without the capacity ceiling a plan within "
+                    "tolerance may exist"
+                )
         if worst > self.settings.tolerance + 1e-9:
             return f"stopped: {reason} while {worst:.1%} worst deviation remains"
         return f"stopped: {reason}, every rep within tolerance"
@@ -656,6 +709,70 @@ class _Search(EscapeMoves):
         if new_key[:3] == (0.0, 0.0, 0.0):
             return tidied, new_key
         return owner, key
+
+    def _recombine(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
+        """Re-split touching pairs along spanning trees until no pass helps (issue 13 point 3).
+
+        :class:`~planning.optimizer.recom.Recombination` trades the secondary
+        objective for shape (no territory below the Polsby-Popper floor, no
+        one-cell corridor), never balance, the cap or capacity; a last tidy pass
+        smooths the new borders (of a plan inside tolerance). After each pass the
+        whole plan is checked: a pass that left it worse on the cap, capacity or
+        imbalance (travel moves every target) is pulled back by :meth:`_finish`
+        or undone. Skipped for a round-bounded search (``max_iterations``).
+        """
+        if self.settings.max_iterations is not None:
+            return owner, key
+        recom = Recombination(self.instance, self.settings, self.rng, ceiling=self.ceiling,
+                              cap_col=self.cap_col)  # fmt: skip
+        margin = max(RECOM_MARGIN, RECOM_SHARE * (self.settings.time_limit or 0.0))
+        until = None if self.deadline is None else self.deadline - margin
+        kept, kept_key = owner, key  # the last plan no worse on the rules and balance
+        recombined = owner.copy()
+        stale = 0
+        try:
+            for _ in range(MAX_PASSES):
+                if until is not None and time.perf_counter() > until:
+                    break
+                gained = recom.run(recombined, deadline=until, check=self._check, max_passes=1)
+                self.recombined += gained
+                new_key = self._key(recombined)
+                if new_key[:3] > kept_key[:3]:
+                    # travel moved the team total and with it every target: pull the reps back
+                    recombined, new_key = self._finish(recombined, new_key)
+                if new_key[:3] <= kept_key[:3] and not excess_pieces(self.instance, recombined):
+                    kept, kept_key = recombined.copy(), new_key
+                else:
+                    recombined = kept.copy()
+                stale = 0 if gained else stale + 1
+                self._report(self.round, kept, kept_key, "shapes")  # the bar keeps moving
+                if stale >= STALE_PASSES:
+                    break
+        except _Stop:
+            pass
+        if kept is owner:
+            return owner, key
+        deadline, self.deadline = self.deadline, until  # the last tidy leaves the margin too
+        try:
+            return self._tidy(kept, kept_key)
+        finally:
+            self.deadline = deadline
+
+    def _recombine_balance(self, owner: np.ndarray) -> tuple[np.ndarray, tuple]:
+        """One recombination pass over the pairs with a rep off target (a stalled search).
+
+        Whole chunks of two territories change hands along a tree cut, where
+        single moves stall (concentrated TAM, a cap on accounts moved that
+        leaves only a few units to move). Returns the plan and its key.
+        """
+        recombined = owner.copy()
+        if not self.contiguity or self.settings.max_iterations is not None:
+            return recombined, self._key(recombined)
+        recom = Recombination(self.instance, self.settings, self.rng, ceiling=self.ceiling,
+                              cap_col=self.cap_col)  # fmt: skip
+        self.recombined += recom.run(recombined, deadline=self.deadline, check=self._check,
+                                     max_passes=1, balance_first=True)  # fmt: skip
+        return recombined, self._key(recombined)
 
     def _finish(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
         """Polish the best plan of a search that stalled off target.

@@ -19,9 +19,11 @@ PLAN_FIGURES = (
 
 def expected_names(case: str) -> list[str]:
     """Baseline figures (no runtime) and our optimizer's figures (with runtime) of one data set."""
-    return [f"{case}_baseline_{f}" for f in PLAN_FIGURES] + [
-        f"{case}_{f}" for f in (*PLAN_FIGURES, "balance_runtime_s")
-    ]
+    return (
+        [f"{case}_baseline_{f}" for f in PLAN_FIGURES]
+        + [f"{case}_moved_lower_bound_pct"]  # issue 13 point 4 (h13d)
+        + [f"{case}_{f}" for f in (*PLAN_FIGURES, "balance_runtime_s")]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +69,14 @@ def test_counts_print_as_integers_and_balance_is_sane(tiny_lines):
     assert 0 < float(values["demo_mean_polsby_popper"].split()[0]) <= 1
     worst = float(values["demo_balance_worst_dev_pct"].split()[0])
     assert worst < float(values["demo_baseline_balance_worst_dev_pct"].split()[0])
+
+
+def test_the_moved_lower_bound_is_a_share_below_what_the_plan_moves(tiny_lines):
+    """Issue 13 point 4 (h13d): the computed bound on accounts moved holds for our plan."""
+    values = {line.split(": ")[0]: float(line.split(": ")[1].split()[0]) for line in tiny_lines}
+    for case in ("demo", "large"):
+        bound = values[f"{case}_moved_lower_bound_pct"]
+        assert 0 < bound <= values[f"{case}_disruption_accounts_pct"] + 1e-9
 
 
 def test_a_missing_peer_is_skipped_with_a_note(monkeypatch, capsys):

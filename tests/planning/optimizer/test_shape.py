@@ -100,3 +100,16 @@ def test_after_balance_no_move_adds_a_corridor(team):
         corridor_units(team, with_rules.assignment).sum()
         <= corridor_units(team, without.assignment).sum()
     )
+
+
+def test_a_run_stopped_by_the_capacity_ceiling_says_so():
+    """Issue 13 point 3 (h13d): TAM out of reach only because reps sit at their workload ceiling."""
+    inst = grid_instance(12, 12, 4, seed=3, capacity=True, travel_per_step=0.3, hexagonal=True)
+    share = inst.measures[:, 0].sum() / 4
+    inst = replace(inst, capacity=share * np.array([0.75, 1.2, 1.2, 1.2]))
+    settings = Settings(balance=(("tam", 1.0),), max_capacity=True, time_limit=2, seed=0)
+    capped = balance(inst, settings)
+    assert not capped.within_tolerance
+    (stop,) = [m for m in capped.messages if m.startswith("stopped:")]
+    assert "capacity ceiling of workload" in stop
+    assert balance(inst, replace(settings, max_capacity=False)).within_tolerance
