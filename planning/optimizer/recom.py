@@ -325,6 +325,8 @@ class _Pair:
     mv_b: np.ndarray
     c_a: np.ndarray
     c_b: np.ndarray
+    o_a: np.ndarray
+    o_b: np.ndarray
     lock_a: np.ndarray
     lock_b: np.ndarray
     free: np.ndarray
@@ -373,6 +375,13 @@ class _Pair:
         w = inst.disruption_weight[nodes] * (cur >= 0)
         self.mv_a, self.mv_b = w * (cur != a), w * (cur != b)
         self.c_a, self.c_b = inst.cost[nodes, a], inst.cost[nodes, b]
+        # each unit's part of the secondary objective under a or b: weighted cost, plus the
+        # experience preference (issue 15) that score.evaluate counts toward no measure
+        scale = recom.settings.cost_weight / recom.cost_ref
+        self.o_a, self.o_b = scale * self.c_a, scale * self.c_b
+        if inst.preference is not None:
+            self.o_a = self.o_a + inst.preference[nodes, a]
+            self.o_b = self.o_b + inst.preference[nodes, b]
         locked = inst.locked[nodes]
         self.lock_a = locked & (cur == a)
         self.lock_b = locked & (cur == b)
@@ -411,11 +420,14 @@ class _Pair:
         db = load_b / np.where(self.tb > 0, self.tb, 1.0) - 1.0
         return ((da**2 + db**2) * weights).sum(axis=-1)
 
-    def secondary(self, cut, moved, cost):
-        """The settings' secondary objective, for the pair's part of it."""
+    def secondary(self, cut, moved, unit_part):
+        """The settings' secondary objective, for the pair's part of it.
+
+        ``unit_part`` is the sum of the units' ``o_a``/``o_b`` (weighted cost and preference).
+        """
         recom, settings = self.recom, self.recom.settings
         out = settings.compactness_weight * cut / recom.n_edges
-        out = out + settings.cost_weight * cost / recom.cost_ref
+        out = out + unit_part
         if recom.rebalance:
             out = out + settings.disruption_weight * moved / recom.weight_total
         return out
@@ -447,7 +459,7 @@ class _Pair:
         if strict and recom.cap is not None:
             if self.global_moved - self.moved_now + moved > recom.cap:
                 return None
-        cost = float(np.where(is_a, self.c_a, self.c_b).sum())
+        cost = float(np.where(is_a, self.o_a, self.o_b).sum())
         ia, ib = is_a[self.ex], is_a[self.ey]
         inner_a, inner_b = int((ia & ib).sum()), int((~ia & ~ib).sum())
         cut = len(self.ex) - inner_a - inner_b
@@ -505,7 +517,7 @@ class _Pair:
         s_ka, s_kb = subtree(self.lock_a), subtree(self.lock_b)
         n_ka, n_kb = int(self.lock_a.sum()), int(self.lock_b.sum())
         s_ma, s_mb = subtree(self.mv_a), subtree(self.mv_b)
-        s_ca, s_cb = subtree(self.c_a), subtree(self.c_b)
+        s_ca, s_cb = subtree(self.o_a), subtree(self.o_b)
         base_a, base_b = self.base_a[cols], self.base_b[cols]
         band = self.tol * RELAXED
         best: dict[bool, tuple] = {}
@@ -513,12 +525,12 @@ class _Pair:
             if orient == 0:
                 load_a, load_b = base_a + s_la, base_b + (t_lb - s_lb)
                 moved = s_ma + (self.mv_b.sum() - s_mb)
-                cost = s_ca + (self.c_b.sum() - s_cb)
+                cost = s_ca + (self.o_b.sum() - s_cb)
                 ok = (s_kb == 0) & (n_ka - s_ka == 0)
             else:
                 load_a, load_b = base_a + (t_la - s_la), base_b + s_lb
                 moved = s_mb + (self.mv_a.sum() - s_ma)
-                cost = s_cb + (self.c_a.sum() - s_ca)
+                cost = s_cb + (self.o_a.sum() - s_ca)
                 ok = (s_ka == 0) & (n_kb - s_kb == 0)
             loose = self.excess(load_a, load_b, band)
             ok &= loose <= self.loose_now + 1e-9
@@ -602,7 +614,7 @@ class _Pair:
         pp = recom._pp(np.array([best, n - best]), np.array([inner_a, inner_b]))
         need = bool(self.excess(load_a[best - 1], load_b[best - 1], self.inside) > 0)
         moved = float(np.where(is_a, self.mv_a, self.mv_b).sum())
-        cost = float(np.where(is_a, self.c_a, self.c_b).sum())
+        cost = float(np.where(is_a, self.o_a, self.o_b).sum())
         sec = float(self.secondary(len(ex) - inner_a - inner_b, moved, cost))
         return (round(float(recom._deficit(pp).sum()), 2), need, sec), is_a
 
