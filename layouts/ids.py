@@ -34,6 +34,7 @@ class Ids(StrEnum):
     VIEW = "view-store"
     SELECTION = "selection-store"
     PAINT = "paint-store"
+    PANEL_CHARTS = "panel-charts-store"  # issue 18: a move's chart figures, drawn after the map
     KEY_COMMAND = "key-command"
     PAINTED = "painted-store"
     CAMERA = "camera-store"
