@@ -9,7 +9,7 @@
      - the colour of each feature in its "fc" property (calcdata[i].fOut.properties.fc, feature id set),
        which the fill layer reads;
      - the trace module's styleOnSelect, which re-tiles through _glTrace.updateOnSelect (the hook we
-       silence).
+       silence), and the scattermap module's styleOnSelect (the rep homes: silenced, issue 18).
    The offline basemap (assets/hexalign-labels.js) also reaches under the API, here only:
      - the layout layers' MapLibre ids, "plotly-layout-layer-<subplot uid>-<index>" (_subplot.uid),
        to show or hide them with setLayoutProperty (a relayout of map.layers would re-tile the cells)
@@ -106,8 +106,27 @@
 
   /* Selecting would re-tile every polygon just to dim the unselected ones (seconds at 50k cells);
      a selection moves cells at once, so the highlight is switched off. */
-  function silenceSelection(gl) {
+  function silenceSelection(gl, gd) {
     if (!gl._hexalignQuiet) { gl.updateOnSelect = function () {}; gl._hexalignQuiet = true; }
+    silenceMarkerSelection(gd);
+  }
+
+  /* Issue 18: the rep homes (a scattermap trace) are restyled at every step of a lasso: their
+     module's styleOnSelect rebuilds the trace's MapLibre source and layers (_glTrace.update), and
+     each rebuild re-renders the whole map (100-200 ms a frame with software WebGL), which ran on
+     after mouseup and held back the move's request. Their highlight is switched off too: a no-op
+     (not deleted: plotly falls back to the module's style). Shared by every scattermap trace. */
+  function silenceMarkerSelection(gd) {
+    var cds = (gd && gd.calcdata) || [];
+    for (var i = 1; i < cds.length; i++) {
+      var trace = cds[i] && cds[i][0] && cds[i][0].trace;
+      var module = trace && trace._module;
+      if (trace && trace.type === "scattermap" && module && !module._hexalignQuiet &&
+          typeof module.styleOnSelect === "function") {
+        module.styleOnSelect = function () {};
+        module._hexalignQuiet = true;
+      }
+    }
   }
 
   /* Check every internal, silence the selection when we can, record the paths in window.hexalign.
@@ -127,7 +146,7 @@
     fast = fast && need(featuresCarryColour(gd), "features");
     var quiet = !!gl && need(gl._hexalignQuiet || typeof gl.updateOnSelect === "function", "selectHook");
     quiet = need(selectCallsHook(gd), "selectCall") && quiet;
-    if (quiet) { silenceSelection(gl); }
+    if (quiet) { silenceSelection(gl, gd); }
     checkBasemap(gd, map);
     state.paintPath = fast ? "feature-state" : "restyle";
     state.selectionPath = quiet ? "quiet" : "plotly";
