@@ -11,8 +11,8 @@ decile) that changed hands are named, from whom to whom. Pure: the store's log i
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -157,12 +157,19 @@ def _key_tam_cut(market: Market) -> float:
     return _tam_and_cut(market)[1]
 
 
-@lru_cache(maxsize=8)
+_TAM_AND_CUT: weakref.WeakKeyDictionary[Market, tuple[np.ndarray, float]]
+_TAM_AND_CUT = weakref.WeakKeyDictionary()
+
+
 def _tam_and_cut(market: Market) -> tuple[np.ndarray, float]:
-    """Per market (a value built once per worker, hashed by identity): TAM and its cut."""
-    tam = market.accounts["tam"].to_numpy(np.float64).copy()
-    tam.flags.writeable = False
-    return tam, float(np.quantile(tam, KEY_DECILE)) if len(tam) else np.inf
+    """Per market (kept as long as the market is): every account's TAM and the decile cut."""
+    kept = _TAM_AND_CUT.get(market)
+    if kept is None:
+        tam = market.accounts["tam"].to_numpy(np.float64).copy()
+        tam.flags.writeable = False
+        cut = float(np.quantile(tam, KEY_DECILE)) if len(tam) else np.inf
+        kept = _TAM_AND_CUT[market] = (tam, cut)
+    return kept
 
 
 def _rep(rep_ids: np.ndarray, position: int) -> str:

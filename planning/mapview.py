@@ -5,13 +5,14 @@ Dash-free: the layouts turn these numbers into colours and figures.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from geo.lod import DisplayLevel
 from planning.hierarchy import group_keys
-from planning.market import SECONDS_PER_HOUR
+from planning.market import SECONDS_PER_HOUR, Market
 from planning.plan import Plan
 from planning.share_classes import ShareClass, classify, share_of
 
@@ -140,10 +141,7 @@ def unit_facts(
     back = _position_in(units)
     unit_rep = (counts.argmax(axis=1) - 1)[back]
     groups, group_names = {}, {}
-    for mode in GROUP_MODES:  # issue 14: the owner's region and district
-        keys = group_keys(m.reps, mode)
-        names = tuple(dict.fromkeys(keys))
-        member = np.array([names.index(k) for k in keys], dtype=np.int64)
+    for mode, (member, names) in _rep_group_members(m).items():  # issue 14: region, district
         groups[mode] = np.where(unit_rep >= 0, member[np.maximum(unit_rep, 0)], -1)
         group_names[mode] = names
     return UnitFacts(
@@ -180,3 +178,27 @@ def _cells_by_unit(level: DisplayLevel, units: np.ndarray) -> tuple[np.ndarray, 
 def _position_in(units: np.ndarray) -> np.ndarray:
     """Where each of ``units`` sits among its distinct values (sorted)."""
     return np.unique(units, return_inverse=True)[1].reshape(-1)
+
+
+_GROUP_MEMBERS: weakref.WeakKeyDictionary[Market, dict[str, tuple[np.ndarray, tuple[str, ...]]]]
+_GROUP_MEMBERS = weakref.WeakKeyDictionary()
+
+
+def _rep_group_members(market: Market) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+    """Per ``GROUP_MODES`` level: each rep's group position and the groups' labels.
+
+    The team never changes within a market, so this is worked out once per market
+    (issue 18: it was a third of the repaint of a move at 1M accounts), and kept only
+    as long as the market is.
+    """
+    kept = _GROUP_MEMBERS.get(market)
+    if kept is None:
+        kept = {}
+        for mode in GROUP_MODES:
+            keys = group_keys(market.reps, mode)
+            names = tuple(dict.fromkeys(keys))
+            member = np.array([names.index(k) for k in keys], dtype=np.int64)
+            member.flags.writeable = False
+            kept[mode] = (member, names)
+        _GROUP_MEMBERS[market] = kept
+    return kept
