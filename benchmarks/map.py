@@ -81,8 +81,9 @@ DRAWN = """() => {
   const gd = document.querySelector('#map .js-plotly-plot');
   const m = gd._fullLayout.map._subplot.map;
   const geo = gd.data[0].geojson;
+  const parts = new URL(geo, location.href).pathname.split('/');  // /geo/fmt/tiling/LEVEL/view
   return {locations: gd.data[0].locations.length, calcdata: gd.calcdata[0].length,
-          level: Number(geo.split('/')[5]), geojson: geo, zoom: m.getZoom(),
+          level: Number(parts[parts.length - 2]), geojson: geo, zoom: m.getZoom(),
           loaded: m.loaded()};
 }"""
 
@@ -320,11 +321,11 @@ class Sweep:
         self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
         drawn = self.settle("overview")
         steps = 0
-        while drawn["level"] > 0 and steps < MAX_ZOOM_STEPS:
+        while drawn["level"] != 0 and steps < MAX_ZOOM_STEPS:  # NaN: an unknown URL, go on
             self.page.mouse.wheel(0, WHEEL_STEP)
             steps += 1
             drawn = self.settle(f"zoom step {steps}")
-        if drawn["level"] > 0:
+        if drawn["level"] != 0:
             raise RuntimeError(f"no finest level after {steps} zoom steps: {drawn}")
         return drawn
 
