@@ -268,9 +268,7 @@
           map.setFeatureState({source: gl.sourceId, id: point.fOut.id}, paint);
         }
       }
-      if (JSON.stringify(map.getPaintProperty(layer, "fill-color")) !== JSON.stringify(PAINT_WITH_STATE)) {
-        map.setPaintProperty(layer, "fill-color", PAINT_WITH_STATE);
-      }
+      readColourFromState(map, layer);
       map.once("idle", done);
       map.triggerRepaint();
       return true;
@@ -282,13 +280,40 @@
     }
   }
 
+  /* The fill layer reads the feature-state colour (falling back to the feature's own). Switching
+     costs a re-evaluation of every drawn polygon (300-400 ms with software WebGL). */
+  function readColourFromState(map, layer) {
+    if (JSON.stringify(map.getPaintProperty(layer, "fill-color")) !== JSON.stringify(PAINT_WITH_STATE)) {
+      map.setPaintProperty(layer, "fill-color", PAINT_WITH_STATE);
+    }
+  }
+
+  /* Issue 18: make that switch once a drawing has settled (PREPARE_MS after it, when the map is
+     idle), so that the first move after every new figure does not pay for it; a move made
+     sooner does it itself. The colours look the same either way. */
+  var PREPARE_MS = 1500;
+  function preparePaint(gd) {
+    clearTimeout(gd._hexalignPrepare);
+    gd._hexalignPrepare = setTimeout(function () {
+      var gl = glTrace(gd);
+      var map = mapOf(gd);
+      if (!gl || !map || state.paintPath !== "feature-state") { return; }
+      var run = function () {
+        try {
+          if (map.getLayer(fillLayer(gl))) { readColourFromState(map, fillLayer(gl)); }
+        } catch (err) { /* the next paint tries again, and falls back if it must */ }
+      };
+      if (map.loaded()) { run(); } else { map.once("idle", run); }
+    }, PREPARE_MS);
+  }
+
   /* Run the check at the end of every draw of this plot (the first one is start-up). Not before:
      mid-draw, the choropleth has its calcdata but not yet its GL object, which would read as missing. */
   function watch(gd) {
     if (!gd || gd._hexalignWatched || !gd.on) { return; }
     gd._hexalignWatched = true;
     watched = gd;
-    gd.on("plotly_afterplot", function () { checkAndWarn(gd); });
+    gd.on("plotly_afterplot", function () { checkAndWarn(gd); preparePaint(gd); });
     if (glTrace(gd)) { checkAndWarn(gd); }  // drawn before we saw it
   }
 

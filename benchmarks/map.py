@@ -360,14 +360,32 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
         left, top, width, height = centroids["box"]
         units = np.array([p[0] for p in centroids["points"]], dtype=np.int64)
         xy = np.array([[p[1], p[2]] for p in centroids["points"]], dtype=np.float64)
-        # an ellipse with the map's aspect around its centre, grown until it holds MOVE_CELLS
-        cx, cy = left + width / 2, top + height / 2
-        d = np.hypot((xy[:, 0] - cx) / (width / 2), (xy[:, 1] - cy) / (height / 2))
-        order = np.argsort(d)
-        if len(order) <= MOVE_CELLS:
-            raise RuntimeError(f"only {len(order)} drawn units; cannot lasso {MOVE_CELLS}")
-        if d[order[MOVE_CELLS]] < 0.9:
+        # an ellipse with the map's aspect, grown until it holds MOVE_CELLS and inside the map,
+        # around the densest of a grid of centres (the map's own centre may be at sea)
+        if len(xy) <= MOVE_CELLS:
+            raise RuntimeError(f"only {len(xy)} drawn units; cannot lasso {MOVE_CELLS}")
+        best = None
+        for fx in np.linspace(0.25, 0.75, 9):
+            for fy in np.linspace(0.25, 0.75, 9):
+                room = min(fx, 1 - fx, fy, 1 - fy) * 2 * 0.96
+                x0, y0 = left + fx * width, top + fy * height
+                dist = np.hypot((xy[:, 0] - x0) / (width / 2), (xy[:, 1] - y0) / (height / 2))
+                need = np.partition(dist, MOVE_CELLS)[MOVE_CELLS]
+                if need < room and (best is None or need < best[0]):
+                    best = (need, x0, y0, dist)
+        if best is not None:
+            _, cx, cy, d = best
+            order = np.argsort(d)
             break
+        strip = _strip_lasso(units, xy, (left, top, width, height))
+        if strip is not None:
+            _log("  lasso: no ellipse inside the map holds them: a strip from the map's edge")
+            box = page.locator("#map .js-plotly-plot").first.bounding_box()
+            ring_px, held = strip
+            ring = [((x - box["x"]) / box["width"], (y - box["y"]) / box["height"])
+                    for x, y in ring_px]  # fmt: skip
+            return ring, held
+        _log(f"  lasso: {len(xy)} centroids drawn; no lasso inside the map holds {MOVE_CELLS}")
         # the drawn cells reach beyond the view (half its size each side): zoom out a little,
         # without a redraw (Plotly.relayout sends no map._derived)
         page.evaluate(
@@ -375,7 +393,10 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
             " return window.Plotly.relayout(gd, {'map.zoom': gd._fullLayout.map.zoom - 0.25}); }"
         )
         wait_quiet(page)
-        _log(f"  lasso: zoomed out to {page.evaluate(DRAWN)['zoom']:.2f} to fit {MOVE_CELLS} cells")
+        drawn = page.evaluate(DRAWN)
+        _log(f"  lasso: zoomed out to {drawn['zoom']:.2f} to fit {MOVE_CELLS} cells")
+        if drawn["level"] != 0:  # a move on coarser units would time thousands of cells
+            raise RuntimeError(f"zooming out to fit {MOVE_CELLS} cells left the finest level")
     else:
         raise RuntimeError(f"{MOVE_CELLS} drawn cells do not fit in the view")
     r = (d[order[MOVE_CELLS - 1]] + d[order[MOVE_CELLS]]) / 2
@@ -387,6 +408,47 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
         for a in angles
     ]  # fmt: skip
     return ring, units[d < r]
+
+
+def _strip_lasso(
+    units: np.ndarray, xy: np.ndarray, box: tuple[float, float, float, float]
+) -> tuple[list[tuple[float, float]], np.ndarray] | None:
+    """A rectangle from one edge of the map holding ``MOVE_CELLS`` centroids, in page pixels.
+
+    For coasts, where the drawn cells in view fill no ellipse: the rectangle spans the map
+    across and ends between the ``MOVE_CELLS``-th and the next centroid along it.
+    """
+    left, top, width, height = box
+    m = 0.03
+    lo, hi = (
+        np.array([left + m * width, top + m * height]),
+        np.array([left + (1 - m) * width, top + (1 - m) * height]),
+    )
+    inside = np.all((xy > lo) & (xy < hi), axis=1)
+    best = None
+    for axis in (0, 1):
+        for sign in (1, -1):
+            along = np.sort(sign * xy[inside, axis])
+            if len(along) <= MOVE_CELLS:
+                return None
+            cut = sign * (along[MOVE_CELLS - 1] + along[MOVE_CELLS]) / 2
+            start = lo[axis] if sign == 1 else hi[axis]
+            span = abs(cut - start)
+            if best is None or span < best[0]:
+                best = (span, axis, start, cut)
+    assert best is not None
+    _, axis, start, cut = best
+    corners = np.array([lo, hi], dtype=np.float64)
+    corners[:, axis] = sorted((start, cut))
+    (x0, y0), (x1, y1) = corners
+    path = [(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]
+    ring = []
+    per_side = max(LASSO_VERTICES // 4, 1)
+    for (ax, ay), (bx, by) in zip(path, path[1:], strict=False):
+        ring += [(ax + (bx - ax) * t, ay + (by - ay) * t) for t in np.arange(per_side) / per_side]
+    ring.append(path[0])
+    held = inside & (xy[:, 0] > x0) & (xy[:, 0] < x1) & (xy[:, 1] > y0) & (xy[:, 1] < y1)
+    return ring, units[held]
 
 
 def lasso_move(
