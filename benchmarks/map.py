@@ -354,7 +354,7 @@ def lasso_moves(page, url: str, access_log: Path, repeats: int = MOVE_REPEATS) -
 
 
 def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
-    """An ellipse around the map's centre holding ``MOVE_CELLS`` drawn centroids; those units."""
+    """A lasso (ellipse, else a strip) holding ``MOVE_CELLS`` drawn centroids, and those units."""
     for _ in range(5):
         centroids = page.evaluate(CENTROIDS)
         left, top, width, height = centroids["box"]
@@ -386,6 +386,8 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
                     for x, y in ring_px]  # fmt: skip
             return ring, held
         _log(f"  lasso: {len(xy)} centroids drawn; no lasso inside the map holds {MOVE_CELLS}")
+        if _pan_to_densest(page, xy, (left, top, width, height)):
+            continue
         # the drawn cells reach beyond the view (half its size each side): zoom out a little,
         # without a redraw (Plotly.relayout sends no map._derived)
         page.evaluate(
@@ -408,6 +410,40 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
         for a in angles
     ]  # fmt: skip
     return ring, units[d < r]
+
+
+def _pan_to_densest(page, xy: np.ndarray, box: tuple[float, float, float, float]) -> bool:
+    """Centre the map on the densest map-sized window of the drawn cells, without a redraw.
+
+    The drawn cells reach half a view beyond each side; where the view itself holds too few
+    of them (the synthetic team's clusters), a window elsewhere in that area may hold enough.
+    True when the map was moved.
+    """
+    left, top, width, height = box
+    x, y = xy[:, 0], xy[:, 1]
+
+    def held(x0: float, y0: float, m: float) -> int:
+        inside = (x > x0 + m * width) & (x < x0 + (1 - m) * width)
+        return int(np.sum(inside & (y > y0 + m * height) & (y < y0 + (1 - m) * height)))
+
+    best, best_n = None, held(left, top, 0.0)
+    for x0 in np.linspace(left - width / 2, left + width / 2, 9):
+        for y0 in np.linspace(top - height / 2, top + height / 2, 9):
+            n = held(x0, y0, 0.05)
+            if n > best_n + 20:
+                best, best_n = (x0 + width / 2 - left, y0 + height / 2 - top), n
+    if best is None:
+        return False
+    page.evaluate(
+        """p => { const gd = document.querySelector('#map .js-plotly-plot');
+                  const m = gd._fullLayout.map._subplot.map;
+                  const c = m.unproject(p);
+                  return window.Plotly.relayout(gd, {'map.center': {lon: c.lng, lat: c.lat}}); }""",
+        list(best),
+    )
+    wait_quiet(page)
+    _log(f"  lasso: moved the map to a window holding about {best_n} drawn cells")
+    return True
 
 
 def _strip_lasso(
