@@ -355,7 +355,7 @@ def lasso_moves(page, url: str, access_log: Path, repeats: int = MOVE_REPEATS) -
 
 def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
     """A lasso (ellipse, else a strip) holding ``MOVE_CELLS`` drawn centroids, and those units."""
-    for _ in range(5):
+    for _ in range(8):
         centroids = page.evaluate(CENTROIDS)
         left, top, width, height = centroids["box"]
         units = np.array([p[0] for p in centroids["points"]], dtype=np.int64)
@@ -392,7 +392,7 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
         # without a redraw (Plotly.relayout sends no map._derived)
         page.evaluate(
             "() => { const gd = document.querySelector('#map .js-plotly-plot');"
-            " return window.Plotly.relayout(gd, {'map.zoom': gd._fullLayout.map.zoom - 0.25}); }"
+            " return window.Plotly.relayout(gd, {'map.zoom': gd._fullLayout.map.zoom - 0.1}); }"
         )
         wait_quiet(page)
         drawn = page.evaluate(DRAWN)
