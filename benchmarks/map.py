@@ -377,7 +377,7 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
             _, cx, cy, d = best
             order = np.argsort(d)
             break
-        strip = _strip_lasso(units, xy, (left, top, width, height))
+        strip = _strip_lasso(units, xy, (left, top, width, height), MOVE_CELLS)
         if strip is not None:
             _log("  lasso: no ellipse inside the map holds them: a strip from the map's edge")
             box = page.locator("#map .js-plotly-plot").first.bounding_box()
@@ -388,6 +388,16 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
         _log(f"  lasso: {len(xy)} centroids drawn; no lasso inside the map holds {MOVE_CELLS}")
         if _pan_to_densest(page, xy, (left, top, width, height)):
             continue
+        # the finest level holds fewer cells in view than that (the 1M team: a zoom out of a
+        # tenth already draws the next level): lasso all of them, as move_cells_count says
+        fewer = _strip_lasso(units, xy, (left, top, width, height), None)
+        if fewer is not None:
+            box = page.locator("#map .js-plotly-plot").first.bounding_box()
+            ring_px, held = fewer
+            _log(f"  lasso: only {len(held)} finest-level cells in view: lassoing them all")
+            ring = [((x - box["x"]) / box["width"], (y - box["y"]) / box["height"])
+                    for x, y in ring_px]  # fmt: skip
+            return ring, held
         # the drawn cells reach beyond the view (half its size each side): zoom out a little,
         # without a redraw (Plotly.relayout sends no map._derived)
         page.evaluate(
@@ -447,9 +457,9 @@ def _pan_to_densest(page, xy: np.ndarray, box: tuple[float, float, float, float]
 
 
 def _strip_lasso(
-    units: np.ndarray, xy: np.ndarray, box: tuple[float, float, float, float]
+    units: np.ndarray, xy: np.ndarray, box: tuple[float, float, float, float], want: int | None
 ) -> tuple[list[tuple[float, float]], np.ndarray] | None:
-    """A rectangle from one edge of the map holding ``MOVE_CELLS`` centroids, in page pixels.
+    """A rectangle from one edge of the map holding ``want`` centroids (None: all but one).
 
     For coasts, where the drawn cells in view fill no ellipse: the rectangle spans the map
     across and ends between the ``MOVE_CELLS``-th and the next centroid along it.
@@ -461,13 +471,17 @@ def _strip_lasso(
         np.array([left + (1 - m) * width, top + (1 - m) * height]),
     )
     inside = np.all((xy > lo) & (xy < hi), axis=1)
+    if want is None:  # every drawn cell inside the margins
+        want = int(inside.sum()) - 1
+        if want < 1:
+            return None
     best = None
     for axis in (0, 1):
         for sign in (1, -1):
             along = np.sort(sign * xy[inside, axis])
-            if len(along) <= MOVE_CELLS:
+            if len(along) <= want:
                 return None
-            cut = sign * (along[MOVE_CELLS - 1] + along[MOVE_CELLS]) / 2
+            cut = sign * (along[want - 1] + along[want]) / 2
             start = lo[axis] if sign == 1 else hi[axis]
             span = abs(cut - start)
             if best is None or span < best[0]:
