@@ -388,16 +388,6 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
         _log(f"  lasso: {len(xy)} centroids drawn; no lasso inside the map holds {MOVE_CELLS}")
         if _pan_to_densest(page, xy, (left, top, width, height)):
             continue
-        # the finest level holds fewer cells in view than that (the 1M team: a zoom out of a
-        # tenth already draws the next level): lasso all of them, as move_cells_count says
-        fewer = _strip_lasso(units, xy, (left, top, width, height), None)
-        if fewer is not None:
-            box = page.locator("#map .js-plotly-plot").first.bounding_box()
-            ring_px, held = fewer
-            _log(f"  lasso: only {len(held)} finest-level cells in view: lassoing them all")
-            ring = [((x - box["x"]) / box["width"], (y - box["y"]) / box["height"])
-                    for x, y in ring_px]  # fmt: skip
-            return ring, held
         # the drawn cells reach beyond the view (half its size each side): zoom out a little,
         # without a redraw (Plotly.relayout sends no map._derived)
         page.evaluate(
@@ -408,9 +398,9 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
         drawn = page.evaluate(DRAWN)
         _log(f"  lasso: zoomed out to {drawn['zoom']:.2f} to fit {MOVE_CELLS} cells")
         if drawn["level"] != 0:  # a move on coarser units would time thousands of cells
-            raise RuntimeError(f"zooming out to fit {MOVE_CELLS} cells left the finest level")
+            return _all_in_view(page)
     else:
-        raise RuntimeError(f"{MOVE_CELLS} drawn cells do not fit in the view")
+        return _all_in_view(page)
     r = (d[order[MOVE_CELLS - 1]] + d[order[MOVE_CELLS]]) / 2
     box = page.locator("#map .js-plotly-plot").first.bounding_box()
     angles = np.linspace(0, 2 * np.pi, LASSO_VERTICES + 1)
@@ -420,6 +410,32 @@ def _lasso_ring(page) -> tuple[list[tuple[float, float]], np.ndarray]:
         for a in angles
     ]  # fmt: skip
     return ring, units[d < r]
+
+
+def _all_in_view(page) -> tuple[list[tuple[float, float]], np.ndarray]:
+    """Back to the finest level, a lasso around every finest-level cell in view.
+
+    Where the finest level holds fewer than ``MOVE_CELLS`` cells in view (the 1M team: a zoom
+    out of a tenth already draws the next level); ``move_cells_count`` says how many moved.
+    """
+    page.evaluate(
+        "() => { const gd = document.querySelector('#map .js-plotly-plot');"
+        " return window.Plotly.relayout(gd, {'map.zoom': gd._fullLayout.map.zoom + 0.1}); }"
+    )
+    wait_quiet(page)
+    if page.evaluate(DRAWN)["level"] != 0:
+        raise RuntimeError("the finest level is gone after zooming back in")
+    centroids = page.evaluate(CENTROIDS)
+    units = np.array([p[0] for p in centroids["points"]], dtype=np.int64)
+    xy = np.array([[p[1], p[2]] for p in centroids["points"]], dtype=np.float64)
+    fewer = _strip_lasso(units, xy, tuple(centroids["box"]), None)
+    if fewer is None:
+        raise RuntimeError("no finest-level cell in view to lasso")
+    box = page.locator("#map .js-plotly-plot").first.bounding_box()
+    ring_px, held = fewer
+    _log(f"  lasso: only {len(held)} finest-level cells in view: lassoing them all")
+    ring = [((x - box["x"]) / box["width"], (y - box["y"]) / box["height"]) for x, y in ring_px]
+    return ring, held
 
 
 def _pan_to_densest(page, xy: np.ndarray, box: tuple[float, float, float, float]) -> bool:
