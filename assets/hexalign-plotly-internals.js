@@ -9,7 +9,7 @@
      - the colour of each feature in its "fc" property (calcdata[i].fOut.properties.fc, feature id set),
        which the fill layer reads;
      - the trace module's styleOnSelect, which re-tiles through _glTrace.updateOnSelect (the hook we
-       silence).
+       silence), and the scattermap module's styleOnSelect (the rep homes: silenced, issue 18).
    The offline basemap (assets/hexalign-labels.js) also reaches under the API, here only:
      - the layout layers' MapLibre ids, "plotly-layout-layer-<subplot uid>-<index>" (_subplot.uid),
        to show or hide them with setLayoutProperty (a relayout of map.layers would re-tile the cells)
@@ -106,8 +106,27 @@
 
   /* Selecting would re-tile every polygon just to dim the unselected ones (seconds at 50k cells);
      a selection moves cells at once, so the highlight is switched off. */
-  function silenceSelection(gl) {
+  function silenceSelection(gl, gd) {
     if (!gl._hexalignQuiet) { gl.updateOnSelect = function () {}; gl._hexalignQuiet = true; }
+    silenceMarkerSelection(gd);
+  }
+
+  /* Issue 18: the rep homes (a scattermap trace) are restyled at every step of a lasso: their
+     module's styleOnSelect rebuilds the trace's MapLibre source and layers (_glTrace.update), and
+     each rebuild re-renders the whole map (100-200 ms a frame with software WebGL), which ran on
+     after mouseup and held back the move's request. Their highlight is switched off too: a no-op
+     (not deleted: plotly falls back to the module's style). Shared by every scattermap trace. */
+  function silenceMarkerSelection(gd) {
+    var cds = (gd && gd.calcdata) || [];
+    for (var i = 1; i < cds.length; i++) {
+      var trace = cds[i] && cds[i][0] && cds[i][0].trace;
+      var module = trace && trace._module;
+      if (trace && trace.type === "scattermap" && module && !module._hexalignQuiet &&
+          typeof module.styleOnSelect === "function") {
+        module.styleOnSelect = function () {};
+        module._hexalignQuiet = true;
+      }
+    }
   }
 
   /* Check every internal, silence the selection when we can, record the paths in window.hexalign.
@@ -127,7 +146,7 @@
     fast = fast && need(featuresCarryColour(gd), "features");
     var quiet = !!gl && need(gl._hexalignQuiet || typeof gl.updateOnSelect === "function", "selectHook");
     quiet = need(selectCallsHook(gd), "selectCall") && quiet;
-    if (quiet) { silenceSelection(gl); }
+    if (quiet) { silenceSelection(gl, gd); }
     checkBasemap(gd, map);
     state.paintPath = fast ? "feature-state" : "restyle";
     state.selectionPath = quiet ? "quiet" : "plotly";
@@ -249,9 +268,7 @@
           map.setFeatureState({source: gl.sourceId, id: point.fOut.id}, paint);
         }
       }
-      if (JSON.stringify(map.getPaintProperty(layer, "fill-color")) !== JSON.stringify(PAINT_WITH_STATE)) {
-        map.setPaintProperty(layer, "fill-color", PAINT_WITH_STATE);
-      }
+      readColourFromState(map, layer);
       map.once("idle", done);
       map.triggerRepaint();
       return true;
@@ -263,13 +280,40 @@
     }
   }
 
+  /* The fill layer reads the feature-state colour (falling back to the feature's own). Switching
+     costs a re-evaluation of every drawn polygon (300-400 ms with software WebGL). */
+  function readColourFromState(map, layer) {
+    if (JSON.stringify(map.getPaintProperty(layer, "fill-color")) !== JSON.stringify(PAINT_WITH_STATE)) {
+      map.setPaintProperty(layer, "fill-color", PAINT_WITH_STATE);
+    }
+  }
+
+  /* Issue 18: make that switch once a drawing has settled (PREPARE_MS after it, when the map is
+     idle), so that the first move after every new figure does not pay for it; a move made
+     sooner does it itself. The colours look the same either way. */
+  var PREPARE_MS = 1500;
+  function preparePaint(gd) {
+    clearTimeout(gd._hexalignPrepare);
+    gd._hexalignPrepare = setTimeout(function () {
+      var gl = glTrace(gd);
+      var map = mapOf(gd);
+      if (!gl || !map || state.paintPath !== "feature-state") { return; }
+      var run = function () {
+        try {
+          if (map.getLayer(fillLayer(gl))) { readColourFromState(map, fillLayer(gl)); }
+        } catch (err) { /* the next paint tries again, and falls back if it must */ }
+      };
+      if (map.loaded()) { run(); } else { map.once("idle", run); }
+    }, PREPARE_MS);
+  }
+
   /* Run the check at the end of every draw of this plot (the first one is start-up). Not before:
      mid-draw, the choropleth has its calcdata but not yet its GL object, which would read as missing. */
   function watch(gd) {
     if (!gd || gd._hexalignWatched || !gd.on) { return; }
     gd._hexalignWatched = true;
     watched = gd;
-    gd.on("plotly_afterplot", function () { checkAndWarn(gd); });
+    gd.on("plotly_afterplot", function () { checkAndWarn(gd); preparePaint(gd); });
     if (glTrace(gd)) { checkAndWarn(gd); }  // drawn before we saw it
   }
 

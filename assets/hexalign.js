@@ -78,6 +78,30 @@
     return msg.version;
   }
 
+  /* Issue 18: pass the version on once the map has painted it (the paint store holds that
+     version: a move, an undo, a redo), at once otherwise (a load, a switch, a stale answer);
+     never later than SETTLE_MAX_MS. The second output goes only while a section is open. */
+  var SETTLE_MAX_MS = 1500;
+  function settleVersion(version, paint, section) {
+    var noUpdate = window.dash_clientside.no_update;
+    var answer = function () { return [version, section ? version : noUpdate]; };
+    var wanted = version && paint && paint.version === version.version ? paint.version : null;
+    var start = performance.now();
+    return new Promise(function (resolve) {
+      var check = function () {
+        var gd = mapDiv();
+        var c = settings();
+        var painted = gd && c ? Number(gd.getAttribute(c.attrs.PAINTED_VERSION) || 0) : 0;
+        if (wanted === null || painted >= wanted || performance.now() - start > SETTLE_MAX_MS) {
+          resolve(answer());
+          return;
+        }
+        setTimeout(check, 15);
+      };
+      setTimeout(check, 0);
+    });
+  }
+
   /* -- datasets-find: fit a fresh view to the map's real size; centre on what was found -------
      A figure for a new page or another data set carries layout.meta.hexalignFit (the planning
      area's bounds, layouts/map_figure.py with_fit); the server could only guess the map's size,
@@ -356,6 +380,7 @@
     hexalign: {
       reduceSelection: reduceSelection,
       paint: paint,
+      settleVersion: settleVersion,  // issue 18
       focus: focus,
       trackRep: function (value) { window.hexalignRep = value; return window.dash_clientside.no_update; }
     }

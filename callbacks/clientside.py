@@ -31,3 +31,16 @@ clientside_callback(
     Output(Ids.REP_KEYS, "title"),
     Input(Ids.REP_PICKER, "value"),
 )
+
+# Issue 18: what follows a move (the ledger, the suggestions, an open section) waits until the map
+# has painted it, so that it neither delays nor competes with the paint; with every section
+# closed, the sections' callbacks get no request at all (SECTION_VERSION is left as it is).
+clientside_callback(
+    ClientsideFunction(CLIENTSIDE_NAMESPACE, "settleVersion"),
+    Output(Ids.SETTLED_VERSION, "data"),
+    Output(Ids.SECTION_VERSION, "data"),
+    Input(Ids.VERSION, "data"),
+    State(Ids.PAINT, "data"),
+    State(Ids.SECTIONS, "value"),
+    prevent_initial_call=True,
+)

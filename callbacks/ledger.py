@@ -59,7 +59,7 @@ def set_mark(scenario: Payload | None, _clicks: int | None, mark: Payload | None
     Output(Ids.LEDGER, "children"),
     Output(Ids.LEDGER_SINCE, "children"),
     Output(Ids.LEDGER_MAIL, "children"),
-    Input(Ids.VERSION, "data"),
+    Input(Ids.SETTLED_VERSION, "data"),  # issue 18: once the map has painted the move
     Input(Ids.LEDGER_MARK, "data"),
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,

@@ -8,11 +8,12 @@ Each callback turns the Dash payload into values (a ``Selection``, a
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from dash import Input, Output, State, callback, ctx, no_update
+import pandas as pd
+from dash import Input, Output, Patch, State, callback, ctx, no_update
 from dash.exceptions import PreventUpdate
 
 from callbacks.basemap import basemap_urls
@@ -118,6 +119,83 @@ def panel(
     ``baseline_owner`` (the board's baseline) gives the "moved vs baseline" figure the
     scenario list shows too (issue 12 point 7c: ``planning.scenarios.moved_vs_baseline``).
     """
+    reps, tolerance, summary, note = _panel_parts(plan, tolerance_pct, view, baseline_owner)
+    return (
+        table_rows(reps),
+        workload_chart(reps, tolerance),
+        tam_chart(reps, tolerance),
+        summary,
+        note,
+    )
+
+
+# -- issue 18 point 2: a move answers the map and the table first, the charts in a chained call --
+MOVE_PANEL = (
+    Output(Ids.REP_TABLE, "data", allow_duplicate=True),
+    Output(Ids.TEAM_SUMMARY, "children", allow_duplicate=True),
+    Output(Ids.PANEL_NOTE, "children", allow_duplicate=True),
+    Output(Ids.PANEL_CHARTS, "data"),
+)
+CHARTS_OUTPUT = 6
+"""Where ``edit``'s answer holds the charts' numbers (version, paint, message, 3 of MOVE_PANEL)."""
+CHART_COLUMNS = ("rep_id", "workload_hours", "workload_target_hours", "capacity_hours", "tam",
+                 "tam_target")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MoveShown:
+    """What the page shows that a move's answer is shaped for (the edit callback's states)."""
+
+    view: Payload
+    mode: str = "owner"
+    tolerance_pct: float | str | None = None
+    panel: PanelView = field(default_factory=PanelView)
+    only: str | None = None
+
+
+def move_panel(
+    plan: Plan,
+    tolerance_pct: float | str | None,
+    view: PanelView | None = None,
+    baseline_owner: np.ndarray | None = None,
+) -> tuple[Any, ...]:
+    """``MOVE_PANEL``'s values: table rows, summary and note, and the numbers the charts draw.
+
+    The charts are not drawn here: ``move_charts`` draws them from these numbers once
+    the map and the table are shown (a chained callback, no second read of the scenario).
+    """
+    reps, tolerance, summary, note = _panel_parts(plan, tolerance_pct, view, baseline_owner)
+    numbers: dict[str, Any] = {c: reps[c].tolist() for c in CHART_COLUMNS}
+    return table_rows(reps), summary, note, {**numbers, "tolerance": tolerance}
+
+
+def chart_outputs(numbers: Payload | None) -> tuple[Any, Any]:
+    """Patches of the two charts: only their traces' numbers (styles and layout stay)."""
+    if not numbers:
+        raise PreventUpdate
+    reps = pd.DataFrame({c: numbers[c] for c in CHART_COLUMNS})
+    tolerance = float(numbers["tolerance"])
+    workload, tam = workload_chart(reps, tolerance), tam_chart(reps, tolerance)
+    return _numbers_patch(workload), _numbers_patch(tam)
+
+
+def _numbers_patch(figure: dict[str, Any]) -> Patch:
+    """A ``Patch`` setting each trace's x, y and base (what a move changes) and nothing else."""
+    patch = Patch()
+    for i, trace in enumerate(figure["data"]):
+        for key in ("x", "y", "base"):
+            if key in trace:
+                patch["data"][i][key] = trace[key]
+    return patch
+
+
+def _panel_parts(
+    plan: Plan,
+    tolerance_pct: float | str | None,
+    view: PanelView | None,
+    baseline_owner: np.ndarray | None,
+) -> tuple[pd.DataFrame, float, Any, Any]:
+    """The panel's per-row numbers and tolerance, the team summary and the note."""
     view = view or PanelView()
     tolerance = tolerance_share(tolerance_pct)
     kept = {"targets": view.targets} if view.targets else None
@@ -125,13 +203,8 @@ def panel(
     reps, team = panel_table(plan, tolerance, level=view.level, scope=view.scope,
                              targets=targets)  # fmt: skip
     moved = None if baseline_owner is None else moved_vs_baseline(plan, baseline_owner)
-    return (
-        table_rows(reps),
-        workload_chart(reps, tolerance),
-        tam_chart(reps, tolerance),
-        team_summary(team, moved),
-        panel_note(view.scope, view.level, describe_rule(rule), error),
-    )
+    note = panel_note(view.scope, view.level, describe_rule(rule), error)
+    return reps, tolerance, team_summary(team, moved), note
 
 
 @callback(
@@ -249,7 +322,7 @@ def refresh_panel(
     Output(Ids.VERSION, "data", allow_duplicate=True),
     Output(Ids.PAINT, "data"),
     Output(Ids.MESSAGE, "children"),
-    *(Output(o.component_id, o.component_property, allow_duplicate=True) for o in PANEL),
+    *MOVE_PANEL,  # issue 18: table, summary, note; the charts follow (move_charts)
     Output(Ids.SCENARIO, "data", allow_duplicate=True),
     Input(Ids.SELECTION, "data"),
     Input(Ids.UNDO, "n_clicks"),
@@ -298,37 +371,64 @@ def edit(
         raise PreventUpdate
     if _layer(layer) is Layer.OVERLAY:  # issue 15 overlay: the lasso edits the overlay layer
         return _edit_overlay(change, scenario, version, view, mode, tolerance_pct, shown, only)
+    page = MoveShown(view, mode, tolerance_pct, shown, only or None)
+    return move_outputs(database_url(), int(scenario["id"]), version["version"], change, page,
+                        scenario)  # fmt: skip
+
+
+def move_outputs(
+    url: str,
+    scenario_id: int,
+    version: int,
+    change: Selection | Step,
+    shown: MoveShown,
+    scenario: Payload | None = None,
+) -> tuple[Any, ...]:
+    """``edit``'s answer on the field layer: one ``editing.edit`` call, shaped for the page.
+
+    The scenario is read once (``editing.edit``), the map gets only the changed
+    units (``_paint``), the panel its table (``move_panel``); the charts' numbers go
+    to ``PANEL_CHARTS`` for ``move_charts``.
+    """
+    scenario = scenario or {"id": scenario_id}
+    keep = [no_update] * len(MOVE_PANEL)
     try:
-        edited = editing.edit(database_url(), int(scenario["id"]), version["version"], change)
+        edited = editing.edit(url, scenario_id, version, change)
     except NothingToUndoError as err:
         said = tr("Nothing to redo.") if "redo" in str(err) else tr("Nothing to undo.")
-        return no_update, no_update, said, *([no_update] * len(PANEL)), no_update
+        return no_update, no_update, said, *keep, no_update
     except ReadOnlyScenarioError:
         return no_update, no_update, tr("This scenario is read-only: branch it to edit."), \
-            *([no_update] * len(PANEL)), no_update  # fmt: skip
+            *keep, no_update  # fmt: skip
     except StorageFullError as err:  # issue 12: a full disk is said, not an HTTP 500
-        return no_update, no_update, str(err), *([no_update] * len(PANEL)), no_update
+        return no_update, no_update, str(err), *keep, no_update
     except ScenarioNotFoundError:  # issue 12 point 2: the tab's scenario was deleted meanwhile
-        return no_update, no_update, tr(DELETED_MEANWHILE), *([no_update] * len(PANEL)), \
-            {"id": default_scenario()}  # fmt: skip
+        return no_update, no_update, tr(DELETED_MEANWHILE), *keep, {"id": default_scenario()}
     result = edited.edit
+    numbers = move_panel(result.plan, shown.tolerance_pct, shown.panel,
+                         edited.board.baseline.owner)  # fmt: skip
     if edited.stale:
         return ({"version": result.version}, no_update,
                 tr("Someone else changed this scenario meanwhile: the map now shows the current "
                    "plan; please repeat your last action."),
-                *panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner),
-                {**scenario, "refresh": result.version})  # fmt: skip
+                *numbers, {**scenario, "refresh": result.version})  # fmt: skip
     if isinstance(change, Selection):
-        message = _describe(change.tool, result, rep)
+        message = _describe(change.tool, result, change.rep_id or UNASSIGNED_VALUE)
     else:
         message = f"{'Redone' if change is Step.REDO else 'Undone'}: {len(result.changed):,} cells."
-    return (
-        {"version": result.version},
-        _paint(edited.board, result, view, mode, only or None),
-        message,
-        *panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner),
-        no_update,
-    )
+    paint = _paint(edited.board, result, shown.view, shown.mode, shown.only)
+    return {"version": result.version}, paint, message, *numbers, no_update
+
+
+@callback(
+    Output(Ids.WORKLOAD_CHART, "figure", allow_duplicate=True),
+    Output(Ids.TAM_CHART, "figure", allow_duplicate=True),
+    Input(Ids.PANEL_CHARTS, "data"),
+    prevent_initial_call=True,
+)
+def move_charts(numbers: Payload | None) -> tuple[Any, Any]:
+    """Issue 18: the charts after a move, once the map and the table have their answer."""
+    return chart_outputs(numbers)
 
 
 def _layer(value: str | None) -> Layer:
@@ -347,7 +447,7 @@ def _edit_overlay(
     only: str | None,
 ) -> tuple[Any, ...]:
     """Issue 15 overlay: ``edit`` on the overlay layer; the field version is passed on as it is."""
-    keep = [no_update] * len(PANEL)
+    keep = [no_update] * len(MOVE_PANEL)
     try:
         edited = overlay.edit_overlay(database_url(), int(scenario["id"]),
                                       int(version.get("overlay", 0)), change)  # fmt: skip
@@ -358,7 +458,7 @@ def _edit_overlay(
         return no_update, no_update, str(err), *keep, no_update
     result = edited.edit
     versions = {**version, "overlay": result.version}
-    numbers = panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner)
+    numbers = move_panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner)
     if edited.stale:
         return (versions, no_update, "Someone else changed the overlay meanwhile: the map now "
                 "shows the current one; please repeat your last action.", *numbers,

@@ -92,7 +92,7 @@ def fill_settings(scenario: Payload, tab: str | None) -> tuple[Any, ...]:
     Output(Ids.SHARE_DETAIL, "data"),
     Input(Ids.SCENARIO, "data"),
     Input(Ids.SECTIONS, "value"),
-    Input(Ids.VERSION, "data"),
+    Input(Ids.SECTION_VERSION, "data"),  # issue 18: after the paint, open sections only
     Input(Ids.SHARE_LEVEL, "value"),
     Input(Ids.SHARE_MEASURE, "value"),
     Input(Ids.SHARE_PICK, "value"),

@@ -35,7 +35,7 @@ def flag_share_of(value: float | str | None) -> float:
     Output(Ids.MATCH_SUGGESTIONS, "children"),
     Input(Ids.SCENARIO, "data"),
     Input(Ids.SECTIONS, "value"),
-    Input(Ids.VERSION, "data"),
+    Input(Ids.SECTION_VERSION, "data"),  # issue 18: after the paint, open sections only
     Input(Ids.MATCH_FLAG_SHARE, "value"),
     prevent_initial_call=True,
 )

@@ -29,7 +29,7 @@ STALE = "Someone changed the overlay meanwhile: it now shows the current one; pl
     Output(Ids.OVERLAY_VERSION, "data", allow_duplicate=True),
     Input(Ids.SCENARIO, "data"),
     Input(Ids.SECTIONS, "value"),
-    Input(Ids.VERSION, "data"),
+    Input(Ids.SECTION_VERSION, "data"),  # issue 18: after the paint, open sections only
     Input(Ids.OVERLAY_VERSION, "data"),
     prevent_initial_call=True,
 )

@@ -58,7 +58,7 @@ STALE = (
     Output(Ids.COMPARE_B, "options"),
     Output(Ids.COMPARE_A, "value"),
     Output(Ids.COMPARE_B, "value"),
-    Input(Ids.VERSION, "data"),
+    Input(Ids.SECTION_VERSION, "data"),  # issue 18: after the paint, open sections only
     Input(Ids.SCENARIO, "data"),
     Input(Ids.TOLERANCE, "value"),
     Input(Ids.SCENARIOS_CHANGED, "data"),
@@ -166,7 +166,7 @@ def ask_delete(clicks: int | None, scenario: Payload) -> tuple[Any, ...]:
     Input(Ids.COMPARE_A, "value"),
     Input(Ids.COMPARE_B, "value"),
     Input(Ids.TOLERANCE, "value"),
-    Input(Ids.VERSION, "data"),
+    Input(Ids.SECTION_VERSION, "data"),  # issue 18: after the paint, open sections only
     State(Ids.SCENARIO, "data"),
     Input(Ids.SECTIONS, "value"),
 )
@@ -183,7 +183,7 @@ def compare(
         raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
     if a is None or b is None:
         raise PreventUpdate
-    if ctx.triggered_id == Ids.VERSION and scenario and scenario["id"] not in (a, b):
+    if ctx.triggered_id == Ids.SECTION_VERSION and scenario and scenario["id"] not in (a, b):
         raise PreventUpdate
     try:
         result = scenarios.compare_scenarios(database_url(), a, b, tolerance_share(tolerance_pct))
@@ -239,7 +239,7 @@ def download_comparison(
 
 @callback(
     Output(Ids.HISTORY, "children"),
-    Input(Ids.VERSION, "data"),
+    Input(Ids.SECTION_VERSION, "data"),  # issue 18: after the paint, open sections only
     Input(Ids.SCENARIO, "data"),
     Input(Ids.VIEW, "data"),
     Input(Ids.SECTIONS, "value"),

@@ -27,7 +27,7 @@ Payload = dict[str, Any]
 @callback(
     Output(Ids.SUGGESTIONS, "children"),
     Output(Ids.SUGGESTIONS_DATA, "data"),
-    Input(Ids.VERSION, "data"),
+    Input(Ids.SETTLED_VERSION, "data"),  # issue 18: once the map has painted the move
     State(Ids.SCENARIO, "data"),
     prevent_initial_call=True,
 )

@@ -1097,12 +1097,17 @@ class Store:
         """Replay the ``redoable`` move (``redoable().replayed(...)``); return the new version."""
         return self._step(scenario_id, expected_version, owner, locked, tally, user, redo=True)
 
-    def moves(self, scenario_id: int) -> list[MoveRecord]:
-        """The scenario's whole log in order (undo and redo rows included)."""
+    def moves(self, scenario_id: int, after_seq: int | None = None) -> list[MoveRecord]:
+        """The scenario's whole log in order (undo and redo rows included).
+
+        ``after_seq``: only the rows after that log position (issue 18: the ledger
+        reads what follows its mark, not the whole meeting's log, after every move).
+        """
+        query = sa.select(moves).where(moves.c.scenario_id == scenario_id)
+        if after_seq is not None:
+            query = query.where(moves.c.seq > after_seq)
         with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(moves).where(moves.c.scenario_id == scenario_id).order_by(moves.c.seq)
-            ).all()
+            rows = conn.execute(query.order_by(moves.c.seq)).all()
         return [_move(r) for r in rows]
 
     def history(self, scenario_id: int) -> pd.DataFrame:

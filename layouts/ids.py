@@ -34,6 +34,9 @@ class Ids(StrEnum):
     VIEW = "view-store"
     SELECTION = "selection-store"
     PAINT = "paint-store"
+    PANEL_CHARTS = "panel-charts-store"  # issue 18: a move's chart figures, drawn after the map
+    SETTLED_VERSION = "settled-version-store"  # issue 18: VERSION once the map has painted it
+    SECTION_VERSION = "section-version-store"  # issue 18: the same, only while a section is open
     KEY_COMMAND = "key-command"
     PAINTED = "painted-store"
     CAMERA = "camera-store"

@@ -332,6 +332,9 @@ def main_layout(
             dcc.Store(id=Ids.VIEW),
             dcc.Store(id=Ids.SELECTION),
             dcc.Store(id=Ids.PAINT),
+            dcc.Store(id=Ids.PANEL_CHARTS),  # issue 18: the charts follow a move's map and table
+            dcc.Store(id=Ids.SETTLED_VERSION),  # issue 18: what follows a move waits for its paint
+            dcc.Store(id=Ids.SECTION_VERSION),  # issue 18: closed sections get no request at all
             dcc.Store(id=Ids.KEY_COMMAND),
             dcc.Store(id=Ids.PAINTED),
             dcc.Store(id=Ids.CAMERA),

@@ -7,6 +7,8 @@ with the core's numbers through the very same functions.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 from dash import dcc, html
@@ -46,7 +48,7 @@ def pct(v: float, signed: bool = False) -> str:
     return percent(v, 1, signed)
 
 
-def status(row: pd.Series) -> str:
+def status(row: Mapping[str, Any]) -> str:
     """Why a rep is flagged, in words (never colour alone)."""
     notes = []
     if not row["workload_balanced"]:
@@ -61,7 +63,7 @@ def status(row: pd.Series) -> str:
 def table_rows(reps: pd.DataFrame) -> list[dict]:
     """The per-rep table's rows, formatted for reading."""
     rows = []
-    for _, r in reps.iterrows():
+    for r in reps.to_dict("records"):  # issue 18: iterrows made a Series per rep (9 ms at 50 reps)
         pp = r["polsby_popper"]
         rows.append({
             "rep_id": r["rep_id"],
@@ -87,7 +89,7 @@ def table_rows(reps: pd.DataFrame) -> list[dict]:
     return rows
 
 
-def target_cells(row: pd.Series) -> dict[str, str]:
+def target_cells(row: Mapping[str, Any]) -> dict[str, str]:
     """Target, target / TAM and required growth of one row ("–" without a target)."""
     target = row.get("target", math.nan)
     if target is None or math.isnan(target):

@@ -11,12 +11,13 @@ decile) that changed hands are named, from whom to whom. Pure: the store's log i
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from planning.market import SECONDS_PER_HOUR, UNASSIGNED
+from planning.market import SECONDS_PER_HOUR, UNASSIGNED, Market
 from planning.plan import Plan
 
 UNASSIGNED_NAME = "Unassigned"
@@ -107,33 +108,68 @@ def _with_unassigned(targets: np.ndarray | None, slots: int) -> list[float]:
 
 
 def key_accounts_moved(before: Plan, after: Plan) -> pd.DataFrame:
-    """Key accounts (A segment, pinned, top TAM decile) whose owner differs: from whom to whom."""
+    """Key accounts (A segment, pinned, top TAM decile) whose owner differs: from whom to whom.
+
+    Issue 18: the ledger follows every move, so only the accounts that moved are looked
+    at (no per-account pandas access; the decile cut is kept per market): at 1M accounts a
+    500-cell move took 0.7 s here before.
+    """
     m = after.market
     a, b = before.account_owner(), after.account_owner()
     moved = np.flatnonzero(a != b)
     accounts = m.accounts
-    tam = accounts["tam"].to_numpy(np.float64)
-    cut = float(np.quantile(tam, KEY_DECILE)) if len(tam) else np.inf
-    seg = accounts["segment"].astype(str).to_numpy()
-    rows = []
-    names = accounts["name"].astype(str).to_numpy() if "name" in accounts else None
-    for i in moved.tolist():
-        reasons = [r for r, hit in (("A segment", seg[i] == "A"), ("pinned", m.account_pinned[i]),
-                                    ("top TAM decile", tam[i] >= cut)) if hit]  # fmt: skip
-        if not reasons:
-            continue
-        rows.append({
-            "account_id": str(accounts["account_id"].iloc[i]),
-            "name": "" if names is None else names[i],
-            "segment": seg[i],
-            "tam": tam[i],
-            "revenue": float(accounts["revenue"].iloc[i]),
-            "why": ", ".join(reasons),
-            "from_rep": _rep(m.rep_ids, a[i]),
-            "to_rep": _rep(m.rep_ids, b[i]),
-        })  # fmt: skip
-    frame = pd.DataFrame(rows, columns=list(KEY_COLUMNS))
+    tam_all = _account_tam(m)
+    cut = _key_tam_cut(m)
+    tam = tam_all[moved]
+    seg = accounts["segment"].iloc[moved].astype(str).to_numpy()
+    hits = np.stack([seg == "A", m.account_pinned[moved], tam >= cut], axis=1)
+    key = hits.any(axis=1)
+    if not key.any():
+        frame = pd.DataFrame([], columns=list(KEY_COLUMNS))
+        return frame.sort_values("tam", ascending=False, kind="stable").reset_index(drop=True)
+    rows, hits = moved[key], hits[key]
+    labels = ("A segment", "pinned", "top TAM decile")
+    names = accounts["name"].iloc[rows].astype(str).tolist() if "name" in accounts else None
+    frame = pd.DataFrame(
+        {
+            "account_id": [str(v) for v in accounts["account_id"].iloc[rows].tolist()],
+            "name": names if names is not None else [""] * len(rows),
+            "segment": seg[key].tolist(),
+            "tam": tam[key],
+            "revenue": accounts["revenue"].iloc[rows].to_numpy(np.float64),
+            "why": [", ".join(t for t, hit in zip(labels, h, strict=True) if hit)
+                    for h in hits.tolist()],
+            "from_rep": [_rep(m.rep_ids, int(r)) for r in a[rows].tolist()],
+            "to_rep": [_rep(m.rep_ids, int(r)) for r in b[rows].tolist()],
+        },
+        columns=list(KEY_COLUMNS),
+    )  # fmt: skip
     return frame.sort_values("tam", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _account_tam(market: Market) -> np.ndarray:
+    """Every account's TAM as floats (read-only), once per market."""
+    return _tam_and_cut(market)[0]
+
+
+def _key_tam_cut(market: Market) -> float:
+    """The TAM at the top-decile cut of the market's accounts (inf without accounts)."""
+    return _tam_and_cut(market)[1]
+
+
+_TAM_AND_CUT: weakref.WeakKeyDictionary[Market, tuple[np.ndarray, float]]
+_TAM_AND_CUT = weakref.WeakKeyDictionary()
+
+
+def _tam_and_cut(market: Market) -> tuple[np.ndarray, float]:
+    """Per market (kept as long as the market is): every account's TAM and the decile cut."""
+    kept = _TAM_AND_CUT.get(market)
+    if kept is None:
+        tam = market.accounts["tam"].to_numpy(np.float64).copy()
+        tam.flags.writeable = False
+        cut = float(np.quantile(tam, KEY_DECILE)) if len(tam) else np.inf
+        kept = _TAM_AND_CUT[market] = (tam, cut)
+    return kept
 
 
 def _rep(rep_ids: np.ndarray, position: int) -> str:

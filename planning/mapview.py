@@ -5,13 +5,14 @@ Dash-free: the layouts turn these numbers into colours and figures.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from geo.lod import DisplayLevel, unit_owner, unit_sums
+from geo.lod import DisplayLevel
 from planning.hierarchy import group_keys
-from planning.market import SECONDS_PER_HOUR
+from planning.market import SECONDS_PER_HOUR, Market
 from planning.plan import Plan
 from planning.share_classes import ShareClass, classify, share_of
 
@@ -112,42 +113,92 @@ def unit_facts(
     """Facts for ``units`` of ``level`` under ``plan``.
 
     Workload is what the cell costs its current owner (visits plus that
-    rep's travel); unassigned cells show their visit hours only.
+    rep's travel); unassigned cells show their visit hours only. Only the
+    cells under ``units`` are summed (issue 18: a move repaints a few hundred
+    units of a 36k-cell area), in the same order as a sum over every cell,
+    so the figures are those of ``geo.lod.unit_sums`` exactly.
     """
     m = plan.market
-    owner = plan.owner
+    units = np.asarray(units, dtype=np.int64)
+    cells, group, n = _cells_by_unit(level, units)
+
+    def sums(values: np.ndarray) -> np.ndarray:
+        out = np.zeros((n, *values.shape[1:]), dtype=values.dtype)
+        np.add.at(out, group, values)
+        return out
+
+    owner = plan.owner[cells]
     assigned = owner >= 0
-    travel = np.zeros(m.n_cells, np.int64)
-    idx = np.flatnonzero(assigned)
-    travel[idx] = m.travel_s[idx, owner[idx]]
-    work = unit_sums(level, m.cell_visit_s + travel)
-    changed = unit_sums(level, (owner != baseline_owner).astype(np.int64)) > 0
-    locked = unit_sums(level, plan.locked.astype(np.int64)) > 0
-    segments = np.stack([unit_sums(level, m.cell_segments[:, k]) for k in range(3)], axis=1)
-    share_tam, share_rev = (
-        unit_sums(level, m.share_tam)[units],
-        unit_sums(level, m.share_revenue)[units],
-    )
-    unit_rep = unit_owner(level, owner, m.n_reps)[units]
+    travel = np.zeros(len(cells), np.int64)
+    travel[assigned] = m.travel_s[cells[assigned], owner[assigned]]
+    work = sums(m.cell_visit_s[cells] + travel)
+    changed = sums((owner != baseline_owner[cells]).astype(np.int64)) > 0
+    locked = sums(plan.locked[cells].astype(np.int64)) > 0
+    segments = sums(m.cell_segments[cells][:, :3])
+    share_tam, share_rev = sums(m.share_tam[cells]), sums(m.share_revenue[cells])
+    counts = np.zeros((n, m.n_reps + 1), np.int64)
+    np.add.at(counts, (group, owner + 1), 1)
+    back = _position_in(units)
+    unit_rep = (counts.argmax(axis=1) - 1)[back]
     groups, group_names = {}, {}
-    for mode in GROUP_MODES:  # issue 14: the owner's region and district
-        keys = group_keys(m.reps, mode)
-        names = tuple(dict.fromkeys(keys))
-        member = np.array([names.index(k) for k in keys], dtype=np.int64)
+    for mode, (member, names) in _rep_group_members(m).items():  # issue 14: region, district
         groups[mode] = np.where(unit_rep >= 0, member[np.maximum(unit_rep, 0)], -1)
         group_names[mode] = names
     return UnitFacts(
         units=units,
         owner=unit_rep,
-        accounts=unit_sums(level, m.cell_accounts)[units],
-        segments=segments[units],
-        tam=unit_sums(level, m.cell_tam)[units] / 100.0,
-        revenue=unit_sums(level, m.cell_revenue)[units] / 100.0,
-        workload_h=work[units] / SECONDS_PER_HOUR,
-        changed=changed[units],
-        locked=locked[units],
-        share_class=classify(share_tam, share_rev, m.share.thresholds),
-        share=share_of(share_tam, share_rev),
+        accounts=sums(m.cell_accounts[cells])[back],
+        segments=segments[back],
+        tam=sums(m.cell_tam[cells])[back] / 100.0,
+        revenue=sums(m.cell_revenue[cells])[back] / 100.0,
+        workload_h=work[back] / SECONDS_PER_HOUR,
+        changed=changed[back],
+        locked=locked[back],
+        share_class=classify(share_tam[back], share_rev[back], m.share.thresholds),
+        share=share_of(share_tam[back], share_rev[back]),
         groups=groups,
         group_names=group_names,
     )
+
+
+def _cells_by_unit(level: DisplayLevel, units: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """The cells under the distinct ``units``, each with its unit's place among them.
+
+    Cells come unit by unit in ascending cell order (``level.order`` is a
+    stable sort), the order a sum over every cell adds them in.
+    """
+    distinct = np.unique(units)
+    first, last = level.starts[distinct], level.starts[distinct + 1]
+    counts = last - first
+    group = np.repeat(np.arange(len(distinct)), counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return level.order[np.repeat(first, counts) + offsets], group, len(distinct)
+
+
+def _position_in(units: np.ndarray) -> np.ndarray:
+    """Where each of ``units`` sits among its distinct values (sorted)."""
+    return np.unique(units, return_inverse=True)[1].reshape(-1)
+
+
+_GROUP_MEMBERS: weakref.WeakKeyDictionary[Market, dict[str, tuple[np.ndarray, tuple[str, ...]]]]
+_GROUP_MEMBERS = weakref.WeakKeyDictionary()
+
+
+def _rep_group_members(market: Market) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+    """Per ``GROUP_MODES`` level: each rep's group position and the groups' labels.
+
+    The team never changes within a market, so this is worked out once per market
+    (issue 18: it was a third of the repaint of a move at 1M accounts), and kept only
+    as long as the market is.
+    """
+    kept = _GROUP_MEMBERS.get(market)
+    if kept is None:
+        kept = {}
+        for mode in GROUP_MODES:
+            keys = group_keys(market.reps, mode)
+            names = tuple(dict.fromkeys(keys))
+            member = np.array([names.index(k) for k in keys], dtype=np.int64)
+            member.flags.writeable = False
+            kept[mode] = (member, names)
+        _GROUP_MEMBERS[market] = kept
+    return kept

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from planning.ledger import impact_ledger, mail_text
 from planning.plan import Plan, reassign
@@ -62,3 +65,45 @@ def test_unassigning_shows_the_unassigned_row_and_nothing_is_nothing() -> None:
     assert rows.loc["R2", "accounts_lost"] == 2
     same = impact_ledger(plan, plan)
     assert same.cells == 0 and "No territory changed hands." in mail_text(same, "P", "then")
+
+
+def _key_accounts_one_by_one(before: Plan, after: Plan) -> pd.DataFrame:
+    """The key accounts as issue 17 listed them, account by account (the reference)."""
+    from planning.ledger import KEY_COLUMNS, KEY_DECILE, _rep
+
+    m = after.market
+    a, b = before.account_owner(), after.account_owner()
+    accounts = m.accounts
+    tam = accounts["tam"].to_numpy(np.float64)
+    cut = float(np.quantile(tam, KEY_DECILE)) if len(tam) else np.inf
+    seg = accounts["segment"].astype(str).to_numpy()
+    names = accounts["name"].astype(str).to_numpy()
+    rows = []
+    for i in np.flatnonzero(a != b).tolist():
+        reasons = [r for r, hit in (("A segment", seg[i] == "A"), ("pinned", m.account_pinned[i]),
+                                    ("top TAM decile", tam[i] >= cut)) if hit]  # fmt: skip
+        if reasons:
+            rows.append({"account_id": str(accounts["account_id"].iloc[i]), "name": names[i],
+                         "segment": seg[i], "tam": tam[i],
+                         "revenue": float(accounts["revenue"].iloc[i]), "why": ", ".join(reasons),
+                         "from_rep": _rep(m.rep_ids, a[i]), "to_rep": _rep(m.rep_ids, b[i])})  # fmt: skip
+    frame = pd.DataFrame(rows, columns=list(KEY_COLUMNS))
+    return frame.sort_values("tam", ascending=False, kind="stable").reset_index(drop=True)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.integers(0, 10_000), min_size=0, max_size=50),
+                          st.integers(-1, 3)), min_size=0, max_size=4))  # fmt: skip
+def test_key_accounts_equal_the_account_by_account_list(moves) -> None:
+    # issue 18: the key accounts are found on the moved accounts only, in arrays
+    from planning.baseline import baseline_plan
+    from planning.ledger import key_accounts_moved
+    from tests.planning.test_tally import world
+
+    market = world()
+    before, _ = baseline_plan(market)
+    after = before
+    for raw, rep in moves:
+        after = reassign(after, np.array(raw, np.int64) % market.n_cells, rep)
+    got = key_accounts_moved(before, after)
+    pd.testing.assert_frame_equal(got, _key_accounts_one_by_one(before, after))

@@ -448,7 +448,7 @@ def test_compare_callback_packs_table_summary_and_map(monkeypatch, app_context, 
     assert rows == [] and "compare-error" in figures(summary)
     with pytest.raises(cb.PreventUpdate):  # deleted meanwhile: the list picks another
         cb.compare(baseline, finer + 100, 10, None, {"id": working}, open_tab="Scenarios")
-    fake_ctx(monkeypatch, str(Ids.VERSION))
+    fake_ctx(monkeypatch, str(Ids.SECTION_VERSION))  # issue 18: moves reach it through this
     with pytest.raises(cb.PreventUpdate):  # a move elsewhere leaves this comparison alone
         cb.compare(baseline, finer, 10, {"version": 9}, {"id": working}, open_tab="Scenarios")
 

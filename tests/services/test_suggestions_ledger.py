@@ -96,3 +96,33 @@ def test_ledger_exports_are_formula_safe(url, sid):
 def test_plan_at_the_start_is_the_stored_plan_when_nothing_moved(url, sid):
     then, now = ledger.plan_at(url, sid, 0)
     assert isinstance(then, Plan) and np.array_equal(then.owner, now.owner)
+
+
+def test_the_plan_at_a_mark_counts_as_a_full_recount(url, sid):
+    # issue 18: plan_at counts the plan at the mark from the current one over the cells that
+    # differ; after moves, a lock, an undo and a redo it equals Plan.from_owner of those owners
+    from planning.tally import full_tally
+
+    rng = np.random.default_rng(5)
+    _, plan, version = editing.load(url, sid)
+    n = plan.market.n_cells
+    marks = [ledger.current_mark(url, sid)]
+    owners = [np.array(plan.owner)]
+    for step in range(6):
+        if step == 3:
+            version = editing.apply(url, sid, version, "lock", rng.choice(n, 5), None).version
+        cells = rng.choice(n, 40, replace=False)
+        version = editing.apply(url, sid, version, "move", cells, int(rng.integers(-1, 4))).version
+        if step == 4:
+            version = editing.edit(url, sid, version, Step.UNDO).edit.version
+            version = editing.edit(url, sid, version, Step.REDO).edit.version
+        marks.append(ledger.current_mark(url, sid))
+        owners.append(np.array(editing.load(url, sid)[1].owner))
+    for mark, owner in zip(marks, owners, strict=True):
+        then, now = ledger.plan_at(url, sid, mark)
+        recount = Plan.from_owner(then.market, owner)
+        np.testing.assert_array_equal(then.owner, owner)
+        same = np.array_equal(owner, now.owner)  # then the current plan itself, locks and all
+        np.testing.assert_array_equal(then.locked, now.locked if same else recount.locked)
+        assert then.tally.equals(full_tally(then.market, owner))
+        assert team_metrics(then) == team_metrics(recount)
