@@ -23,6 +23,11 @@ from tests.browser.test_map_browser import (
 
 pytestmark = pytest.mark.browser
 PICKED = "rep => (document.querySelector('#rep-picker')?.innerText || '').includes(rep)"
+# the typed name has filtered the list: its first option is that rep (Enter picks the first)
+FILTERED = (
+    "name => { const o = document.querySelectorAll('.dash-dropdown-option');"
+    " return o.length > 0 && o[0].innerText.includes(name); }"
+)
 
 
 def rep_name(store, sid: int, rep_id: str) -> str:
@@ -43,6 +48,7 @@ def test_key001_reassignment_by_keyboard_except_the_lasso(browser, app):  # noqa
                            timeout=10_000)  # fmt: skip
     name = rep_name(store, sid, "R04")
     page.keyboard.type(name)
+    page.wait_for_function(FILTERED, arg=name, timeout=10_000)  # under load the list lags
     page.keyboard.press("Enter")
     page.wait_for_function(PICKED, arg="R04", timeout=10_000)
     page.keyboard.press("Escape")  # the list closes if it stayed open
