@@ -1489,17 +1489,7 @@ def _append_overlay(
 
 def _overlay_stack_top(conn: Connection, scenario_id: int, *, undone: bool) -> MoveRecord | None:
     """The overlay's last done change (undone=False) or first undone one (undone=True)."""
-    order = overlay_moves.c.seq.asc() if undone else overlay_moves.c.seq.desc()
-    row = conn.execute(
-        sa.select(overlay_moves)
-        .where(
-            overlay_moves.c.scenario_id == scenario_id,
-            overlay_moves.c.kind.in_(OVERLAY_STACK_KINDS),
-            overlay_moves.c.undone.is_(undone),
-        )
-        .order_by(order)
-        .limit(1)
-    ).first()
+    row = _log_top(conn, overlay_moves, OVERLAY_STACK_KINDS, scenario_id, undone=undone)
     return None if row is None else _overlay_move(row)
 
 
@@ -1577,18 +1567,25 @@ def _append(conn: Connection, row: sa.Row, **move: Any) -> None:
 
 def _stack_top(conn: Connection, scenario_id: int, *, undone: bool) -> MoveRecord | None:
     """Last done move (undone=False) or first undone one (undone=True) on the undo stack."""
-    order = moves.c.seq.asc() if undone else moves.c.seq.desc()
-    row = conn.execute(
-        sa.select(moves)
-        .where(
-            moves.c.scenario_id == scenario_id,
-            moves.c.kind.in_(STACK_KINDS),
-            moves.c.undone.is_(undone),
-        )
+    row = _log_top(conn, moves, STACK_KINDS, scenario_id, undone=undone)
+    return None if row is None else _move(row)
+
+
+def _log_top(
+    conn: Connection, log: sa.Table, kinds: tuple[str, ...], scenario_id: int, *, undone: bool
+) -> sa.Row | None:
+    """The row undo (undone=False: the last done) or redo (the first undone) takes from a log.
+
+    The field's ``moves`` and the overlay's ``overlay_moves`` share the stack's rule; only the
+    table and the kinds that stack differ.
+    """
+    order = log.c.seq.asc() if undone else log.c.seq.desc()
+    return conn.execute(
+        sa.select(log)
+        .where(log.c.scenario_id == scenario_id, log.c.kind.in_(kinds), log.c.undone.is_(undone))
         .order_by(order)
         .limit(1)
     ).first()
-    return None if row is None else _move(row)
 
 
 def _record(row: sa.Row) -> ScenarioRecord:
