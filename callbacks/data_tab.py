@@ -38,6 +38,7 @@ from layouts.data_tab import (
     sentence,
     unreadable_note,
 )
+from layouts.i18n import number, tr
 from layouts.ids import (
     Ids,
     call_plan_id,
@@ -306,21 +307,26 @@ def use_data(result: Payload, scenario: dict) -> tuple[dict | NoUpdate, str, str
             str(result.get("area") or "land"),
         )  # fmt: skip
     except (HexalignError, ValueError) as err:
-        text = f"The data could not be used: {sentence(err)} The current data set is unchanged."
+        text = tr("The data could not be used: {error} The current data set is unchanged.").format(
+            error=sentence(err)
+        )
         return no_update, text, text
     if used is None:
         raise PreventUpdate
-    text = (
-        f"Now planning on “{name}”: {used.accounts:,} accounts, "
-        f"{used.reps} reps, scenario “{used.scenario_name}”."
-    )
+    text = tr("Now planning on “{name}”: {accounts} accounts, {reps} reps, scenario “{scenario}”.")
+    text = text.format(
+        name=name, accounts=number(used.accounts), reps=number(used.reps),
+        scenario=used.scenario_name,
+    )  # fmt: skip
     if used.cleared:
-        text += f" {used.cleared:,} accounts had a last owner outside the team and now have none."
+        text += " " + tr(
+            "{n} accounts had a last owner outside the team and now have none."
+        ).format(n=number(used.cleared))
     if used.outside:
-        text += (
-            f" {used.outside:,} accounts lie outside the planning area and are not planned "
+        text += " " + tr(
+            "{n} accounts lie outside the planning area and are not planned "
             "(the report lists their rows)."
-        )
+        ).format(n=number(used.outside))
     return {"id": used.scenario_id}, text, text
 
 
@@ -424,19 +430,21 @@ def apply_call_plan(
     try:
         edit = datasets.edit_call_plan(database_url(), int(scenario["id"]), values, travel_values)
     except HexalignError as err:
-        text = f"Not applied: {sentence(err)}"
+        text = tr("Not applied: {error}").format(error=sentence(err))
         return no_update, text, text
     derived = edit.derived
     if derived is None:
-        text = "The call plan and travel are as they were: nothing to apply."
+        text = tr("The call plan and travel are as they were: nothing to apply.")
         return no_update, no_update, text
-    text = (
-        f"Call plan applied ({'; '.join(edit.changes)}): team workload "
-        f"{derived.hours_before:,.0f} → {derived.hours_after:,.0f} h/yr. "
-        f"Opened as scenario “{derived.name}”; the previous one is unchanged."
-    )
+    text = tr(
+        "Call plan applied ({changes}): team workload {before} → {after} h/yr. "
+        "Opened as scenario “{name}”; the previous one is unchanged."
+    ).format(
+        changes="; ".join(edit.changes), before=number(derived.hours_before),
+        after=number(derived.hours_after), name=derived.name,
+    )  # fmt: skip
     if not derived.travel_used:
-        text += " Note: the map still measures travel with the default settings."
+        text += " " + tr("Note: the map still measures travel with the default settings.")
     return {"id": derived.scenario_id}, text, text
 
 
@@ -459,8 +467,9 @@ def add_rep(
     try:
         row = new_rep_row(values, [str(r.get("rep_id")) for r in rows])
     except HexalignError as err:
-        return no_update, f"Not added: {sentence(err)}"
-    return rows + [row], f"{row['rep_id']} is in the table; Apply team changes to use it."
+        return no_update, tr("Not added: {error}").format(error=sentence(err))
+    said = tr("{rep} is in the table; Apply team changes to use it.").format(rep=row["rep_id"])
+    return rows + [row], said
 
 
 @callback(
@@ -509,21 +518,25 @@ def apply_team(
             confirmed=trigger == Ids.DATA_TEAM_CONFIRM,
         )  # fmt: skip
     except HexalignError as err:
-        text = f"Not applied: {sentence(err)}"
+        text = tr("Not applied: {error}").format(error=sentence(err))
         return no_update, text, False, no_update, text
     if edit.needs_confirmation:
         who = ", ".join(f"{rep} {name}".strip() for rep, name in edit.removing)
-        question = (
-            f"Remove {who}? Their {edit.cells:,} cells become unassigned (nothing is lost: give "
+        question = tr(
+            "Remove {who}? Their {cells} cells become unassigned (nothing is lost: give "
             "them to other reps afterwards). A new scenario opens; the current one stays as it is."
-        )
+        ).format(who=who, cells=number(edit.cells))
         return no_update, no_update, True, question, ""
     derived = edit.derived
     if derived is None:
-        return no_update, no_update, False, no_update, "The team is as it was: nothing to apply."
-    text = (
-        f"Team changed ({edit.changes.text()}): team workload {derived.hours_before:,.0f} → "
-        f"{derived.hours_after:,.0f} h/yr, {derived.unassigned_cells:,} cells unassigned. "
-        f"Opened as scenario “{derived.name}”; the previous one is unchanged."
-    )
+        said = tr("The team is as it was: nothing to apply.")
+        return no_update, no_update, False, no_update, said
+    text = tr(
+        "Team changed ({changes}): team workload {before} → {after} h/yr, "
+        "{cells} cells unassigned. Opened as scenario “{name}”; the previous one is unchanged."
+    ).format(
+        changes=edit.changes.text(), before=number(derived.hours_before),
+        after=number(derived.hours_after), cells=number(derived.unassigned_cells),
+        name=derived.name,
+    )  # fmt: skip
     return {"id": derived.scenario_id}, text, False, no_update, text

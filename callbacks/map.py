@@ -415,7 +415,8 @@ def move_outputs(
     if isinstance(change, Selection):
         message = _describe(change.tool, result, change.rep_id or UNASSIGNED_VALUE)
     else:
-        message = f"{'Redone' if change is Step.REDO else 'Undone'}: {len(result.changed):,} cells."
+        done = tr("Redone: {n} cells.") if change is Step.REDO else tr("Undone: {n} cells.")
+        message = done.format(n=number(len(result.changed)))
     paint = _paint(edited.board, result, shown.view, shown.mode, shown.only)
     return {"version": result.version}, paint, message, *numbers, no_update
 
@@ -460,15 +461,19 @@ def _edit_overlay(
     versions = {**version, "overlay": result.version}
     numbers = move_panel(result.plan, tolerance_pct, shown, edited.board.baseline.owner)
     if edited.stale:
-        return (versions, no_update, "Someone else changed the overlay meanwhile: the map now "
-                "shows the current one; please repeat your last action.", *numbers,
+        return (versions, no_update, tr("Someone else changed the overlay meanwhile: the map now "
+                "shows the current one; please repeat your last action."), *numbers,
                 {**scenario, "refresh": f"overlay {result.version}"})  # fmt: skip
     paint = _paint(edited.board, result, view, mode, only or None, blank=True)
     if isinstance(change, Selection):
         said = _describe(change.tool, result, change.rep_id or UNASSIGNED_VALUE)
     else:  # issue 15 (h15d): undo/redo on the overlay layer
-        done = "Redone" if change is Step.REDO else "Undone"
-        said = f"{done} (overlay): {len(result.changed):,} cells."
+        done = (
+            "Redone (overlay): {n} cells."
+            if change is Step.REDO
+            else "Undone (overlay): {n} cells."
+        )
+        said = tr(done).format(n=number(len(result.changed)))
     return versions, paint, said, *numbers, no_update
 
 

@@ -15,7 +15,7 @@ from dash import dash_table, dcc, html
 from dash.development.base_component import Component
 
 from layouts.attributes import data_attributes
-from layouts.i18n import tr
+from layouts.i18n import number, tr
 from layouts.ids import Ids, call_plan_id, choice_id, fix_id, map_field_id, new_rep_id, travel_id
 from planning.callplan import CHANNELS, SEGMENTS, TravelModel
 from planning.callplan_edits import CALL_PLAN_FIELDS
@@ -271,8 +271,10 @@ def files_line(files: Mapping[str, Mapping]) -> list:
     for kind, info in files.items():
         extras = [info.get(k) for k in ("encoding", "sheet") if info.get(k)]
         if info.get("header_row", 1) != 1:
-            extras.append(f"header on row {info['header_row']}")
-        text = f"{KINDS[kind]}: {info['name']} ({info['rows']:,} rows"
+            extras.append(tr("header on row {row}").format(row=info["header_row"]))
+        text = tr("{kind}: {name} ({rows} rows").format(
+            kind=tr(KINDS[kind]), name=info["name"], rows=number(info["rows"])
+        )
         text += ("; " + ", ".join(map(str, extras)) if extras else "") + ")"
         items.append(html.Li(text))
     return [html.Ul(items)] if items else []
@@ -317,25 +319,29 @@ def mapping_editor(
             for column in info["columns"]
         ]
         note = (
-            f"Required fields not mapped yet: {', '.join(missing)}."
+            tr("Required fields not mapped yet: {fields}.").format(fields=", ".join(missing))
             if missing
-            else "Every required field (*) is mapped."
+            else tr("Every required field (*) is mapped.")
         )
         if kind == "accounts" and missing and set(missing) <= {"lat", "lon"}:
             by = [f for f in ("postcode", "city") if f in mapped]
             if by:  # issue 11 part 5: an address stands in for coordinates
-                note += f" Accounts will be placed from their {' or '.join(by)} and country."
+                note += " " + tr("Accounts will be placed from their {fields} and country.").format(
+                    fields=" or ".join(by)
+                )
         out.append(
             html.Div(
                 [
-                    html.H4(f"{KINDS[kind]} columns: {info['name']}"),
+                    html.H4(
+                        tr("{kind} columns: {name}").format(kind=tr(KINDS[kind]), name=info["name"])
+                    ),
                     html.P(note, className="hint", **data_attributes(missing=",".join(missing))),
                     html.Table(
                         [
                             html.Thead(
                                 html.Tr(
                                     [
-                                        html.Th(h, style=CELL)
+                                        html.Th(tr(h), style=CELL)
                                         for h in ("Column in the file", "Values", "Field")
                                     ]
                                 )
@@ -372,7 +378,7 @@ def report_view(
     """
     numbers = [
         html.Span(
-            [html.B(f"{counts[k]:,}", **data_attributes(count=k)), f" {k}"],
+            [html.B(number(counts[k]), **data_attributes(count=k)), f" {tr(k)}"],
             style={"marginRight": "1.2rem"},
         )
         for k in ("read", "imported", "excluded", "with problems")
@@ -381,33 +387,34 @@ def report_view(
     if location:
         lines.append(html.P(location.capitalize(), className="location-counts"))
     if because:
-        lines.append(html.P("Excluded: " + ", ".join(f"{n:,} {why}" for why, n in because.items())))
+        excluded = ", ".join(f"{number(n)} {why}" for why, n in because.items())
+        lines.append(html.P(tr("Excluded: {reasons}").format(reasons=excluded)))
     header = problems[problems["row"] <= header_row]
     if refused:
         todo = (
-            "map the required fields above, then Check again."
+            "Nothing can be imported yet: map the required fields above, then Check again."
             if len(header)
-            else "decide on every row with an error (exclude it or type a corrected value), "
-            "or tick “Exclude every row with an error”, then Check again."
+            else "Nothing can be imported yet: decide on every row with an error (exclude it or "
+            "type a corrected value), or tick “Exclude every row with an error”, then Check again."
         )
         lines.append(
             html.P(
-                f"Nothing can be imported yet: {todo}",
+                tr(todo),
                 className="warning",
                 style=ERROR,
             )
         )
     for _, p in header.iterrows():
-        lines.append(html.P(f"File: {p['reason']}", style=ERROR))
+        lines.append(html.P(tr("File: {reason}").format(reason=p["reason"]), style=ERROR))
     data = problems[problems["row"] > header_row]
     rows = []
     shown_rows = list(dict.fromkeys(data["row"].tolist()))
     for row in shown_rows[:MAX_CHOICE_ROWS]:
         group = data[data["row"] == row]
         only_warnings = bool((group["severity"] == "warning").all())
-        options = [{"label": DECISIONS[k], "value": k} for k in ("none", "exclude")]
+        options = [{"label": tr(DECISIONS[k]), "value": k} for k in ("none", "exclude")]
         if only_warnings:
-            options.append({"label": DECISIONS["accept"], "value": "accept"})
+            options.append({"label": tr(DECISIONS["accept"]), "value": "accept"})
         fix_boxes = [
             html.Label([col, dcc.Input(
                 id=fix_id(kind, row, col), type="text", debounce=False,
@@ -447,18 +454,19 @@ def report_view(
         head = ("Row", "Problem", "Severity", "Decision", "Corrected value", "Outcome")
         lines.append(
             html.Table(
-                [html.Thead(html.Tr([html.Th(h, style=CELL) for h in head])), html.Tbody(rows)]
+                [html.Thead(html.Tr([html.Th(tr(h), style=CELL) for h in head])), html.Tbody(rows)]
             )
         )
     if len(shown_rows) > MAX_CHOICE_ROWS:
         lines.append(
             html.P(
-                f"{len(shown_rows) - MAX_CHOICE_ROWS:,} more problem rows are in the CSV report; "
-                "use the options above for them."
+                tr(
+                    "{n} more problem rows are in the CSV report; use the options above for them."
+                ).format(n=number(len(shown_rows) - MAX_CHOICE_ROWS))
             )
         )
     return html.Div(
-        [html.H4(f"{KINDS[kind]}: {source}"), *lines],
+        [html.H4(f"{tr(KINDS[kind])}: {source}"), *lines],
         **data_attributes(file=kind),
         className="import-report",
     )
@@ -473,24 +481,26 @@ def sentence(text: object) -> str:
 def unreadable_note(kind: str, reason: str) -> html.P:
     """Why a received file (or saved mapping) could not be read."""
     text = (
-        f"Not a mapping: {sentence(reason)}"
+        tr("Not a mapping: {error}").format(error=sentence(reason))
         if kind == "mapping"
-        else f"{sentence(reason)} The current data set is unchanged."
+        else tr("{error} The current data set is unchanged.").format(error=sentence(reason))
     )
     return html.P(text, role="alert", style=ERROR)
 
 
 def nothing_to_use() -> html.P:
     """The answer to "Use this data" before any file was checked."""
-    return html.P("Upload an accounts file (or a reps file) first.", role="alert")
+    return html.P(tr("Upload an accounts file (or a reps file) first."), role="alert")
 
 
 def nothing_stored(sources: Sequence[str]) -> html.P:
     """The answer to "Use this data" while files still have rows with errors."""
     return html.P(
-        "Nothing was stored: "
-        + "; ".join(f"{source} still has rows with errors" for source in sources)
-        + ". The current data set is unchanged.",
+        tr("Nothing was stored: {files}. The current data set is unchanged.").format(
+            files="; ".join(
+                tr("{file} still has rows with errors").format(file=source) for source in sources
+            )
+        ),
         role="alert",
         style=ERROR,
     )

@@ -105,6 +105,28 @@ def test_apply_team_asks_before_removing_a_rep(monkeypatch, working, toy):
     assert scenario["id"] != sid
 
 
+def test_the_team_editor_answers_in_the_pages_language(monkeypatch, working, toy):
+    """The Data tab's messages follow the page's language like the other tabs' (Polish here)."""
+    from layouts import i18n
+
+    _, sid = working
+    rows = toy.reps.iloc[:1].to_dict("records")
+    i18n.use_language("pl")
+    try:
+        fake_ctx(monkeypatch, Ids.DATA_TEAM_APPLY)
+        _, _, _, question, _ = cb.apply_team(1, None, rows, {"id": sid})
+        fake_ctx(monkeypatch, Ids.DATA_TEAM_CONFIRM)
+        _, text, _, _, _ = cb.apply_team(1, 1, rows, {"id": sid})
+        fake_ctx(monkeypatch, Ids.DATA_REP_ADD)
+        _, added = cb.add_rep(1, [], rows)
+    finally:
+        i18n.use_language("en")
+    assert question.startswith("Usunąć R2 ") and "komórek stanie się nieprzypisanych" in question
+    assert text.startswith("Zmieniono zespół (removed R2): obciążenie zespołu ")
+    assert " h/rok, " in text and "Otwarto jako scenariusz „" in text
+    assert added.startswith("Nie dodano: ")
+
+
 # --- issue 11: CRM exports in the mapping editor, owners by name -------------------------
 
 
