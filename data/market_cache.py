@@ -26,7 +26,7 @@ from planning.callplan import SEGMENTS, default_call_plan, travel_of
 from planning.market import Market
 from planning.share_classes import share_settings_of
 
-FORMAT = "market-npz-1"
+FORMAT = "market-npz-2"  # issue 18 point 4: Market.stay_visit_s
 """Bump when ``build_market`` or what it depends on (tiling, boundaries) computes differently:
 the key of every stored market changes with it, so none is read again."""
 
