@@ -92,3 +92,9 @@ class StorageFullError(HexalignError, OSError):
 
     The transaction was rolled back, so the database holds the state before the change.
     """
+
+
+class NoAccountRowsError(HexalignError, ValueError):
+    """Issue 18 point 4: the data set is kept as per-cell totals, and this needs one row per
+    account (another cell size, an account list, a team edit...), or the totals lack what a
+    market needs."""  # noqa: D205

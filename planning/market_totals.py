@@ -25,8 +25,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from common.errors import NoAccountRowsError
 from geo.area import Boundary, PlanningArea, km_outside, place_points, planning_area
-from geo.cells import cells_to_latlng, haversine_km
+from geo.cells import cells_to_latlng, cells_to_str, haversine_km
 from planning.callplan import SEGMENTS, TravelModel, default_call_plan, travel_of
 from planning.cell_totals import SEGMENT_COLUMNS, CellTotals
 from planning.market import (
@@ -47,10 +48,6 @@ from planning.share_classes import (
 ACCOUNT_FRAME = ("account_id", "name", "lat", "lon", "segment", "tam", "revenue", "rep_id",
                  "pinned")  # fmt: skip
 """The columns of the (empty) accounts frame of an aggregated market."""
-
-
-class NoAccountRowsError(ValueError):
-    """The totals cannot give this market (no groups, another resolution, an overlay team)."""
 
 
 def market_from_totals(
@@ -102,8 +99,12 @@ def market_from_totals(
         cell_pos = np.where(off, -1, place_points(area, lat, lon, totals.cells))
     outside = None
     if off.any():  # one row per account kept out, placed at its cell's centre
-        outside = pd.DataFrame({"lat": np.repeat(lat[off], totals.accounts[off]),
-                                "lon": np.repeat(lon[off], totals.accounts[off])})  # fmt: skip
+        outside = pd.DataFrame({
+            "account_id": np.repeat([f"cell {h}" for h in cells_to_str(totals.cells[off])],
+                                    totals.accounts[off]),
+            "lat": np.repeat(lat[off], totals.accounts[off]),
+            "lon": np.repeat(lon[off], totals.accounts[off]),
+        })  # fmt: skip
 
     g = totals.groups
     g_pos = cell_pos[np.searchsorted(totals.cells, g["cell"].to_numpy(np.uint64))]

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from common.errors import PlanError
+from common.errors import NoAccountRowsError, PlanError
 from common.logs import timed
 from common.settings import Settings
 from data.exports import ALL_FORMATS as EXPORT_FORMATS
-from data.exports import export_plan
+from data.exports import OWNER_CHANGE_FORMATS, export_plan
 from data.formulas import neutralise_frame
 from data.store import ScenarioRecord, Store
 from planning.compare import compare_plans
@@ -73,6 +73,11 @@ def export_scenario(
             sid = find_scenario(store, scenario, dataset_id)
             plan, record = scenario_plan(store, sid)
             extra.update(scenario_id=sid, dataset=record.dataset_id, version=record.version)
+            if plan.market.aggregated and fmt in ("csv", *OWNER_CHANGE_FORMATS):  # issue 18
+                raise NoAccountRowsError(
+                    f"the {fmt} export lists accounts; this data set was stored as per-cell "
+                    "totals (cli.py bin --dataset): export xlsx, geojson, parquet or plan"
+                )
             comparison = None
             if compare_to:
                 if fmt != "xlsx":
