@@ -41,7 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--database", help="with --dataset: database URL (default as the app's)")
     p.add_argument("--call-plan", help="with --dataset: call plan CSV (default: the default plan)")
     p.add_argument("--boundary", default="land",
-                   help="with --dataset: planning area (land, hull, countries:PL,DE, ...)")  # fmt: skip
+                   help="with --dataset: planning area (land, hull, countries:PL,DE)")  # fmt: skip
     p.set_defaults(run=run)
 
 

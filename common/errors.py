@@ -95,6 +95,7 @@ class StorageFullError(HexalignError, OSError):
 
 
 class NoAccountRowsError(HexalignError, ValueError):
-    """Issue 18 point 4: the data set is kept as per-cell totals, and this needs one row per
-    account (another cell size, an account list, a team edit...), or the totals lack what a
-    market needs."""  # noqa: D205
+    """Needs one row per account, and the data set is kept as per-cell totals (issue 18 point 4).
+
+    Another cell size, an account list, a team edit...; or totals that lack what a market needs.
+    """

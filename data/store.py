@@ -257,8 +257,7 @@ dataset_totals = sa.Table(
     "dataset_totals",
     metadata,
     sa.Column(
-        "dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"),
-        primary_key=True,
+        "dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True
     ),  # fmt: skip
     sa.Column("resolution", sa.Integer, nullable=False),
     sa.Column("accounts", sa.BigInteger, nullable=False),
@@ -514,17 +513,23 @@ class Store:
         query = sa.select(datasets.c.id).where(datasets.c.fingerprint == fingerprint)
         with self.engine.connect() as conn:
             found = conn.scalar(query)
-        if found is not None:
+        if found is not None and self.totals_info(int(found)) is not None:
             return int(found)
         try:
             with self._write() as conn:
                 found = conn.scalar(query)
-                if found is not None:
-                    return int(found)
-                values = dict(zip(("accounts", "reps", "call_plan"), blobs, strict=True))
                 now = _now()
-                dataset_id = _new_id(conn.execute(datasets.insert().values(
-                    name=name, fingerprint=fingerprint, created_at=now, **values)))  # fmt: skip
+                if found is not None:  # kept before a downgrade dropped its totals: put them back
+                    dataset_id = int(found)
+                    held = sa.select(dataset_totals.c.dataset_id).where(
+                        dataset_totals.c.dataset_id == dataset_id
+                    )
+                    if conn.scalar(held) is not None:
+                        return dataset_id
+                else:
+                    values = dict(zip(("accounts", "reps", "call_plan"), blobs, strict=True))
+                    dataset_id = _new_id(conn.execute(datasets.insert().values(
+                        name=name, fingerprint=fingerprint, created_at=now, **values)))  # fmt: skip
                 conn.execute(dataset_totals.insert().values(
                     dataset_id=dataset_id, resolution=int(resolution), accounts=int(n_accounts),
                     groups=groups, hull=hull, created_at=now,

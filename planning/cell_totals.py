@@ -226,8 +226,8 @@ def combined(parts: Iterable[CellTotals], resolution: int) -> CellTotals:
         return empty_totals(resolution)
     if any(p.groups is None for p in parts):
         return CellTotals.from_frame(pd.concat([p.to_frame() for p in parts]), resolution)
-    hulls = [p.hull for p in parts]
-    hull = None if any(h is None for h in hulls) else hull_vertices(np.concatenate(hulls))
+    hulls = [p.hull for p in parts if p.hull is not None]
+    hull = hull_vertices(np.concatenate(hulls)) if len(hulls) == len(parts) else None
     frame = pd.concat([p.groups for p in parts if p.groups is not None])
     return CellTotals.from_groups(frame, resolution, hull)
 

@@ -205,8 +205,10 @@ def market_from_totals(
 
 
 def _per_class_and_segment(plan: pd.DataFrame, share) -> tuple[np.ndarray, np.ndarray]:
-    """One account's visit seconds and field visits per (class code, segment), as ``build_market``
-    computes them per account (the effort plan applied by class)."""  # noqa: D205
+    """One account's visit seconds and field visits per (class code, segment).
+
+    As ``build_market`` computes them per account: the effort plan applied by class.
+    """
     n_cls = max(int(c) for c in ShareClass) + 1
     n_seg = len(SEGMENTS)
     cls = np.repeat(np.arange(n_cls), n_seg)

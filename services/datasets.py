@@ -46,8 +46,8 @@ from planning.overlay import field_rep_ids  # issue 15
 from planning.plan import Plan
 from planning.share_classes import carry_share
 from planning.team import TeamChanges, accounts_for_team, carried_owner, team_changes, team_rows
-from services.totals import require_account_rows  # issue 18 point 4
 from services import editing, overlay
+from services.totals import require_account_rows  # issue 18 point 4
 
 logger = logging.getLogger(__name__)
 _EDITED = re.compile(r" \((call plan|team|effort plan) edited( \d+)?\)$")

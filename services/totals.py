@@ -113,8 +113,8 @@ def totals_market(
         boundary = boundary_of(located_accounts(totals), call_plan)
         area = None if area_id is None else area_from_cells(store.area_cells(area_id), resolution)
         market = market_from_totals(totals, reps, call_plan, area=area, boundary=boundary)
-        extra.update(cells=market.n_cells, groups=0 if totals.groups is None else len(totals.groups),
-                     accounts=int(totals.accounts.sum()))  # fmt: skip
+        groups = 0 if totals.groups is None else len(totals.groups)
+        extra.update(cells=market.n_cells, groups=groups, accounts=int(totals.accounts.sum()))
     return market
 
 

@@ -35,9 +35,9 @@ from planning.tracking import (
     track,
     trend,
 )
-from services.totals import require_account_rows  # issue 18 point 4
 from services import editing, overlay
 from services.targets import rep_targets, scenario_rule
+from services.totals import require_account_rows  # issue 18 point 4
 from services.workspace import PlanFiles, open_plan_files
 
 logger = logging.getLogger(__name__)
