@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from common.errors import NoAccountRowsError, PlanError
+from common.errors import PlanError
 from common.logs import timed
 from common.settings import Settings
 from data.exports import ALL_FORMATS as EXPORT_FORMATS
-from data.exports import OWNER_CHANGE_FORMATS, export_plan
+from data.exports import export_plan
 from data.formulas import neutralise_frame
 from data.store import ScenarioRecord, Store
 from planning.compare import compare_plans
@@ -25,6 +25,7 @@ from planning.plan import Plan
 from planning.targets import targets_for
 from services.overlay import overlay_plan_of  # issue 15 (h15d)
 from services.scenario_settings import find_scenario, scenario_market, scenario_settings
+from services.totals import require_account_list
 from services.workspace import PathLike
 
 logger = logging.getLogger(__name__)
@@ -73,11 +74,7 @@ def export_scenario(
             sid = find_scenario(store, scenario, dataset_id)
             plan, record = scenario_plan(store, sid)
             extra.update(scenario_id=sid, dataset=record.dataset_id, version=record.version)
-            if plan.market.aggregated and fmt in ("csv", *OWNER_CHANGE_FORMATS):  # issue 18
-                raise NoAccountRowsError(
-                    f"the {fmt} export lists accounts; this data set was stored as per-cell "
-                    "totals (cli.py bin --dataset): export xlsx, geojson, parquet or plan"
-                )
+            require_account_list(plan, fmt)  # issue 18 point 4: not from per-cell totals
             comparison = None
             if compare_to:
                 if fmt != "xlsx":

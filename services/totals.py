@@ -23,6 +23,7 @@ import pandas as pd
 
 from common.errors import NoAccountRowsError
 from common.logs import timed
+from data.exports import OWNER_CHANGE_FORMATS
 from data.store import Store
 from data.tallies import tally_to_bytes
 from data.totals_store import totals_from_bytes, totals_to_bytes
@@ -36,6 +37,7 @@ from planning.market import Market
 from planning.market_totals import market_from_totals
 from planning.names import WORKING_PLAN
 from planning.overlay import has_overlay
+from planning.plan import Plan
 from services.areas import boundary_of
 from services.market_cache import keep_market, market_key
 
@@ -69,6 +71,19 @@ def require_account_rows(store: Store, dataset_id: int, what: str) -> None:
         raise NoAccountRowsError(
             f"{what} needs one row per account; this data set was stored as per-cell totals "
             "(cli.py bin --dataset): import the accounts file to do it"
+        )
+
+
+ACCOUNT_FORMATS = ("csv", *OWNER_CHANGE_FORMATS)
+"""Exports that list accounts (``data.exports``): none can be written from totals."""
+
+
+def require_account_list(plan: Plan, fmt: str) -> None:
+    """Refuse an export that lists accounts when the plan's market has no account rows."""
+    if plan.market.aggregated and fmt in ACCOUNT_FORMATS:
+        raise NoAccountRowsError(
+            f"the {fmt} export lists accounts; this data set was stored as per-cell totals "
+            "(cli.py bin --dataset): export xlsx, geojson, parquet or plan"
         )
 
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from common.errors import NoAccountRowsError
+from common.errors import NoAccountRowsError, PlanError
 from data.validation import load_accounts, load_reps
 from planning.area_choice import DEFAULT_AREA, call_plan_with_area
 from planning.callplan import default_call_plan
@@ -23,6 +23,7 @@ from services.binning import Engine, bin_into_dataset
 from services.exports import export_scenario
 from services.metrics import scenario_metrics
 from services.resolutions import cell_sizes
+from services.scenarios import export_file
 from services.totals import is_totals
 
 RES = 6
@@ -109,6 +110,8 @@ def test_a_data_set_binned_on_dask_plans_as_the_same_accounts_imported(files, tm
         editing.at_resolution(url, one.id, RES - 1)
     with pytest.raises(NoAccountRowsError, match="lists accounts"):
         export_scenario(str(one.id), "csv", tmp_path / "a.csv", database_url=url)
+    with pytest.raises(PlanError, match="lists accounts"):  # the app's export: shown as message
+        export_file(url, one.id, "owner-changes", 0.1)
     written = export_scenario(str(one.id), "plan", tmp_path / "p.csv", database_url=url)
     theirs = export_scenario(str(imported), "plan", tmp_path / "q.csv", database_url=url)
     assert written.path.read_text() == theirs.path.read_text()
