@@ -183,27 +183,49 @@ def group_rows(
     rep_id: pd.Series | None = None,
     pinned: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """The accounts as ``GROUP_COLUMNS`` rows (one per account, not yet summed)."""
+    """The accounts summed per group: ``GROUP_COLUMNS`` rows, one per (cell, owner, pinned).
+
+    Vectorised on integer codes (issue 18: 10M accounts in seconds): the owner text is
+    factorised once, each account gets one int64 key, and the sums are taken over the accounts
+    sorted by key (``np.add.reduceat``, exact in int64).
+    """
     cells = np.asarray(cells, dtype=np.uint64)
     n = len(cells)
     seg_pos = pd.Index(SEGMENTS).get_indexer(pd.Series(segment).astype(str))
     if (seg_pos < 0).any():
         raise ValueError("every account needs a segment in " + ", ".join(SEGMENTS))
-    owner = (
-        np.full(n, NO_OWNER, dtype=object)
-        if rep_id is None
-        else pd.Series(rep_id).astype("string").fillna(NO_OWNER).to_numpy(dtype=object)
-    )
+    if rep_id is None:
+        codes, owners = np.zeros(n, np.int64), np.array([NO_OWNER], dtype=object)
+    else:
+        text = pd.Series(rep_id).astype("string").fillna(NO_OWNER)
+        codes, uniques = pd.factorize(text, sort=True)
+        codes, owners = codes.astype(np.int64), np.asarray(uniques, dtype=object)
     pin = (
         np.zeros(n, bool)
         if pinned is None
         else pd.Series(pinned).astype("boolean").fillna(False).to_numpy(bool)
     )
-    pin &= owner != NO_OWNER  # a pin needs an owner (as ``build_market`` rules)
-    data: dict[str, object] = {"cell": cells, "rep_id": owner, "pinned": pin,
-                               "accounts": np.ones(n, np.int64)}  # fmt: skip
-    data |= {c: (seg_pos == i).astype(np.int64) for i, c in enumerate(SEGMENT_COLUMNS)}
-    data |= {"tam_cents": to_cents(tam), "revenue_cents": to_cents(revenue)}
+    if not n:
+        return empty_groups()
+    pin &= owners[codes] != NO_OWNER  # a pin needs an owner (as ``build_market`` rules)
+    cell_u, cell_inv = np.unique(cells, return_inverse=True)
+    key = (cell_inv.astype(np.int64) * len(owners) + codes) * 2 + pin
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    first = key[starts]
+
+    def summed(values: np.ndarray) -> np.ndarray:
+        return np.add.reduceat(np.asarray(values, np.int64)[order], starts)
+
+    data: dict[str, object] = {
+        "cell": cell_u[first // 2 // len(owners)],
+        "rep_id": owners[(first // 2) % len(owners)],
+        "pinned": (first % 2).astype(bool),
+        "accounts": np.diff(np.r_[starts, n]).astype(np.int64),
+    }
+    data |= {c: summed(seg_pos == i) for i, c in enumerate(SEGMENT_COLUMNS)}
+    data |= {"tam_cents": summed(to_cents(tam)), "revenue_cents": summed(to_cents(revenue))}
     return pd.DataFrame(data, columns=list(GROUP_COLUMNS))
 
 
