@@ -74,6 +74,8 @@ def require_account_rows(store: Store, dataset_id: int, what: str) -> None:
         )
 
 
+LOCATED_AT_MOST = 1_000_000
+"""Points ``located_accounts`` gives at most (about: each occupied cell gives one at least)."""
 ACCOUNT_FORMATS = ("csv", *OWNER_CHANGE_FORMATS)
 """Exports that list accounts (``data.exports``): none can be written from totals."""
 
@@ -91,11 +93,16 @@ def located_accounts(totals: CellTotals) -> pd.DataFrame:
     """Where the accounts are, as far as the totals tell: each at its cell's centre.
 
     What the planning-area choice (``services.areas.boundary_of``: which countries hold the
-    accounts) and the cell-count estimates are judged on for a totals data set.
+    accounts) and the cell-count estimates are judged on for a totals data set. Above
+    ``LOCATED_AT_MOST`` accounts each cell stands for its share of that many points (at least
+    one), so the choice costs what it costs on a million accounts, whatever the size.
     """
     lat, lon = cells_to_latlng(totals.cells)
-    return pd.DataFrame({"lat": np.repeat(lat, totals.accounts),
-                         "lon": np.repeat(lon, totals.accounts)})  # fmt: skip
+    total = int(totals.accounts.sum())
+    times = totals.accounts
+    if total > LOCATED_AT_MOST:
+        times = np.maximum(1, np.round(times * (LOCATED_AT_MOST / total))).astype(np.int64)
+    return pd.DataFrame({"lat": np.repeat(lat, times), "lon": np.repeat(lon, times)})
 
 
 def totals_market(
@@ -149,6 +156,11 @@ def store_totals(
     plan_frame = (
         call_plan_with_area(default_call_plan(), DEFAULT_AREA) if call_plan is None else call_plan
     )
+    if has_overlay(reps):  # refused before anything is stored (totals_market says why)
+        raise NoAccountRowsError(
+            "a team with overlay reps needs one row per account (each account's layer): "
+            "import the accounts file instead"
+        )
     with timed(logger, "totals stored", dataset=name) as extra:
         dataset_id = store.ensure_totals_dataset(
             name, totals_to_bytes(totals), (no_account_rows(), reps, plan_frame)
