@@ -8,10 +8,11 @@ scenario reaches its market through ``services.scenario_settings.scenario_market
 ``totals_market`` first. Moves, metrics, balancing, targets, scenarios and the per-rep and
 per-cell exports then work as on any data set.
 
-What needs one row per account says so in one sentence (``NoAccountRowsError``): another
-cell size (the totals are at one resolution), the account-level export, team and call-plan
-edits (they re-import the accounts), tracking against actuals, and teams with overlay reps.
-Finding finds reps and towns, no account. ``docs/scaling.md`` has the list.
+What needs one row per account says so in one sentence (``NoAccountRowsError``, a
+``PlanError``): another cell size (the totals are at one resolution), the exports that list
+accounts, team, call-plan and effort-plan edits (they store the accounts anew), "Plan next
+quarter", and teams with overlay reps. Finding finds reps and towns, no account; actuals match
+no account. ``docs/scaling.md`` has the list.
 """
 
 from __future__ import annotations
