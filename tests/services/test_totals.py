@@ -18,6 +18,7 @@ from common.errors import NoAccountRowsError, PlanError
 from data.validation import load_accounts, load_reps
 from planning.area_choice import DEFAULT_AREA, call_plan_with_area
 from planning.callplan import default_call_plan
+from planning.optimizer import Settings as BalanceSettings
 from services import editing
 from services.binning import Engine, bin_into_dataset
 from services.exports import export_scenario
@@ -133,5 +134,10 @@ def test_binning_again_into_the_same_name_finds_the_same_data_set(files, tmp_pat
     again = bin_into_dataset(paths[:2], "twice", reps_path=reps_path, database_url=url,
                              resolution=RES, engine=Engine.LOCAL)  # fmt: skip
     assert (again.dataset_id, again.scenario_id) == (first.dataset_id, first.scenario_id)
+    # the app's auto-balance runs on it as on any scenario (a new scenario, the original kept)
+    done = editing.balance_to_new_scenario(url, first.scenario_id,
+                                           BalanceSettings(time_limit=2.0, seed=1))  # fmt: skip
+    assert editing.open_store(url).scenario(done.scenario_id).parent_id == first.scenario_id
+    assert editing.load(url, done.scenario_id)[0].market.aggregated
     with pytest.raises(Exception, match="needs --reps"):
         bin_into_dataset(paths[:1], "x", reps_path=None, database_url=url)
