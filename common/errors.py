@@ -92,3 +92,11 @@ class StorageFullError(HexalignError, OSError):
 
     The transaction was rolled back, so the database holds the state before the change.
     """
+
+
+class NoAccountRowsError(PlanError):
+    """Needs one row per account, and the data set is kept as per-cell totals (issue 18 point 4).
+
+    Another cell size, an account list, a team edit...; or totals that lack what a market needs.
+    A ``PlanError``, so that the screens that show a plan's refusals show this one too.
+    """

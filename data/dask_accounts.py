@@ -38,16 +38,23 @@ from data.importing import ImportOptions, ImportReport, import_accounts
 from data.validation import Problem
 from geo.area import hull_candidates, resolution_for, resolution_of_extent
 from geo.cells import latlng_to_cells
-from planning.cell_totals import COLUMNS, CellTotals, cell_totals, empty_totals
+from planning.cell_totals import (
+    GROUP_KEYS,
+    CellTotals,
+    empty_groups,
+    empty_totals,
+    group_rows,
+    hull_vertices,
+)
 
 if TYPE_CHECKING:
     from distributed import Client
 
 logger = logging.getLogger(__name__)
 
-PART_COLUMNS = (*ID_COLUMNS, "lat", "lon", "segment", "tam", "revenue")
+PART_COLUMNS = (*ID_COLUMNS, "lat", "lon", "segment", "tam", "revenue", "rep_id", "pinned")
 """What a worker keeps of each imported row: its id, file and row, and what binning and
-summing need."""
+summing need (the owner and the pin too: a market is built on the groups they make)."""
 LOCAL_ENGINE = "local"
 DASK_ENGINE = "dask"
 _COUNT_BLOCK = 16 * 1024 * 1024
@@ -109,7 +116,9 @@ def imported_part(
             "account_id": frame["account_id"].astype("str"),
             "file": np.full(len(frame), file, np.int32),
             "row": rows,
-            **{c: frame[c] for c in PART_COLUMNS[len(ID_COLUMNS) :]},
+            **{c: frame[c] for c in PART_COLUMNS[len(ID_COLUMNS) : -2]},
+            "rep_id": _column(frame, "rep_id", "string"),
+            "pinned": _column(frame, "pinned", "boolean"),
         },
         columns=list(PART_COLUMNS),
     )
@@ -128,13 +137,22 @@ def rows_with_hashes(part: pd.DataFrame, hashes: np.ndarray) -> pd.DataFrame:
     return part.loc[hit, list(ID_COLUMNS)]
 
 
+def _column(frame: pd.DataFrame, name: str, dtype: str) -> pd.Series:
+    """An optional column of the imported frame (all missing when the file had none)."""
+    if name in frame:
+        return frame[name].astype(dtype)
+    return pd.Series(pd.array([pd.NA] * len(frame), dtype=dtype), index=frame.index)
+
+
 def part_totals(part: pd.DataFrame, resolution: int) -> pd.DataFrame:
-    """One partition binned at ``resolution`` and summed per cell, as ``CellTotals`` rows."""
+    """One partition binned at ``resolution`` and summed per group (``GROUP_COLUMNS`` rows)."""
     lat = part["lat"].to_numpy(np.float64)
     lon = part["lon"].to_numpy(np.float64)
     cells = latlng_to_cells(lat, lon, resolution)
-    sums = cell_totals(cells, part["segment"], part["tam"], part["revenue"], resolution)
-    return sums.to_frame()
+    rows = group_rows(cells, part["segment"], part["tam"], part["revenue"], part["rep_id"],
+                      part["pinned"])  # fmt: skip
+    groups = CellTotals.from_groups(rows, resolution).groups
+    return empty_groups() if groups is None else groups
 
 
 def part_extent(part: pd.DataFrame) -> pd.DataFrame:
@@ -155,13 +173,10 @@ def _part_meta() -> pd.DataFrame:
             "segment": pd.Series([], dtype="str"),
             "tam": pd.Series([], dtype="float64"),
             "revenue": pd.Series([], dtype="float64"),
+            "rep_id": pd.Series([], dtype="string"),
+            "pinned": pd.Series([], dtype="boolean"),
         }
     )
-
-
-def _totals_meta() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="uint64" if c == "cell" else "int64")
-                         for c in COLUMNS})  # fmt: skip
 
 
 # --- the single-machine path -------------------------------------------------------------
@@ -196,10 +211,12 @@ def bin_files_locally(
 
 
 def part_totals_of(accounts: pd.DataFrame, resolution: int) -> CellTotals:
-    """``part_totals`` as ``CellTotals``."""
+    """``part_totals`` as ``CellTotals``, with the accounts' hull."""
     if not len(accounts):
         return empty_totals(resolution)
-    return CellTotals.from_frame(part_totals(accounts, resolution), resolution)
+    xy = np.column_stack([accounts["lon"].to_numpy(np.float64),
+                          accounts["lat"].to_numpy(np.float64)])  # fmt: skip
+    return CellTotals.from_groups(part_totals(accounts, resolution), resolution, hull_vertices(xy))
 
 
 # --- the Dask path -----------------------------------------------------------------------
@@ -242,11 +259,12 @@ def bin_files_on_dask(
         start = time.perf_counter()
         if len(repeats):
             accounts = accounts.map_partitions(dropped, repeats, refuse=refuse, meta=_part_meta())
+        # the hull is kept with the totals (a market's tiling follows it), so always measured
+        extent = accounts.map_partitions(part_extent, meta={"lat": "f8", "lon": "f8"})
+        hull, lat_sum, count = client.compute(
+            [extent, accounts["lat"].sum(), accounts["lat"].count()], sync=True
+        )
         if resolution is None:
-            extent = accounts.map_partitions(part_extent, meta={"lat": "f8", "lon": "f8"})
-            hull, lat_sum, count = client.compute(
-                [extent, accounts["lat"].sum(), accounts["lat"].count()], sync=True
-            )
             if not count:
                 raise ValueError("no account was imported: no resolution to choose")
             mean_lat = float(lat_sum) / int(count)
@@ -254,14 +272,15 @@ def bin_files_on_dask(
                                               mean_lat)  # fmt: skip
         seconds["extent"] = time.perf_counter() - start
         start = time.perf_counter()
-        sums = accounts.map_partitions(part_totals, resolution, meta=_totals_meta())
-        summed = sums.groupby("cell").sum()
+        sums = accounts.map_partitions(part_totals, resolution, meta=empty_groups())
+        summed = sums.groupby(list(GROUP_KEYS)).sum()
         frame = client.compute(summed, sync=True)
         done = client.compute(reports, sync=True)  # apart: dask warns on mixed collections
         seconds["sums"] = time.perf_counter() - start
     finally:
         client.cancel(imported)
-    totals = CellTotals.from_frame(frame.reset_index(), resolution)
+    xy = np.column_stack([hull["lon"].to_numpy(np.float64), hull["lat"].to_numpy(np.float64)])
+    totals = CellTotals.from_groups(frame.reset_index(), resolution, hull_vertices(xy))
     logger.info("dask steps: %s", ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items()))
     return BinnedAccounts(totals, with_repeats(done, repeats, refuse=refuse), DASK_ENGINE, seconds)
 

@@ -26,13 +26,16 @@ from planning.callplan import SEGMENTS, default_call_plan, travel_of
 from planning.market import Market
 from planning.share_classes import share_settings_of
 
-FORMAT = "market-npz-1"
+FORMAT = "market-npz-2"  # issue 18 point 4: Market.stay_visit_s
 """Bump when ``build_market`` or what it depends on (tiling, boundaries) computes differently:
 the key of every stored market changes with it, so none is read again."""
 
 _AREA = "area."
 _OFF = "_outside_positions"
 _N_INPUT = "_input_accounts"
+_OUTSIDE = ("account_id", "lat", "lon")
+"""Issue 18 point 4: the columns of an aggregated market's ``outside`` (one row per account kept
+out, at its cell's centre), stored as arrays: such a market has no accounts frame to point in."""
 _FRAMES = ("accounts", "reps", "call_plan", "outside")
 _DERIVED = ("travel", "share", "rep_ids")
 
@@ -60,9 +63,14 @@ def market_to_bytes(market: Market, planned: pd.DataFrame) -> bytes:
         if not isinstance(value, np.ndarray) or value.dtype == object:
             raise TypeError(f"Market.{f.name} is not a plain array: add it to the cache format")
         arrays[f.name] = value
+    kept_out = market.outside is not None and market.aggregated
+    if kept_out and market.outside is not None:
+        for column in _OUTSIDE:
+            values = market.outside[column].to_numpy()
+            arrays["_outside." + column] = values.astype(str) if column == "account_id" else values
     off = (
         np.zeros(0, np.int64)
-        if market.outside is None
+        if market.outside is None or kept_out
         else planned.index.get_indexer(market.outside.index).astype(np.int64)
     )
     if (off < 0).any():
@@ -93,6 +101,9 @@ def market_from_bytes(
     if off.any():
         outside = planned[off]
         accounts = planned[~off].reset_index(drop=True)
+    if "_outside.lat" in arrays:  # an aggregated market's (issue 18 point 4)
+        outside = pd.DataFrame({c: arrays.pop("_outside." + c) for c in _OUTSIDE})
+        outside["account_id"] = outside["account_id"].astype(str)
     area_arrays = {f.name: arrays.pop(_AREA + f.name) for f in fields(PlanningArea)}
     resolution = int(area_arrays.pop("resolution").item())
     area = PlanningArea(resolution=resolution, **area_arrays)

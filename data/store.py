@@ -251,6 +251,21 @@ source_files = sa.Table(
     sa.Column("created_at", _stamp, nullable=False),
 )
 
+# issue 18 point 4 (migration 0007_dataset_totals): a data set kept as per-cell totals (binned on
+# Dask), its groups and hull as bytes (data.totals_store); its datasets row has no account rows
+dataset_totals = sa.Table(
+    "dataset_totals",
+    metadata,
+    sa.Column(
+        "dataset_id", sa.Integer, sa.ForeignKey("datasets.id", ondelete="CASCADE"), primary_key=True
+    ),  # fmt: skip
+    sa.Column("resolution", sa.Integer, nullable=False),
+    sa.Column("accounts", sa.BigInteger, nullable=False),
+    sa.Column("groups", sa.LargeBinary, nullable=False),
+    sa.Column("hull", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", _stamp, nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class OverlayRecord:
@@ -472,9 +487,80 @@ class Store:
         if row is None:
             raise ScenarioNotFoundError(f"no dataset with id {dataset_id}")
         accounts, reps = (pq.ParquetFile(io.BytesIO(b)).metadata.num_rows for b in row)
-        return int(accounts), int(reps)
+        summed = self.totals_info(dataset_id)  # issue 18: a totals data set has no rows
+        return int(accounts if summed is None else summed[1]), int(reps)
 
     # -- end of datasets-find ---------------------------------------------------------------
+
+    # -- issue 18 point 4: data sets kept as per-cell totals ----------------------------------
+
+    def ensure_totals_dataset(
+        self,
+        name: str,
+        totals: tuple[int, int, bytes, bytes],
+        frames: tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame],
+    ) -> int:
+        """Store a data set of per-cell totals once and return its id (the same bytes: the same id).
+
+        ``totals`` is (resolution, accounts, groups bytes, hull bytes) as ``data.totals_store``
+        writes them; ``frames`` the (empty) accounts, the reps and the call plan. The
+        fingerprint covers the totals too, so two binnings on one team are two data sets.
+        """
+        resolution, n_accounts, groups, hull = totals
+        blobs = [_frame_to_bytes(f) for f in frames]
+        fingerprint = _fingerprint([*blobs, b"totals", str(int(resolution)).encode(), groups,
+                                    hull])  # fmt: skip
+        query = sa.select(datasets.c.id).where(datasets.c.fingerprint == fingerprint)
+        with self.engine.connect() as conn:
+            found = conn.scalar(query)
+        if found is not None and self.totals_info(int(found)) is not None:
+            return int(found)
+        try:
+            with self._write() as conn:
+                found = conn.scalar(query)
+                now = _now()
+                if found is not None:  # kept before a downgrade dropped its totals: put them back
+                    dataset_id = int(found)
+                    held = sa.select(dataset_totals.c.dataset_id).where(
+                        dataset_totals.c.dataset_id == dataset_id
+                    )
+                    if conn.scalar(held) is not None:
+                        return dataset_id
+                else:
+                    values = dict(zip(("accounts", "reps", "call_plan"), blobs, strict=True))
+                    dataset_id = _new_id(conn.execute(datasets.insert().values(
+                        name=name, fingerprint=fingerprint, created_at=now, **values)))  # fmt: skip
+                conn.execute(dataset_totals.insert().values(
+                    dataset_id=dataset_id, resolution=int(resolution), accounts=int(n_accounts),
+                    groups=groups, hull=hull, created_at=now,
+                ))  # fmt: skip
+                return dataset_id
+        except IntegrityError:  # another worker stored the same totals first
+            with self.engine.connect() as conn:
+                return _some_int(conn.scalar(query))
+
+    def dataset_totals(self, dataset_id: int) -> tuple[int, int, bytes, bytes] | None:
+        """(resolution, accounts, groups bytes, hull bytes) of a totals data set; None otherwise."""
+        cols = (dataset_totals.c.resolution, dataset_totals.c.accounts, dataset_totals.c.groups,
+                dataset_totals.c.hull)  # fmt: skip
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                sa.select(*cols).where(dataset_totals.c.dataset_id == dataset_id)
+            ).first()
+        if row is None:
+            return None
+        return int(row.resolution), int(row.accounts), bytes(row.groups), bytes(row.hull)
+
+    def totals_info(self, dataset_id: int) -> tuple[int, int] | None:
+        """(resolution, accounts) of a totals data set, without its bytes; None otherwise."""
+        query = sa.select(dataset_totals.c.resolution, dataset_totals.c.accounts).where(
+            dataset_totals.c.dataset_id == dataset_id
+        )
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None else (int(row.resolution), int(row.accounts))
+
+    # -- end of issue 18 point 4 ------------------------------------------------------------
 
     def area_cells(self, area_id: int) -> np.ndarray:
         """The H3 ids (uint64, sorted) of a stored planning area; positions index them."""

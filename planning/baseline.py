@@ -32,12 +32,14 @@ def baseline_plan(market: Market) -> tuple[Plan, OwnerChanges]:
     that moves no account. Accounts whose cell goes to another rep are
     counted, not silently reassigned: they are the plan's disruption.
     """
-    free = ~market.account_pinned & (market.account_rep >= 0)
-    cells, reps = market.account_cell[free], market.account_rep[free]
+    # issue 18: from the (cell, last owner) table, the unpinned owned accounts' sums, which a
+    # market built from per-cell totals holds too (the same sums as per account)
+    cells, reps = np.divmod(market.stay_key, market.n_reps + 1)
+    reps = reps - 1
     hours = np.zeros((market.n_cells, market.n_reps), np.int64)
     count = np.zeros((market.n_cells, market.n_reps), np.int64)
-    np.add.at(hours, (cells, reps), market.account_visit_s[free])
-    np.add.at(count, (cells, reps), 1)
+    np.add.at(hours, (cells, reps), market.stay_visit_s)
+    np.add.at(count, (cells, reps), market.stay_accounts)
     owner = _majority(hours, count)
     empty = market.cell_accounts == 0
     owner[empty] = UNASSIGNED

@@ -101,6 +101,9 @@ class Market:
     stay_accounts: np.ndarray
     stay_tam: np.ndarray
     stay_revenue: np.ndarray
+    stay_visit_s: np.ndarray
+    """Visit seconds of each ``stay_key``'s accounts (issue 18: the baseline is judged on these,
+    so a market built from per-cell totals finds the same baseline)."""
     share: ShareSettings
     """Market-share thresholds and effort plan of the call plan (``planning.share_classes``)."""
     share_tam: np.ndarray
@@ -120,6 +123,16 @@ class Market:
     def outside_accounts(self) -> int:
         """How many accounts lie outside the planning area (not in ``accounts``, not planned)."""
         return 0 if self.outside is None else len(self.outside)
+
+    @property
+    def aggregated(self) -> bool:
+        """Built from per-cell totals (``planning.market_totals``): no row per account.
+
+        Issue 18 point 4: such a market plans and measures as any other, but what needs single
+        accounts (an account list, finding an account, pins of one account) cannot be had.
+        """
+        held = self.cell_accounts.any() or self.pinned_accounts.any()
+        return len(self.account_cell) == 0 and bool(held)
 
     @property
     def n_reps(self) -> int:
@@ -259,6 +272,7 @@ def build_market(
     np.add.at(cell_segments, (fc, seg_pos[free]), 1)
     cell_visit_s = _sum_int(fc, visit_s[free], n_cells)
     cell_field_visits = np.bincount(fc, weights=field_visits[free], minlength=n_cells)
+    cell_field_visits = cell_field_visits.astype(np.float64)  # int64 when nothing is free
     cell_tam = _sum_int(fc, tam[free], n_cells)
     cell_revenue = _sum_int(fc, revenue[free], n_cells)
 
@@ -284,7 +298,8 @@ def build_market(
     account_travel_s = np.zeros(len(accounts), np.int64)
     account_travel_s[pinned] = p_travel
     owned = free & (account_rep >= 0)
-    stay = _stay_table(account_cell[owned], account_rep[owned], tam[owned], revenue[owned], n_reps)
+    stay = _stay_table(account_cell[owned], account_rep[owned], tam[owned], revenue[owned],
+                       visit_s[owned], n_reps)  # fmt: skip
     oc = account_cell[owned]
     return Market(
         area=area,
@@ -335,13 +350,20 @@ def _sum_int(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     return out
 
 
-def _stay_table(cell, rep, tam, revenue, n_reps: int) -> dict[str, np.ndarray]:
-    """Per (cell, last owner): accounts, TAM, revenue, keyed for ``Market.stay``."""
+def _stay_table(
+    cell, rep, tam, revenue, visit_s, n_reps: int, accounts: np.ndarray | None = None
+) -> dict[str, np.ndarray]:
+    """Per (cell, last owner): accounts, TAM, revenue, visit seconds, keyed for ``Market.stay``.
+
+    One entry per account, or per group of ``accounts`` accounts (``planning.market_totals``).
+    """
     key = cell.astype(np.int64) * (n_reps + 1) + rep + 1
     uniq, inv = np.unique(key, return_inverse=True)
+    count = np.ones(len(key), np.int64) if accounts is None else accounts
     return {
         "stay_key": uniq,
-        "stay_accounts": np.bincount(inv, minlength=len(uniq)).astype(np.int64),
+        "stay_accounts": _sum_int(inv, count, len(uniq)),
         "stay_tam": _sum_int(inv, tam, len(uniq)),
         "stay_revenue": _sum_int(inv, revenue, len(uniq)),
+        "stay_visit_s": _sum_int(inv, visit_s, len(uniq)),
     }

@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from common.errors import PlanError
 from common.logs import timed
 from common.settings import Settings
 from data.dask_accounts import (
@@ -26,7 +28,11 @@ from data.dask_accounts import (
 from data.importing import ImportOptions
 from data.owners import Owners
 from data.totals_files import write_problems, write_totals
-from data.validation import load_reps
+from data.validation import load_call_plan, load_reps
+from planning.area_choice import DEFAULT_AREA, AreaChoice, call_plan_with_area
+from planning.callplan import default_call_plan
+from services.editing import open_store
+from services.totals import store_totals
 
 logger = logging.getLogger(__name__)
 
@@ -97,3 +103,55 @@ def bin_accounts(
         if report_path:
             write_problems(result, report_path)
         return result
+
+
+# -- issue 18 point 4: the totals kept as a data set the app and the CLI plan on -----------
+
+
+@dataclass(frozen=True)
+class BinnedDataset:
+    """Accounts files binned and kept as a data set: its id and the working plan to open."""
+
+    binned: BinnedAccounts
+    dataset_id: int
+    scenario_id: int
+    name: str
+
+
+def bin_into_dataset(
+    paths: Sequence[str | os.PathLike[str]],
+    name: str,
+    *,
+    reps_path: str | os.PathLike[str] | None,
+    call_plan_path: str | os.PathLike[str] | None = None,
+    area: AreaChoice = DEFAULT_AREA,
+    database_url: str | None = None,
+    resolution: int | None = None,
+    engine: Engine = Engine.AUTO,
+    workers: int | None = None,
+    totals_path: str | os.PathLike[str] | None = None,
+    report_path: str | os.PathLike[str] | None = None,
+    settings: Settings | None = None,
+) -> BinnedDataset:
+    """``bin_accounts``, then the totals kept in the store as data set ``name``.
+
+    The data set gets a baseline (last quarter's owners, as an import gives) and a working plan,
+    so the app's data-set switcher, ``cli.py metrics --scenario`` and ``cli.py export`` open
+    it like any other. A reps file is needed: a plan is made for a team. The planning area is
+    ``area`` (land by default, as an import's). Rows with errors are left out (listed).
+    """
+    if not reps_path:
+        raise PlanError("--dataset needs --reps: a data set is planned for a team")
+    settings = settings or Settings.from_env(database_url=database_url)
+    result = bin_accounts(
+        paths, reps_path=reps_path, resolution=resolution, engine=engine, workers=workers,
+        totals_path=totals_path, report_path=report_path, settings=settings,
+    )  # fmt: skip
+    if not result.imported:
+        raise PlanError("no account was summed (every row had an error): nothing to store")
+    reps = load_reps(reps_path)
+    call_plan = load_call_plan(call_plan_path) if call_plan_path else default_call_plan()
+    call_plan = call_plan_with_area(call_plan, area)
+    store = open_store(settings.database_url)
+    dataset_id, scenario_id = store_totals(store, name, result.totals, reps, call_plan)
+    return BinnedDataset(result, dataset_id, scenario_id, name)

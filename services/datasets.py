@@ -47,6 +47,7 @@ from planning.plan import Plan
 from planning.share_classes import carry_share
 from planning.team import TeamChanges, accounts_for_team, carried_owner, team_changes, team_rows
 from services import editing, overlay
+from services.totals import require_account_rows  # issue 18 point 4
 
 logger = logging.getLogger(__name__)
 _EDITED = re.compile(r" \((call plan|team|effort plan) edited( \d+)?\)$")
@@ -96,6 +97,7 @@ def derive_scenario(
         store = editing.open_store(url)
         record = store.scenario(scenario_id)
         extra["dataset"] = record.dataset_id
+        require_account_rows(store, record.dataset_id, f"a {label} edit")  # issue 18 point 4
         old_board, old_plan, _ = editing.load(url, scenario_id)
         cur_accounts, cur_reps, cur_plan = store.load_dataset(record.dataset_id)
         accounts = cur_accounts if accounts is None else accounts

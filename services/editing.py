@@ -51,6 +51,7 @@ from planning.tally import full_tally
 from services.areas import new_market
 from services.market_cache import keep_market, market_key
 from services.scenario_settings import scenario_market
+from services.totals import require_account_rows
 
 __all__ = [
     "Balanced",
@@ -315,6 +316,7 @@ def at_resolution(url: str, scenario_id: int, resolution: int) -> tuple[int, Own
         store = open_store(url)
         _, plan, _ = load(url, scenario_id)
         record = store.scenario(scenario_id)
+        require_account_rows(store, record.dataset_id, "another cell size")  # issue 18 point 4
         accounts, reps, call_plan = store.load_dataset(record.dataset_id)
         target = new_market(accounts, reps, call_plan, resolution=resolution)
         converted, changes = convert_plan(plan, target)

@@ -25,6 +25,7 @@ from planning.plan import Plan
 from planning.targets import targets_for
 from services.overlay import overlay_plan_of  # issue 15 (h15d)
 from services.scenario_settings import find_scenario, scenario_market, scenario_settings
+from services.totals import require_account_list
 from services.workspace import PathLike
 
 logger = logging.getLogger(__name__)
@@ -73,6 +74,7 @@ def export_scenario(
             sid = find_scenario(store, scenario, dataset_id)
             plan, record = scenario_plan(store, sid)
             extra.update(scenario_id=sid, dataset=record.dataset_id, version=record.version)
+            require_account_list(plan, fmt)  # issue 18 point 4: not from per-cell totals
             comparison = None
             if compare_to:
                 if fmt != "xlsx":

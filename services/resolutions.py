@@ -33,6 +33,7 @@ from planning.baseline import OwnerChanges
 from services import overlay
 from services.areas import boundary_of
 from services.editing import at_resolution, open_store
+from services.totals import located_accounts, stored_totals
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,9 @@ class SizeChange:
 def _estimates(url: str, dataset_id: int) -> tuple[int, ...]:
     """Cells at each of ``RESOLUTIONS`` (a stored data set never changes: memoised)."""
     accounts, _, call_plan = open_store(url).load_dataset(dataset_id)
+    totals = stored_totals(open_store(url), dataset_id)  # issue 18 point 4: no account rows
+    if totals is not None:
+        accounts = located_accounts(totals)
     lat = accounts["lat"].to_numpy(np.float64)
     lon = accounts["lon"].to_numpy(np.float64)
     boundary = boundary_of(accounts, call_plan)
@@ -83,7 +87,12 @@ def _estimates(url: str, dataset_id: int) -> tuple[int, ...]:
 
 def cell_sizes(url: str, scenario_id: int) -> list[CellSize]:
     """Every offered cell size for the scenario's data set, with its cell count."""
-    estimates = _estimates(url, open_store(url).scenario(scenario_id).dataset_id)
+    dataset_id = open_store(url).scenario(scenario_id).dataset_id
+    estimates = _estimates(url, dataset_id)
+    totals = open_store(url).totals_info(dataset_id)  # issue 18 point 4: binned at one size
+    if totals is not None:
+        at = RESOLUTIONS.index(totals[0]) if totals[0] in RESOLUTIONS else None
+        return [] if at is None else [CellSize(totals[0], estimates[at], True)]
     return [
         CellSize(r, n, n <= HARD_CELL_LIMIT) for r, n in zip(RESOLUTIONS, estimates, strict=True)
     ]

@@ -28,6 +28,7 @@ from planning.market import Market
 from planning.metrics import DEFAULT_TOLERANCE
 from services.areas import new_market, stored_market
 from services.market_cache import keep_market, market_key, read_market
+from services.totals import totals_market
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,7 +79,11 @@ def scenario_market(store: Store, dataset_id: int, resolution: int, area_id: int
     kept = read_market(store, key, (accounts, reps, call_plan))
     if kept is not None:
         return kept
-    if area_id is not None:
+    # issue 18 point 4: a data set kept as per-cell totals (binned on Dask) has no account rows
+    summed = totals_market(store, dataset_id, (accounts, reps, call_plan), resolution, area_id)
+    if summed is not None:
+        market = summed
+    elif area_id is not None:
         area = area_from_cells(store.area_cells(area_id), resolution)
         market = stored_market(accounts, reps, call_plan, area)
     else:

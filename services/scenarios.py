@@ -45,6 +45,7 @@ from planning.scenarios import (
 from planning.targets import targets_for
 from services import overlay  # issue 15 (h15d): the overlay layer in exports
 from services.editing import load, open_store
+from services.totals import require_account_list
 
 logger = logging.getLogger(__name__)
 
@@ -218,6 +219,7 @@ def export_file(url: str, scenario_id: int, fmt: str, tolerance: float) -> tuple
         record = open_store(url).scenario(scenario_id)
         extra["dataset"] = record.dataset_id
         _, plan, _ = load(url, scenario_id)
+        require_account_list(plan, fmt)  # issue 18 point 4: not from per-cell totals
         filename = export_name(record.name, fmt)
         with tempfile.TemporaryDirectory() as folder:
             path = export_plan(

@@ -37,6 +37,7 @@ from planning.tracking import (
 )
 from services import editing, overlay
 from services.targets import rep_targets, scenario_rule
+from services.totals import require_account_rows  # issue 18 point 4
 from services.workspace import PlanFiles, open_plan_files
 
 logger = logging.getLogger(__name__)
@@ -182,6 +183,7 @@ def plan_next_quarter(url: str, scenario_id: int, period: str | None = None) -> 
     """
     store = editing.open_store(url)
     record, _, plan = editing.load_with_record(url, scenario_id)
+    require_account_rows(store, record.dataset_id, "planning the next quarter")  # issue 18
     stored = [parse_period(p) for p in store.actual_periods(record.dataset_id)]
     if not stored and period is None:
         raise ValueError("no actuals are stored for this data set yet: import a period first")

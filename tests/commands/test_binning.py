@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
+
 import pandas as pd
+import pytest
 
 import h3
 
@@ -82,3 +85,38 @@ def test_an_existing_cluster_is_used_when_its_address_is_set(tmp_path, capsys, m
         assert code == 1 and " on dask: 6 rows read, 3 summed" in out
         assert cluster.scheduler.transition_counter > 0  # the work went through this scheduler
     pd.testing.assert_frame_equal(pd.read_csv(remote_csv), pd.read_csv(local_csv))
+
+
+def test_bin_into_a_data_set_then_metrics_on_it_print_what_the_accounts_file_gives(
+    tmp_path, capsys
+):
+    # issue 18 point 4: the totals kept as a data set, measured by cli.py metrics --scenario
+    good = tmp_path / "good.csv"
+    good.write_text("\n".join([HEADER, "a1,x,45.0,-93.0,A,100.00,10.00,R1",
+                               "a2,y,45.0,-93.0,C,1.50,0,R2", "b1,x,44.0,-93.0,B,50,5.5,R1"])
+                    + "\n")  # fmt: skip
+    _, _, reps = _files(tmp_path)
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    code, out = _run(capsys, good, "--reps", reps, "--resolution", 6, "--engine", "local",
+                     "--dataset", "binned", "--database", url, "--boundary", "hull")  # fmt: skip
+    assert code == 0
+    assert "3 summed into 2 cells" in out
+    assert "kept as data set 1 'binned': working plan is scenario 2" in out
+    assert cli.main(["metrics", "--scenario", "2", "--database", url]) == 0
+    on_totals = capsys.readouterr().out
+    assert cli.main(["metrics", "--accounts", str(good), "--reps", str(reps), "--resolution", "6",
+                     "--boundary", "hull"]) == 0  # fmt: skip
+    on_rows = capsys.readouterr().out
+    assert on_totals == on_rows
+    team = pd.read_csv(io.StringIO(on_totals)).set_index("rep_id")
+    # the north cell goes to R1 (a1's A: 52 h) over R2 (a2's C: 3 h): R1 holds all three
+    assert team.loc["R1", "accounts"] == 3 and team.loc["R2", "accounts"] == 0
+    assert team.loc["TEAM", "disruption_accounts"] == pytest.approx(1 / 3)  # a2 changes owner
+
+
+def test_bin_into_a_data_set_needs_the_team(tmp_path, capsys):
+    one, _, _ = _files(tmp_path)
+    url = f"sqlite:///{tmp_path / 'store.sqlite'}"
+    code = cli.main(["bin", str(one), "--engine", "local", "--dataset", "x", "--database", url])
+    assert code == 2
+    assert "--dataset needs --reps" in capsys.readouterr().err

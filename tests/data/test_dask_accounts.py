@@ -47,6 +47,7 @@ def _accounts(k: int, rng: np.random.Generator) -> pd.DataFrame:
             "tam": np.round(rng.lognormal(11, 1, n), 2),
             "revenue": np.round(rng.lognormal(9, 1, n), 2),
             "rep_id": rng.choice(REPS, n),
+            "pinned": rng.random(n) < 0.02,  # issue 18: the groups keep the pins apart
         }
     )
 
@@ -101,6 +102,11 @@ def test_the_dask_totals_equal_the_single_machine_totals_and_every_bad_row_is_na
     assert result.engine == "dask"
     assert result.totals.resolution == resolution  # chosen from the parts' extent
     assert result.totals.equals(expected)
+    # issue 18: the groups (cell, owner, pin) and the hull are compared too, so both must be there
+    assert result.totals.groups is not None and expected.groups is not None
+    assert result.totals.hull is not None and expected.hull is not None
+    assert set(result.totals.groups["rep_id"]) == set(REPS)
+    assert result.totals.groups["pinned"].any() and len(result.totals.groups) > len(expected.cells)
     assert (result.rows_read, result.imported) == (4 * ROWS_PER_FILE, 4 * ROWS_PER_FILE - N_BAD)
     named = {(source, p.row, p.column) for source, p in result.problems("error")}
     wanted = {(name, row, column) for name, bad in BAD.items() for row, (column, _) in bad.items()}

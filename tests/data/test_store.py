@@ -41,8 +41,9 @@ from tests.toy import ROOT
 
 N_CELLS = 500
 N_REPS = 6
-# issue 15: 0003_actuals, 0004_overlay, 0005_overlay_moves; issue 18: 0006_market_cache
-HEAD = "0006_market_cache"
+# issue 15: 0003_actuals, 0004_overlay, 0005_overlay_moves; issue 18: 0006_market_cache,
+# 0007_dataset_totals
+HEAD = "0007_dataset_totals"
 
 
 def _pg_url_in_fresh_schema(base: str) -> tuple[str, str]:
@@ -558,6 +559,11 @@ def test_a_deleted_scenarios_id_is_never_given_again(store, url, dataset):
     assert store.create_scenario(dataset, "C", 7, owner, locked) > branch
 
 
+OPTIONAL_TABLES = ("overlay_plans", "overlay_moves", "market_cache", "source_files",
+                   "dataset_totals")  # fmt: skip
+"""Tables a revision after 0003 adds, listed only when they hold rows (issue 18: 0007 too)."""
+
+
 def _rows(engine: sa.Engine) -> dict[str, list[tuple]]:
     """Every row of every table of ours, in id order."""
     with engine.connect() as conn:
@@ -567,8 +573,7 @@ def _rows(engine: sa.Engine) -> dict[str, list[tuple]]:
             if not t.name.startswith("actual_")  # issue 15: tables 0003 adds, empty here
             and sa.inspect(conn).has_table(t.name)  # issue 15: overlay_* from 0004 and 0005 on
             for rows in [[tuple(r) for r in conn.execute(sa.select(t).order_by(*t.primary_key))]]
-            if rows
-            or t.name not in ("overlay_plans", "overlay_moves", "market_cache", "source_files")
+            if rows or t.name not in OPTIONAL_TABLES
         }
 
 
@@ -717,3 +722,56 @@ def test_source_files_name_the_data_set_they_gave(store, dataset):
     store.remember_source("f" * 64, dataset)  # idempotent
     assert store.source_dataset("f" * 64) == dataset
     assert store.source_dataset("e" * 64) is None
+
+
+# -- issue 18 point 4: a data set kept as per-cell totals (0007_dataset_totals) ------------------
+
+
+def _totals(toy, resolution: int = 7):
+    from planning.cell_totals import totals_of_accounts
+
+    return totals_of_accounts(toy.accounts, resolution)
+
+
+def test_a_totals_data_set_is_stored_once_and_read_back_equal(store, toy):
+    from data.totals_store import totals_from_bytes, totals_to_bytes
+
+    totals = _totals(toy)
+    frames = (toy.accounts.iloc[:0], toy.reps, default_call_plan())
+    stored = totals_to_bytes(totals)
+    assert stored[:2] == (7, 3)  # resolution, accounts
+    ds = store.ensure_totals_dataset("binned", stored, frames)
+    assert store.ensure_totals_dataset("again", stored, frames) == ds  # same bytes, same set
+    assert totals_from_bytes(store.dataset_totals(ds)).equals(totals)
+    assert store.totals_info(ds) == (7, 3)
+    assert store.dataset_counts(ds) == (3, 2)  # the accounts it sums, not its (no) rows
+    other = store.ensure_totals_dataset("coarser", totals_to_bytes(_totals(toy, 6)), frames)
+    assert other != ds and store.totals_info(other) == (6, 3)
+    plain = store.ensure_dataset("rows", *frames)  # the same frames without totals: another set
+    assert plain not in (ds, other) and store.dataset_totals(plain) is None
+    assert store.totals_info(plain) is None and store.dataset_counts(plain) == (0, 2)
+
+
+def test_0007_goes_down_and_up_again_and_the_totals_go_with_their_data_set(tmp_path, toy):
+    from data.totals_store import totals_to_bytes
+
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    frames = (toy.accounts.iloc[:0], toy.reps, default_call_plan())
+    with Store(url) as store:
+        ds = store.ensure_totals_dataset("binned", totals_to_bytes(_totals(toy)), frames)
+        assert _rows(store.engine)["dataset_totals"][0][:3] == (ds, 7, 3)
+    _alembic(url, "0006_market_cache", down=True)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("dataset_totals")
+        assert conn.scalar(sa.text("SELECT count(*) FROM datasets")) == 1
+    engine.dispose()
+    with Store(url) as store:  # opening upgrades again: the table is back, empty
+        assert store.totals_info(ds) is None
+        with store.engine.connect() as conn:
+            assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == HEAD
+        again = store.ensure_totals_dataset("binned", totals_to_bytes(_totals(toy)), frames)
+        assert again == ds and store.totals_info(again) == (7, 3)  # its row gets them back
+        with store.engine.begin() as conn:  # the totals go with their data set
+            conn.execute(sa.text("DELETE FROM datasets WHERE id = :d"), {"d": again})
+        assert store.totals_info(again) is None
