@@ -753,11 +753,15 @@ class _Search(EscapeMoves):
         dev = np.abs(score.deviations(load, score.targets(self.instance, load))[:, self.bal_cols])
         worst = float(dev.max()) if dev.size else 0.0
         reason = self.stop_reason or "no improving move found"
+        inst = self.instance
+        had = (inst.current >= 0) & ~inst.locked & (owner == inst.current)
+        # the cap is reached when what it leaves would not move even the lightest unit
+        least = float(inst.disruption_weight[had].min()) if had.any() else 0.0
         capped = key[0] > 0 or (
             self.rebalance
             and self.settings.disruption_cap is not None
             and worst > self.settings.tolerance + 1e-9
-            and self._budget(owner) <= 1e-9 * self.weight_total
+            and self._budget(owner) < max(least, 1e-9 * self.weight_total)
         )
         if capped:
             # issue 13 point 3 (h13shape): say whether any plan within tolerance keeps the cap
@@ -766,10 +770,15 @@ class _Search(EscapeMoves):
                 f"stopped: {reason} with the cap on accounts moved reached and {worst:.1%} worst "
                 "deviation left; "
             )
-            if exists is False:
+            if exists is False and self._relaxed_exists(with_cap=False):
                 return head + (
                     "no plan within tolerance keeps to the cap, not even with territories in "
                     "pieces (LP relaxation): only a higher cap can reach the tolerance"
+                )
+            if exists is False:
+                return head + (
+                    "no plan within tolerance exists under these rules even without the cap, "
+                    "not even with territories in pieces (LP relaxation)"
                 )
             if exists is True:
                 return head + (
@@ -778,22 +787,29 @@ class _Search(EscapeMoves):
                     "may reach the tolerance"
                 )
             return head + "a higher cap may reach the tolerance"
-        if worst > self.settings.tolerance + 1e-9 and self.cap_col >= 0:
-            # issue 13 point 3 (h13d): name the capacity ceiling when reps sit at it
+        if (
+            worst > self.settings.tolerance + 1e-9
+            and self.cap_col >= 0
+            and np.isfinite(self.ceiling).any()
+        ):
+            # issue 13 point 3 (h13d): name the capacity ceiling when reps sit at it; h13shape:
+            # say from the LP relaxation whether any plan within tolerance fits under it
             full = load[:, self.cap_col] >= (1 - CEILING_NEAR) * self.ceiling
+            name = self.instance.measure_names[self.cap_col]
+            exists = self._relaxed_exists(with_cap=True)
+            if exists is False and self._relaxed_exists(with_cap=True, with_ceiling=False):
+                return (
+                    f"stopped: {reason} while {worst:.1%} worst deviation remains: no plan "
+                    f"within tolerance keeps every rep under its capacity ceiling of {name}, "
+                    "not even with territories in pieces (LP relaxation); without the ceiling "
+                    "one exists"
+                )
             if full.any():
-                name = self.instance.measure_names[self.cap_col]
                 head = (
                     f"stopped: {reason} while {worst:.1%} worst deviation remains, with "
                     f"{int(full.sum())} rep(s) at their capacity ceiling of {name}, which keeps "
                     "load from moving to them; "
                 )
-                exists = self._relaxed_exists(with_cap=True)  # issue 13 point 3 (h13shape)
-                if exists is False:
-                    return head + (
-                        "no plan within tolerance keeps every rep under the ceiling, not even "
-                        "with territories in pieces (LP relaxation)"
-                    )
                 if exists is True:
                     return head + (
                         "a plan within tolerance under the ceiling exists with territories in "
@@ -805,14 +821,19 @@ class _Search(EscapeMoves):
             return f"stopped: {reason} while {worst:.1%} worst deviation remains"
         return f"stopped: {reason}, every rep within tolerance"
 
-    def _relaxed_exists(self, *, with_cap: bool) -> bool | None:
+    def _relaxed_exists(self, *, with_cap: bool, with_ceiling: bool = True) -> bool | None:
         """Whether the bands, the ceiling and (``with_cap``) the cap allow any plan (LP relaxation).
 
         Asked only for a run that ends off target with the cap or a capacity
         ceiling binding, so that its last sentence can say which rule stops it.
         """
-        return relaxed_plan_exists(self.instance, self.settings, with_cap=with_cap,
-                                   time_limit=RELAXATION_SECONDS)  # fmt: skip
+        return relaxed_plan_exists(
+            self.instance,
+            self.settings,
+            with_cap=with_cap,
+            with_ceiling=with_ceiling,
+            time_limit=RELAXATION_SECONDS,
+        )
 
     def _tidy(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
         """Smooth the borders of a plan inside tolerance (issue 13 point 3).
