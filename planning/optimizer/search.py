@@ -505,6 +505,7 @@ class _Search(EscapeMoves):
         )
         self.stale_passes = STALE_PASSES  # fruitless recombination passes that end it
         self.sideways = False  # recombination may accept equally good splits (design starts)
+        self.cap_bound = False  # the cap bound the plan before its shapes were mended
         self.settings = settings
         self.rng = generator
         self.should_stop = should_stop
@@ -701,7 +702,10 @@ class _Search(EscapeMoves):
             and time.perf_counter() < full_deadline - RECOM_MARGIN
         ):
             try:
-                best_owner, best_key = self._recombine(best_owner, best_key)
+                if best_key[2] > 0 and self.contiguity:  # issue 13 point 3 (h13shape)
+                    best_owner, best_key = self._mend_off_target(best_owner, best_key)
+                else:
+                    best_owner, best_key = self._recombine(best_owner, best_key)
             except _Stop:
                 pass
         if stopped:
@@ -753,15 +757,8 @@ class _Search(EscapeMoves):
         dev = np.abs(score.deviations(load, score.targets(self.instance, load))[:, self.bal_cols])
         worst = float(dev.max()) if dev.size else 0.0
         reason = self.stop_reason or "no improving move found"
-        inst = self.instance
-        had = (inst.current >= 0) & ~inst.locked & (owner == inst.current)
-        # the cap is reached when what it leaves would not move even the lightest unit
-        least = float(inst.disruption_weight[had].min()) if had.any() else 0.0
-        capped = key[0] > 0 or (
-            self.rebalance
-            and self.settings.disruption_cap is not None
-            and worst > self.settings.tolerance + 1e-9
-            and self._budget(owner) < max(least, 1e-9 * self.weight_total)
+        capped = worst > self.settings.tolerance + 1e-9 and (
+            self.cap_bound or self._cap_reached(owner, key)
         )
         if capped:
             # issue 13 point 3 (h13shape): say whether any plan within tolerance keeps the cap
@@ -921,6 +918,64 @@ class _Search(EscapeMoves):
             return self._tidy(kept, kept_key)
         finally:
             self.deadline = deadline
+
+    def _cap_reached(self, owner: np.ndarray, key: tuple) -> bool:
+        """Whether the cap on accounts moved binds ``owner``: what it leaves moves no unit."""
+        inst = self.instance
+        if key[0] > 0:
+            return True
+        if not self.rebalance or self.settings.disruption_cap is None:
+            return False
+        had = (inst.current >= 0) & ~inst.locked & (owner == inst.current)
+        least = float(inst.disruption_weight[had].min()) if had.any() else 0.0
+        return self._budget(owner) < max(least, 1e-9 * self.weight_total)
+
+    def _worst(self, owner: np.ndarray) -> float:
+        """Worst relative deviation of ``owner`` over the balanced measures."""
+        load = score.loads(self.instance, owner)
+        dev = score.deviations(load, score.targets(self.instance, load))[:, self.bal_cols]
+        return float(np.abs(dev).max()) if dev.size else 0.0
+
+    def _mend_off_target(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
+        """Shapes of a plan left off target, its worst deviation kept (issue 13 point 3).
+
+        A search that cannot reach the tolerance (a capacity ceiling, a cap)
+        ends with the plan of least squared excess, often lace-like: every
+        border unit that helped balance went. Here recombination and the tidy
+        pass run with the band widened to that plan's worst deviation, so
+        every rep may sit anywhere within it: pairs are re-split for shape
+        while no rep ends further off than the worst one already was, the cap
+        and the ceiling kept. The mended plan is kept when its worst deviation
+        is no larger and its least compact territory is more compact.
+        """
+        worst = self._worst(owner)
+        if worst >= 0.99:
+            return owner, key
+        self.cap_bound = self.cap_bound or self._cap_reached(owner, key)
+        saved = self.settings
+        self.settings = replace(saved, tolerance=worst + 1e-9)
+        try:
+            relaxed_key = self._key(owner)
+            mended, _ = self._recombine(owner, relaxed_key)
+        finally:
+            self.settings = saved
+        if mended is owner:
+            return owner, key
+        new_key = self._key(mended)
+        pp_before = np.nanmin(polsby_popper(self.instance, owner, self.sides))
+        pp_after = np.nanmin(polsby_popper(self.instance, mended, self.sides))
+        if (
+            new_key[:2] <= key[:2]
+            and self._worst(mended) <= worst + 1e-9
+            and not excess_pieces(self.instance, mended) > excess_pieces(self.instance, owner)
+            and pp_after > pp_before
+        ):
+            self.notes.append(
+                f"shapes mended within the worst deviation left ({worst:.1%}): least "
+                f"Polsby-Popper {pp_before:.2f} -> {pp_after:.2f}"
+            )
+            return mended, new_key
+        return owner, key
 
     def _recombine_balance(self, owner: np.ndarray) -> tuple[np.ndarray, tuple]:
         """One recombination pass over the pairs with a rep off target (a stalled search).
