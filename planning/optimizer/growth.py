@@ -151,18 +151,21 @@ def _load_weight(instance: Instance, cols: np.ndarray) -> np.ndarray:
     return weight / weight.sum()
 
 
-def spread_centres(instance: Instance, cols: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """``R`` centre units drawn k-means++ fashion on hop distances, weighted by load and area.
+def spread_centres(
+    instance: Instance, cols: np.ndarray, rng: np.random.Generator, count: int, within: np.ndarray
+) -> np.ndarray:
+    """``count`` centre units of ``within`` drawn k-means++ fashion on hop distances.
 
-    The first is drawn by weight, every next one by weight times its squared
-    distance to the nearest centre so far: centres spread over the area, and
-    denser where the load is.
+    The first is drawn by weight (load and area, :func:`_load_weight`), every
+    next one by weight times its squared distance to the nearest centre so
+    far: centres spread over the area, and denser where the load is.
     """
-    weight = _load_weight(instance, cols)
+    weight = np.where(within, _load_weight(instance, cols), 0.0)
+    weight = weight / weight.sum()
     centres = [int(rng.choice(instance.n_units, p=weight))]
     nearest = hop_distances(instance, np.array(centres))[0]
-    for _ in range(1, instance.n_reps):
-        far = np.where(np.isfinite(nearest), nearest, nearest[np.isfinite(nearest)].max() + 1)
+    for _ in range(1, count):
+        far = np.where(np.isfinite(nearest), nearest, 0.0)
         p = weight * far**2
         if p.sum() <= 0:
             p = weight.copy()
@@ -223,7 +226,6 @@ def compact_assignment(
     centres: np.ndarray,
     totals: np.ndarray,
     time_limit: float | None = None,
-    stay: float = 0.0,
 ) -> np.ndarray | None:
     """The plan nearest the centres (sum of squared steps) whose loads fit the bands, by LP.
 
@@ -239,16 +241,22 @@ def compact_assignment(
     finite = np.isfinite(hops)
     far = (hops[finite].max() + 1) * 3 if finite.any() else 1.0
     dist = np.where(finite, hops, far).T  # (U, R)
-    free = np.flatnonzero(~instance.locked)
     fixed_owner = np.where(instance.locked, instance.current, -1)
-    base = score.loads(instance, fixed_owner)  # pinned amounts and locked units
+    # units no centre reaches (an island) go whole to the rep that serves them cheapest, as in
+    # :func:`grow`; the LP shares out the rest
+    orphan = ~finite.any(axis=0) & (fixed_owner < 0)
+    if orphan.any():
+        left = np.flatnonzero(orphan)
+        _, which = np.unique(instance.components[left], return_inverse=True)
+        by_component = np.zeros((int(which.max()) + 1, n_reps))
+        np.add.at(by_component, which, instance.cost[left])
+        fixed_owner[left] = np.argmin(by_component, axis=1)[which]
+    free = np.flatnonzero(fixed_owner < 0)
+    base = score.loads(instance, fixed_owner)  # pinned amounts, locked units and islands
     nf = len(free)
+    if nf == 0:
+        return fixed_owner
     price = dist[free] ** 2 / max(float((dist[free] ** 2).mean()), 1e-9)
-    if stay > 0:  # rebalance: leaving the current owner costs the unit's disruption weight
-        weight = instance.disruption_weight[free]
-        leave = instance.current[free][:, None] != np.arange(n_reps)[None, :]
-        leave &= instance.current[free][:, None] >= 0
-        price = price + stay * leave * (weight / max(float(weight.mean()), 1e-12))[:, None]
     cost = price.ravel()
     var_u = np.repeat(np.arange(nf), n_reps)
     var_r = np.tile(np.arange(n_reps), nf)
@@ -287,7 +295,10 @@ def compact_assignment(
     else:
         a_ub, b_ub = None, None
     options = {} if time_limit is None else {"time_limit": max(time_limit, 0.05)}
-    solved = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.ones(nf), bounds=(0, 1),
+    # a rep takes no unit its centre cannot reach (another island): no LP plan strands it there
+    reach = finite.T[free].astype(float).ravel()
+    bounds = np.column_stack([np.zeros(nf * n_reps), reach])
+    solved = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.ones(nf), bounds=bounds,
                      method="highs-ds", options=options)  # fmt: skip
     if solved.status != 0 or solved.x is None:
         return None
@@ -308,8 +319,8 @@ def compact_start(
 ) -> np.ndarray | None:
     """A compact, nearly balanced fresh plan: spread centres, then Lloyd rounds of the Hess LP.
 
-    Centres are drawn by :func:`spread_centres`, matched to the reps that
-    serve them at least cost, and each round assigns the units by
+    Centres are drawn by :func:`spread_centres`, as many on each island as
+    reps have their home there, matched to those reps at least cost; each round assigns the units by
     :func:`compact_assignment` and moves every centre to the middle of its
     territory (:func:`deepest_units`), until the centres stay put. Stray
     pieces join a neighbour (:func:`~planning.optimizer.repair.merge_fragments`).
@@ -318,11 +329,16 @@ def compact_start(
     free = int((~instance.locked).sum())
     if instance.adjacency is None or free * instance.n_reps > COMPACT_START_LIMIT:
         return None
-    centres = spread_centres(instance, cols, rng)
-    _, match = linear_sum_assignment(instance.cost[centres])  # centre i -> rep match[i]
-    by_rep = np.empty(instance.n_reps, dtype=np.int64)
-    by_rep[match] = centres
-    centres = by_rep
+    # as many centres on each island as reps live there (a design grows from the homes' land),
+    # matched to those reps at least cost
+    homes = home_units(instance)
+    centres = np.empty(instance.n_reps, dtype=np.int64)
+    for component in np.unique(instance.components[homes]).tolist():
+        reps = np.flatnonzero(instance.components[homes] == component)
+        drawn = spread_centres(instance, cols, rng, len(reps),
+                               instance.components == component)  # fmt: skip
+        _, match = linear_sum_assignment(instance.cost[np.ix_(drawn, reps)])
+        centres[reps[match]] = drawn
     owner = None
     guess = np.argmin(hop_distances(instance, centres), axis=0)
     totals = _estimated_totals(instance, guess)

@@ -140,8 +140,9 @@ search still off target when its balance time is up gets its shapes mended, bala
 RECOM_SHARE = 0.02
 """Share of the time limit recombination leaves at the end, when that is more than the margin."""
 
-RELAXATION_SECONDS = 10.0
-"""Most seconds the LP relaxation behind a stop sentence may take (3-8 s on the demo)."""
+RELAXATION_SECONDS = 5.0
+"""Most seconds the LP relaxation behind a stop sentence may take (3-8 s on the demo under load;
+without an answer the sentence says only what may help)."""
 
 RESTART_MARGIN = 0.5
 """Seconds before the deadline after which a stalled search no longer restarts."""
@@ -972,7 +973,7 @@ class _Search(EscapeMoves):
         ):
             self.notes.append(
                 f"shapes mended within the worst deviation left ({worst:.1%}): least "
-                f"Polsby-Popper {pp_before:.2f} -> {pp_after:.2f}"
+                f"Polsby-Popper {pp_before:.3f} -> {pp_after:.3f}"
             )
             return mended, new_key
         return owner, key
