@@ -166,7 +166,9 @@ def balance(
     and come back with ``optimal=True``; the others by local search. Either
     way the plan keeps every locked unit, never splits a territory that was in
     one piece (islands aside), respects capacity when it can, and the result
-    says in plain words who is still off target and why.
+    says in plain words who is still off target and why. A design from
+    scratch runs several searches from compact starts and keeps the most
+    compact plan (:func:`_design`).
 
     Parameters
     ----------
