@@ -6,9 +6,12 @@ from collections import deque
 
 import numpy as np
 from scipy import sparse
+from scipy.optimize import linprog
 from scipy.sparse import csgraph
 
+from planning.optimizer import score
 from planning.optimizer.instance import Instance
+from planning.optimizer.settings import Settings
 
 
 def territory_pieces(instance: Instance, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -107,3 +110,135 @@ def locks_kept(instance: Instance, owner: np.ndarray) -> bool:
     """Every locked unit still has its current owner."""
     owner = np.asarray(owner)
     return bool((owner[instance.locked] == instance.current[instance.locked]).all())
+
+
+RELAXATION_LIMIT = 200_000
+"""Most unit x rep pairs for which :func:`relaxed_plan_exists` is asked (seconds on the demo)."""
+
+
+def relaxed_plan_exists(
+    instance: Instance,
+    settings: Settings,
+    *,
+    with_cap: bool = True,
+    with_ceiling: bool = True,
+    time_limit: float = 5.0,
+) -> bool | None:
+    """Whether any plan, territories in pieces and units split allowed, meets the bands (LP).
+
+    The LP relaxation of the assignment (HiGHS): every balanced measure of
+    every rep within ``settings.tolerance`` of its target (travel counted
+    where it counts, so the team total follows the plan), locked units put,
+    under the capacity ceiling (``with_ceiling``) and the cap on accounts
+    moved (``with_cap``, rebalance). ``False`` proves that no plan meets them
+    all, in one piece or not; ``True`` says only that these rules alone do not
+    rule one out (contiguity and whole units may still). None: no answer
+    within ``time_limit`` or the instance is larger than ``RELAXATION_LIMIT``.
+    """
+    n_units, n_reps = instance.n_units, instance.n_reps
+    if n_units * n_reps > RELAXATION_LIMIT:
+        return None
+    n = n_units * n_reps
+    uu = np.repeat(np.arange(n_units), n_reps)
+    rr = np.tile(np.arange(n_reps), n_units)
+    lower = np.zeros((n_units, n_reps))
+    upper = np.ones((n_units, n_reps))
+    locked = np.flatnonzero(instance.locked)
+    upper[locked] = 0.0
+    upper[locked, instance.current[locked]] = 1.0
+    lower[locked, instance.current[locked]] = 1.0
+    a_eq = sparse.csr_matrix((np.ones(n), (uu, np.arange(n))), shape=(n_units, n))
+    blocks: list[sparse.spmatrix] = []  # rows over x and, last, the team total t (if any)
+    rhs: list[np.ndarray] = []
+    total_rows: list[sparse.spmatrix] = []
+    total_rhs: list[float] = []
+    tol = settings.tolerance + 1e-9
+    cm = instance.cost_measure
+    share = instance.share
+
+    def amount_of(k: int) -> np.ndarray:
+        amount = np.repeat(instance.measures[:, k][:, None], n_reps, axis=1)
+        return amount + instance.cost if k == cm else amount
+
+    for k in score.balance_columns(instance, settings)[0].tolist():
+        amount = amount_of(k)
+        fixed = instance.fixed[:, k]
+        scale = max(float(amount.mean(axis=1).sum() + fixed.sum()) / n_reps, 1e-12)
+        own = sparse.csr_matrix((amount.ravel(), (rr, np.arange(n))), shape=(n_reps, n))
+        if k != cm:
+            total = float(instance.measures[:, k].sum() + fixed.sum())
+            blocks += [own / scale, -own / scale]
+            rhs += [((1 + tol) * share * total - fixed) / scale,
+                    -((1 - tol) * share * total - fixed) / scale]  # fmt: skip
+            continue
+        # the team total follows the plan: one more variable t = fixed + sum of amount x,
+        # and load_r - band share_r t <= / >= 0 (sparse rows instead of dense ones)
+        total_rows.append(
+            sparse.hstack(
+                [
+                    sparse.csr_matrix(amount.ravel()[None, :]) / scale,
+                    sparse.csr_matrix(np.array([[-1.0]])),
+                ]
+            )  # fmt: skip
+        )
+        total_rhs.append(-fixed.sum() / scale)
+        column = sparse.csr_matrix(share[:, None])
+        for sign, band in ((1.0, 1 + tol), (-1.0, 1 - tol)):
+            blocks.append(sparse.hstack([sign * own / scale, -sign * band * column]))
+            rhs.append(-sign * fixed / scale)
+    ceiling = score.capacity_ceiling(instance, settings)
+    if with_ceiling and np.isfinite(ceiling).any():
+        k = score.capacity_measure(instance, settings)
+        amount = amount_of(k)
+        scale = max(float(ceiling[np.isfinite(ceiling)].mean()), 1e-12)
+        own = sparse.csr_matrix((amount.ravel(), (rr, np.arange(n))), shape=(n_reps, n))
+        finite = np.isfinite(ceiling)
+        blocks.append(own[finite] / scale)
+        rhs.append((ceiling[finite] - instance.fixed[finite, k]) / scale)
+    had = np.flatnonzero(instance.current >= 0)
+    weight = instance.disruption_weight
+    if (
+        with_cap
+        and settings.mode == "rebalance"
+        and settings.disruption_cap is not None
+        and len(had)
+        and weight[had].sum() > 0
+    ):
+        total = float(weight[had].sum())
+        cols = had * n_reps + instance.current[had]
+        row = sparse.csr_matrix((-weight[had] / total, (np.zeros(len(had)), cols)), shape=(1, n))
+        blocks.append(row)
+        rhs.append(np.array([-(1 - settings.disruption_cap) + 1e-9]))
+    if not blocks:
+        return True
+    extra = 1 if total_rows else 0  # the team total's variable
+    width = n + extra
+
+    def padded(block: sparse.spmatrix) -> sparse.spmatrix:
+        if block.shape[1] == width:
+            return block
+        return sparse.hstack([block, sparse.csr_matrix((block.shape[0], width - block.shape[1]))])
+
+    a_eq = padded(a_eq)
+    b_eq = np.ones(n_units)
+    if total_rows:
+        a_eq = sparse.vstack([a_eq, *total_rows])
+        b_eq = np.r_[b_eq, total_rhs]
+    bounds = np.column_stack([lower.ravel(), upper.ravel()])
+    if extra:
+        bounds = np.vstack([bounds, [0.0, np.inf]])
+    solved = linprog(
+        np.zeros(width),
+        A_ub=sparse.vstack([padded(b) for b in blocks]).tocsr(),
+        b_ub=np.concatenate(rhs),
+        A_eq=a_eq.tocsr(),
+        b_eq=b_eq,
+        bounds=bounds,
+        method="highs-ipm",
+        options={"time_limit": max(time_limit, 0.1)},
+    )
+    if solved.status == 0:
+        return True
+    if solved.status == 2:
+        return False
+    return None

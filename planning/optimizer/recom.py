@@ -146,6 +146,7 @@ class Recombination:
         self.accepted = 0
         self.tried = 0  # spanning trees drawn
         self.valid = 0  # cuts inside the relaxed band (for tuning)
+        self.sideways = False  # accept a different split as good as the present one (h13shape)
 
     # -- scoring a whole pair -------------------------------------------------
 
@@ -219,7 +220,16 @@ class Recombination:
             if is_a is None:
                 continue
             key = pair.exact_key(is_a, owner_list, strict=True)
-            if key is not None and key < best_key:
+            if key is not None and (
+                key < best_key
+                # issue 13 point 3 (h13shape): a design may walk along a plateau of equal splits
+                or (
+                    self.sideways
+                    and best_assign is None
+                    and key <= best_key
+                    and bool((is_a != pair.is_a).any())
+                )
+            ):
                 best_key, best_assign = key, is_a
         if best_assign is None:
             return False

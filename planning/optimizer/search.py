@@ -34,11 +34,21 @@ from dataclasses import replace
 import numpy as np
 
 from planning.optimizer import score
-from planning.optimizer.constraints import excess_pieces, removal_keeps_connected
+from planning.optimizer.constraints import (
+    excess_pieces,
+    relaxed_plan_exists,
+    removal_keeps_connected,
+)
 from planning.optimizer.escapes import EscapeMoves
 from planning.optimizer.exact import assignment_count, solve_exact
 from planning.optimizer.flows import desired_flows
-from planning.optimizer.growth import design_start, grow, home_units
+from planning.optimizer.growth import (
+    COMPACT_START_LIMIT,
+    compact_start,
+    design_start,
+    grow,
+    home_units,
+)
 from planning.optimizer.instance import Instance
 from planning.optimizer.lns import LNS_LIMIT, improve
 from planning.optimizer.milp import relative_gap, solve_milp
@@ -130,6 +140,10 @@ search still off target when its balance time is up gets its shapes mended, bala
 RECOM_SHARE = 0.02
 """Share of the time limit recombination leaves at the end, when that is more than the margin."""
 
+RELAXATION_SECONDS = 5.0
+"""Most seconds the LP relaxation behind a stop sentence may take (3-8 s on the demo under load;
+without an answer the sentence says only what may help)."""
+
 RESTART_MARGIN = 0.5
 """Seconds before the deadline after which a stalled search no longer restarts."""
 
@@ -152,7 +166,9 @@ def balance(
     and come back with ``optimal=True``; the others by local search. Either
     way the plan keeps every locked unit, never splits a territory that was in
     one piece (islands aside), respects capacity when it can, and the result
-    says in plain words who is still off target and why.
+    says in plain words who is still off target and why. A design from
+    scratch runs several searches from compact starts and keeps the most
+    compact plan (:func:`_design`).
 
     Parameters
     ----------
@@ -216,10 +232,92 @@ def balance(
             notes=notes,
             bound=secondary if proven else None,
         )
-    result = _Search(instance, settings, generator, should_stop, progress, started).run()
+    if _multi_start(instance, settings):
+        result = _design(instance, settings, generator, should_stop, progress, started)
+    else:
+        result = _Search(instance, settings, generator, should_stop, progress, started).run()
     if settings.improve:
         result = _improved(instance, settings, result, generator, should_stop, progress, started)
     return _with_bound(instance, settings, result)
+
+
+DESIGN_STARTS = 2
+"""Searches a design from scratch plans for within its time limit, each from its own start
+(issue 13 point 3): which territories end up neighbours is settled by the start, and no later
+move re-splits more than two at a time, so the most compact of a few starts beats one longer
+run. A search that ends early leaves its time to further starts (up to ``DESIGN_MAX_STARTS``)."""
+
+DESIGN_MAX_STARTS = 24
+"""Most searches of one design run."""
+
+DESIGN_STALE_PASSES = 16
+"""Passes without a better plan that end one search of a design: its recombination walks along
+splits as good as the present one (``Recombination.sideways``), and such walks find the lower
+cuts late (generated teams: 16 passes reach the nearest-home plan's cut edges, 8 stop short)."""
+
+DESIGN_MIN_SECONDS = 0.5
+"""Least seconds a further design start gets; with less left, the best plan so far is kept."""
+
+
+def _multi_start(instance: Instance, settings: Settings) -> bool:
+    """Whether to run a design from several compact starts (see :func:`_design`)."""
+    free = int((~instance.locked).sum())
+    return (
+        settings.mode == "design"
+        and settings.contiguity
+        and instance.adjacency is not None
+        and settings.time_limit is not None
+        and settings.max_iterations is None
+        and instance.n_reps > 1
+        and free * instance.n_reps <= COMPACT_START_LIMIT
+    )
+
+
+def _design(instance, settings, generator, should_stop, progress, started):
+    """Design from scratch: searches from several compact starts, the best plan kept.
+
+    Each start is drawn by :func:`~planning.optimizer.growth.compact_start`
+    (spread centres, Lloyd rounds of a balanced LP: compact, nearly balanced;
+    the homes' growth as a single design did when the LP fails). Each search
+    gets the time left over the starts still planned (``DESIGN_STARTS``), so
+    one that ends early leaves time for more. Plans compare as
+    :func:`_plan_key` says: the cap, pieces, capacity, imbalance, then the
+    secondary objective (cut edges, cost).
+    """
+    cols, _ = score.balance_columns(instance, settings)
+    cap_col = (
+        score.capacity_measure(instance, settings)
+        if settings.max_capacity and instance.capacity is not None
+        else -1
+    )
+    ceiling = score.capacity_ceiling(instance, settings)
+    end = started + float(settings.time_limit or 0.0)
+    best, best_key, runs = None, None, 0
+    while runs < DESIGN_MAX_STARTS:
+        now = time.perf_counter()
+        left = end - now
+        if best is not None and left < DESIGN_MIN_SECONDS:
+            break
+        share = max(left / max(DESIGN_STARTS - runs, 1), DESIGN_MIN_SECONDS)
+        start = compact_start(instance, cols, settings.tolerance, ceiling, cap_col, generator,
+                              deadline=now + 0.2 * share)  # fmt: skip
+        piece = replace(settings, time_limit=max(share - (time.perf_counter() - now), 0.05))
+        search = _Search(instance, piece, generator, should_stop, progress, time.perf_counter(),
+                         start=start)  # fmt: skip
+        search.stale_passes = DESIGN_STALE_PASSES
+        search.sideways = True
+        result = search.run()
+        runs += 1
+        key = _plan_key(instance, settings, result.assignment)
+        if best_key is None or key < best_key:
+            best, best_key = result, key
+        if should_stop is not None and should_stop():
+            break
+    assert best is not None
+    notes = (*_notes_of(best), f"designed from {runs} start(s); the most compact plan is kept")
+    return summarize(instance, settings, best.assignment, iterations=best.iterations,
+                     moves=best.moves, runtime=time.perf_counter() - started,
+                     stopped_early=best.stopped_early, notes=notes)  # fmt: skip
 
 
 def _improved(instance, settings, result, rng, should_stop, progress, started, until=None):
@@ -403,8 +501,14 @@ def _plan_key(instance: Instance, settings: Settings, owner: np.ndarray) -> tupl
 class _Search(EscapeMoves):
     """State of one local search; ``run`` returns the result."""
 
-    def __init__(self, instance, settings, generator, should_stop, progress, started):
+    def __init__(self, instance, settings, generator, should_stop, progress, started, start=None):
         self.instance = instance
+        self.start = (
+            start  # a plan to start from instead of the mode's own (design: compact starts)
+        )
+        self.stale_passes = STALE_PASSES  # fruitless recombination passes that end it
+        self.sideways = False  # recombination may accept equally good splits (design starts)
+        self.cap_bound = False  # the cap bound the plan before its shapes were mended
         self.settings = settings
         self.rng = generator
         self.should_stop = should_stop
@@ -467,7 +571,9 @@ class _Search(EscapeMoves):
 
     def _start(self) -> np.ndarray:
         inst, settings = self.instance, self.settings
-        if settings.mode == "design":
+        if self.start is not None:
+            owner = np.array(self.start, dtype=np.int64)
+        elif settings.mode == "design":
             owner = design_start(inst)
         else:
             owner = inst.current.copy()
@@ -599,7 +705,10 @@ class _Search(EscapeMoves):
             and time.perf_counter() < full_deadline - RECOM_MARGIN
         ):
             try:
-                best_owner, best_key = self._recombine(best_owner, best_key)
+                if best_key[2] > 0 and self.contiguity:  # issue 13 point 3 (h13shape)
+                    best_owner, best_key = self._mend_off_target(best_owner, best_key)
+                else:
+                    best_owner, best_key = self._recombine(best_owner, best_key)
             except _Stop:
                 pass
         if stopped:
@@ -651,30 +760,80 @@ class _Search(EscapeMoves):
         dev = np.abs(score.deviations(load, score.targets(self.instance, load))[:, self.bal_cols])
         worst = float(dev.max()) if dev.size else 0.0
         reason = self.stop_reason or "no improving move found"
-        if key[0] > 0 or (
-            self.rebalance
-            and self.settings.disruption_cap is not None
-            and worst > self.settings.tolerance + 1e-9
-            and self._budget(owner) <= 1e-9 * self.weight_total
-        ):
-            return (
-                f"stopped: {reason} with the cap on accounts moved reached and "
-                f"{worst:.1%} worst deviation left; a higher cap may reach the tolerance"
+        capped = worst > self.settings.tolerance + 1e-9 and (
+            self.cap_bound or self._cap_reached(owner, key)
+        )
+        if capped:
+            # issue 13 point 3 (h13shape): say whether any plan within tolerance keeps the cap
+            exists = self._relaxed_exists(with_cap=True)
+            head = (
+                f"stopped: {reason} with the cap on accounts moved reached and {worst:.1%} worst "
+                "deviation left; "
             )
-        if worst > self.settings.tolerance + 1e-9 and self.cap_col >= 0:
-            # issue 13 point 3 (h13d): name the capacity ceiling when reps sit at it
+            if exists is False and self._relaxed_exists(with_cap=False):
+                return head + (
+                    "no plan within tolerance keeps to the cap, not even with territories in "
+                    "pieces (LP relaxation): only a higher cap can reach the tolerance"
+                )
+            if exists is False:
+                return head + (
+                    "no plan within tolerance exists under these rules even without the cap, "
+                    "not even with territories in pieces (LP relaxation)"
+                )
+            if exists is True:
+                return head + (
+                    "a plan within tolerance under the cap exists with territories in pieces (LP "
+                    "relaxation), the search found none in one piece: more time or a higher cap "
+                    "may reach the tolerance"
+                )
+            return head + "a higher cap may reach the tolerance"
+        if (
+            worst > self.settings.tolerance + 1e-9
+            and self.cap_col >= 0
+            and np.isfinite(self.ceiling).any()
+        ):
+            # issue 13 point 3 (h13d): name the capacity ceiling when reps sit at it; h13shape:
+            # say from the LP relaxation whether any plan within tolerance fits under it
             full = load[:, self.cap_col] >= (1 - CEILING_NEAR) * self.ceiling
-            if full.any():
-                name = self.instance.measure_names[self.cap_col]
+            name = self.instance.measure_names[self.cap_col]
+            exists = self._relaxed_exists(with_cap=True)
+            if exists is False and self._relaxed_exists(with_cap=True, with_ceiling=False):
                 return (
+                    f"stopped: {reason} while {worst:.1%} worst deviation remains: no plan "
+                    f"within tolerance keeps every rep under its capacity ceiling of {name}, "
+                    "not even with territories in pieces (LP relaxation); without the ceiling "
+                    "one exists"
+                )
+            if full.any():
+                head = (
                     f"stopped: {reason} while {worst:.1%} worst deviation remains, with "
                     f"{int(full.sum())} rep(s) at their capacity ceiling of {name}, which keeps "
-                    "load from moving to them; without the capacity ceiling a plan within "
-                    "tolerance may exist"
+                    "load from moving to them; "
                 )
+                if exists is True:
+                    return head + (
+                        "a plan within tolerance under the ceiling exists with territories in "
+                        "pieces (LP relaxation), the search found none in one piece: more time "
+                        "or the ceiling lifted may reach the tolerance"
+                    )
+                return head + "without the capacity ceiling a plan within tolerance may exist"
         if worst > self.settings.tolerance + 1e-9:
             return f"stopped: {reason} while {worst:.1%} worst deviation remains"
         return f"stopped: {reason}, every rep within tolerance"
+
+    def _relaxed_exists(self, *, with_cap: bool, with_ceiling: bool = True) -> bool | None:
+        """Whether the bands, the ceiling and (``with_cap``) the cap allow any plan (LP relaxation).
+
+        Asked only for a run that ends off target with the cap or a capacity
+        ceiling binding, so that its last sentence can say which rule stops it.
+        """
+        return relaxed_plan_exists(
+            self.instance,
+            self.settings,
+            with_cap=with_cap,
+            with_ceiling=with_ceiling,
+            time_limit=RELAXATION_SECONDS,
+        )
 
     def _tidy(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
         """Smooth the borders of a plan inside tolerance (issue 13 point 3).
@@ -725,6 +884,7 @@ class _Search(EscapeMoves):
             return owner, key
         recom = Recombination(self.instance, self.settings, self.rng, ceiling=self.ceiling,
                               cap_col=self.cap_col)  # fmt: skip
+        recom.sideways = self.sideways
         margin = max(RECOM_MARGIN, RECOM_SHARE * (self.settings.time_limit or 0.0))
         until = None if self.deadline is None else self.deadline - margin
         kept, kept_key = owner, key  # the last plan no worse on the rules and balance
@@ -740,13 +900,17 @@ class _Search(EscapeMoves):
                 if new_key[:3] > kept_key[:3]:
                     # travel moved the team total and with it every target: pull the reps back
                     recombined, new_key = self._finish(recombined, new_key)
+                improved = new_key < kept_key
                 if new_key[:3] <= kept_key[:3] and not excess_pieces(self.instance, recombined):
-                    kept, kept_key = recombined.copy(), new_key
+                    if self.sideways and new_key[3] > kept_key[3]:
+                        pass  # a walk may wander; the best plan so far stays kept
+                    else:
+                        kept, kept_key = recombined.copy(), new_key
                 else:
                     recombined = kept.copy()
-                stale = 0 if gained else stale + 1
+                stale = 0 if (improved if self.sideways else gained) else stale + 1
                 self._report(self.round, kept, kept_key, "shapes")  # the bar keeps moving
-                if stale >= STALE_PASSES:
+                if stale >= self.stale_passes:
                     break
         except _Stop:
             pass
@@ -757,6 +921,64 @@ class _Search(EscapeMoves):
             return self._tidy(kept, kept_key)
         finally:
             self.deadline = deadline
+
+    def _cap_reached(self, owner: np.ndarray, key: tuple) -> bool:
+        """Whether the cap on accounts moved binds ``owner``: what it leaves moves no unit."""
+        inst = self.instance
+        if key[0] > 0:
+            return True
+        if not self.rebalance or self.settings.disruption_cap is None:
+            return False
+        had = (inst.current >= 0) & ~inst.locked & (owner == inst.current)
+        least = float(inst.disruption_weight[had].min()) if had.any() else 0.0
+        return self._budget(owner) < max(least, 1e-9 * self.weight_total)
+
+    def _worst(self, owner: np.ndarray) -> float:
+        """Worst relative deviation of ``owner`` over the balanced measures."""
+        load = score.loads(self.instance, owner)
+        dev = score.deviations(load, score.targets(self.instance, load))[:, self.bal_cols]
+        return float(np.abs(dev).max()) if dev.size else 0.0
+
+    def _mend_off_target(self, owner: np.ndarray, key: tuple) -> tuple[np.ndarray, tuple]:
+        """Shapes of a plan left off target, its worst deviation kept (issue 13 point 3).
+
+        A search that cannot reach the tolerance (a capacity ceiling, a cap)
+        ends with the plan of least squared excess, often lace-like: every
+        border unit that helped balance went. Here recombination and the tidy
+        pass run with the band widened to that plan's worst deviation, so
+        every rep may sit anywhere within it: pairs are re-split for shape
+        while no rep ends further off than the worst one already was, the cap
+        and the ceiling kept. The mended plan is kept when its worst deviation
+        is no larger and its least compact territory is more compact.
+        """
+        worst = self._worst(owner)
+        if worst >= 0.99:
+            return owner, key
+        self.cap_bound = self.cap_bound or self._cap_reached(owner, key)
+        saved = self.settings
+        self.settings = replace(saved, tolerance=worst + 1e-9)
+        try:
+            relaxed_key = self._key(owner)
+            mended, _ = self._recombine(owner, relaxed_key)
+        finally:
+            self.settings = saved
+        if mended is owner:
+            return owner, key
+        new_key = self._key(mended)
+        pp_before = np.nanmin(polsby_popper(self.instance, owner, self.sides))
+        pp_after = np.nanmin(polsby_popper(self.instance, mended, self.sides))
+        if (
+            new_key[:2] <= key[:2]
+            and self._worst(mended) <= worst + 1e-9
+            and not excess_pieces(self.instance, mended) > excess_pieces(self.instance, owner)
+            and pp_after > pp_before
+        ):
+            self.notes.append(
+                f"shapes mended within the worst deviation left ({worst:.1%}): least "
+                f"Polsby-Popper {pp_before:.3f} -> {pp_after:.3f}"
+            )
+            return mended, new_key
+        return owner, key
 
     def _recombine_balance(self, owner: np.ndarray) -> tuple[np.ndarray, tuple]:
         """One recombination pass over the pairs with a rep off target (a stalled search).

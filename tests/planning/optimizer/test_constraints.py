@@ -8,10 +8,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planning.optimizer import Instance, adjacency_from_edges, grid_adjacency
+from planning.optimizer import Instance, Settings, adjacency_from_edges, grid_adjacency
 from planning.optimizer.constraints import (
     excess_pieces,
     locks_kept,
+    relaxed_plan_exists,
     removal_keeps_connected,
     territory_pieces,
 )
@@ -122,3 +123,45 @@ def test_a_limited_check_may_say_no_but_never_a_wrong_yes(owner, u, limit):
     exact = removal_keeps_connected(inst.neighbours, owner, u)
     limited = removal_keeps_connected(inst.neighbours, owner, u, limit)
     assert exact or not limited
+
+
+# -- the LP relaxation behind the stop sentences (issue 13 point 3, h13shape) ----------------
+
+
+def far_tam_world() -> Instance:
+    """Four units in a row; TAM only in units 2 and 3, which rep A reaches at 5 h of travel each.
+
+    Workload 1 h a unit plus travel; capacity 3 h each, so TAM targets are 1
+    each (equal shares of 2). Rep A needs TAM of at least 0.95: 0.95 of units
+    2-3 at 1 + 5 h apiece is 5.7 h, above its ceiling of 3 h, however the
+    units are split.
+    """
+    cost = np.array([[0.0, 0.0], [0.0, 0.0], [5.0, 0.0], [5.0, 0.0]])
+    return Instance(
+        measures=np.array([[1.0, 0.0], [1.0, 0.0], [1.0, 1.0], [1.0, 1.0]]),
+        measure_names=("workload", "tam"), cost=cost, adjacency=grid_adjacency(1, 4),
+        cost_counts_toward="workload", capacity=np.array([3.0, 3.0]),
+        current=np.array([0, 0, 1, 1]), rep_ids=["A", "B"],
+    )  # fmt: skip
+
+
+def test_the_relaxation_proves_a_capacity_ceiling_rules_out_the_tolerance():
+    inst = far_tam_world()
+    settings = Settings(balance=(("tam", 1.0),), tolerance=0.05, max_capacity=True)
+    assert relaxed_plan_exists(inst, settings) is False
+    lifted = Settings(balance=(("tam", 1.0),), tolerance=0.05, max_capacity=False)
+    assert relaxed_plan_exists(inst, lifted) is True  # e.g. one TAM unit each
+
+
+def test_the_relaxation_proves_a_cap_on_units_moved_rules_out_the_tolerance():
+    """Rep 1 owns nothing of workload 1, 1, 2 and needs at least 1.9 of its target of 2.
+
+    Unit 2 carries the most workload per unit of disruption weight (2 per 1):
+    the least weight moved is 0.95 of 3, 31.7 %.
+    """
+    inst = Instance(np.array([1.0, 1.0, 2.0]), ("workload",), np.zeros((3, 2)),
+                    grid_adjacency(1, 3), current=np.zeros(3, dtype=np.int64))  # fmt: skip
+    assert relaxed_plan_exists(inst, Settings(disruption_cap=0.31)) is False
+    assert relaxed_plan_exists(inst, Settings(disruption_cap=0.32)) is True
+    assert relaxed_plan_exists(inst, Settings(disruption_cap=0.31, mode="design")) is True
+    assert relaxed_plan_exists(inst, Settings(disruption_cap=0.31), with_cap=False) is True

@@ -113,3 +113,31 @@ def test_a_run_stopped_by_the_capacity_ceiling_says_so():
     (stop,) = [m for m in capped.messages if m.startswith("stopped:")]
     assert "capacity ceiling of workload" in stop
     assert balance(inst, replace(settings, max_capacity=False)).within_tolerance
+
+
+def test_a_stop_says_when_no_plan_fits_the_capacity_ceiling():
+    """Issue 13 point 3 (h13shape): the LP relaxation proves the ceiling rules the tolerance out.
+
+    The world of ``test_constraints.far_tam_world``: rep A can take TAM only
+    at 6 h of workload a unit against a ceiling of 3 h.
+    """
+    from tests.planning.optimizer.test_constraints import far_tam_world
+
+    settings = Settings(balance=(("tam", 1.0),), max_capacity=True, exact=False, time_limit=1,
+                        seed=0)  # fmt: skip
+    result = balance(far_tam_world(), settings)
+    (stop,) = [m for m in result.messages if m.startswith("stopped:")]
+    assert "no plan within tolerance keeps every rep under its capacity ceiling of workload" in stop
+    assert "not even with territories in pieces" in stop
+
+
+def test_a_stop_says_when_only_a_higher_cap_reaches_the_tolerance():
+    """Rep 1 needs 31.7 % of the weight moved (test_constraints): a 31 % cap cannot do it."""
+    from planning.optimizer import Instance, grid_adjacency
+
+    inst = Instance(np.array([1.0, 1.0, 2.0]), ("workload",), np.zeros((3, 2)),
+                    grid_adjacency(1, 3), current=np.zeros(3, dtype=np.int64))  # fmt: skip
+    result = balance(inst, Settings(disruption_cap=0.31, exact=False, time_limit=1, seed=0))
+    assert not result.within_tolerance
+    (stop,) = [m for m in result.messages if m.startswith("stopped:")]
+    assert "cap on accounts moved" in stop and "only a higher cap can reach the tolerance" in stop
