@@ -165,9 +165,7 @@ class Recombination:
         self.varied_cost = bool(np.ptp(instance.cost, axis=1).max() > 0)
         self.accepted = 0
         # issue 13 point 4 (h13large): thrift re-splits minimise accounts moved, shape held
-        self.thrift_allowed = (
-            self.rebalance and settings.disruption_weight > 0 and self.regular
-        )
+        self.thrift_allowed = self.rebalance and settings.disruption_weight > 0 and self.regular
         self.thrift = False
         self.disruption_scale = 1.0
         self.rep_pp = np.zeros(instance.n_reps)
@@ -510,7 +508,10 @@ class _Pair:
         out = settings.compactness_weight * cut / recom.n_edges
         out = out + unit_part
         if recom.rebalance:
-            out = out + settings.disruption_weight * recom.disruption_scale * moved / recom.weight_total
+            out = (
+                out
+                + settings.disruption_weight * recom.disruption_scale * moved / recom.weight_total
+            )
         return out
 
     def exact_key(self, is_a: np.ndarray, owner_list: list[int], *, strict: bool):
@@ -553,8 +554,10 @@ class _Pair:
         for v, r in zip(self.node_list, old, strict=True):
             owner_list[v] = r
         shape = float(recom._deficit(pp).sum()) + corridors
-        if strict and recom.thrift and not (
-            recom.thrift_allows(a, b, pp) and self.team_ok(load_a, load_b)
+        if (
+            strict
+            and recom.thrift
+            and not (recom.thrift_allows(a, b, pp) and self.team_ok(load_a, load_b))
         ):
             return None
         return (round(imb, 9), round(shape, 9), float(self.secondary(cut, moved, cost)))
