@@ -281,8 +281,9 @@ def bound_figures(case: str, plan: Plan, tolerance: float = TOLERANCE) -> list[F
     instance = plan_instance(plan)
     accounts = max(planned_accounts(plan.market), 1)
     moved = band_lp_bound(instance, moved_matrix(plan.market, instance.n_units), tolerance)
-    _log(f"{case}: moved LP bound {moved.bound:,.0f} accounts (restricted LP {moved.restricted:,.0f}, "
-         f"{moved.rounds} solves, {moved.groups:,} groups of cells)", start)  # fmt: skip
+    _log(f"{case}: moved LP bound {moved.bound:,.0f} accounts (grouped LP "
+         f"{moved.restricted:,.0f}, {moved.rounds} solves, {moved.groups:,} groups of cells)",
+         start)  # fmt: skip
     start = time.perf_counter()
     travel = band_lp_bound(instance, instance.cost, tolerance)
     _log(f"{case}: travel LP bound {travel.bound:,.0f} h (restricted LP {travel.restricted:,.0f}, "

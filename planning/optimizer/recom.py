@@ -366,9 +366,9 @@ class Recombination:
             # accounts held by one rep of the pair that the other had last quarter, most first
             cur = inst.current
             held = (owner >= 0) & (cur >= 0) & (owner != cur)
-            swap = np.bincount(owner[held] * inst.n_reps + cur[held],
-                               weights=inst.disruption_weight[held],
-                               minlength=inst.n_reps**2).reshape(inst.n_reps, inst.n_reps)  # fmt: skip
+            n = inst.n_reps
+            swap = np.bincount(owner[held] * n + cur[held], weights=inst.disruption_weight[held],
+                               minlength=n * n).reshape(n, n)  # fmt: skip
             worst = -(swap[pa, pb] + swap[pb, pa])
         if target is not None:
             dev = np.abs(score.deviations(load, target)[:, self.cols]).max(axis=1)
