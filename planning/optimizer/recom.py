@@ -419,6 +419,7 @@ class _Pair:
     global_moved: float
     imb_now: float
     loose_now: float
+    team_load: np.ndarray
 
     @classmethod
     def build(cls, recom: Recombination, owner, a, b, load, target) -> _Pair | None:
