@@ -109,6 +109,9 @@ THRIFT_WEIGHT = 20.0
 """How many times disruption counts in thrift re-splits (one account then outweighs about
 twenty cut edges: borders stay signable through the floor and corridor rules, not the weight)."""
 
+THRIFT_CHECK = 16
+"""Pairs visited between two looks at whether the shapes are signable yet (thrift)."""
+
 THRIFT_BAND = 0.995
 """Share of the tolerance reps outside a thrift re-split may reach as the team total moves."""
 
@@ -330,11 +333,13 @@ class Recombination:
                 self.update_thrift(owner)
             pairs = self._pairs(owner, load, target if balance_first else None)
             gained = 0
-            for a, b in pairs:
+            for i, (a, b) in enumerate(pairs):
                 if deadline is not None and time.perf_counter() > deadline:
                     return self.accepted - accepted_before
                 if check is not None:
                     check()
+                if i and i % THRIFT_CHECK == 0 and not balance_first and not self.thrift:
+                    self.update_thrift(owner)  # a pass is long on big plans: switch mid-pass
                 if self.step(owner, owner_list, a, b, load, target):
                     gained += 1
             stale = 0 if gained else stale + 1
