@@ -277,6 +277,10 @@ class Recombination:
         sweep = pair.sweep_cut()
         if sweep is not None:
             picks.append(sweep)
+        if self.thrift:  # issue 13 point 4 (h13large): every cell back with its last owner
+            origin = pair.origin_cut()
+            if origin is not None:
+                picks.append(origin)
         if not picks:
             return False
         picks.sort(key=lambda p: p[0])
@@ -736,6 +740,40 @@ class _Pair:
         cost = float(np.where(is_a, self.o_a, self.o_b).sum())
         sec = float(self.secondary(len(ex) - inner_a - inner_b, moved, cost))
         return (round(float(recom._deficit(pp).sum()), 2), need, sec), is_a
+
+    def origin_cut(self) -> tuple | None:
+        """The split that hands every cell of the pair back to its last owner (thrift).
+
+        Cells that neither rep held last quarter stay on their side. None when
+        that changes nothing or leaves a side in pieces; the caller brings it
+        into the band (:meth:`repair`) and scores it like any other cut.
+        """
+        a, b, ex, ey = self.a, self.b, self.ex, self.ey
+        cur = self.recom.instance.current[self.nodes]
+        is_a = np.where(cur == a, True, np.where(cur == b, False, self.is_a))
+        if (is_a == self.is_a).all() or is_a.all() or not is_a.any():
+            return None
+        if (self.lock_a & ~is_a).any() or (self.lock_b & is_a).any():
+            return None
+        n = self.n
+        for side in (is_a, ~is_a):
+            keep = side[ex] & side[ey]
+            part = sparse.coo_matrix((np.ones(int(keep.sum())), (ex[keep], ey[keep])), shape=(n, n))
+            labels = csgraph.connected_components(part, directed=False)[1]
+            if len(np.unique(labels[side])) > 1:
+                return None
+        cols = self.cols
+        load_a = self.base_a[cols] + self.la[is_a][:, cols].sum(axis=0)
+        load_b = self.base_b[cols] + self.lb[~is_a][:, cols].sum(axis=0)
+        ia, ib = is_a[ex], is_a[ey]
+        inner_a, inner_b = int((ia & ib).sum()), int((~ia & ~ib).sum())
+        units = int(is_a.sum())
+        pp = self.recom._pp(np.array([units, n - units]), np.array([inner_a, inner_b]))
+        need = bool(self.excess(load_a, load_b, self.inside) > 0)
+        moved = float(np.where(is_a, self.mv_a, self.mv_b).sum())
+        cost = float(np.where(is_a, self.o_a, self.o_b).sum())
+        sec = float(self.secondary(len(ex) - inner_a - inner_b, moved, cost))
+        return (round(float(self.recom._deficit(pp).sum()), 2), need, sec), is_a
 
     def repair(self, is_a: np.ndarray, owner_list: list[int]) -> np.ndarray | None:
         """Bring a split inside the narrowed band by single border moves; None if that fails.
