@@ -261,8 +261,9 @@ def bound_figures(case: str, plan: Plan, tolerance: float = TOLERANCE) -> list[F
     ``{case}_moved_lp_bound_pct``: least share of accounts any plan within
     tolerance moves, contiguity and integrality relaxed (valid for every plan,
     also those adding travel, unlike ``moved_lower_bound``).
-    ``{case}_travel_lp_bound_h`` and ``..._vs_baseline_pct``: least travel of any
-    plan within tolerance, against the baseline's.
+    ``{case}_travel_lp_bound_h`` and ``..._to_baseline``: least travel of any
+    plan within tolerance, and its ratio to the baseline's (above 1: no plan within
+    tolerance travels as little as the baseline).
     ``{case}_baseline_nearest_home_pct``: share of the baseline's travel-bearing
     cells (field visits) held by their nearest home's rep.
     ``{case}_moved_chain_estimate_pct``: NOT a bound: the least load that must
@@ -301,10 +302,10 @@ def bound_figures(case: str, plan: Plan, tolerance: float = TOLERANCE) -> list[F
     flow = desired_flows(pairs, load[:, k], (1 - tolerance) * target, (1 + tolerance) * target)
     per_account = float(load[:, k].sum()) / accounts
     return [
-        (f"{case}_moved_lp_bound_pct", 100.0 * moved.bound / accounts, "%"),
+        (f"{case}_moved_lp_bound_pct", 100.0 * max(moved.bound, 0.0) / accounts, "%"),
         (f"{case}_travel_lp_bound_h", travel.bound + pinned_travel, "h"),
-        (f"{case}_travel_lp_bound_vs_baseline_pct",
-         100.0 * ((travel.bound + pinned_travel) / baseline - 1.0), "%"),
+        (f"{case}_travel_lp_bound_to_baseline", (travel.bound + pinned_travel) / baseline,
+         "ratio"),
         (f"{case}_baseline_nearest_home_pct", 100.0 * float(nearest[bearing].mean()), "%"),
         (f"{case}_moved_chain_estimate_pct", 100.0 * float(flow.sum()) / per_account / accounts,
          "%"),
