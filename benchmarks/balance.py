@@ -92,6 +92,8 @@ def run(
         figures += plan_figures(f"{name}_baseline_", plan, None)
         # issue 13 point 4 (h13d): accounts moved is judged against this computed bound
         figures.append((f"{name}_moved_lower_bound_pct", 100.0 * moved_lower_bound(plan), "%"))
+        if name == "large":  # issue 13 point 4 (h13large): LP bounds, contiguity relaxed
+            figures += bound_figures(name, plan)
         figures += hexalign_figures(name, plan, time_limit, seed)
         if available:
             seed_owner, changed = peers.contiguous_seed(plan)
@@ -251,6 +253,63 @@ def moved_lower_bound(plan: Plan, tolerance: float = TOLERANCE) -> float:
         if per[i] > 0:
             total += (excess - before) / per[i]
     return total / max(planned_accounts(plan.market), 1)
+
+
+def bound_figures(case: str, plan: Plan, tolerance: float = TOLERANCE) -> list[Figure]:
+    """LP lower bounds of accounts moved and travel over plans within ``tolerance`` (issue 13).
+
+    ``{case}_moved_lp_bound_pct``: least share of accounts any plan within
+    tolerance moves, contiguity and integrality relaxed (valid for every plan,
+    also those adding travel, unlike ``moved_lower_bound``).
+    ``{case}_travel_lp_bound_h`` and ``..._to_baseline``: least travel of any
+    plan within tolerance, and its ratio to the baseline's (above 1: no plan within
+    tolerance travels as little as the baseline).
+    ``{case}_baseline_nearest_home_pct``: share of the baseline's travel-bearing
+    cells (field visits) held by their nearest home's rep.
+    ``{case}_moved_chain_estimate_pct``: NOT a bound: the least load that must
+    cross the baseline's rep borders for every rep to reach the band (flows
+    passed along chains of touching reps), in accounts at the team's average
+    workload per account.
+    """
+    from benchmarks.balance_bounds import band_lp_bound, moved_matrix
+    from planning.autobalance import plan_instance
+    from planning.disruption import planned_accounts
+    from planning.optimizer import score
+    from planning.optimizer.flows import desired_flows
+    from planning.optimizer.lns import touching_pairs
+
+    start = time.perf_counter()
+    instance = plan_instance(plan)
+    accounts = max(planned_accounts(plan.market), 1)
+    moved = band_lp_bound(instance, moved_matrix(plan.market, instance.n_units), tolerance)
+    _log(f"{case}: moved LP bound {moved.bound:,.0f} accounts (grouped LP "
+         f"{moved.restricted:,.0f}, {moved.rounds} solves, {moved.groups:,} groups of cells)",
+         start)  # fmt: skip
+    start = time.perf_counter()
+    travel = band_lp_bound(instance, instance.cost, tolerance)
+    _log(f"{case}: travel LP bound {travel.bound:,.0f} h (restricted LP {travel.restricted:,.0f}, "
+         f"{travel.rounds} solves)", start)  # fmt: skip
+    units = np.arange(instance.n_units)
+    pinned_travel = float(plan.market.pinned_travel_s.sum()) / 3600.0
+    baseline = float(instance.cost[units, instance.current].sum()) + pinned_travel
+    bearing = instance.cost.max(axis=1) > 0
+    nearest = instance.cost[units, instance.current] <= instance.cost.min(axis=1) + 1e-9
+    k = instance.measure_index("workload")
+    load = score.loads(instance, instance.current)
+    target = score.targets(instance, load)[:, k]
+    pairs = np.array(touching_pairs(instance, instance.current))
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    flow = desired_flows(pairs, load[:, k], (1 - tolerance) * target, (1 + tolerance) * target)
+    per_account = float(load[:, k].sum()) / accounts
+    return [
+        (f"{case}_moved_lp_bound_pct", 100.0 * max(moved.bound, 0.0) / accounts, "%"),
+        (f"{case}_travel_lp_bound_h", travel.bound + pinned_travel, "h"),
+        (f"{case}_travel_lp_bound_to_baseline", (travel.bound + pinned_travel) / baseline,
+         "ratio"),
+        (f"{case}_baseline_nearest_home_pct", 100.0 * float(nearest[bearing].mean()), "%"),
+        (f"{case}_moved_chain_estimate_pct", 100.0 * float(flow.sum()) / per_account / accounts,
+         "%"),
+    ]  # fmt: skip
 
 
 def hexalign_figures(case: str, plan: Plan, time_limit: float, seed: int) -> list[Figure]:

@@ -96,6 +96,29 @@ so every target, moves a little with travel when cells change hands."""
 BORDER_BIAS = 1.0
 """Extra weight of a tree edge across the border the tree should rarely cross (random is 0-1)."""
 
+# issue 13 point 4 (h13large): once shapes are signable, recombination spends its time on
+# accounts moved. On the large benchmark the balance phase moves ~40 % of accounts and the
+# shape passes reach mean Polsby-Popper 0.35 against a goal of 0.307: the margin is spent
+# on disruption, shape held as a constraint.
+THRIFT_MEAN_PP = 0.315
+"""Mean graph Polsby-Popper from which re-splits minimise accounts moved ("thrift"): the
+shape goal (ReCom's 0.307) with a margin, since the metrics measure the H3 cells' real
+outlines. Thrift keeps the mean at or above it and no territory below the floor."""
+
+THRIFT_WEIGHT = 20.0
+"""How many times disruption counts in thrift re-splits (one account then outweighs about
+twenty cut edges: borders stay signable through the floor and corridor rules, not the weight)."""
+
+THRIFT_CHECK = 16
+"""Pairs visited between two looks at whether the shapes are signable yet (thrift)."""
+
+THRIFT_BAND = 0.995
+"""Share of the tolerance reps outside a thrift re-split may reach as the team total moves."""
+
+ORIGIN_BIAS = 1.0
+"""Extra weight, in thrift, of tree edges across last quarter's border of the pair (cuts near it
+hand cells back to their last owner)."""
+
 
 class Recombination:
     """ReCom steps over one instance; ``run`` improves an owner array in place.
@@ -144,6 +167,11 @@ class Recombination:
         self.indptr, self.indices = indptr, indices
         self.varied_cost = bool(np.ptp(instance.cost, axis=1).max() > 0)
         self.accepted = 0
+        # issue 13 point 4 (h13large): thrift re-splits minimise accounts moved, shape held
+        self.thrift_allowed = self.rebalance and settings.disruption_weight > 0 and self.regular
+        self.thrift = False
+        self.disruption_scale = 1.0
+        self.rep_pp = np.zeros(instance.n_reps)
         self.tried = 0  # spanning trees drawn
         self.valid = 0  # cuts inside the relaxed band (for tuning)
         self.sideways = False  # accept a different split as good as the present one (h13shape)
@@ -163,6 +191,45 @@ class Recombination:
             np.maximum(MIN_POLSBY_POPPER - pp, 0.0) * DEFICIT_SCALE
             + np.maximum(PP_GOAL - pp, 0.0) * self.goal_scale
         )
+
+    def rep_pp_of(self, owner: np.ndarray) -> np.ndarray:
+        """``(R,)`` graph Polsby-Popper of every territory (0 for an empty one)."""
+        inst = self.instance
+        units = np.bincount(owner[owner >= 0], minlength=inst.n_reps).astype(float)
+        a, b = inst.edges
+        same = (owner[a] == owner[b]) & (owner[a] >= 0)
+        inner = np.bincount(owner[a[same]], minlength=inst.n_reps).astype(float)
+        return np.where(units > 0, self._pp(units, inner), 0.0)
+
+    def update_thrift(self, owner: np.ndarray) -> bool:
+        """Switch to thrift once the plan's shapes are signable (see ``THRIFT_MEAN_PP``).
+
+        Signable: mean graph Polsby-Popper at least ``THRIFT_MEAN_PP`` and none
+        below the floor. Once on, thrift stays on (its re-splits keep both).
+        Returns whether thrift is on.
+        """
+        if not self.thrift_allowed:
+            return False
+        self.rep_pp = self.rep_pp_of(owner)
+        if not self.thrift:
+            used = np.bincount(owner[owner >= 0], minlength=self.instance.n_reps) > 0
+            pp = self.rep_pp[used]
+            if len(pp) and pp.mean() >= THRIFT_MEAN_PP and pp.min() >= MIN_POLSBY_POPPER:
+                self.thrift = True
+                self.goal_scale = 0.0  # the goal is met: the floor and corridors still count
+                self.disruption_scale = THRIFT_WEIGHT
+        return self.thrift
+
+    def thrift_allows(self, a: int, b: int, pp: np.ndarray) -> bool:
+        """Whether a thrift re-split leaving ``a`` and ``b`` at ``pp`` keeps shapes signable."""
+        if not self.thrift:
+            return True
+        used = int((self.rep_pp > 0).sum()) or 1
+        before = self.rep_pp[a] + self.rep_pp[b]
+        mean = (float(self.rep_pp.sum()) - before + float(pp.sum())) / used
+        if mean < THRIFT_MEAN_PP and pp.sum() < before:
+            return False
+        return not (pp.min() < MIN_POLSBY_POPPER and pp.min() < min(self.rep_pp[a], self.rep_pp[b]))
 
     def _corridors(self, nodes: list[int], owner: list[int]) -> int:
         """Units of ``nodes`` in a one-cell corridor under ``owner``."""
@@ -195,6 +262,8 @@ class Recombination:
             return False
         picks: list[tuple[tuple, np.ndarray]] = []
         kinds = ["plain", "border"] + (["homes"] if self.varied_cost else [])
+        if self.thrift:
+            kinds = ["origin", "border", "origin", "plain"]
         fruitful = 0
         for attempt in range(MAX_TREES):
             if fruitful >= TREES_PER_PAIR:
@@ -209,6 +278,10 @@ class Recombination:
         sweep = pair.sweep_cut()
         if sweep is not None:
             picks.append(sweep)
+        if self.thrift:  # issue 13 point 4 (h13large): every cell back with its last owner
+            origin = pair.origin_cut()
+            if origin is not None:
+                picks.append(origin)
         if not picks:
             return False
         picks.sort(key=lambda p: p[0])
@@ -239,6 +312,8 @@ class Recombination:
             owner_list[v] = r
         load[a] = pair.base_a + pair.la[best_assign].sum(axis=0)
         load[b] = pair.base_b + pair.lb[~best_assign].sum(axis=0)
+        if self.thrift:
+            self.rep_pp[[a, b]] = pair.split_pp(best_assign)
         target[:] = score.targets(self.instance, load)
         self.accepted += 1
         return True
@@ -268,13 +343,17 @@ class Recombination:
         accepted_before = self.accepted
         stale = 0
         for _ in range(max_passes):
+            if not balance_first:
+                self.update_thrift(owner)
             pairs = self._pairs(owner, load, target if balance_first else None)
             gained = 0
-            for a, b in pairs:
+            for i, (a, b) in enumerate(pairs):
                 if deadline is not None and time.perf_counter() > deadline:
                     return self.accepted - accepted_before
                 if check is not None:
                     check()
+                if i and i % THRIFT_CHECK == 0 and not balance_first and not self.thrift:
+                    self.update_thrift(owner)  # a pass is long on big plans: switch mid-pass
                 if self.step(owner, owner_list, a, b, load, target):
                     gained += 1
             stale = 0 if gained else stale + 1
@@ -302,6 +381,14 @@ class Recombination:
         inner = np.bincount(oa[same], minlength=inst.n_reps)
         pp = self._pp(units.astype(float), inner.astype(float))
         worst = np.minimum(pp[pa], pp[pb])
+        if self.thrift and target is None:
+            # accounts held by one rep of the pair that the other had last quarter, most first
+            cur = inst.current
+            held = (owner >= 0) & (cur >= 0) & (owner != cur)
+            n = inst.n_reps
+            swap = np.bincount(owner[held] * n + cur[held], weights=inst.disruption_weight[held],
+                               minlength=n * n).reshape(n, n)  # fmt: skip
+            worst = -(swap[pa, pb] + swap[pb, pa])
         if target is not None:
             dev = np.abs(score.deviations(load, target)[:, self.cols]).max(axis=1)
             worst = -np.maximum(dev[pa], dev[pb])
@@ -351,6 +438,7 @@ class _Pair:
     global_moved: float
     imb_now: float
     loose_now: float
+    team_load: np.ndarray
 
     @classmethod
     def build(cls, recom: Recombination, owner, a, b, load, target) -> _Pair | None:
@@ -402,6 +490,7 @@ class _Pair:
         self.base_b = load[b] - self.lb[~self.is_a].sum(axis=0)
         self.tol = recom.settings.tolerance
         self.inside = self.tol * (1 - TARGET_MARGIN)
+        self.team_load = load[:, self.cols].copy()  # every rep's balanced loads (thrift's check)
         self.moved_now = float(np.where(self.is_a, self.mv_a, self.mv_b).sum())
         self.global_moved = float(score.moved_weight(inst, owner)) if recom.cap is not None else 0.0
         self.imb_now = float(self.excess(load[a, self.cols], load[b, self.cols], self.tol))
@@ -439,7 +528,10 @@ class _Pair:
         out = settings.compactness_weight * cut / recom.n_edges
         out = out + unit_part
         if recom.rebalance:
-            out = out + settings.disruption_weight * moved / recom.weight_total
+            out = (
+                out
+                + settings.disruption_weight * recom.disruption_scale * moved / recom.weight_total
+            )
         return out
 
     def exact_key(self, is_a: np.ndarray, owner_list: list[int], *, strict: bool):
@@ -482,7 +574,35 @@ class _Pair:
         for v, r in zip(self.node_list, old, strict=True):
             owner_list[v] = r
         shape = float(recom._deficit(pp).sum()) + corridors
+        if (
+            strict
+            and recom.thrift
+            and not (recom.thrift_allows(a, b, pp) and self.team_ok(load_a, load_b))
+        ):
+            return None
         return (round(imb, 9), round(shape, 9), float(self.secondary(cut, moved, cost)))
+
+    def team_ok(self, load_a: np.ndarray, load_b: np.ndarray) -> bool:
+        """Whether every other rep stays within tolerance once the pair holds these loads.
+
+        Thrift hands cells back to nearer homes: travel, the team total and with
+        it every target fall, which can push reps outside the pair out of the
+        band (the caller would then undo the whole pass).
+        """
+        team = self.team_load.copy()
+        team[self.a], team[self.b] = load_a[self.cols], load_b[self.cols]
+        target = team.sum(axis=0) * self.recom.instance.share[:, None]
+        dev = np.abs(score.deviations(team, target))
+        before = np.abs(score.deviations(self.team_load, self.team_load.sum(axis=0)
+                                         * self.recom.instance.share[:, None]))  # fmt: skip
+        return bool((dev <= np.maximum(self.tol * THRIFT_BAND, before) + 1e-12).all())
+
+    def split_pp(self, is_a: np.ndarray) -> np.ndarray:
+        """Graph Polsby-Popper of ``a`` and ``b`` under the split ``is_a``."""
+        ia, ib = is_a[self.ex], is_a[self.ey]
+        inner = np.array([int((ia & ib).sum()), int((~ia & ~ib).sum())])
+        units = int(is_a.sum())
+        return self.recom._pp(np.array([units, self.n - units]), inner)
 
     # -- cuts -----------------------------------------------------------------
 
@@ -496,6 +616,9 @@ class _Pair:
         weight = rng.random(len(ex))
         if flavour == "border":
             weight += BORDER_BIAS * (self.is_a[ex] != self.is_a[ey])
+        elif flavour == "origin":
+            side = recom.instance.current[self.nodes] == self.a
+            weight += ORIGIN_BIAS * (side[ex] != side[ey])
         elif flavour == "homes":
             side = (self.c_a - self.c_b) < 0
             weight += BORDER_BIAS * (side[ex] != side[ey])
@@ -627,6 +750,40 @@ class _Pair:
         cost = float(np.where(is_a, self.o_a, self.o_b).sum())
         sec = float(self.secondary(len(ex) - inner_a - inner_b, moved, cost))
         return (round(float(recom._deficit(pp).sum()), 2), need, sec), is_a
+
+    def origin_cut(self) -> tuple | None:
+        """The split that hands every cell of the pair back to its last owner (thrift).
+
+        Cells that neither rep held last quarter stay on their side. None when
+        that changes nothing or leaves a side in pieces; the caller brings it
+        into the band (:meth:`repair`) and scores it like any other cut.
+        """
+        a, b, ex, ey = self.a, self.b, self.ex, self.ey
+        cur = self.recom.instance.current[self.nodes]
+        is_a = np.where(cur == a, True, np.where(cur == b, False, self.is_a))
+        if (is_a == self.is_a).all() or is_a.all() or not is_a.any():
+            return None
+        if (self.lock_a & ~is_a).any() or (self.lock_b & is_a).any():
+            return None
+        n = self.n
+        for side in (is_a, ~is_a):
+            keep = side[ex] & side[ey]
+            part = sparse.coo_matrix((np.ones(int(keep.sum())), (ex[keep], ey[keep])), shape=(n, n))
+            labels = csgraph.connected_components(part, directed=False)[1]
+            if len(np.unique(labels[side])) > 1:
+                return None
+        cols = self.cols
+        load_a = self.base_a[cols] + self.la[is_a][:, cols].sum(axis=0)
+        load_b = self.base_b[cols] + self.lb[~is_a][:, cols].sum(axis=0)
+        ia, ib = is_a[ex], is_a[ey]
+        inner_a, inner_b = int((ia & ib).sum()), int((~ia & ~ib).sum())
+        units = int(is_a.sum())
+        pp = self.recom._pp(np.array([units, n - units]), np.array([inner_a, inner_b]))
+        need = bool(self.excess(load_a, load_b, self.inside) > 0)
+        moved = float(np.where(is_a, self.mv_a, self.mv_b).sum())
+        cost = float(np.where(is_a, self.o_a, self.o_b).sum())
+        sec = float(self.secondary(len(ex) - inner_a - inner_b, moved, cost))
+        return (round(float(self.recom._deficit(pp).sum()), 2), need, sec), is_a
 
     def repair(self, is_a: np.ndarray, owner_list: list[int]) -> np.ndarray | None:
         """Bring a split inside the narrowed band by single border moves; None if that fails.

@@ -17,11 +17,18 @@ PLAN_FIGURES = (
 )  # fmt: skip
 
 
+LP_FIGURES = [
+    "large_moved_lp_bound_pct", "large_travel_lp_bound_h", "large_travel_lp_bound_to_baseline",
+    "large_baseline_nearest_home_pct", "large_moved_chain_estimate_pct",
+]  # fmt: skip
+
+
 def expected_names(case: str) -> list[str]:
     """Baseline figures (no runtime) and our optimizer's figures (with runtime) of one data set."""
     return (
         [f"{case}_baseline_{f}" for f in PLAN_FIGURES]
         + [f"{case}_moved_lower_bound_pct"]  # issue 13 point 4 (h13d)
+        + (LP_FIGURES if case == "large" else [])  # issue 13 point 4 (h13large)
         + [f"{case}_{f}" for f in (*PLAN_FIGURES, "balance_runtime_s")]
     )
 
@@ -83,3 +90,12 @@ def test_a_missing_peer_is_skipped_with_a_note(monkeypatch, capsys):
     monkeypatch.setattr(peers, "missing_modules", lambda peer: ["spopt"])
     assert not balance._peer_available("spopt")
     assert "skipping spopt: spopt not installed" in capsys.readouterr().err
+
+
+def test_the_lp_bounds_hold_for_our_plan(tiny_lines):
+    """Issue 13 point 4 (h13large): the LP bounds (contiguity relaxed) are below our plan's figures."""
+    values = {line.split(": ")[0]: float(line.split(": ")[1].split()[0]) for line in tiny_lines}
+    assert 0 <= values["large_moved_lp_bound_pct"] <= values["large_disruption_accounts_pct"] + 1e-9
+    assert values["large_travel_lp_bound_h"] <= values["large_travel_hours"] * (1 + 1e-9)
+    assert values["large_travel_lp_bound_h"] >= values["large_baseline_travel_hours"] * (1 - 1e-3)
+    assert 0 < values["large_baseline_nearest_home_pct"] <= 100

@@ -129,3 +129,58 @@ def test_a_lace_territory_is_re_split_compactly():
     assert not corridor_units(team, owner).any()
     _, pieces = territory_pieces(team, owner)
     assert (pieces == 1).all()
+
+
+def _halves(rows: int = 8, cols: int = 8):
+    """A hexagonal grid with one unit of workload per cell; last quarter rep 0 held the left half."""
+    from planning.optimizer import Instance
+    from planning.optimizer.synthetic import hex_adjacency
+
+    n = rows * cols
+    column = np.arange(n) % cols
+    return Instance(
+        measures=np.ones((n, 1)),
+        measure_names=("workload",),
+        cost=np.zeros((n, 2)),
+        adjacency=hex_adjacency(rows, cols),
+        current=(column >= cols // 2).astype(np.int64),
+    ), column
+
+
+def test_thrift_hands_cells_back_once_shapes_are_signable():
+    """Issue 13 point 4: with compact shapes, re-splits move fewer accounts, balance and shape kept.
+
+    The plan gave column 3 (8 of rep 0's 32 cells) to rep 1: loads 24 / 40, within 30 % of 32.
+    Every cell carries one account's weight, so the plan moves 8; handing cells back lowers that.
+    """
+    team, column = _halves()
+    owner = team.current.copy()
+    owner[column == 3] = 1
+    settings = Settings(tolerance=0.3, seed=0)
+    recom = Recombination(team, settings, np.random.default_rng(0),
+                          ceiling=np.full(2, np.inf), cap_col=-1)  # fmt: skip
+    before = float(score.moved_weight(team, owner))
+    assert before == 8.0
+    assert recom.update_thrift(owner)  # two blocks: mean Polsby-Popper far above 0.315
+    recom.run(owner, deadline=None, max_passes=8)
+    assert float(score.moved_weight(team, owner)) < before
+    load = score.loads(team, owner)
+    assert np.abs(score.deviations(load, score.targets(team, load))).max() <= 0.3 + 1e-9
+    _, pieces = territory_pieces(team, owner)
+    assert (pieces == 1).all()
+    assert polsby_popper(team, owner).min() >= MIN_POLSBY_POPPER
+    assert not corridor_units(team, owner).any()
+
+
+def test_thrift_waits_while_a_territory_is_below_the_floor_and_never_runs_in_design():
+    team, column = _halves(10, 10)
+    comb = np.zeros(100, dtype=np.int64)
+    comb[(np.arange(100) // 10 == 9) | (column % 2 == 1)] = 1  # lace, as in the test above
+    rng = np.random.default_rng(0)
+    rebalance = Recombination(team, Settings(tolerance=0.5), rng, ceiling=np.full(2, np.inf),
+                              cap_col=-1)  # fmt: skip
+    assert not rebalance.update_thrift(comb)
+    assert rebalance.update_thrift(team.current)
+    design = Recombination(team, Settings(tolerance=0.5, mode="design"), rng,
+                           ceiling=np.full(2, np.inf), cap_col=-1)  # fmt: skip
+    assert not design.update_thrift(team.current)
