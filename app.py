@@ -13,8 +13,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from dash import Dash
+from dash.dash import _default_index
 from dash.development.base_component import Component
-from flask import Response
+from flask import Response, has_request_context, request
 from flask_compress import Compress
 
 import callbacks.balance_tab
@@ -43,6 +44,7 @@ from callbacks.context import (
     DEFAULT_SCENARIO_KEY,
     TILE_URL_KEY,
 )
+from callbacks.first_page import first_page  # issue 18 point 1
 from callbacks.geometry import register_geometry_route
 from callbacks.language import register_language
 from callbacks.upload_limit import register_upload_limit
@@ -66,6 +68,16 @@ from services import warmup
 from services.session import landing_scenario, open_session
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+# Issue 18 point 1: what the first map needs beyond the page's own scripts. Dash asks for
+# plotly.js and its lazy chunks only once the graph mounts (about 0.4-0.7 s in); the browser
+# fetches them from the start instead, and evaluates them when Dash asks (preload, not run).
+FIRST_MAP_SCRIPTS = (
+    "_dash-component-suites/plotly/package_data/plotly.min.js",
+    "_dash-component-suites/dash/dcc/async-graph.js",
+    "_dash-component-suites/dash/dash_table/async-table.js",
+    "_dash-component-suites/dash/dash_table/async-highlight.js",
+    "_dash-component-suites/dash/dcc/async-dropdown.js",
+)
 # (tab title, layout builder) of the sections under the map; each module owns its callbacks.
 SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     ("Scenarios", scenarios_panel),
@@ -79,6 +91,13 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
 ]
 
 
+def index_string(prefix: str = "/") -> str:
+    """Dash's page with ``<link rel=preload>`` for ``FIRST_MAP_SCRIPTS`` (issue 18 point 1)."""
+    links = "".join(f'<link rel="preload" as="script" href="{prefix}{path}">'
+                    for path in FIRST_MAP_SCRIPTS)  # fmt: skip
+    return _default_index.replace("{%css%}", "{%css%}\n        " + links, 1)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app on the configured data set (the demo by default)."""
     settings = settings or Settings.from_env()
@@ -88,6 +107,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     session = open_session(settings)
 
     app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False)
+    app.index_string = index_string(app.config.requests_pathname_prefix)
     app.server.config[DATABASE_URL_KEY] = session.database_url
     app.server.config[TILE_URL_KEY] = settings.tile_url
     app.server.config[DEFAULT_SCENARIO_KEY] = session.scenario_id
@@ -112,14 +132,22 @@ def create_app(settings: Settings | None = None) -> Dash:
         return response
 
     def page() -> Component:
-        """Built per page load: a new visitor opens on a scenario that exists now."""
+        """Built per page load: a new visitor opens on a scenario that exists now.
+
+        Issue 18 point 1: with its first map and panel (``callbacks.first_page``) when the
+        browser asks for the layout; Dash's check of the layout at a worker's first request
+        (whatever its path) gets the page without them, so that it waits for no board.
+        """
         landing = landing_scenario(session.database_url, session.scenario_id, session.dataset_id)
+        serving = has_request_context() and request.path.endswith("/_dash-layout")
+        first = first_page(session.database_url, landing) if serving else None
         return main_layout(
             session.rep_ids,
             session.rep_names,
             landing,
-            session.resolution,
+            first.resolution if first else session.resolution,
             sections=[(title, build()) for title, build in SECTIONS],
+            first=first,
         )
 
     app.layout = page
