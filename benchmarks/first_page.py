@@ -126,7 +126,7 @@ def profile_page(browser, base: str, cpu: bool = False) -> dict:
         if path == "/_dash-update-component":
             size = r.sizes()["responseBodySize"]
             calls.append((sent, took, f"{size / 1e3:6.1f} kB {outputs_of(r.post_data)}"))
-        elif path.endswith(".js") or path.startswith("/geo/") or path.startswith("/basemap"):
+        elif path.endswith(".js") or path.startswith(("/geo/", "/basemap", "/_dash-l", "/_dash-d")):
             size = r.sizes()["responseBodySize"]
             scripts.append((sent, took, size, path[-60:]))
     long_tasks = page.evaluate("() => window.__longTasks")

@@ -38,4 +38,4 @@ def first_page(url: str, scenario_id: int) -> FirstPage | None:
         return None
     return FirstPage(figure=figure, view=view, scenario_name=name, resolution=int(resolution),
                      camera=camera, version=version, table=table, workload=workload, tam=tam,
-                     summary=summary, note=note)  # fmt: skip
+                     summary=summary, note=note, targets_kept=kept)  # fmt: skip

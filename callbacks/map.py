@@ -335,6 +335,8 @@ def map_outputs(
     Input(Ids.PANEL_SCOPE, "value"),
     Input(Ids.TARGETS_KEPT, "data"),
     Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
+    State(Ids.VIEW, "data"),  # issue 18: whether the layout holds the first panel
+    State(Ids.VERSION, "data"),  # issue 18: its version
 )
 def refresh_panel(
     scenario: Payload,
@@ -343,8 +345,17 @@ def refresh_panel(
     scope: str | None = None,
     targets: Payload | None = None,
     layer: str | None = None,
+    shown: Payload | None = None,
+    shown_version: Payload | None = None,
 ) -> tuple[Any, ...]:
-    """Panel numbers and the version the page now shows (load, switch, tolerance, view)."""
+    """Panel numbers and the version the page now shows (load, switch, tolerance, view).
+
+    At load, when the layout holds this scenario's first panel (issue 18 point 1), only its
+    version is passed on (to what follows it: the ledger, the suggestions), nothing is redrawn.
+    """
+    if shown and shown_version and shown.get(FIRST_KEY) and shown.get("scenario") == scenario["id"]:
+        if ctx.triggered_id is None:
+            return shown_version, *(no_update for _ in PANEL)
     if _layer(layer) is Layer.OVERLAY:  # issue 15 overlay: the overlay layer's own balance
         scene = overlay.overlay_scene(database_url(), int(scenario["id"]))
         if scene is not None:

@@ -28,6 +28,7 @@ class FirstPage:
     tam: Any
     summary: Any
     note: Any
+    targets_kept: dict[str, Any] | None = None
 
 
 def filled(first: FirstPage | None, name: str) -> dict[str, Any]:

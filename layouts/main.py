@@ -329,7 +329,7 @@ def main_layout(
     return html.Div(
         [
             workspace,
-            panel_controls(),  # issue 14: level, fair-share scope, targets
+            panel_controls(first.targets_kept if first else None),  # issue 14 (18: the rule)
             html.P(id=Ids.PANEL_NOTE, className="hint", **filled(first, "note")),
             table,
             dcc.Tabs(tabs, id=Ids.SECTIONS, value=""),  # closed until asked: no work on every move
