@@ -16,7 +16,6 @@ from dash import Dash
 from dash.dash import _default_index
 from dash.development.base_component import Component
 from flask import Response, has_request_context, request
-from flask_compress import Compress
 
 import callbacks.balance_tab
 import callbacks.clientside
@@ -38,6 +37,7 @@ import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)
 import callbacks.tolerance  # noqa: F401  (registers the callbacks; issue 12 point 7d)
 import callbacks.tracking  # noqa: F401  (issue 15: the Tracking tab)
 from callbacks.basemap import register_basemap_route
+from callbacks.compression import register_compression
 from callbacks.context import (
     DATABASE_URL_KEY,
     DEFAULT_DATASET_KEY,
@@ -70,7 +70,8 @@ from services.session import landing_scenario, open_session
 ASSETS = Path(__file__).resolve().parent / "assets"
 # Issue 18 point 1: what the first map needs beyond the page's own scripts. Dash asks for
 # plotly.js and its lazy chunks only once the graph mounts (about 0.4-0.7 s in); the browser
-# fetches them from the start instead, and evaluates them when Dash asks (preload, not run).
+# fetches them from the start instead (preload), and assets/hexalign-plotly-early.js runs
+# plotly.js while the page waits for its layout.
 FIRST_MAP_SCRIPTS = (
     "_dash-component-suites/plotly/package_data/plotly.min.js",
     "_dash-component-suites/dash/dcc/async-graph.js",
@@ -112,11 +113,7 @@ def create_app(settings: Settings | None = None) -> Dash:
     app.server.config[TILE_URL_KEY] = settings.tile_url
     app.server.config[DEFAULT_SCENARIO_KEY] = session.scenario_id
     app.server.config[DEFAULT_DATASET_KEY] = session.dataset_id
-    app.server.config["COMPRESS_MIMETYPES"] = [
-        "application/json", "application/geo+json", "text/html", "text/css", "text/javascript",
-        "application/javascript",
-    ]  # fmt: skip
-    Compress(app.server)
+    register_compression(app.server)  # issue 18: scripts compressed once per worker
     register_geometry_route(app.server)
     register_basemap_route(app.server)
     register_language(app)  # issue 16: each request's interface language
