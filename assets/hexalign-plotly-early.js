@@ -9,6 +9,52 @@
    Promise.resolve(window.Plotly || <its own script tag>)), so plotly.js is never run twice. */
 (function () {
   "use strict";
+
+  /* A figure asking to be fitted (layout.meta.hexalignFit, layouts/map_figure.py with_fit) gets
+     the camera that fits its bounds into the graph's real size before plotly.js draws it: the
+     server could only guess the size, and the refit after the draw (hexalign.js fitOnce) then
+     moved the camera of a map already loading, which had MapLibre cut and draw every layer
+     again (1-3 s with software WebGL). fitOnce still runs; it then finds the camera in place.
+     Web Mercator with 512 px tiles and the same padding, as camera_for_bounds in Python. */
+  var MAX_FIT_ZOOM = 14;
+  function mercatorY(lat) { return Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)); }
+  function fittedLayout(gd, layout) {
+    var fit = layout && layout.meta && layout.meta.hexalignFit;
+    var width = gd && gd.clientWidth;
+    var height = gd && gd.clientHeight;
+    if (!fit || !layout.map || !width || !height || gd._hexalignPrefit === fit.key) { return layout; }
+    var b = fit.bounds;
+    var pad = fit.padding || 0;
+    var ySouth = mercatorY(b[1]);
+    var yNorth = mercatorY(b[3]);
+    var spanX = Math.max(b[2] - b[0], 1e-6) / 360;
+    var spanY = Math.max(yNorth - ySouth, 1e-6) / (2 * Math.PI);
+    var zoom = Math.log2(Math.min(Math.max(width - 2 * pad, 1) / (spanX * 512),
+                                  Math.max(height - 2 * pad, 1) / (spanY * 512)));
+    var lat = Math.atan(Math.sinh((ySouth + yNorth) / 2)) * 180 / Math.PI;
+    gd._hexalignPrefit = fit.key;
+    var map = Object.assign({}, layout.map, {center: {lon: (b[0] + b[2]) / 2, lat: lat},
+                                              zoom: Math.min(zoom, MAX_FIT_ZOOM)});
+    return Object.assign({}, layout, {map: map});
+  }
+  function fitFirst(Plotly) {
+    ["react", "newPlot"].forEach(function (name) {
+      var draw = Plotly && Plotly[name];
+      if (typeof draw !== "function") { return; }
+      Plotly[name] = function (gd, a, b, c) {
+        var div = typeof gd === "string" ? document.getElementById(gd) : gd;
+        try {
+          if (a && !Array.isArray(a) && a.layout) {  // (gd, {data, layout, config, frames})
+            a = Object.assign({}, a, {layout: fittedLayout(div, a.layout)});
+          } else if (b) {  // (gd, data, layout, config)
+            b = fittedLayout(div, b);
+          }
+        } catch (err) { console.warn("hexalign: first fit skipped", err); }
+        return draw.call(this, gd, a, b, c);
+      };
+    });
+  }
+
   var link = document.querySelector('link[rel="preload"][href$="/plotly.min.js"]');
   if (!link || window.Plotly) { return; }
   var url = link.href;
@@ -17,7 +63,7 @@
       var script = document.createElement("script");
       script.src = url;
       script.async = true;
-      script.onload = function () { resolve(window.Plotly); };
+      script.onload = function () { fitFirst(window.Plotly); resolve(window.Plotly); };
       script.onerror = function (err) { window.Plotly = undefined; reject(err); };
       document.head.appendChild(script);
     }
