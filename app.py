@@ -8,6 +8,7 @@ any worker can answer any request.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -54,6 +55,7 @@ from layouts.balance_tab import balance_panel
 from layouts.curve import TAB_TITLE as CURVE_TAB  # issue 17
 from layouts.curve import curve_panel
 from layouts.data_tab import data_panel
+from layouts.ids import Ids
 from layouts.main import main_layout
 from layouts.market_share import TAB_TITLE as SHARE_TAB
 from layouts.market_share import share_panel
@@ -65,6 +67,7 @@ from layouts.scenarios import scenarios_panel
 from layouts.tracking import TAB_TITLE as TRACKING_TAB
 from layouts.tracking import tracking_panel
 from services import warmup
+from services.editing import scenario_exists
 from services.session import landing_scenario, open_session
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -92,6 +95,28 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
 ]
 
 
+REMEMBERED_COOKIE = "hexalign-scenario"
+"""Issue 18 point 1: the scenario the browser remembers (its ``Ids.SCENARIO`` local store), sent
+with the layout request by assets/hexalign-plotly-early.js, so that the layout's first map is that
+scenario's rather than the landing one's (which the page would then replace)."""
+
+
+def first_page_meta() -> dict[str, str]:
+    """What assets/hexalign-plotly-early.js reads: the remembered scenario's store and cookie."""
+    names = {"store": Ids.SCENARIO.value, "cookie": REMEMBERED_COOKIE}
+    return {"name": "hexalign-first", "content": json.dumps(names)}
+
+
+def remembered_scenario(url: str) -> int | None:
+    """The scenario the browser remembers, when it still exists (None without one)."""
+    raw = request.cookies.get(REMEMBERED_COOKIE) if has_request_context() else None
+    try:
+        sid = int(raw) if raw else None
+    except ValueError:
+        return None
+    return sid if sid is not None and scenario_exists(url, sid) else None
+
+
 def index_string(prefix: str = "/") -> str:
     """Dash's page with ``<link rel=preload>`` for ``FIRST_MAP_SCRIPTS`` (issue 18 point 1)."""
     links = "".join(f'<link rel="preload" as="script" href="{prefix}{path}">'
@@ -107,7 +132,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     os.environ.update(settings.to_env())
     session = open_session(settings)
 
-    app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False)
+    app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False,
+               meta_tags=[first_page_meta()])  # fmt: skip
     app.index_string = index_string(app.config.requests_pathname_prefix)
     app.server.config[DATABASE_URL_KEY] = session.database_url
     app.server.config[TILE_URL_KEY] = settings.tile_url
@@ -137,6 +163,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         """
         landing = landing_scenario(session.database_url, session.scenario_id, session.dataset_id)
         serving = has_request_context() and request.path.endswith("/_dash-layout")
+        if serving:  # a returning browser's first map is its remembered scenario's
+            landing = remembered_scenario(session.database_url) or landing
         first = first_page(session.database_url, landing) if serving else None
         return main_layout(
             session.rep_ids,

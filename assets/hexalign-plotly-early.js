@@ -55,6 +55,20 @@
     });
   }
 
+  /* The scenario this browser remembers goes with the layout request (a cookie, app.py
+     remembered_scenario): the layout's first map is then that scenario's, not the landing one's
+     replaced a moment later. */
+  try {
+    var meta = document.querySelector('meta[name="hexalign-first"]');
+    var names = meta ? JSON.parse(meta.getAttribute("content")) : null;
+    var kept = names ? JSON.parse(window.localStorage.getItem(names.store) || "null") : null;
+    var id = kept && Number(kept.id);
+    if (names) {
+      document.cookie = names.cookie + "=" + (id > 0 ? String(id) : "") + "; path=/; SameSite=Strict" +
+        (id > 0 ? "" : "; max-age=0");
+    }
+  } catch (err) { console.warn("hexalign: remembered scenario not sent", err); }
+
   var link = document.querySelector('link[rel="preload"][href$="/plotly.min.js"]');
   if (!link || window.Plotly) { return; }
   var url = link.href;

@@ -239,11 +239,12 @@ def draw_map(
     The figure carries the user's current centre and zoom: plotly does not keep a map's
     GUI zoom across new figures, so a redraw must not throw the view back to the overview.
     The page's first figure comes with the layout (``first_map``, issue 18): the load's
-    call then draws nothing, unless the page remembered another scenario.
+    call then draws nothing (it passes the view on, for the level badge), unless the page
+    remembered another scenario.
     """
     trigger = ctx.triggered_id
     if trigger is None and view and view.get(FIRST_KEY) and view.get("scenario") == scenario["id"]:
-        raise PreventUpdate  # issue 18: the layout holds this scenario's first figure
+        return no_update, view, no_update, no_update, no_update  # issue 18: the layout's figure
     return map_outputs(scenario, mode, relayout, only, period, layer, view, camera_now,
                        resolution_shown, trigger)  # fmt: skip
 

@@ -70,13 +70,14 @@ def test_first001_the_layout_draws_the_map_and_closed_tabs_send_nothing(browser,
     assert '"locations"' in layout and '"geojson"' in layout  # the map's figure is in it
     outputs = [o for _, o, _, _ in calls]
     assert not [o for o in outputs if any(t in o for t in CLOSED_TABS)], outputs
-    # draw_map and refresh_panel were asked once at load each and drew nothing: no figure (204),
-    # the panel's version only (for the ledger and the suggestions)
+    # draw_map and refresh_panel were asked once at load each and drew nothing: the view only
+    # (for the level badge), the panel's version only (for the ledger and the suggestions)
     drawn = [c for c in calls if "map.figure" in c[1]]
     panels = [c for c in calls if "rep-table.data" in c[1] and "version-store.data@" not in c[1]]
     assert len(panels) == 1 and panels[0][2] == 200, outputs
     assert list(json.loads(panels[0][3])["response"]) == ["version-store"], panels[0][3]
-    assert drawn and drawn[0][2] == 204, drawn
+    assert drawn and list(json.loads(drawn[0][3])["response"]) == ["view-store"], drawn[0][3]
+    assert page.evaluate("() => document.querySelector('#level-badge').innerText.trim()")
     # later draws only follow the map's own camera (the browser's refit), never a second figure
     # for the same view; the cell size unchanged: no change_resolution request
     assert not [o for o in outputs if o.startswith("..scenario-store.data@") and "message" in o

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 import pytest
 from dash import dcc
 from dash._callback import GLOBAL_CALLBACK_LIST
-from dash.exceptions import PreventUpdate
 from flask import Flask
 
 import app
@@ -101,8 +100,9 @@ def test_the_layout_carries_the_first_map_and_panel_and_the_load_calls_draw_noth
     assert json.dumps(first.figure["data"][0]["locations"]) in text
     assert json.dumps(first.table[0]) in text
     # the page's load calls then send nothing
-    with pytest.raises(PreventUpdate):
-        cb.draw_map({"id": working}, "owner", None, None, None, None, first.view, first.camera)
+    passed = cb.draw_map({"id": working}, "owner", None, None, None, None, first.view,
+                         first.camera)  # fmt: skip
+    assert passed == (cb.no_update, first.view, cb.no_update, cb.no_update, cb.no_update)
     passed_on = cb.refresh_panel({"id": working}, 10, None, None, first.targets_kept, None,
                                  first.view, first.version)  # fmt: skip
     assert passed_on == (first.version, *(cb.no_update for _ in cb.PANEL))  # for the ledger
@@ -115,3 +115,17 @@ def test_the_layout_carries_the_first_map_and_panel_and_the_load_calls_draw_noth
     redrawn = cb.draw_map({"id": working}, "workload", None, None, None, None, first.view,
                           first.camera)  # fmt: skip
     assert isinstance(redrawn[0], dict) and cb.FIRST_KEY not in redrawn[1]
+
+
+def test_the_remembered_scenario_is_read_from_the_layout_requests_cookie(served):
+    # the page's early script sends the scenario its browser remembers; a deleted or garbled one
+    # is ignored (the landing scenario is drawn, and check_scenario corrects the store)
+    url, working = served
+    other = editing.open_store(url).duplicate_scenario(working, "Plan B")
+    server = Flask(__name__)
+    for cookie, want in ((str(other), other), ("999999", None), ("x", None), ("", None)):
+        headers = {"Cookie": f"{app.REMEMBERED_COOKIE}={cookie}"}
+        with server.test_request_context("/_dash-layout", headers=headers):
+            assert app.remembered_scenario(url) == want, cookie
+    meta = json.loads(app.first_page_meta()["content"])
+    assert meta == {"store": Ids.SCENARIO.value, "cookie": app.REMEMBERED_COOKIE}
