@@ -34,6 +34,9 @@ def first_page(url: str, scenario_id: int) -> FirstPage | None:
     except HexalignError:
         logger.exception("first page of scenario %s not built; its callbacks draw it", scenario_id)
         return None
+    except Exception:  # noqa: BLE001 - a page without its first map still works; none does not
+        logger.exception("first page of scenario %s failed; its callbacks draw it", scenario_id)
+        return None
     if not isinstance(figure, dict):  # nothing to draw (no_update): the callbacks will say so
         return None
     return FirstPage(figure=figure, view=view, scenario_name=name, resolution=int(resolution),
