@@ -127,6 +127,12 @@
     var cam = internals.cameraFor(gd, fit.bounds, fit.padding);
     if (cam && internals.moveCamera(gd, cam.center, cam.zoom)) {
       gd._hexalignFitted = fit.key;
+      /* issue 18 point 1: the camera store holds the view as drawn (a first view fitted before
+         it was drawn sends no relayout, and the store kept the server's guess) */
+      if (gd === mapDiv() && window.dash_clientside.set_props) {
+        window.dash_clientside.set_props(settings().ids.CAMERA, {
+          data: {center: {lat: cam.center[1], lon: cam.center[0]}, zoom: cam.zoom}});
+      }
       internals.outline(gd, null);  // a fresh view of (maybe other) data: the last find is stale
       window.hexalign.fitted = {key: fit.key, bounds: fit.bounds, zoom: cam.zoom, center: cam.center};
     }
