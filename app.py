@@ -8,14 +8,15 @@ any worker can answer any request.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from dash import Dash
+from dash.dash import _default_index
 from dash.development.base_component import Component
-from flask import Response
-from flask_compress import Compress
+from flask import Response, has_request_context, request
 
 import callbacks.balance_tab
 import callbacks.clientside
@@ -37,12 +38,14 @@ import callbacks.targets  # noqa: F401  (issue 14: the panel's target rule)
 import callbacks.tolerance  # noqa: F401  (registers the callbacks; issue 12 point 7d)
 import callbacks.tracking  # noqa: F401  (issue 15: the Tracking tab)
 from callbacks.basemap import register_basemap_route
+from callbacks.compression import register_compression
 from callbacks.context import (
     DATABASE_URL_KEY,
     DEFAULT_DATASET_KEY,
     DEFAULT_SCENARIO_KEY,
     TILE_URL_KEY,
 )
+from callbacks.first_page import first_page  # issue 18 point 1
 from callbacks.geometry import register_geometry_route
 from callbacks.language import register_language
 from callbacks.upload_limit import register_upload_limit
@@ -52,6 +55,7 @@ from layouts.balance_tab import balance_panel
 from layouts.curve import TAB_TITLE as CURVE_TAB  # issue 17
 from layouts.curve import curve_panel
 from layouts.data_tab import data_panel
+from layouts.ids import Ids
 from layouts.main import main_layout
 from layouts.market_share import TAB_TITLE as SHARE_TAB
 from layouts.market_share import share_panel
@@ -63,9 +67,21 @@ from layouts.scenarios import scenarios_panel
 from layouts.tracking import TAB_TITLE as TRACKING_TAB
 from layouts.tracking import tracking_panel
 from services import warmup
+from services.editing import scenario_exists
 from services.session import landing_scenario, open_session
 
 ASSETS = Path(__file__).resolve().parent / "assets"
+# Issue 18 point 1: what the first map needs beyond the page's own scripts. Dash asks for
+# plotly.js and its lazy chunks only once the graph mounts (about 0.4-0.7 s in); the browser
+# fetches them from the start instead (preload), and assets/hexalign-plotly-early.js runs
+# plotly.js while the page waits for its layout.
+FIRST_MAP_SCRIPTS = (
+    "_dash-component-suites/plotly/package_data/plotly.min.js",
+    "_dash-component-suites/dash/dcc/async-graph.js",
+    "_dash-component-suites/dash/dash_table/async-table.js",
+    "_dash-component-suites/dash/dash_table/async-highlight.js",
+    "_dash-component-suites/dash/dcc/async-dropdown.js",
+)
 # (tab title, layout builder) of the sections under the map; each module owns its callbacks.
 SECTIONS: list[tuple[str, Callable[[], Component]]] = [
     ("Scenarios", scenarios_panel),
@@ -79,6 +95,35 @@ SECTIONS: list[tuple[str, Callable[[], Component]]] = [
 ]
 
 
+REMEMBERED_COOKIE = "hexalign-scenario"
+"""Issue 18 point 1: the scenario the browser remembers (its ``Ids.SCENARIO`` local store), sent
+with the layout request by assets/hexalign-plotly-early.js, so that the layout's first map is that
+scenario's rather than the landing one's (which the page would then replace)."""
+
+
+def first_page_meta() -> dict[str, str]:
+    """What assets/hexalign-plotly-early.js reads: the remembered scenario's store and cookie."""
+    names = {"store": Ids.SCENARIO.value, "cookie": REMEMBERED_COOKIE}
+    return {"name": "hexalign-first", "content": json.dumps(names)}
+
+
+def remembered_scenario(url: str) -> int | None:
+    """The scenario the browser remembers, when it still exists (None without one)."""
+    raw = request.cookies.get(REMEMBERED_COOKIE) if has_request_context() else None
+    try:
+        sid = int(raw) if raw else None
+    except ValueError:
+        return None
+    return sid if sid is not None and scenario_exists(url, sid) else None
+
+
+def index_string(prefix: str = "/") -> str:
+    """Dash's page with ``<link rel=preload>`` for ``FIRST_MAP_SCRIPTS`` (issue 18 point 1)."""
+    links = "".join(f'<link rel="preload" as="script" href="{prefix}{path}">'
+                    for path in FIRST_MAP_SCRIPTS)  # fmt: skip
+    return _default_index.replace("{%css%}", "{%css%}\n        " + links, 1)
+
+
 def create_app(settings: Settings | None = None) -> Dash:
     """Build the Dash app on the configured data set (the demo by default)."""
     settings = settings or Settings.from_env()
@@ -87,16 +132,14 @@ def create_app(settings: Settings | None = None) -> Dash:
     os.environ.update(settings.to_env())
     session = open_session(settings)
 
-    app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False)
+    app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False,
+               meta_tags=[first_page_meta()])  # fmt: skip
+    app.index_string = index_string(app.config.requests_pathname_prefix)
     app.server.config[DATABASE_URL_KEY] = session.database_url
     app.server.config[TILE_URL_KEY] = settings.tile_url
     app.server.config[DEFAULT_SCENARIO_KEY] = session.scenario_id
     app.server.config[DEFAULT_DATASET_KEY] = session.dataset_id
-    app.server.config["COMPRESS_MIMETYPES"] = [
-        "application/json", "application/geo+json", "text/html", "text/css", "text/javascript",
-        "application/javascript",
-    ]  # fmt: skip
-    Compress(app.server)
+    register_compression(app.server)  # issue 18: scripts compressed once per worker
     register_geometry_route(app.server)
     register_basemap_route(app.server)
     register_language(app)  # issue 16: each request's interface language
@@ -112,14 +155,24 @@ def create_app(settings: Settings | None = None) -> Dash:
         return response
 
     def page() -> Component:
-        """Built per page load: a new visitor opens on a scenario that exists now."""
+        """Built per page load: a new visitor opens on a scenario that exists now.
+
+        Issue 18 point 1: with its first map and panel (``callbacks.first_page``) when the
+        browser asks for the layout; Dash's check of the layout at a worker's first request
+        (whatever its path) gets the page without them, so that it waits for no board.
+        """
         landing = landing_scenario(session.database_url, session.scenario_id, session.dataset_id)
+        serving = has_request_context() and request.path.endswith("/_dash-layout")
+        if serving:  # a returning browser's first map is its remembered scenario's
+            landing = remembered_scenario(session.database_url) or landing
+        first = first_page(session.database_url, landing) if serving else None
         return main_layout(
             session.rep_ids,
             session.rep_names,
             landing,
-            session.resolution,
+            first.resolution if first else session.resolution,
             sections=[(title, build()) for title, build in SECTIONS],
+            first=first,
         )
 
     app.layout = page

@@ -382,8 +382,15 @@
   }
   /* -- end of datasets-find ---------------------------------------------------------------- */
 
+  /* Issue 18: whether the map has drawn everything it asked for (MapLibre's loaded()). */
+  function mapLoaded(gd) {
+    var map = mapOf(gd);
+    return !!(map && typeof map.loaded === "function" && map.loaded());
+  }
+
   window.HexalignPlotlyInternals = {
     selfCheck: checkAndWarn,
+    mapLoaded: mapLoaded,
     paintCells: paintCells,
     watch: watch,
     needed: NEEDED,

@@ -79,18 +79,31 @@
   }
 
   /* Issue 18: pass the version on once the map has painted it (the paint store holds that
-     version: a move, an undo, a redo), at once otherwise (a load, a switch, a stale answer);
-     never later than SETTLE_MAX_MS. The second output goes only while a section is open. */
+     version: a move, an undo, a redo), at once otherwise (a switch, a stale answer);
+     never later than SETTLE_MAX_MS. The second output goes only while a section is open.
+     The page's first version (the layout's, issue 18 point 1) waits until the first map is
+     drawn (MapLibre loaded), never longer than FIRST_MAP_MAX_MS: what follows (the ledger,
+     the suggestions) neither delays nor competes with the first map. */
   var SETTLE_MAX_MS = 1500;
+  var FIRST_MAP_MAX_MS = 6000;
+  var firstSettled = false;
   function settleVersion(version, paint, section) {
     var noUpdate = window.dash_clientside.no_update;
     var answer = function () { return [version, section ? version : noUpdate]; };
     var wanted = version && paint && paint.version === version.version ? paint.version : null;
+    if (!version && !firstSettled) { return [noUpdate, noUpdate]; }  // no first version yet
+    var first = !firstSettled;
+    firstSettled = true;
     var start = performance.now();
     return new Promise(function (resolve) {
       var check = function () {
         var gd = mapDiv();
         var c = settings();
+        if (first && !window.HexalignPlotlyInternals.mapLoaded(gd) &&
+            performance.now() - start <= FIRST_MAP_MAX_MS) {
+          setTimeout(check, 50);
+          return;
+        }
         var painted = gd && c ? Number(gd.getAttribute(c.attrs.PAINTED_VERSION) || 0) : 0;
         if (wanted === null || painted >= wanted || performance.now() - start > SETTLE_MAX_MS) {
           resolve(answer());
@@ -114,6 +127,12 @@
     var cam = internals.cameraFor(gd, fit.bounds, fit.padding);
     if (cam && internals.moveCamera(gd, cam.center, cam.zoom)) {
       gd._hexalignFitted = fit.key;
+      /* issue 18 point 1: the camera store holds the view as drawn (a first view fitted before
+         it was drawn sends no relayout, and the store kept the server's guess) */
+      if (gd === mapDiv() && window.dash_clientside.set_props) {
+        window.dash_clientside.set_props(settings().ids.CAMERA, {
+          data: {center: {lat: cam.center[1], lon: cam.center[0]}, zoom: cam.zoom}});
+      }
       internals.outline(gd, null);  // a fresh view of (maybe other) data: the last find is stale
       window.hexalign.fitted = {key: fit.key, bounds: fit.bounds, zoom: cam.zoom, center: cam.center};
     }

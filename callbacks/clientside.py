@@ -35,6 +35,7 @@ clientside_callback(
 # Issue 18: what follows a move (the ledger, the suggestions, an open section) waits until the map
 # has painted it, so that it neither delays nor competes with the paint; with every section
 # closed, the sections' callbacks get no request at all (SECTION_VERSION is left as it is).
+# At load it runs too (point 1: the layout holds the first version) and waits for the first map.
 clientside_callback(
     ClientsideFunction(CLIENTSIDE_NAMESPACE, "settleVersion"),
     Output(Ids.SETTLED_VERSION, "data"),
@@ -42,5 +43,4 @@ clientside_callback(
     Input(Ids.VERSION, "data"),
     State(Ids.PAINT, "data"),
     State(Ids.SECTIONS, "value"),
-    prevent_initial_call=True,
 )

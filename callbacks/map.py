@@ -221,6 +221,7 @@ def _panel_parts(
     Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
     State(Ids.VIEW, "data"),
     State(Ids.CAMERA, "data"),
+    State(Ids.RESOLUTION, "value"),  # issue 18: unchanged, it is not sent (no request follows)
 )
 def draw_map(
     scenario: Payload,
@@ -231,19 +232,58 @@ def draw_map(
     layer: str | None,
     view: Payload | None,
     camera_now: Payload | None,
+    resolution_shown: int | str | None = None,
 ) -> tuple[Any, ...]:
     """The whole figure: on load, scenario switch, colour mode, or a zoom needing other cells.
 
     The figure carries the user's current centre and zoom: plotly does not keep a map's
     GUI zoom across new figures, so a redraw must not throw the view back to the overview.
+    The page's first figure comes with the layout (``first_map``, issue 18): the load's
+    call then draws nothing (it passes the view on, for the level badge), unless the page
+    remembered another scenario.
     """
-    if ctx.triggered_id == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES and view:
+    trigger = ctx.triggered_id
+    if trigger is None and view and view.get(FIRST_KEY) and view.get("scenario") == scenario["id"]:
+        return no_update, view, no_update, no_update, no_update  # issue 18: the layout's figure
+    return map_outputs(scenario, mode, relayout, only, period, layer, view, camera_now,
+                       resolution_shown, trigger)  # fmt: skip
+
+
+FIRST_KEY = "first"
+"""In the view store: the figure came with the layout (issue 18 point 1, ``first_map``)."""
+
+
+def first_map(scenario_id: int) -> tuple[Any, ...]:
+    """``draw_map``'s answer for a new page on ``scenario_id``, to build into the layout.
+
+    Issue 18 point 1: the first map is drawn without waiting for the page's callbacks.
+    """
+    fig, view, name, resolution, camera = map_outputs(
+        {"id": scenario_id}, "owner", None, None, None, None, None, None, None, None
+    )
+    return fig, {**view, FIRST_KEY: True}, name, resolution, camera
+
+
+def map_outputs(
+    scenario: Payload,
+    mode: str,
+    relayout: Payload | None,
+    only: str | None,
+    period: str | None,
+    layer: str | None,
+    view: Payload | None,
+    camera_now: Payload | None,
+    resolution_shown: int | str | None,
+    trigger: Any,
+) -> tuple[Any, ...]:
+    """``draw_map``'s work, with the callback's trigger given (``first_map`` has none)."""
+    if trigger == Ids.TRACKING_MAP_PERIOD and mode not in TRACKING_MODES and view:
         # issue 15: another tracked period changes only the tracking modes; never before the
         # first figure (the store may report itself as the trigger of the page's first draw)
         raise PreventUpdate
     sid = int(scenario["id"])
     shown = ShownView.from_store(view)
-    from_map = ctx.triggered_id == Ids.MAP
+    from_map = trigger == Ids.MAP
     bbox = _bbox(relayout) if from_map else (shown.bbox if shown else None)
     if from_map and bbox is None and shown is not None and shown.scenario is not None:
         raise PreventUpdate  # e.g. {"autosize": true}; before the first draw we must answer
@@ -283,7 +323,8 @@ def draw_map(
     if fit is not None:
         fig = with_fit(fig, fit, f"{sid}:{uuid.uuid4().hex}")
     name = f"{record.name}{' (read-only)' if record.read_only else ''}"
-    return fig, new_view, name, record.resolution, camera
+    same_size = resolution_shown is not None and str(resolution_shown) == str(record.resolution)
+    return fig, new_view, name, no_update if same_size else record.resolution, camera
 
 
 @callback(
@@ -295,6 +336,8 @@ def draw_map(
     Input(Ids.PANEL_SCOPE, "value"),
     Input(Ids.TARGETS_KEPT, "data"),
     Input(Ids.MAP_LAYER, "value"),  # issue 15 overlay
+    State(Ids.VIEW, "data"),  # issue 18: whether the layout holds the first panel
+    State(Ids.VERSION, "data"),  # issue 18: its version
 )
 def refresh_panel(
     scenario: Payload,
@@ -303,8 +346,17 @@ def refresh_panel(
     scope: str | None = None,
     targets: Payload | None = None,
     layer: str | None = None,
+    shown: Payload | None = None,
+    shown_version: Payload | None = None,
 ) -> tuple[Any, ...]:
-    """Panel numbers and the version the page now shows (load, switch, tolerance, view)."""
+    """Panel numbers and the version the page now shows (load, switch, tolerance, view).
+
+    At load, when the layout holds this scenario's first panel (issue 18 point 1), only its
+    version is passed on (to what follows it: the ledger, the suggestions), nothing is redrawn.
+    """
+    if shown and shown_version and shown.get(FIRST_KEY) and shown.get("scenario") == scenario["id"]:
+        if ctx.triggered_id is None:
+            return shown_version, *(no_update for _ in PANEL)
     if _layer(layer) is Layer.OVERLAY:  # issue 15 overlay: the overlay layer's own balance
         scene = overlay.overlay_scene(database_url(), int(scenario["id"]))
         if scene is not None:

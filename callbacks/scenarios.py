@@ -62,30 +62,29 @@ STALE = (
     Input(Ids.SCENARIO, "data"),
     Input(Ids.TOLERANCE, "value"),
     Input(Ids.SCENARIOS_CHANGED, "data"),
-    Input(Ids.VIEW, "data"),
+    State(Ids.VIEW, "data"),  # issue 18: a State, so that the first drawing sends no request
     State(Ids.COMPARE_A, "value"),
     State(Ids.COMPARE_B, "value"),
     Input(Ids.SECTIONS, "value"),
+    prevent_initial_call=True,  # issue 18: the tab is closed at page load
 )
 def list_scenarios(
     _version: Payload | None,
     scenario: Payload,
     tolerance_pct: float | str | None,
     _changed: int | None,
-    view: Payload | None,
+    _view: Payload | None,
     a: int | None,
     b: int | None,
     open_tab: str | None = None,
 ) -> tuple[Any, ...]:
     """The list with key figures; compare picks keep their choice while it still exists.
 
-    Waits for the map's first drawing (the view store), so that the tab never
-    competes with it while the page loads.
+    Issue 18 point 1: no request at page load (the tab is closed then, and opening it
+    triggers this), none for a zoom or a pan (the view is a State).
     """
     if open_tab != "Scenarios":
         raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
-    if not view:
-        raise PreventUpdate
     rows = scenarios.scenario_rows(database_url(), scenario["id"], tolerance_share(tolerance_pct))
     new_a, new_b = compare_pair(rows, a, b)
     options = scenario_options(rows)
@@ -169,6 +168,7 @@ def ask_delete(clicks: int | None, scenario: Payload) -> tuple[Any, ...]:
     Input(Ids.SECTION_VERSION, "data"),  # issue 18: after the paint, open sections only
     State(Ids.SCENARIO, "data"),
     Input(Ids.SECTIONS, "value"),
+    prevent_initial_call=True,  # issue 18: the tab is closed at page load
 )
 def compare(
     a: int | None,
@@ -241,17 +241,16 @@ def download_comparison(
     Output(Ids.HISTORY, "children"),
     Input(Ids.SECTION_VERSION, "data"),  # issue 18: after the paint, open sections only
     Input(Ids.SCENARIO, "data"),
-    Input(Ids.VIEW, "data"),
+    State(Ids.VIEW, "data"),  # issue 18: a State, so that the first drawing sends no request
     Input(Ids.SECTIONS, "value"),
+    prevent_initial_call=True,  # issue 18: the tab is closed at page load
 )
 def show_history(
-    _version: Payload | None, scenario: Payload, view: Payload | None, open_tab: str | None = None
+    _version: Payload | None, scenario: Payload, _view: Payload | None, open_tab: str | None = None
 ) -> html.Div:
     """The current scenario's move log (after every move, undo, switch or restore)."""
     if open_tab != "Scenarios":
         raise PreventUpdate  # the tab is closed: nothing to show, nothing to compute
-    if not view:
-        raise PreventUpdate
     return history_table(scenarios.history(database_url(), scenario["id"]))
 
 

@@ -38,13 +38,19 @@ Payload = dict[str, Any]
     Output(Ids.TARGET_OVERRIDES, "value"),
     Output(Ids.TARGETS_KEPT, "data"),
     Input(Ids.SCENARIO, "data"),
+    State(Ids.TARGETS_KEPT, "data"),
 )
-def show_targets(scenario: Payload) -> tuple[Any, ...]:
-    """The scenario's rule in the controls (the default, revenue + 5 %, when it keeps none)."""
+def show_targets(scenario: Payload, kept: Payload | None = None) -> tuple[Any, ...]:
+    """The scenario's rule in the controls (the default, revenue + 5 %, when it keeps none).
+
+    The kept rule is sent only when it changed (issue 18 point 1: the layout's first panel
+    holds the landing scenario's, and the panel is not split again for nothing).
+    """
     rule = targets.scenario_rule(database_url(), int(scenario["id"]))
+    settings = rule_settings(rule)
     return (rule.total, rule.driver, _pct(rule.growth), _unit(rule.unit), _pct(rule.floor),
             _pct(rule.ceiling), overrides_text(dict(rule.overrides)),
-            rule_settings(rule))  # fmt: skip
+            no_update if kept == settings else settings)  # fmt: skip
 
 
 @callback(

@@ -18,7 +18,7 @@ from callbacks.context import database_url
 from common.errors import HexalignError
 from layouts.i18n import number, tr
 from layouts.ids import Ids
-from layouts.tracking import period_options, table_rows, thresholds, trend_figure
+from layouts.tracking import TAB_TITLE, period_options, table_rows, thresholds, trend_figure
 from planning.actuals import PeriodError
 from planning.overlay import Layer
 from planning.tracking import METRICS
@@ -54,9 +54,19 @@ UPLOAD_STATES = (
     Input(Ids.SCENARIO, "data"),
     Input(Ids.TRACKING_IMPORTED, "data"),
     State(Ids.TRACKING_PERIOD, "value"),
+    Input(Ids.SECTIONS, "value"),  # issue 18: filled when the tab opens, not at page load
+    prevent_initial_call=True,
 )
-def show_periods(scenario: Payload, imported: Any, current: str | None) -> tuple[Any, Any]:
-    """The data set's periods, newest first; the choice kept when it still exists."""
+def show_periods(
+    scenario: Payload, imported: Any, current: str | None, open_tab: str | None = TAB_TITLE
+) -> tuple[Any, Any]:
+    """The data set's periods, newest first; the choice kept when it still exists.
+
+    Only while the tab is open (issue 18 point 1: the first page sends no request for it;
+    the map's tracking colour modes paint the latest period until a period is chosen here).
+    """
+    if open_tab != TAB_TITLE:
+        raise PreventUpdate
     periods = actuals.periods(database_url(), int(scenario["id"]))
     if isinstance(imported, dict) and imported.get("period") in periods:
         return period_options(periods), imported["period"]
@@ -78,6 +88,7 @@ def map_period(period: str | None) -> str | None:
     Output(Ids.TRACKING_FILES, "children"),
     Input(Ids.TRACKING_REVENUE_UPLOAD, "filename"),
     Input(Ids.TRACKING_VISITS_UPLOAD, "filename"),
+    prevent_initial_call=True,  # issue 18: the layout says "No file chosen yet."
 )
 def show_files(revenue: str | None, visits: str | None) -> str:
     """Which files wait to be checked."""
@@ -203,15 +214,21 @@ def download_report(
     Input(Ids.TRACKING_IMPORTED, "data"),
     Input(Ids.MAP_LAYER, "value"),  # issue 15 (h15d): the overlay reps with the layer switch
     State(Ids.SCENARIO, "data"),
+    Input(Ids.SECTIONS, "value"),  # issue 18: filled when the tab opens, not at page load
+    prevent_initial_call=True,
 )
 def show_tracking(
     period: str | None, level: str, attainment_pct: Any, compliance_pct: Any,
     trend_rep: str | None, _imported: Any, layer: str | None, scenario: Payload,
+    open_tab: str | None = TAB_TITLE,
 ) -> tuple[Any, ...]:  # fmt: skip
     """The table of the chosen level with its flags, the note on split accounts, the trend.
 
     With the map's layer switch on Overlay, the overlay reps on the overlay layer (issue 15).
+    Only while the tab is open (issue 18 point 1).
     """
+    if open_tab != TAB_TITLE:
+        raise PreventUpdate
     if not period:
         empty = trend_figure(_no_trend(), "")
         return [], tr("No actuals imported yet: import a period above."), empty, []

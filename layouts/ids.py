@@ -306,6 +306,7 @@ BROWSER_IDS: tuple[Ids, ...] = (
     Ids.SUGGESTIONS,  # issue 17: Enter applies the first repair suggestion
     Ids.HELP, Ids.HELP_CLOSE, Ids.SCENARIO_STEP, Ids.TOOL, Ids.COLOUR_MODE, Ids.UNDO, Ids.REDO,
     Ids.PRESENT, Ids.FLIP, Ids.SECTIONS, Ids.COMPARE_MAP,  # issue 16 (hexalign.meeting.js)
+    Ids.CAMERA,  # issue 18 point 1: the fitted first view, as the browser drew it
 )  # fmt: skip
 # attribute that carries the script's configuration (the one name the script knows by heart)
 BROWSER_CONFIG_ATTR = "data-hexalign"

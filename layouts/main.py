@@ -10,6 +10,7 @@ from dash.development.base_component import Component
 from layouts.attributes import html_attributes
 from layouts.basemap import basemap_switch
 from layouts.bounds import TOLERANCE
+from layouts.first_page import FirstPage, filled  # issue 18 point 1
 from layouts.help import key_help
 from layouts.i18n import current, language, language_switch, tr
 from layouts.ids import (
@@ -216,11 +217,13 @@ def main_layout(
     scenario_id: int,
     resolution: int,
     sections: list[tuple[str, Component]] | None = None,
+    first: FirstPage | None = None,
 ) -> html.Div:
     """The whole page; the stores carry ids and small messages, never the plan itself.
 
     ``sections`` are (title, component) pairs shown as tabs under the table:
-    scenarios, auto-balance, data import, each built by its own module.
+    scenarios, auto-balance, data import, each built by its own module. ``first`` (issue 18
+    point 1): the landing scenario's map and panel, shown before any callback answers.
     """
     tabs = [dcc.Tab(child, label=tr(title), value=title) for title, child in sections or []]
     toolbar = html.Div(
@@ -256,7 +259,7 @@ def main_layout(
     table = dash_table.DataTable(  # type: ignore[attr-defined]
         id=Ids.REP_TABLE,
         columns=[{"id": c, "name": tr(n)} for c, n in TABLE_COLUMNS],
-        data=[],
+        **(filled(first, "table") or {"data": []}),
         style_table={"overflowX": "auto"},
         style_cell={"fontFamily": "inherit", "fontSize": "0.85rem", "padding": "2px 6px"},
         style_data_conditional=[
@@ -280,7 +283,8 @@ def main_layout(
     # the presentation toggle, before/after and the pictures sit beside the figures
     workspace = html.Div(
         [
-            html.Header([html.H1("Hexalign"), dataset_header(), html.Span(id=Ids.SCENARIO_NAME),
+            html.Header([html.H1("Hexalign"), dataset_header(),
+                         html.Span(id=Ids.SCENARIO_NAME, **filled(first, "scenario_name")),
                          dataset_switcher(), find_box(), message, present_button(),
                          language_switch()]),  # issue 16 (h16b): the interface language
             toolbar,
@@ -291,7 +295,8 @@ def main_layout(
                             html.Div(
                                 [
                                     dcc.Graph(id=Ids.MAP, config=MAP_CONFIG, responsive=True,
-                                              className="map-graph", style={"height": "100%"}),
+                                              className="map-graph", style={"height": "100%"},
+                                              **filled(first, "map")),
                                     level_badge(),
                                 ],
                                 className="map-frame",
@@ -304,9 +309,11 @@ def main_layout(
                     html.Div(
                         [
                             html.Div([before_after(), picture_buttons()], className="meeting-bar"),
-                            html.Div(id=Ids.TEAM_SUMMARY),
-                            dcc.Graph(id=Ids.WORKLOAD_CHART, config={"displayModeBar": False}),
-                            dcc.Graph(id=Ids.TAM_CHART, config={"displayModeBar": False}),
+                            html.Div(id=Ids.TEAM_SUMMARY, **filled(first, "summary")),
+                            dcc.Graph(id=Ids.WORKLOAD_CHART, config={"displayModeBar": False},
+                                      **filled(first, "workload")),
+                            dcc.Graph(id=Ids.TAM_CHART, config={"displayModeBar": False},
+                                      **filled(first, "tam")),
                             suggestions_panel(),  # issue 17: repairs after every move
                             ledger_panel(),  # issue 17: the meeting's impact ledger
                         ],
@@ -322,14 +329,14 @@ def main_layout(
     return html.Div(
         [
             workspace,
-            panel_controls(),  # issue 14: level, fair-share scope, targets
-            html.P(id=Ids.PANEL_NOTE, className="hint"),
+            panel_controls(first.targets_kept if first else None),  # issue 14 (18: the rule)
+            html.P(id=Ids.PANEL_NOTE, className="hint", **filled(first, "note")),
             table,
             dcc.Tabs(tabs, id=Ids.SECTIONS, value=""),  # closed until asked: no work on every move
             html.Div(id=Ids.REP_KEYS, hidden=True, **keys),
             dcc.Store(id=Ids.SCENARIO, storage_type="local", data={"id": scenario_id}),
-            dcc.Store(id=Ids.VERSION),
-            dcc.Store(id=Ids.VIEW),
+            dcc.Store(id=Ids.VERSION, **filled(first, "version")),
+            dcc.Store(id=Ids.VIEW, **filled(first, "view")),
             dcc.Store(id=Ids.SELECTION),
             dcc.Store(id=Ids.PAINT),
             dcc.Store(id=Ids.PANEL_CHARTS),  # issue 18: the charts follow a move's map and table
@@ -337,7 +344,7 @@ def main_layout(
             dcc.Store(id=Ids.SECTION_VERSION),  # issue 18: closed sections get no request at all
             dcc.Store(id=Ids.KEY_COMMAND),
             dcc.Store(id=Ids.PAINTED),
-            dcc.Store(id=Ids.CAMERA),
+            dcc.Store(id=Ids.CAMERA, **filled(first, "camera")),
             dcc.Store(id=Ids.TRACKING_MAP_PERIOD),  # issue 15: what the tracking modes paint
             key_help(),  # issue 16 (h16b): "?" lists the keys
             dcc.Store(id=Ids.SCENARIO_STEP),

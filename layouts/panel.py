@@ -198,8 +198,12 @@ DRIVER_LABELS = {
 ROUND_UNITS = (1, 100, 1_000, 10_000)
 
 
-def panel_controls() -> html.Div:
-    """Level and fair-share scope of the table and charts, and the target split's rule."""
+def panel_controls(targets_kept: dict[str, Any] | None = None) -> html.Div:
+    """Level and fair-share scope of the table and charts, and the target split's rule.
+
+    ``targets_kept``: the rule the landing scenario keeps, when the layout carries the first
+    panel (issue 18 point 1), so that filling the controls at load redraws nothing.
+    """
     return html.Div(
         [
             html.Label(["Show", dcc.RadioItems(
@@ -230,7 +234,7 @@ def panel_controls() -> html.Div:
                 id=Ids.TARGET_OVERRIDES, type="text", debounce=True,
                 placeholder="R02=1200000, R05=800000", style={"width": "14rem"})]),
             html.Span(id=Ids.TARGET_STATUS, role="status", className="hint"),
-            dcc.Store(id=Ids.TARGETS_KEPT),
+            dcc.Store(id=Ids.TARGETS_KEPT, data=targets_kept),
         ],
         className="toolbar panel-controls",
     )  # fmt: skip

@@ -84,7 +84,7 @@ def tracking_panel() -> Component:
                 ],
                 style={"display": "flex", "gap": "1rem", "margin": "0.4rem 0"},
             ),  # fmt: skip
-            html.Div(id=Ids.TRACKING_FILES, className="hint"),
+            html.Div(tr("No file chosen yet."), id=Ids.TRACKING_FILES, className="hint"),
             html.Button(tr("Check"), id=Ids.TRACKING_CHECK, n_clicks=0),
             html.Button(tr("Import"), id=Ids.TRACKING_IMPORT, n_clicks=0, disabled=True),
             html.Button(tr("Download report"), id=Ids.TRACKING_REPORT_BUTTON, n_clicks=0),

@@ -82,18 +82,56 @@ MAP_STATE = """() => { const gd = document.querySelector('#map .js-plotly-plot')
           gd.calcdata[0].length : 0, rows: document.querySelectorAll('#rep-table tbody tr').length}; }"""
 
 
+class Callbacks:
+    """Dash callback requests of a page in flight, and since when none are (monotonic s)."""
+
+    def __init__(self, page) -> None:
+        self.n, self.since = 0, time.monotonic()
+        page.on("request", self._started)
+        page.on("requestfinished", self._ended)
+        page.on("requestfailed", self._ended)
+
+    @staticmethod
+    def _tracked(request) -> bool:
+        return request.url.split("?")[0].endswith("/_dash-update-component")
+
+    def _started(self, request) -> None:
+        if self._tracked(request):
+            self.n += 1
+
+    def _ended(self, request) -> None:
+        if self._tracked(request):
+            self.n = max(self.n - 1, 0)
+            self.since = time.monotonic()
+
+    def wait_quiet(self, page, quiet_s: float = 0.5, timeout_s: float = 60.0) -> None:
+        """Until no callback has been in flight for ``quiet_s`` (at most ``timeout_s``)."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.n == 0 and time.monotonic() - self.since >= quiet_s:
+                return
+            page.wait_for_timeout(50)
+
+
 def open_page(browser, base_url: str, width: int = 1600, height: int = 1000):
-    """Open the app and wait until the map is drawn and the table filled (or say what is missing)."""
+    """Open the app and wait until the map is drawn and the table filled (or say what is missing).
+
+    Issue 18 point 1: the first map now comes with the layout and is drawn before the page's
+    load callbacks (menus, legend, targets, ...) have all answered; the tests act on a page whose
+    load is over, so this also waits until no callback has been in flight for half a second.
+    """
     page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    callbacks = Callbacks(page)
     page.goto(base_url + "/")
     try:
         page.wait_for_function(MAP_READY, timeout=180_000)
     except Exception as err:
         state = page.evaluate(MAP_STATE)
         raise AssertionError(f"map not drawn: {state}; browser errors: {errors[:5]}") from err
+    callbacks.wait_quiet(page)
     return page
 
 

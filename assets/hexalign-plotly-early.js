@@ -1,0 +1,91 @@
+/* Issue 18 point 1: plotly.js is evaluated while the page waits for its layout, not after.
+
+   Dash's graph asks for plotly.js only once it mounts, i.e. after the layout has arrived (and the
+   layout now carries the first map, built on the server while the browser waits). Evaluating
+   plotly.js takes 0.6-1 s of the main thread; done then, it comes on top of that wait. Here the
+   file (preloaded by the page's head, app.py FIRST_MAP_SCRIPTS) is run as soon as the page's own
+   scripts have run, while the layout is on its way. Until it has run, window.Plotly is a promise
+   of it: Dash's graph takes a promise there as "loading" and waits for it (dcc's loader calls
+   Promise.resolve(window.Plotly || <its own script tag>)), so plotly.js is never run twice. */
+(function () {
+  "use strict";
+
+  /* A figure asking to be fitted (layout.meta.hexalignFit, layouts/map_figure.py with_fit) gets
+     the camera that fits its bounds into the graph's real size before plotly.js draws it: the
+     server could only guess the size, and the refit after the draw (hexalign.js fitOnce) then
+     moved the camera of a map already loading, which had MapLibre cut and draw every layer
+     again (1-3 s with software WebGL). fitOnce still runs; it then finds the camera in place.
+     Web Mercator with 512 px tiles and the same padding, as camera_for_bounds in Python. */
+  var MAX_FIT_ZOOM = 14;
+  function mercatorY(lat) { return Math.log(Math.tan(Math.PI / 4 + lat * Math.PI / 360)); }
+  function fittedLayout(gd, layout) {
+    var fit = layout && layout.meta && layout.meta.hexalignFit;
+    var width = gd && gd.clientWidth;
+    var height = gd && gd.clientHeight;
+    if (!fit || !layout.map || !width || !height || gd._hexalignPrefit === fit.key) { return layout; }
+    var b = fit.bounds;
+    var pad = fit.padding || 0;
+    var ySouth = mercatorY(b[1]);
+    var yNorth = mercatorY(b[3]);
+    var spanX = Math.max(b[2] - b[0], 1e-6) / 360;
+    var spanY = Math.max(yNorth - ySouth, 1e-6) / (2 * Math.PI);
+    var zoom = Math.log2(Math.min(Math.max(width - 2 * pad, 1) / (spanX * 512),
+                                  Math.max(height - 2 * pad, 1) / (spanY * 512)));
+    var lat = Math.atan(Math.sinh((ySouth + yNorth) / 2)) * 180 / Math.PI;
+    gd._hexalignPrefit = fit.key;
+    var map = Object.assign({}, layout.map, {center: {lon: (b[0] + b[2]) / 2, lat: lat},
+                                              zoom: Math.min(zoom, MAX_FIT_ZOOM)});
+    return Object.assign({}, layout, {map: map});
+  }
+  function fitFirst(Plotly) {
+    ["react", "newPlot"].forEach(function (name) {
+      var draw = Plotly && Plotly[name];
+      if (typeof draw !== "function") { return; }
+      Plotly[name] = function (gd, a, b, c) {
+        var div = typeof gd === "string" ? document.getElementById(gd) : gd;
+        try {
+          if (a && !Array.isArray(a) && a.layout) {  // (gd, {data, layout, config, frames})
+            a = Object.assign({}, a, {layout: fittedLayout(div, a.layout)});
+          } else if (b) {  // (gd, data, layout, config)
+            b = fittedLayout(div, b);
+          }
+        } catch (err) { console.warn("hexalign: first fit skipped", err); }
+        return draw.call(this, gd, a, b, c);
+      };
+    });
+  }
+
+  /* The scenario this browser remembers goes with the layout request (a cookie, app.py
+     remembered_scenario): the layout's first map is then that scenario's, not the landing one's
+     replaced a moment later. */
+  try {
+    var meta = document.querySelector('meta[name="hexalign-first"]');
+    var names = meta ? JSON.parse(meta.getAttribute("content")) : null;
+    var kept = names ? JSON.parse(window.localStorage.getItem(names.store) || "null") : null;
+    var id = kept && Number(kept.id);
+    if (names) {
+      document.cookie = names.cookie + "=" + (id > 0 ? String(id) : "") + "; path=/; SameSite=Strict" +
+        (id > 0 ? "" : "; max-age=0");
+    }
+  } catch (err) { console.warn("hexalign: remembered scenario not sent", err); }
+
+  var link = document.querySelector('link[rel="preload"][href$="/plotly.min.js"]');
+  if (!link || window.Plotly) { return; }
+  var url = link.href;
+  window.Plotly = new Promise(function (resolve, reject) {
+    function load() {
+      var script = document.createElement("script");
+      script.src = url;
+      script.async = true;
+      script.onload = function () { fitFirst(window.Plotly); resolve(window.Plotly); };
+      script.onerror = function (err) { window.Plotly = undefined; reject(err); };
+      document.head.appendChild(script);
+    }
+    // after Dash's renderer has started (and asked for the layout): its scripts come first
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", function () { setTimeout(load, 0); });
+    } else {
+      setTimeout(load, 0);
+    }
+  });
+})();
