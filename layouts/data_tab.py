@@ -70,18 +70,20 @@ def data_panel() -> Component:
         [
             html.H3(tr("Import a data set")),
             html.P(
-                "Upload an accounts file, and a reps file if the team changes too "
-                "(CSV, Excel, Parquet or GeoJSON). Check the column mapping and the report, "
-                "decide on the problem rows, then use the data: it opens as a new data set "
-                "with its own working scenario; the current one stays as it is.",
+                tr(
+                    "Upload an accounts file, and a reps file if the team changes too "
+                    "(CSV, Excel, Parquet or GeoJSON). Check the column mapping and the report, "
+                    "decide on the problem rows, then use the data: it opens as a new data set "
+                    "with its own working scenario; the current one stays as it is."
+                ),
                 className="hint",
             ),
             html.Div(
                 [
-                    _upload(Ids.DATA_ACCOUNTS_UPLOAD, "Accounts file: drop or click", files),
-                    _upload(Ids.DATA_REPS_UPLOAD, "Reps file (optional): drop or click", files),
+                    _upload(Ids.DATA_ACCOUNTS_UPLOAD, tr("Accounts file: drop or click"), files),
+                    _upload(Ids.DATA_REPS_UPLOAD, tr("Reps file (optional): drop or click"), files),
                     _upload(
-                        Ids.DATA_MAPPING_UPLOAD, "Saved mapping (.json): drop or click", ".json"
+                        Ids.DATA_MAPPING_UPLOAD, tr("Saved mapping (.json): drop or click"), ".json"
                     ),
                 ],
                 className="toolbar",
@@ -103,11 +105,11 @@ def data_panel() -> Component:
                         tr("Check"),
                         id=Ids.DATA_CHECK,
                         n_clicks=0,
-                        title="Read the files with this mapping and these choices",
+                        title=tr("Read the files with this mapping and these choices"),
                     ),
-                    html.Button("Save mapping", id=Ids.DATA_MAPPING_SAVE, n_clicks=0),
-                    html.Button("Download report (CSV)", id=Ids.DATA_REPORT_SAVE, n_clicks=0),
-                    html.Button("Use this data", id=Ids.DATA_USE, n_clicks=0),
+                    html.Button(tr("Save mapping"), id=Ids.DATA_MAPPING_SAVE, n_clicks=0),
+                    html.Button(tr("Download report (CSV)"), id=Ids.DATA_REPORT_SAVE, n_clicks=0),
+                    html.Button(tr("Use this data"), id=Ids.DATA_USE, n_clicks=0),
                     html.Progress(id=Ids.DATA_PROGRESS, value="0", max="100"),
                     html.Span(id=Ids.DATA_STATUS, role="status"),
                 ],
@@ -138,30 +140,32 @@ def area_control() -> html.Div:
     """Where the imported data set's planning area lies; a boundary file for ``upload``."""
     return html.Div(
         [
-            html.Span("Planning area:", className="hint"),
+            html.Span(tr("Planning area:"), className="hint"),
             dcc.RadioItems(
-                [{"label": label, "value": value} for value, label in AREA_OPTIONS],
+                [{"label": tr(label), "value": value} for value, label in AREA_OPTIONS],
                 "land",
                 id=Ids.DATA_AREA,
                 inline=True,
             ),
             _upload(
                 Ids.DATA_AREA_UPLOAD,
-                "Boundary (GeoJSON, zipped shapefile, GeoPackage): drop or click",
+                tr("Boundary (GeoJSON, zipped shapefile, GeoPackage): drop or click"),
                 ".geojson,.json,.zip,.gpkg",
             ),
         ],
         className="toolbar",
-        title="Cells whose centre lies outside the area are not planned; accounts outside it "
-        "are listed in the report by row and kept out of the plan",
+        title=tr(
+            "Cells whose centre lies outside the area are not planned; accounts outside it "
+            "are listed in the report by row and kept out of the plan"
+        ),
     )
 
 
 def call_plan_section() -> html.Div:
     """Visits, minutes and channel per segment, and the travel model, with one Apply."""
     header = html.Tr(
-        [html.Th("Segment", style=CELL)]
-        + [html.Th(CALL_PLAN_LABELS[f], style=CELL) for f in CALL_PLAN_FIELDS]
+        [html.Th(tr("Segment"), style=CELL)]
+        + [html.Th(tr(CALL_PLAN_LABELS[f]), style=CELL) for f in CALL_PLAN_FIELDS]
     )
     rows = []
     for segment in SEGMENTS:
@@ -178,7 +182,7 @@ def call_plan_section() -> html.Div:
     defaults = TravelModel()
     travel = html.Div(
         [
-            html.Label([TRAVEL_LABELS[f], dcc.Input(
+            html.Label([tr(TRAVEL_LABELS[f]), dcc.Input(
                 id=travel_id(f), type="number", min=0, step="any", debounce=True,
                 placeholder=str(getattr(defaults, f)), style={"width": "7rem"})])
             for f in TRAVEL_LABELS
@@ -189,9 +193,11 @@ def call_plan_section() -> html.Div:
         [
             html.H3(tr("Call plan and travel")),
             html.P(
-                "Workload = visits × minutes, plus travel for field visits: out and back "
-                "from home × circuity ÷ speed, shared by the visits of one trip. Apply opens "
-                "a new scenario with the same territories measured this way.",
+                tr(
+                    "Workload = visits × minutes, plus travel for field visits: out and back "
+                    "from home × circuity ÷ speed, shared by the visits of one trip. Apply opens "
+                    "a new scenario with the same territories measured this way."
+                ),
                 className="hint",
             ),
             html.Table([html.Thead(header), html.Tbody(rows)]),
@@ -199,7 +205,7 @@ def call_plan_section() -> html.Div:
             html.Div(
                 [
                     html.Button(
-                        "Apply call plan and travel", id=Ids.DATA_CALL_PLAN_APPLY, n_clicks=0
+                        tr("Apply call plan and travel"), id=Ids.DATA_CALL_PLAN_APPLY, n_clicks=0
                     ),
                     html.Span(id=Ids.DATA_CALL_PLAN_STATUS, role="status"),
                 ],
@@ -215,7 +221,7 @@ def team_section() -> html.Div:
     table = dash_table.DataTable(  # type: ignore[attr-defined]
         id=Ids.DATA_REPS_TABLE,
         columns=[
-            {"id": f, "name": REP_LABELS[f], "editable": f != "rep_id",
+            {"id": f, "name": tr(REP_LABELS[f]), "editable": f != "rep_id",
              "type": "numeric" if f in ("home_lat", "home_lon", "capacity_hours") else "text"}
             for f in EDITOR_FIELDS
         ],
@@ -227,16 +233,16 @@ def team_section() -> html.Div:
     )  # fmt: skip
     form = html.Div(
         [
-            html.Label([REP_LABELS[f], dcc.Input(
+            html.Label([tr(REP_LABELS[f]), dcc.Input(
                 id=new_rep_id(f),
                 type="number" if f in ("home_lat", "home_lon", "capacity_hours") else "text",
                 step="any", style={"width": "8rem"})])
             for f in EDITOR_FIELDS
         ]
         + [
-            html.Button("Home = map centre", id=Ids.DATA_REP_CENTRE, n_clicks=0,
-                        title="Pan and zoom the map to the rep's home first"),
-            html.Button("Add rep", id=Ids.DATA_REP_ADD, n_clicks=0),
+            html.Button(tr("Home = map centre"), id=Ids.DATA_REP_CENTRE, n_clicks=0,
+                        title=tr("Pan and zoom the map to the rep's home first")),
+            html.Button(tr("Add rep"), id=Ids.DATA_REP_ADD, n_clicks=0),
         ],
         className="toolbar",
     )  # fmt: skip
@@ -244,17 +250,19 @@ def team_section() -> html.Div:
         [
             html.H3(tr("Team")),
             html.P(
-                "Change capacities, names or home bases in the table, delete a row to remove "
-                "a rep, or add one below (home by coordinates; a click on the map moves cells, "
-                "so it cannot pick a home). Apply opens a new scenario with the same "
-                "territories; a removed rep's cells become unassigned, never lost.",
+                tr(
+                    "Change capacities, names or home bases in the table, delete a row to remove "
+                    "a rep, or add one below (home by coordinates; a click on the map moves cells, "
+                    "so it cannot pick a home). Apply opens a new scenario with the same "
+                    "territories; a removed rep's cells become unassigned, never lost."
+                ),
                 className="hint",
             ),
             table,
             form,
             html.Div(
                 [
-                    html.Button("Apply team changes", id=Ids.DATA_TEAM_APPLY, n_clicks=0),
+                    html.Button(tr("Apply team changes"), id=Ids.DATA_TEAM_APPLY, n_clicks=0),
                     html.Span(id=Ids.DATA_TEAM_STATUS, role="status"),
                 ],
                 className="toolbar",
@@ -489,12 +497,12 @@ def unreadable_note(kind: str, reason: str) -> html.P:
 
 
 def nothing_to_use() -> html.P:
-    """The answer to "Use this data" before any file was checked."""
+    """The answer to tr("Use this data") before any file was checked."""
     return html.P(tr("Upload an accounts file (or a reps file) first."), role="alert")
 
 
 def nothing_stored(sources: Sequence[str]) -> html.P:
-    """The answer to "Use this data" while files still have rows with errors."""
+    """The answer to tr("Use this data") while files still have rows with errors."""
     return html.P(
         tr("Nothing was stored: {files}. The current data set is unchanged.").format(
             files="; ".join(

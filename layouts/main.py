@@ -204,8 +204,8 @@ def find_results(found: list[tuple[str, str]]) -> list[html.Li]:
 def section_links(titles: list[str]) -> html.Nav:
     """Issue 16: the sections under the map, one click away (assets/hexalign.meeting.js)."""
     return html.Nav(
-        [html.Span("Open:", className="header-label")]
-        + [html.Button(t, n_clicks=0, **html_attributes({"data-section": t})) for t in titles],
+        [html.Span(tr("Open:"), className="header-label")]
+        + [html.Button(tr(t), n_clicks=0, **html_attributes({"data-section": t})) for t in titles],
         className="section-links",
         **html_attributes({"aria-label": "Sections"}),
     )

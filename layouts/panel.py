@@ -52,12 +52,12 @@ def status(row: Mapping[str, Any]) -> str:
     """Why a rep is flagged, in words (never colour alone)."""
     notes = []
     if not row["workload_balanced"]:
-        notes.append(f"⚠ workload {pct(row['workload_deviation'], True)}")
+        notes.append("⚠ " + tr("workload {pct}").format(pct=pct(row["workload_deviation"], True)))
     if not row["tam_balanced"]:
-        notes.append(f"⚠ TAM {pct(row['tam_deviation'], True)}")
+        notes.append("⚠ " + tr("TAM {pct}").format(pct=pct(row["tam_deviation"], True)))
     if row["contiguity_components"] > 1:
-        notes.append(f"⚠ {row['contiguity_components']} pieces")
-    return "; ".join(notes) if notes else "✓ within tolerance"
+        notes.append("⚠ " + tr("{n} pieces").format(n=row["contiguity_components"]))
+    return "; ".join(notes) if notes else "✓ " + tr("within tolerance")
 
 
 def table_rows(reps: pd.DataFrame) -> list[dict]:
@@ -148,14 +148,19 @@ def team_summary(team: dict, moved: MovedVsBaseline | None = None) -> html.Ul:
         ("TAM CV", pct(team["tam_cv"])),
         ("Team coverage", pct(team["coverage"])),
         ("Reps out of tolerance", str(team["reps_out_of_tolerance"])),
-        ("Unassigned", f"{team['unassigned_accounts']:,} accounts, "
-         f"{hours(team['unassigned_hours'])} h/yr, TAM {money(team['unassigned_tam'])}"),
+        ("Unassigned", tr("{accounts} accounts, {hours} h/yr, TAM {tam}").format(
+            accounts=number(team["unassigned_accounts"]), hours=hours(team["unassigned_hours"]),
+            tam=money(team["unassigned_tam"]))),
     ]  # fmt: skip
     if moved is not None:
-        text = f"{moved.accounts:,} accounts ({pct(moved.share)}), TAM {pct(moved.tam_share)}"
+        text = tr("{accounts} accounts ({share}), TAM {tam}").format(
+            accounts=number(moved.accounts), share=pct(moved.share), tam=pct(moved.tam_share)
+        )
         items.append(("Moved vs baseline", text))
     quarter = pct(team["disruption_accounts"]), pct(team["disruption_tam"])
-    text = f"{team['moved_accounts']:,} accounts ({quarter[0]}), TAM {quarter[1]}"
+    text = tr("{accounts} accounts ({share}), TAM {tam}").format(
+        accounts=number(team["moved_accounts"]), share=quarter[0], tam=quarter[1]
+    )
     items.append(("Owner changes vs last quarter", text))
     return html.Ul(
         [
@@ -206,31 +211,31 @@ def panel_controls(targets_kept: dict[str, Any] | None = None) -> html.Div:
     """
     return html.Div(
         [
-            html.Label(["Show", dcc.RadioItems(
-                [{"label": v, "value": k} for k, v in LEVEL_LABELS.items()], "rep",
+            html.Label([tr("Show"), dcc.RadioItems(
+                [{"label": tr(v), "value": k} for k, v in LEVEL_LABELS.items()], "rep",
                 id=Ids.PANEL_LEVEL, inline=True)]),
-            html.Label(["Fair share", dcc.RadioItems(
-                [{"label": v, "value": k} for k, v in SCOPE_LABELS.items()], "team",
+            html.Label([tr("Fair share"), dcc.RadioItems(
+                [{"label": tr(v), "value": k} for k, v in SCOPE_LABELS.items()], "team",
                 id=Ids.PANEL_SCOPE, inline=True)]),
-            html.Label(["Annual target", dcc.Input(
+            html.Label([tr("Annual target"), dcc.Input(
                 id=Ids.TARGET_TOTAL, type="number", min=0, step="any", debounce=True,
                 style={"width": "9rem"})]),
-            html.Label(["split by", dcc.Dropdown(
-                [{"label": v, "value": k} for k, v in DRIVER_LABELS.items()], "growth",
+            html.Label([tr("split by"), dcc.Dropdown(
+                [{"label": tr(v), "value": k} for k, v in DRIVER_LABELS.items()], "growth",
                 id=Ids.TARGET_DRIVER, clearable=False, style={"width": "13rem"})]),
-            html.Label(["Growth %", dcc.Input(
+            html.Label([tr("Growth %"), dcc.Input(
                 id=Ids.TARGET_GROWTH, type="number", step="any", debounce=True,
                 style={"width": "5rem"})]),
-            html.Label(["Round to", dcc.Dropdown(
+            html.Label([tr("Round to"), dcc.Dropdown(
                 [{"label": f"{u:,}", "value": u} for u in ROUND_UNITS], 1000,
                 id=Ids.TARGET_ROUND, clearable=False, style={"width": "7rem"})]),
-            html.Label(["Growth floor %", dcc.Input(
+            html.Label([tr("Growth floor %"), dcc.Input(
                 id=Ids.TARGET_FLOOR, type="number", step="any", debounce=True,
-                placeholder="none", style={"width": "5rem"})]),
-            html.Label(["ceiling %", dcc.Input(
+                placeholder=tr("none"), style={"width": "5rem"})]),
+            html.Label([tr("ceiling %"), dcc.Input(
                 id=Ids.TARGET_CEILING, type="number", step="any", debounce=True,
-                placeholder="none", style={"width": "5rem"})]),
-            html.Label(["Typed targets", dcc.Input(
+                placeholder=tr("none"), style={"width": "5rem"})]),
+            html.Label([tr("Typed targets"), dcc.Input(
                 id=Ids.TARGET_OVERRIDES, type="text", debounce=True,
                 placeholder="R02=1200000, R05=800000", style={"width": "14rem"})]),
             html.Span(id=Ids.TARGET_STATUS, role="status", className="hint"),
@@ -242,14 +247,20 @@ def panel_controls(targets_kept: dict[str, Any] | None = None) -> html.Div:
 
 def panel_note(scope: str, level: str, rule_text: str, error: str | None) -> str:
     """What the table shows: level, where balance is judged, and the target rule (or why not)."""
-    where = (
+    where = tr(
         "within each region (fair share of the rep's region)"
         if scope == "region"
         else "team-wide (fair share of the team)"
     )
-    shown = LEVEL_LABELS.get(level, "Reps").lower()
-    target = f"Targets not split: {error}" if error else f"Targets: {rule_text}."
-    return f"Showing {shown}; balance judged {where}. {target}"
+    shown = tr(LEVEL_LABELS.get(level, "Reps")).lower()
+    target = (
+        tr("Targets not split: {error}").format(error=error)
+        if error
+        else tr("Targets: {rule}.").format(rule=rule_text)
+    )
+    return tr("Showing {shown}; balance judged {where}.").format(shown=shown, where=where) + (
+        " " + target
+    )
 
 
 def overrides_text(overrides: dict[str, float]) -> str:

@@ -256,3 +256,17 @@ def test_tab_messages_follow_the_language(lang):
     assert text.format(seq=7, cells=i18n.number(1234)) == (
         "Przywrócono do #7: cofnięto 1\xa0234 komórek; „Cofnij” to odwraca."
     )
+
+
+def test_the_panel_speaks_the_pages_language(lang):
+    """Issue 16: the table's flags, the team summary and the target controls in Polish."""
+    from layouts import panel
+
+    lang("pl")
+    row = {"workload_balanced": False, "workload_deviation": 0.123, "tam_balanced": True,
+           "tam_deviation": 0.0, "contiguity_components": 2}  # fmt: skip
+    assert panel.status(row) == "⚠ obciążenie +12,3\u00a0%; ⚠ 2 części"
+    assert panel.panel_note("team", "rep", "x", None) == (
+        "Widok: przedstawiciele; równowaga oceniana w całym zespole (sprawiedliwy udział w "
+        "zespole). Cele: x."
+    )
