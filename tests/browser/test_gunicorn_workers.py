@@ -24,7 +24,7 @@ import pytest
 
 from data.store import Store
 from layouts.ids import Ids
-from tests.browser.harness import MAP_READY, drag, serve
+from tests.browser.harness import MAP_READY, Callbacks, drag, serve
 from tests.browser.test_map_browser import (
     expected_table,
     pick,
@@ -56,12 +56,17 @@ def open_drawn(browser, base_url: str):
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
     page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    callbacks = Callbacks(page)
     page.goto(base_url + "/")
     try:
         page.wait_for_function(MAP_READY, timeout=20_000)
     except PlaywrightTimeoutError:  # the blank-map race above: one reload, then fail loudly
         page.reload()
         page.wait_for_function(MAP_READY, timeout=60_000)
+    # issue 18: the first map is drawn before the load's callbacks have all answered; one of
+    # them sets the rep picker, and a pick made before it answers is put back (the lasso then
+    # gives the cells to a rep who already owns them and the version never moves)
+    callbacks.wait_quiet(page)
     return page
 
 
