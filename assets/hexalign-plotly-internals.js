@@ -388,8 +388,31 @@
     return !!(map && typeof map.loaded === "function" && map.loaded());
   }
 
+  /* Call fn after every resize of this plot's map (MapLibre's own event: its size is then the
+     new one), once per map object; false when the map is not there yet. */
+  function onResize(gd, fn) {
+    var map = mapOf(gd);
+    if (!map || typeof map.on !== "function") { return false; }
+    if (map._hexalignOnResize !== fn) {
+      if (map._hexalignOnResize) { map.off("resize", map._hexalignOnResize); }
+      map._hexalignOnResize = fn;
+      map.on("resize", fn);
+    }
+    return true;
+  }
+
+  /* The map's camera now, as {center: [lon, lat], zoom}. */
+  function cameraNow(gd) {
+    var map = mapOf(gd);
+    if (!map || typeof map.getCenter !== "function") { return null; }
+    var c = map.getCenter();
+    return {center: [c.lng, c.lat], zoom: map.getZoom()};
+  }
+
   window.HexalignPlotlyInternals = {
     selfCheck: checkAndWarn,
+    onResize: onResize,
+    cameraNow: cameraNow,
     mapLoaded: mapLoaded,
     paintCells: paintCells,
     watch: watch,

@@ -124,18 +124,45 @@
     internals.keepOutline(gd);
     var fit = gd.layout && gd.layout.meta && gd.layout.meta.hexalignFit;
     if (!fit || gd._hexalignFitted === fit.key) { return; }
+    if (applyFit(gd, fit)) {
+      internals.outline(gd, null);  // a fresh view of (maybe other) data: the last find is stale
+      internals.onResize(gd, function () { refitIfUntouched(gd); });
+    }
+  }
+
+  function sameCamera(a, b) {
+    return !!(a && b) && Math.abs(a.zoom - b.zoom) < 1e-6 &&
+      Math.abs(a.center[0] - b.center[0]) < 1e-7 && Math.abs(a.center[1] - b.center[1]) < 1e-7;
+  }
+
+  /* The page may still settle after the first fit (the panel filling in, a scrollbar, fonts):
+     the map then shrinks or grows and would cut the area's edges. While the view is still the
+     fitted one (the user has not panned or zoomed), fit it again to the map's new size. */
+  function refitIfUntouched(gd) {
+    var internals = window.HexalignPlotlyInternals;
+    var fit = gd.layout && gd.layout.meta && gd.layout.meta.hexalignFit;
+    var last = gd._hexalignFitCamera;
+    if (!fit || gd._hexalignFitted !== fit.key || !sameCamera(internals.cameraNow(gd), last)) { return; }
+    applyFit(gd, fit);
+  }
+
+  /* Move the camera so that the fit's bounds fill the map as drawn now; false if not drawn yet. */
+  function applyFit(gd, fit) {
+    var internals = window.HexalignPlotlyInternals;
     var cam = internals.cameraFor(gd, fit.bounds, fit.padding);
     if (cam && internals.moveCamera(gd, cam.center, cam.zoom)) {
       gd._hexalignFitted = fit.key;
+      gd._hexalignFitCamera = internals.cameraNow(gd);
       /* issue 18 point 1: the camera store holds the view as drawn (a first view fitted before
          it was drawn sends no relayout, and the store kept the server's guess) */
       if (gd === mapDiv() && window.dash_clientside.set_props) {
         window.dash_clientside.set_props(settings().ids.CAMERA, {
           data: {center: {lat: cam.center[1], lon: cam.center[0]}, zoom: cam.zoom}});
       }
-      internals.outline(gd, null);  // a fresh view of (maybe other) data: the last find is stale
       window.hexalign.fitted = {key: fit.key, bounds: fit.bounds, zoom: cam.zoom, center: cam.center};
+      return true;
     }
+    return false;
   }
 
   /* The server's answer to a search (callbacks/find.py): centre there at a zoom that shows the

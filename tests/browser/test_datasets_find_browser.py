@@ -208,3 +208,37 @@ def test_switch_data_set_and_back_then_find_an_account(browser, app):
     assert view["west"] <= west and view["east"] >= east  # the whole territory in view
     assert view["south"] <= south and view["north"] >= north
     page.close()
+
+
+def test_the_first_view_stays_fitted_when_the_map_changes_size_until_the_user_moves_it(
+    browser, app
+):
+    """The page may settle after the first fit (a CI run once cut 2 % of the demo's north and
+    south): while the view is the fitted one, a map of another size is fitted again; once the user
+    has zoomed, a resize leaves their view alone."""
+    base, store, demo_sid, _ = app
+    bounds = area_bounds(store, demo_sid)
+    page = open_page(browser, base, 1366, 768)
+    wait_fitted(page, bounds)
+    fitted_zoom = page.evaluate(VIEW)["zoom"]
+    page.set_viewport_size({"width": 1366, "height": 640})  # the map loses height
+    page.wait_for_function(f"() => ({MAP})().getZoom() < {fitted_zoom} - 0.05", timeout=10_000)
+    settle(page)
+    assert_area_in_view(page, bounds)
+
+    refitted = page.evaluate(VIEW)
+    box = page.locator("#map .js-plotly-plot").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.4, box["y"] + box["height"] * 0.45)
+    for _ in range(3):  # the user zooms in (a wheel right after a redraw is sometimes swallowed)
+        page.mouse.wheel(0, -240)
+        page.wait_for_timeout(600)
+        settle(page)
+        if page.evaluate(VIEW)["zoom"] > refitted["zoom"] + 0.05:
+            break
+    zoomed = page.evaluate(VIEW)
+    assert zoomed["zoom"] > refitted["zoom"] + 0.05
+    page.set_viewport_size({"width": 1366, "height": 720})
+    page.wait_for_timeout(800)
+    settle(page)
+    assert page.evaluate(VIEW)["zoom"] == pytest.approx(zoomed["zoom"], abs=1e-6)
+    page.close()
