@@ -204,11 +204,19 @@
   function setBasemapVisible(gd, visible) {
     var map = mapOf(gd);
     if (!map || typeof map.setLayoutProperty !== "function") { return false; }
-    var ids = basemapLayerIds(gd);
+    var ids = basemapLayerIds(gd).concat(styleLayerIds(gd));
     for (var i = 0; i < ids.length; i++) {
       if (map.getLayer(ids[i])) { map.setLayoutProperty(ids[i], "visibility", visible ? "visible" : "none"); }
     }
     return true;
+  }
+
+  /* The layers of a style given as an object (the water as background, layouts/basemap.py
+     basemap_style): part of the basemap, shown and hidden with it. */
+  function styleLayerIds(gd) {
+    var style = gd && gd.layout && gd.layout.map && gd.layout.map.style;
+    if (!style || typeof style !== "object" || !style.layers) { return []; }
+    return style.layers.map(function (layer) { return layer.id; });
   }
 
   /* Rendered features per basemap layer, by the layer's name in layout.map.layers (tests read it). */

@@ -21,30 +21,44 @@ LAND_COLOUR = "#f3f0e8"
 SHOW_LAND = "land"
 SHOW_TOWNS = "towns"
 SWITCH_OPTIONS = {SHOW_LAND: "Land & borders", SHOW_TOWNS: "Towns"}
-# the whole world as one polygon: the water, under the land (Web Mercator stops near 85°)
-WORLD = {
-    "type": "Feature",
-    "properties": {},
-    "geometry": {
-        "type": "Polygon",
-        "coordinates": [[[-180, -85], [180, -85], [180, 85], [-180, 85], [-180, -85]]],
-    },
-}
 META_KEY = "hexalign"
 SWITCH_CAPTION = "basemap-toggle-caption"
 
 
+WATER_LAYER = "hexalign-water"
+WHITE_STYLE = "white-bg"
+
+
+def basemap_style(water: bool = True) -> dict | str:
+    """``layout.map.style``: the water as the style's background colour, or plotly's white.
+
+    Issue 18 point 1: the water was a fill of the whole world under the land; MapLibre tiled
+    that polygon for every tile and filled the whole canvas with it on every frame, which cost
+    the first page 0.3-0.5 s in software WebGL (measured with ``benchmarks.first_page``). A
+    background layer fills the same pixels at no tiling cost. The id stays the same from one
+    figure to the next so that plotly.js keeps the map rather than building a new style.
+    """
+    if not water:
+        return WHITE_STYLE
+    return {
+        "id": WATER_LAYER,
+        "version": 8,
+        "sources": {},
+        "layers": [{"id": WATER_LAYER, "type": "background",
+                    "paint": {"background-color": WATER_COLOUR}}],
+    }  # fmt: skip
+
+
 def basemap_layers(urls: Mapping[str, str], tiles: bool = False) -> list[dict]:
-    """``layout.map.layers`` in drawing order: water and land under the cells, lines over them.
+    """``layout.map.layers`` in drawing order: land under the cells, lines over them.
 
     ``urls`` maps ``land``, ``regions``, ``coasts`` and ``borders`` to same-origin GeoJSON URLs.
-    With raster ``tiles`` the water and land fills are left out (the tiles draw them).
+    The water is the style's background (``basemap_style``). With raster ``tiles`` the land fill
+    is left out (the tiles draw it).
     plotly.js puts layers with ``below="traces"`` under the first trace and those with
     ``below=""`` over everything, in list order (checked in tests/browser/test_basemap_browser.py).
     """
     under: list[dict] = [
-        {"sourcetype": "geojson", "source": WORLD, "type": "fill", "color": WATER_COLOUR,
-         "below": "traces", "name": "water"},
         {"sourcetype": "geojson", "source": urls["land"], "type": "fill", "color": LAND_COLOUR,
          "below": "traces", "name": "land"},
     ]  # fmt: skip

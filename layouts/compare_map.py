@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from layouts.basemap import basemap_layers, basemap_meta
+from layouts.basemap import WHITE_STYLE, basemap_layers, basemap_meta, basemap_style
 from layouts.i18n import tr
 from layouts.map_figure import colour_settings, fit_view
 from planning.changes import ChangedView
@@ -70,7 +70,9 @@ def compare_figure(
         })  # fmt: skip
     layers: list[dict] = []
     meta: dict = {}
+    style: dict | str = WHITE_STYLE
     if basemap:
+        style = basemap_style()
         layers = basemap_layers(basemap, tiles=False)
         meta = basemap_meta(0, len(layers), basemap["towns"])
     bounds = changed_bounds(view)
@@ -79,7 +81,7 @@ def compare_figure(
     return {
         "data": data,
         "layout": {
-            "map": {"style": "white-bg", **start, "layers": layers},
+            "map": {"style": style, **start, "layers": layers},
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "showlegend": False,
             "paper_bgcolor": "#ffffff",

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from layouts.basemap import basemap_layers, basemap_meta
+from layouts.basemap import WHITE_STYLE, basemap_layers, basemap_meta, basemap_style
 from layouts.ids import Slot
 from layouts.palette import CONTINUOUS_SCALE, UNASSIGNED_COLOUR, owner_colourscale, rep_colour
 from planning.mapview import COLOUR_MODES, GROUP_MODES, TRACKING_MODES, UnitFacts
@@ -168,7 +168,9 @@ def map_figure(
     if tile_url:
         layers.append({"sourcetype": "raster", "source": [tile_url], "below": "traces"})
     meta: dict = {}
+    style: dict | str = WHITE_STYLE
     if basemap:
+        style = basemap_style(water=not tile_url)
         drawn = basemap_layers(basemap, tiles=bool(tile_url))
         meta = basemap_meta(len(layers), len(drawn), basemap["towns"])
         layers.extend(drawn)
@@ -176,7 +178,7 @@ def map_figure(
         "data": [cells, homes],
         "layout": {
             "map": {
-                "style": "white-bg",
+                "style": style,
                 "center": view["center"],
                 "zoom": view["zoom"],
                 "layers": layers,

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from data.store import Store
+from layouts.basemap import WATER_COLOUR
 from tests.browser.harness import MAP_READY, ROOT, lasso, serve
 from tests.browser.test_map_browser import pick, wait_version, working_scenario
 from tests.browser.test_paint_path_browser import COUNT_RETILES
@@ -31,6 +32,15 @@ ORDER = f"""() => {{
   const ids = gd._fullLayout.map._subplot.map.getStyle().layers.map(l => l.id);
   const cells = 'plotly-trace-layer-' + gd.calcdata[0][0].trace._glTrace.uid + '-fill';
   return {{ids: ids, cells: ids.indexOf(cells)}};
+}}"""
+# The water: the style's background layer (layouts/basemap.py basemap_style), bottom of the map
+WATER = f"""() => {{
+  const map = {GD}._fullLayout.map._subplot.map;
+  const id = 'hexalign-water';
+  if (!map.getLayer(id)) {{ return null; }}
+  return {{first: map.getStyle().layers[0].id === id,
+          visible: map.getLayoutProperty(id, 'visibility') !== 'none',
+          colour: map.getPaintProperty(id, 'background-color')}};
 }}"""
 # Town labels whose box lies inside the map, with their text and font size
 VISIBLE_TOWNS = f"""() => {{
@@ -67,7 +77,8 @@ def open_with_basemap(browser, base: str, width: int, height: int, requests: lis
     except Exception:  # noqa: BLE001  (the assertion below says what was found)
         pass
     basemap = page.evaluate("() => window.hexalign.basemap")
-    assert basemap == {"layers": 5, "missing": []}, basemap
+    # land and three lines; the water is the style
+    assert basemap == {"layers": 4, "missing": []}, basemap
     page.wait_for_function(
         f"() => window.hexalign.labels.towns >= 10"
         f" && window.HexalignPlotlyInternals.basemapRendered({GD}).borders > 0",
@@ -98,14 +109,15 @@ def test_bm101_first_view_has_borders_over_the_cells_and_named_towns_offline(bro
     page = open_with_basemap(browser, base, *size, requests)
 
     rendered = page.evaluate(RENDERED)
-    assert rendered["borders"] > 0 and rendered["land"] > 0 and rendered["water"] > 0, rendered
+    assert rendered["borders"] > 0 and rendered["land"] > 0, rendered
+    assert page.evaluate(WATER) == {"first": True, "visible": True, "colour": WATER_COLOUR}
     assert rendered["regions"] > 0, rendered  # the Länder and provinces of the demo's countries
     order = page.evaluate(ORDER)
-    layer = {name: i for i, name in enumerate(["water", "land", "regions", "coasts", "borders"])}
+    layer = {name: i for i, name in enumerate(["land", "regions", "coasts", "borders"])}
     ids = order["ids"]
     at = {name: next(k for k, lid in enumerate(ids) if lid.endswith(f"-{i}")
                      and lid.startswith("plotly-layout-layer-")) for name, i in layer.items()}  # fmt: skip
-    assert at["water"] < at["land"] < order["cells"] < at["regions"] < at["borders"], (ids, at)
+    assert 0 < at["land"] < order["cells"] < at["regions"] < at["borders"], (ids, at)
 
     towns = page.evaluate(VISIBLE_TOWNS)
     names = {t["name"] for t in towns}
@@ -135,6 +147,7 @@ def test_bm102_the_switch_hides_layers_and_towns_without_retiling_the_cells(brow
     page.wait_for_function(f"({RENDERED})().borders === 0", timeout=10_000)
     hidden = page.evaluate(RENDERED)
     assert all(n == 0 for n in hidden.values()), hidden
+    assert page.evaluate(WATER)["visible"] is False  # the water goes with the land
     assert page.evaluate("() => window.hexalign.labels.towns") == towns_before  # towns stay
 
     page.get_by_label("Towns", exact=True).uncheck()
@@ -147,5 +160,6 @@ def test_bm102_the_switch_hides_layers_and_towns_without_retiling_the_cells(brow
     page.wait_for_function(
         f"() => ({RENDERED})().borders > 0 && window.hexalign.labels.towns >= 10", timeout=10_000
     )
+    assert page.evaluate(WATER)["visible"] is True
     assert page.evaluate("() => window.testRetiles") == 0  # the cells were never re-tiled
     page.close()

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from geo.lod import display_levels
-from layouts.basemap import META_KEY, SWITCH_OPTIONS, basemap_layers, basemap_switch
+from layouts.basemap import META_KEY, SWITCH_OPTIONS, WATER_COLOUR, basemap_layers, basemap_switch
 from layouts.map_figure import map_figure
 from planning.baseline import baseline_plan
 from planning.mapview import unit_facts
@@ -32,10 +32,10 @@ def drawn():
 
 def test_fills_go_under_the_cells_and_lines_over_them_borders_last():
     layers = basemap_layers(URLS)
-    assert [layer["name"] for layer in layers] == ["water", "land", "regions", "coasts", "borders"]
-    assert [layer["below"] for layer in layers] == ["traces", "traces", "", "", ""]
-    assert [layer["type"] for layer in layers] == ["fill", "fill", "line", "line", "line"]
-    assert layers[1]["source"] == "/basemap/k/land.json"
+    assert [layer["name"] for layer in layers] == ["land", "regions", "coasts", "borders"]
+    assert [layer["below"] for layer in layers] == ["traces", "", "", ""]
+    assert [layer["type"] for layer in layers] == ["fill", "line", "line", "line"]
+    assert layers[0]["source"] == "/basemap/k/land.json"
     # with raster tiles, the tiles draw land and water: only the lines are added
     assert [layer["name"] for layer in basemap_layers(URLS, tiles=True)] == [
         "regions", "coasts", "borders"
@@ -46,9 +46,14 @@ def test_the_figure_carries_the_layers_and_tells_the_script_where_they_are(drawn
     market, facts = drawn
     fig = map_figure(facts, "owner", "/geo/x.json", market.reps, VIEW, basemap=URLS)
     layout = fig["layout"]
-    assert layout["map"]["style"] == "white-bg"
+    # the water is the style's background, not a polygon to tile (issue 18 point 1)
+    assert layout["map"]["style"] == {
+        "id": "hexalign-water", "version": 8, "sources": {},
+        "layers": [{"id": "hexalign-water", "type": "background",
+                    "paint": {"background-color": WATER_COLOUR}}],
+    }  # fmt: skip
     assert [layer["name"] for layer in layout["map"]["layers"]][-1] == "borders"
-    assert layout["meta"][META_KEY] == {"basemapLayers": [0, 1, 2, 3, 4], "towns": URLS["towns"]}
+    assert layout["meta"][META_KEY] == {"basemapLayers": [0, 1, 2, 3], "towns": URLS["towns"]}
     # every URL is same-origin: nothing of the map leaves the server
     sources = [layer["source"] for layer in layout["map"]["layers"]]
     assert all(isinstance(s, dict) or s.startswith("/basemap/") for s in sources)
@@ -63,6 +68,7 @@ def test_with_tiles_the_basemap_layers_follow_the_tile_layer(drawn):
     fig = map_figure(facts, "owner", "/geo/x.json", market.reps, VIEW, "http://t/{z}/{x}/{y}.png",
                      basemap=URLS)  # fmt: skip
     layers = fig["layout"]["map"]["layers"]
+    assert fig["layout"]["map"]["style"] == "white-bg"  # the tiles draw the water
     assert layers[0]["sourcetype"] == "raster"
     assert fig["layout"]["meta"][META_KEY]["basemapLayers"] == [1, 2, 3]
     assert [layers[i]["name"] for i in (1, 2, 3)] == ["regions", "coasts", "borders"]
