@@ -10,6 +10,7 @@ from __future__ import annotations
 from dash import ClientsideFunction, Input, Output, clientside_callback
 from flask import Flask, Response, abort
 
+from callbacks.context import database_url
 from geo.basemap import box_key, parse_box_key
 from layouts.ids import BASEMAP_NAMESPACE, Ids
 from services import basemap
@@ -36,17 +37,18 @@ def register_basemap_route(server: Flask) -> None:
         try:
             box = parse_box_key(key)
             if name == TOWNS:
-                body, mimetype = basemap.towns_json(box), "application/json"
+                body, mimetype = basemap.towns_json(box, database_url()), "application/json"
             elif name.startswith(REGIONS_PREFIX):
                 codes = tuple(c for c in name.removeprefix(REGIONS_PREFIX).split(".") if c)
                 if any(len(c) != 2 or not c.isalpha() for c in codes):
                     raise ValueError(f"not country codes: {name!r}")
                 body, mimetype = (
-                    basemap.layer_geojson(Layer.REGIONS, box, codes),
+                    basemap.layer_geojson(Layer.REGIONS, box, codes, database_url()),
                     "application/geo+json",
                 )
             else:
-                body, mimetype = basemap.layer_geojson(Layer(name), box), "application/geo+json"
+                layer = basemap.layer_geojson(Layer(name), box, (), database_url())
+                body, mimetype = layer, "application/geo+json"
         except ValueError:
             abort(404)
         response = Response(body, mimetype=mimetype)

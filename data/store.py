@@ -266,6 +266,16 @@ dataset_totals = sa.Table(
     sa.Column("created_at", _stamp, nullable=False),
 )
 
+# issue 18 point 1 (migration 0008_basemap_cache): the basemap a first page draws, kept once made
+# (services.basemap: a planning area's view, each layer's GeoJSON for a box, the towns)
+basemap_cache = sa.Table(
+    "basemap_cache",
+    metadata,
+    sa.Column("key", sa.String(64), primary_key=True),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("created_at", _stamp, nullable=False),
+)
+
 
 @dataclass(frozen=True)
 class OverlayRecord:
@@ -612,6 +622,23 @@ class Store:
                     )
                 )  # fmt: skip
         except IntegrityError:  # another worker kept the same market first
+            return
+
+    def cached_basemap(self, key: str) -> bytes | None:
+        """The bytes kept under ``key`` by ``save_basemap``, None when there are none."""
+        with self.engine.connect() as conn:
+            blob = conn.scalar(sa.select(basemap_cache.c.body).where(basemap_cache.c.key == key))
+        return None if blob is None else bytes(blob)
+
+    def save_basemap(self, key: str, body: bytes) -> None:
+        """Keep basemap bytes; a second writer of the same key changes nothing (same bytes)."""
+        query = sa.select(basemap_cache.c.key).where(basemap_cache.c.key == key)
+        try:
+            with self._write() as conn:
+                if conn.scalar(query) is not None:
+                    return
+                conn.execute(basemap_cache.insert().values(key=key, body=body, created_at=_now()))
+        except IntegrityError:  # another worker kept it first
             return
 
     def source_dataset(self, key: str) -> int | None:

@@ -1,7 +1,8 @@
 """What a server process reads before its first page asks (issue 18 point 1).
 
 A first page after a start waits for the board of its scenario (the market kept in the store,
-its baseline and display levels) and for the basemap's layers. A worker starts answering at
+its baseline and display levels) and for the basemap's layers (kept in the store too, made from
+the bundled boundaries only the first time). A worker starts answering at
 once and reads both here, in one background thread, so that a first page finds them ready
 instead of reading them while the browser waits; ``services.editing.board`` lets a request
 that comes sooner wait for the thread's board rather than build its own.
@@ -27,9 +28,8 @@ def warm(url: str, scenario_id: int) -> None:
         # the layers the first map asks for (MapLibre counts as loaded once they are drawn)
         for layer in basemap.Layer:
             countries = view.countries if layer is basemap.Layer.REGIONS else ()
-            basemap.layer_geojson(layer, view.box, countries)
-        basemap.towns_json(view.box)
-        basemap.warm()
+            basemap.layer_geojson(layer, view.box, countries, url)
+        basemap.towns_json(view.box, url)
 
 
 def warm_in_background(url: str, scenario_id: int) -> threading.Thread:

@@ -5,15 +5,24 @@ from __future__ import annotations
 import json
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 
 from callbacks.basemap import basemap_urls, register_basemap_route
+from callbacks.context import DATABASE_URL_KEY
+from data.store import Store, basemap_cache
 from services.basemap import BasemapView
 
 
 @pytest.fixture(scope="module")
-def client():
+def database(tmp_path_factory) -> str:
+    return f"sqlite:///{tmp_path_factory.mktemp('basemap') / 'plans.sqlite'}"
+
+
+@pytest.fixture(scope="module")
+def client(database):
     server = Flask(__name__)
+    server.config[DATABASE_URL_KEY] = database
     register_basemap_route(server)
     return server.test_client()
 
@@ -36,6 +45,15 @@ def test_every_url_answers_and_may_be_cached_forever(client):
         assert "immutable" in response.headers["Cache-Control"]
         body = json.loads(response.data)
         assert body if url.endswith("towns.json") else body["features"], url
+
+
+def test_what_the_routes_made_is_kept_in_the_store(client, database):
+    """Issue 18 point 1: a server started later reads the layers instead of making them."""
+    urls = basemap_urls(BasemapView((-3, 41, 23, 61), ("BE", "DE")))
+    served = {url: client.get(url).data for url in urls.values()}
+    with Store(database) as store, store.engine.connect() as conn:
+        kept = {bytes(row.body) for row in conn.execute(sa.select(basemap_cache.c.body))}
+    assert set(served.values()) <= kept  # four layers and the towns, byte for byte
 
 
 def test_a_bad_box_layer_or_country_code_is_not_found(client):

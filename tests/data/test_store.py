@@ -42,8 +42,8 @@ from tests.toy import ROOT
 N_CELLS = 500
 N_REPS = 6
 # issue 15: 0003_actuals, 0004_overlay, 0005_overlay_moves; issue 18: 0006_market_cache,
-# 0007_dataset_totals
-HEAD = "0007_dataset_totals"
+# 0007_dataset_totals, 0008_basemap_cache
+HEAD = "0008_basemap_cache"
 
 
 def _pg_url_in_fresh_schema(base: str) -> tuple[str, str]:
@@ -560,8 +560,8 @@ def test_a_deleted_scenarios_id_is_never_given_again(store, url, dataset):
 
 
 OPTIONAL_TABLES = ("overlay_plans", "overlay_moves", "market_cache", "source_files",
-                   "dataset_totals")  # fmt: skip
-"""Tables a revision after 0003 adds, listed only when they hold rows (issue 18: 0007 too)."""
+                   "dataset_totals", "basemap_cache")  # fmt: skip
+"""Tables a revision after 0003 adds, listed only when they hold rows (issue 18: 0007, 0008 too)."""
 
 
 def _rows(engine: sa.Engine) -> dict[str, list[tuple]]:
@@ -714,6 +714,30 @@ def test_a_kept_market_is_read_back_byte_for_byte_and_written_once(store, datase
     assert store.market_key(dataset, 5, None, "fmt-1") != key
     with pytest.raises(ScenarioNotFoundError):
         store.market_key(dataset + 99, 5, None, "fmt-1")
+
+
+def test_kept_basemap_bytes_are_read_back_and_written_once(store):
+    assert store.cached_basemap("b" * 64) is None
+    body = b'{"type": "FeatureCollection", "features": []}' * 500
+    store.save_basemap("b" * 64, body)
+    store.save_basemap("b" * 64, b"a second writer")  # the first one stays
+    assert store.cached_basemap("b" * 64) == body
+    assert store.cached_basemap("c" * 64) is None
+
+
+def test_0008_goes_down_and_up_again(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    with Store(url) as store:
+        store.save_basemap("b" * 64, b"land")
+    _alembic(url, "0007_dataset_totals", down=True)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        assert not sa.inspect(conn).has_table("basemap_cache")
+    engine.dispose()
+    with Store(url) as store:  # opening upgrades again: the table is back, empty
+        assert store.cached_basemap("b" * 64) is None
+        store.save_basemap("b" * 64, b"land")
+        assert store.cached_basemap("b" * 64) == b"land"
 
 
 def test_source_files_name_the_data_set_they_gave(store, dataset):

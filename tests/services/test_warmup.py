@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 
@@ -27,8 +28,36 @@ def test_the_warm_up_leaves_the_board_and_the_basemap_layers_ready(tmp_path):
     made = basemap._layer_geojson.cache_info().misses
     for layer in basemap.Layer:
         countries = view.countries if layer is basemap.Layer.REGIONS else ()
-        basemap.layer_geojson(layer, view.box, countries)
+        basemap.layer_geojson(layer, view.box, countries, url)
     assert basemap._layer_geojson.cache_info().misses == made
+
+
+def test_a_worker_started_later_reads_the_basemap_kept_in_the_store(tmp_path):
+    """Issue 18 point 1: the layers, the towns and the view are made once, then read."""
+    url, sid = _stored(tmp_path)
+    warmup.warm(url, sid)
+    record = editing.scenario(url, sid)
+    b, _, _ = editing.load(url, sid)
+    first = basemap.view_for_area(url, b.dataset_id, record.resolution, record.area_id)
+    layers = {
+        layer: basemap.layer_geojson(layer, first.box, first.countries if layer is
+                                     basemap.Layer.REGIONS else (), url)
+        for layer in basemap.Layer
+    }  # fmt: skip
+    towns = basemap.towns_json(first.box, url)
+    for cached in (basemap.view_for_area, basemap._stored_layer, basemap._layer_geojson,
+                   basemap.towns_json):  # fmt: skip
+        cached.cache_clear()  # a new worker: nothing in memory
+    made = basemap._layer_geojson.cache_info().misses
+    warmup.warm(url, sid)
+    assert basemap._layer_geojson.cache_info().misses == made == 0  # no layer made again
+    view = basemap.view_for_area(url, b.dataset_id, record.resolution, record.area_id)
+    assert view == first
+    for layer, body in layers.items():
+        countries = view.countries if layer is basemap.Layer.REGIONS else ()
+        assert basemap.layer_geojson(layer, view.box, countries, url) == body
+    assert basemap.towns_json(view.box, url) == towns
+    assert json.loads(towns)  # the world's towns are in the box
 
 
 def test_a_warm_up_that_fails_is_logged_and_nothing_more(tmp_path, caplog):
