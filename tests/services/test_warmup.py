@@ -88,3 +88,19 @@ def test_two_threads_asking_for_one_board_build_it_once(tmp_path, monkeypatch):
     for t in threads:
         t.join(60)
     assert len(built) == 1 and len(boards) == 2 and boards[0] is boards[1]
+
+
+def test_the_warm_up_makes_the_first_maps_cell_polygons(tmp_path):
+    """Issue 18 point 1: the geometry the first map fetches is ready when the page asks."""
+    from geo.lod import view_key
+    from services import maps
+
+    url, sid = _stored(tmp_path)
+    warmup.warm(url, sid)
+    record = editing.scenario(url, sid)
+    drawing = maps.map_drawing(url, sid, None)
+    tiling = maps.tiling_key(url, record.dataset_id, record.resolution, record.area_id)
+    made = maps.geometry.cache_info().misses
+    body = maps.geometry(url, tiling, drawing.level, view_key(drawing.snapped))
+    assert maps.geometry.cache_info().misses == made  # made by the warm-up
+    assert json.loads(body)["features"]
