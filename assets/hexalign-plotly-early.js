@@ -69,7 +69,10 @@
     }
   } catch (err) { console.warn("hexalign: remembered scenario not sent", err); }
 
-  var link = document.querySelector('link[rel="preload"][href$="/plotly.min.js"]');
+  /* The file is Hexalign's partial plotly.js (app.py PLOTLY_BUNDLE, scripts/build_plotly_bundle.sh:
+     core, bar, choroplethmap, scattermap), not Dash's full plotly.min.js: 2.9 MB to evaluate, not
+     4.8 MB. As window.Plotly is set before any graph mounts, Dash never fetches plotly.min.js. */
+  var link = document.querySelector('link[rel="preload"][href$="/plotly-partial.min.js"]');
   if (!link || window.Plotly) { return; }
   var url = link.href;
   window.Plotly = new Promise(function (resolve, reject) {
