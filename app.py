@@ -139,7 +139,8 @@ def create_app(settings: Settings | None = None) -> Dash:
     session = open_session(settings)
 
     app = Dash(__name__, title="Hexalign", assets_folder=str(ASSETS), compress=False,
-               assets_path_ignore=[f"^{PLOTLY_BUNDLE_DIR}$"], meta_tags=[first_page_meta()])  # fmt: skip
+               assets_path_ignore=[f"^{PLOTLY_BUNDLE_DIR}$"],  # run by hexalign-plotly-early.js
+               meta_tags=[first_page_meta()])  # fmt: skip
     app.index_string = index_string(app.config.requests_pathname_prefix)
     app.server.config[DATABASE_URL_KEY] = session.database_url
     app.server.config[TILE_URL_KEY] = settings.tile_url
