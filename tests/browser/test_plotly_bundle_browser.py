@@ -77,3 +77,16 @@ def test_bundle001_the_page_runs_the_partial_plotly_js_only(browser, app):
     assert [p for p in requested if p.endswith("/plotly.min.js")] == []
     assert errors == []
     context.close()
+
+
+def test_bundle002_without_the_bundle_the_page_falls_back_to_dashs_plotly_js(browser, app):
+    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page.route("**/" + hexalign_app.PLOTLY_BUNDLE, lambda route: route.abort())
+    warnings: list[str] = []
+    page.on("console", lambda m: warnings.append(m.text) if m.type == "warning" else None)
+    page.goto(app + "/")
+    page.wait_for_function(MAP_READY, timeout=180_000)
+    assert page.evaluate("() => window.Plotly.version") == version_of(FULL)
+    assert "densitymap" in page.evaluate("() => Object.keys(window.Plotly.PlotSchema.get().traces)")
+    assert [w for w in warnings if "plotly-partial.min.js not loaded" in w], warnings
+    page.close()
