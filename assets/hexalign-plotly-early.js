@@ -69,23 +69,37 @@
     }
   } catch (err) { console.warn("hexalign: remembered scenario not sent", err); }
 
-  var link = document.querySelector('link[rel="preload"][href$="/plotly.min.js"]');
+  /* The file is Hexalign's partial plotly.js (app.py PLOTLY_BUNDLE, scripts/build_plotly_bundle.sh:
+     core, bar, choroplethmap, scattermap), not Dash's full plotly.min.js: 2.9 MB to evaluate, not
+     4.8 MB. As window.Plotly is set before any graph mounts, Dash never fetches plotly.min.js. */
+  var link = document.querySelector('link[rel="preload"][href$="/plotly-partial.min.js"]');
   if (!link || window.Plotly) { return; }
   var url = link.href;
   window.Plotly = new Promise(function (resolve, reject) {
-    function load() {
+    function load(src, fallBack) {
       var script = document.createElement("script");
-      script.src = url;
+      script.src = src;
       script.async = true;
       script.onload = function () { fitFirst(window.Plotly); resolve(window.Plotly); };
-      script.onerror = function (err) { window.Plotly = undefined; reject(err); };
+      script.onerror = function (err) {
+        // the partial bundle did not come: Dash's full plotly.min.js (its renderer names it)
+        var full = window._dashPlotlyJSURL;
+        if (fallBack && full) {
+          console.warn("hexalign: " + src + " not loaded; loading " + full);
+          load(full, false);
+          return;
+        }
+        window.Plotly = undefined;
+        reject(err);
+      };
       document.head.appendChild(script);
     }
+    function start() { load(url, true); }
     // after Dash's renderer has started (and asked for the layout): its scripts come first
     if (document.readyState === "loading") {
-      document.addEventListener("DOMContentLoaded", function () { setTimeout(load, 0); });
+      document.addEventListener("DOMContentLoaded", function () { setTimeout(start, 0); });
     } else {
-      setTimeout(load, 0);
+      setTimeout(start, 0);
     }
   });
 })();
