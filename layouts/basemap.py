@@ -26,6 +26,7 @@ SWITCH_CAPTION = "basemap-toggle-caption"
 
 
 WATER_LAYER = "hexalign-water"
+EMPTY_FEATURES = {"type": "FeatureCollection", "features": []}
 WHITE_STYLE = "white-bg"
 
 
@@ -43,7 +44,10 @@ def basemap_style(water: bool = True) -> dict | str:
     return {
         "id": WATER_LAYER,
         "version": 8,
-        "sources": {},
+        # never empty: plotly.js (lib/relink_private.js, on every Plotly.react) deletes empty
+        # objects inside the layout, and MapLibre then refuses a style without "sources" (the
+        # map stopped taking new figures). An unused empty source costs nothing.
+        "sources": {WATER_LAYER: {"type": "geojson", "data": EMPTY_FEATURES}},
         "layers": [{"id": WATER_LAYER, "type": "background",
                     "paint": {"background-color": WATER_COLOUR}}],
     }  # fmt: skip

@@ -73,7 +73,7 @@ def open_with_basemap(browser, base: str, width: int, height: int, requests: lis
     # the internals module found every basemap layer plotly.js was asked to draw (by its MapLibre id);
     # the first view's fit redraws once, so the check is read once the map has settled
     try:
-        page.wait_for_function("() => window.hexalign.basemap.layers === 5", timeout=30_000)
+        page.wait_for_function("() => window.hexalign.basemap.layers === 4", timeout=30_000)
     except Exception:  # noqa: BLE001  (the assertion below says what was found)
         pass
     basemap = page.evaluate("() => window.hexalign.basemap")
@@ -162,4 +162,31 @@ def test_bm102_the_switch_hides_layers_and_towns_without_retiling_the_cells(brow
     )
     assert page.evaluate(WATER)["visible"] is True
     assert page.evaluate("() => window.testRetiles") == 0  # the cells were never re-tiled
+    page.close()
+
+
+def test_bm103_zooming_in_draws_single_cells_over_the_water(browser, app):
+    """Issue 18: the map keeps taking new figures with the water as the style's background.
+
+    plotly.js deletes empty objects inside the layout on every Plotly.react; a style whose
+    ``sources`` was ``{}`` then lost it, MapLibre refused the style ("Map error.") and the map
+    stayed at merged hexagons however far one zoomed in.
+    """
+    base, _, _ = app
+    errors: list[str] = []
+    page = open_with_basemap(browser, base, 1366, 768, [])
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    level = "() => Number(new URL({0}.data[0].geojson, location.href).pathname.split('/').at(-2))"
+    level = level.format(GD)
+    assert page.evaluate(level) > 0  # the overview: merged hexagons
+    box = page.locator("#map .js-plotly-plot").bounding_box()
+    page.mouse.move(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
+    for _ in range(12):
+        page.mouse.wheel(0, -500)
+        page.wait_for_timeout(700)
+        if page.evaluate(level) == 0:
+            break
+    page.wait_for_function(f"() => ({level})() === 0", timeout=30_000)  # single cells
+    assert page.evaluate(WATER) == {"first": True, "visible": True, "colour": WATER_COLOUR}
+    assert errors == []
     page.close()
