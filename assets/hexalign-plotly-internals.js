@@ -205,8 +205,12 @@
     var map = mapOf(gd);
     if (!map || typeof map.setLayoutProperty !== "function") { return false; }
     var ids = basemapLayerIds(gd).concat(styleLayerIds(gd));
+    var want = visible ? "visible" : "none";
     for (var i = 0; i < ids.length; i++) {
-      if (map.getLayer(ids[i])) { map.setLayoutProperty(ids[i], "visibility", visible ? "visible" : "none"); }
+      // only a change: setting the same value still has MapLibre redraw (issue 18: after every draw)
+      if (map.getLayer(ids[i]) && (map.getLayoutProperty(ids[i], "visibility") || "visible") !== want) {
+        map.setLayoutProperty(ids[i], "visibility", want);
+      }
     }
     return true;
   }

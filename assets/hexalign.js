@@ -130,9 +130,10 @@
     }
   }
 
+  /* The same view to well under a pixel (a pixel is about 0.04 degrees at the demo's zoom). */
   function sameCamera(a, b) {
-    return !!(a && b) && Math.abs(a.zoom - b.zoom) < 1e-6 &&
-      Math.abs(a.center[0] - b.center[0]) < 1e-7 && Math.abs(a.center[1] - b.center[1]) < 1e-7;
+    return !!(a && b) && Math.abs(a.zoom - b.zoom) < 1e-3 &&
+      Math.abs(a.center[0] - b.center[0]) < 1e-5 && Math.abs(a.center[1] - b.center[1]) < 1e-5;
   }
 
   /* The page may still settle after the first fit (the panel filling in, a scrollbar, fonts):
@@ -150,7 +151,9 @@
   function applyFit(gd, fit) {
     var internals = window.HexalignPlotlyInternals;
     var cam = internals.cameraFor(gd, fit.bounds, fit.padding);
-    if (cam && internals.moveCamera(gd, cam.center, cam.zoom)) {
+    // the first view is fitted before it is drawn (hexalign-plotly-early.js): the camera is then
+    // already there, and moving it again would redraw the map and ask the server for the view
+    if (cam && (sameCamera(internals.cameraNow(gd), cam) || internals.moveCamera(gd, cam.center, cam.zoom))) {
       gd._hexalignFitted = fit.key;
       gd._hexalignFitCamera = internals.cameraNow(gd);
       /* issue 18 point 1: the camera store holds the view as drawn (a first view fitted before

@@ -26,7 +26,8 @@ SWITCH_CAPTION = "basemap-toggle-caption"
 
 
 WATER_LAYER = "hexalign-water"
-EMPTY_FEATURES = {"type": "FeatureCollection", "features": []}
+# a source no layer uses: MapLibre never asks for its tiles, and it loads without a worker
+UNUSED_SOURCE = {"type": "raster", "tiles": ["hexalign-unused://{z}/{x}/{y}"], "tileSize": 256}
 WHITE_STYLE = "white-bg"
 
 
@@ -46,8 +47,9 @@ def basemap_style(water: bool = True) -> dict | str:
         "version": 8,
         # never empty: plotly.js (lib/relink_private.js, on every Plotly.react) deletes empty
         # objects inside the layout, and MapLibre then refuses a style without "sources" (the
-        # map stopped taking new figures). An unused empty source costs nothing.
-        "sources": {WATER_LAYER: {"type": "geojson", "data": EMPTY_FEATURES}},
+        # map stopped taking new figures). A raster source no layer uses loads without a worker
+        # and asks for no tile (an empty GeoJSON source held the map's "load" back 60-70 ms).
+        "sources": {WATER_LAYER: UNUSED_SOURCE},
         "layers": [{"id": WATER_LAYER, "type": "background",
                     "paint": {"background-color": WATER_COLOUR}}],
     }  # fmt: skip

@@ -49,8 +49,8 @@ def test_the_figure_carries_the_layers_and_tells_the_script_where_they_are(drawn
     # the water is the style's background, not a polygon to tile (issue 18 point 1)
     assert layout["map"]["style"] == {
         "id": "hexalign-water", "version": 8,
-        "sources": {"hexalign-water": {"type": "geojson",
-                                       "data": {"type": "FeatureCollection", "features": []}}},
+        "sources": {"hexalign-water": {"type": "raster", "tiles": ["hexalign-unused://{z}/{x}/{y}"],
+                                       "tileSize": 256}},
         "layers": [{"id": "hexalign-water", "type": "background",
                     "paint": {"background-color": WATER_COLOUR}}],
     }  # fmt: skip
