@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from callbacks.geometry import with_inline_geometry
 from callbacks.map import first_map, refresh_panel
 from common.errors import HexalignError
 from layouts.bounds import TOLERANCE
@@ -40,10 +39,6 @@ def first_page(url: str, scenario_id: int) -> FirstPage | None:
         return None
     if not isinstance(figure, dict):  # nothing to draw (no_update): the callbacks will say so
         return None
-    try:
-        figure = with_inline_geometry(figure)
-    except Exception:  # noqa: BLE001 - the figure's URL still draws it
-        logger.exception("first map of scenario %s keeps its geometry URL", scenario_id)
     return FirstPage(figure=figure, view=view, scenario_name=name, resolution=int(resolution),
                      camera=camera, version=version, table=table, workload=workload, tam=tam,
                      summary=summary, note=note, targets_kept=kept)  # fmt: skip

@@ -9,10 +9,6 @@ wrong one from its cache. A malformed URL, or a tiling no scenario here uses, is
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Any
-
 from flask import Flask, Response, abort
 
 from callbacks.context import database_url
@@ -21,26 +17,6 @@ from services import maps
 
 GEOMETRY_FORMAT = "v2"
 """Part of every URL: change it when the bytes served for one tiling, level and view change."""
-GEOMETRY_PATH = re.compile(
-    rf"^/geo/{GEOMETRY_FORMAT}/(?P<tiling>[^/]+)/(?P<level>\d+)/(?P<key>[^/]+)\.json$"
-)
-
-
-def with_inline_geometry(figure: dict[str, Any]) -> dict[str, Any]:
-    """The figure with its cells' polygons in it instead of their URL (issue 18 point 1).
-
-    For the first map, built into the layout: the URL would be fetched only once plotly.js draws,
-    queued on the server's workers behind the page's load callbacks (0.7-0.8 s at 1M accounts).
-    Later figures keep the URL, which the browser caches. A figure without a geometry URL of
-    ours is returned as it is.
-    """
-    cells = figure["data"][0]
-    found = GEOMETRY_PATH.match(cells.get("geojson") or "")
-    if found is None:
-        return figure
-    body = maps.geometry(database_url(), found["tiling"], int(found["level"]), found["key"])
-    data = [{**cells, "geojson": json.loads(body)}, *figure["data"][1:]]
-    return {**figure, "data": data}
 
 
 def geometry_url(

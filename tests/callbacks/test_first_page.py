@@ -14,10 +14,9 @@ import app
 import callbacks.map as cb
 from callbacks.context import DATABASE_URL_KEY, DEFAULT_DATASET_KEY, DEFAULT_SCENARIO_KEY
 from callbacks.first_page import first_page
-from callbacks.geometry import GEOMETRY_PATH
 from layouts.ids import Ids
 from layouts.main import main_layout
-from services import editing, maps
+from services import editing
 from tests.planning.test_tally import world
 
 
@@ -91,15 +90,6 @@ def test_the_layout_carries_the_first_map_and_panel_and_the_load_calls_draw_noth
                                           first.targets_kept, None)  # fmt: skip
     assert first.figure["data"][0]["locations"] == figure["data"][0]["locations"]
     assert first.figure["data"][0]["z"] == figure["data"][0]["z"]
-    # the polygons are in the first figure, equal to what its URL serves (no request queued
-    # behind the load's callbacks); later figures keep the URL
-    found = GEOMETRY_PATH.match(figure["data"][0]["geojson"])
-    assert found is not None
-    served_bytes = maps.geometry(url, found["tiling"], int(found["level"]), found["key"])
-    assert first.figure["data"][0]["geojson"] == json.loads(served_bytes)
-    assert len(first.figure["data"][0]["geojson"]["features"]) == len(
-        figure["data"][0]["locations"]
-    )
     assert (first.scenario_name, first.version, first.table) == (name, version, table)
     assert first.view["scenario"] == working and first.view[cb.FIRST_KEY] is True
     assert {k: v for k, v in first.view.items() if k != cb.FIRST_KEY} == view
