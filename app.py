@@ -16,7 +16,7 @@ from pathlib import Path
 from dash import Dash
 from dash.dash import _default_index
 from dash.development.base_component import Component
-from flask import Response, has_request_context, request
+from flask import Response, g, has_request_context, request
 
 import callbacks.balance_tab
 import callbacks.clientside
@@ -55,6 +55,7 @@ from layouts.balance_tab import balance_panel
 from layouts.curve import TAB_TITLE as CURVE_TAB  # issue 17
 from layouts.curve import curve_panel
 from layouts.data_tab import data_panel
+from layouts.first_page import PREFETCH_HEADER, fetched_urls
 from layouts.ids import Ids
 from layouts.main import main_layout
 from layouts.market_share import TAB_TITLE as SHARE_TAB
@@ -159,6 +160,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     def name_worker(response: Response) -> Response:
         """Say which gunicorn worker answered (tests/browser and benchmarks read it)."""
         response.headers["X-Hexalign-Worker"] = str(os.getpid())
+        prefetch = g.get("hexalign_prefetch")
+        if prefetch:  # issue 18 point 1: the layout's first map fetches these
+            response.headers[PREFETCH_HEADER] = " ".join(prefetch)
         return response
 
     def page() -> Component:
@@ -173,6 +177,8 @@ def create_app(settings: Settings | None = None) -> Dash:
         if serving:  # a returning browser's first map is its remembered scenario's
             landing = remembered_scenario(session.database_url) or landing
         first = first_page(session.database_url, landing) if serving else None
+        if first is not None:  # what its first map will fetch, named in the answer's header
+            g.hexalign_prefetch = fetched_urls(first)
         return main_layout(
             session.rep_ids,
             session.rep_names,

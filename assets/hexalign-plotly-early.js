@@ -69,6 +69,41 @@
     }
   } catch (err) { console.warn("hexalign: remembered scenario not sent", err); }
 
+  /* The first map's cell polygons (/geo/...) and basemap layers and towns (/basemap/...) were
+     asked for only once plotly.js drew and MapLibre had loaded, and then waited on the server's
+     two workers behind the page's load callbacks (0.7-0.8 s at 1M accounts). The layout's answer
+     names them in a header (app.py, layouts/first_page.py fetched_urls): they are asked for as
+     soon as that answer starts, ahead of the callbacks. The answers may be cached forever (the
+     URLs name their content), so plotly.js and MapLibre find them in the browser's cache (or
+     wait for the one request in flight). */
+  var PREFETCH_HEADER = "X-Hexalign-Prefetch";
+  function prefetch(paths) {
+    var seen = {};
+    paths.forEach(function (path) {
+      if (!path || path.charAt(0) !== "/" || seen[path]) { return; }
+      seen[path] = true;
+      window.fetch(path, {credentials: "same-origin"}).catch(function () {});
+    });
+    window.hexalign = window.hexalign || {};
+    window.hexalign.prefetched = Object.keys(seen);
+  }
+  if (window.fetch && !window.fetch._hexalignPrefetch) {
+    var fetchFirst = window.fetch;
+    var prefetching = function (input) {
+      var promise = fetchFirst.apply(this, arguments);
+      var target = typeof input === "string" ? input : (input && input.url) || "";
+      if (/\/_dash-layout$/.test(target.split("?")[0])) {
+        promise.then(function (response) {
+          var named = response.headers.get(PREFETCH_HEADER);
+          if (named) { prefetch(named.split(" ")); }
+        }).catch(function () { /* Dash reports a failed layout itself */ });
+      }
+      return promise;
+    };
+    prefetching._hexalignPrefetch = true;
+    window.fetch = prefetching;
+  }
+
   /* The file is Hexalign's partial plotly.js (app.py PLOTLY_BUNDLE, scripts/build_plotly_bundle.sh:
      core, bar, choroplethmap, scattermap), not Dash's full plotly.min.js: 2.9 MB to evaluate, not
      4.8 MB. As window.Plotly is set before any graph mounts, Dash never fetches plotly.min.js. */

@@ -48,3 +48,21 @@ def filled(first: FirstPage | None, name: str) -> dict[str, Any]:
         "camera": {"data": first.camera},
     }
     return values[name]
+
+
+PREFETCH_HEADER = "X-Hexalign-Prefetch"
+"""The layout answer's header naming what its first map fetches (read by the early script)."""
+
+
+def fetched_urls(first: FirstPage) -> list[str]:
+    """The same-origin URLs the first map fetches once drawn: polygons, basemap layers, towns.
+
+    Issue 18 point 1: named in the layout's answer so that the browser asks for them as soon as
+    that answer starts, not once plotly.js and MapLibre have drawn (by then they waited on the
+    server's workers behind the page's load callbacks).
+    """
+    layout = first.figure.get("layout", {})
+    sources = [first.figure["data"][0].get("geojson")]
+    sources += [layer.get("source") for layer in layout.get("map", {}).get("layers", [])]
+    sources.append(layout.get("meta", {}).get("hexalign", {}).get("towns"))
+    return list(dict.fromkeys(s for s in sources if isinstance(s, str) and s.startswith("/")))

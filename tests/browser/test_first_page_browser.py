@@ -9,6 +9,7 @@ answer nothing, the closed tabs send nothing, and the ledger and suggestions fol
 from __future__ import annotations
 
 import json
+import math
 from urllib.parse import urlsplit
 
 import pytest
@@ -87,4 +88,31 @@ def test_first001_the_layout_draws_the_map_and_closed_tabs_send_nothing(browser,
     loaded_at = page.evaluate("() => window.testLoadedAt")
     asked = [c[0] for c in calls if c[1].startswith("..suggestions.children")]
     assert asked and min(asked) >= loaded_at - 1, (asked, loaded_at)
+    # the cells' polygons, the basemap layers and the towns named in the layout were asked for
+    # as soon as it came, ahead of the load's callbacks (not queued behind them)
+    figure = next(c for c in _components(layouts[0]) if c.get("props", {}).get("id") == "map")
+    named = {figure["props"]["figure"]["data"][0]["geojson"],
+             *(layer["source"] for layer in figure["props"]["figure"]["layout"]["map"]["layers"]),
+             figure["props"]["figure"]["layout"]["meta"]["hexalign"]["towns"]}  # fmt: skip
+    assert set(page.evaluate("() => window.hexalign.prefetched")) == named
+    first_sent: dict[str, float] = {}
+    for request in finished:  # in the order they finished: keep the earliest start per path
+        path = urlsplit(request.url).path
+        first_sent[path] = min(first_sent.get(path, math.inf), request.timing["startTime"])
+    assert max(first_sent[path] for path in named) < min(c[0] for c in calls), (
+        first_sent,
+        calls[0],
+    )
     page.close()
+
+
+def _components(node):
+    """Every component in a layout's JSON, depth first."""
+    if isinstance(node, dict):
+        if "props" in node:
+            yield node
+        for value in node.values():
+            yield from _components(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _components(value)

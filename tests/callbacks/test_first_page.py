@@ -14,6 +14,7 @@ import app
 import callbacks.map as cb
 from callbacks.context import DATABASE_URL_KEY, DEFAULT_DATASET_KEY, DEFAULT_SCENARIO_KEY
 from callbacks.first_page import first_page
+from layouts.first_page import fetched_urls
 from layouts.ids import Ids
 from layouts.main import main_layout
 from services import editing
@@ -90,6 +91,12 @@ def test_the_layout_carries_the_first_map_and_panel_and_the_load_calls_draw_noth
                                           first.targets_kept, None)  # fmt: skip
     assert first.figure["data"][0]["locations"] == figure["data"][0]["locations"]
     assert first.figure["data"][0]["z"] == figure["data"][0]["z"]
+    # what the first map fetches once drawn, named for the layout answer's header
+    urls = fetched_urls(first)
+    assert urls[0] == figure["data"][0]["geojson"] and urls[0].startswith("/geo/")
+    assert [u.rsplit("/", 1)[1].split("-")[0] for u in urls[1:]] == [
+        "land.json", "regions", "coasts.json", "borders.json", "towns.json"
+    ]  # fmt: skip
     assert (first.scenario_name, first.version, first.table) == (name, version, table)
     assert first.view["scenario"] == working and first.view[cb.FIRST_KEY] is True
     assert {k: v for k, v in first.view.items() if k != cb.FIRST_KEY} == view
