@@ -58,10 +58,16 @@ def serve(database_url: str, *extra: str, gunicorn_workers: int = 0, kill: bool 
                "--no-control-socket", "--timeout", "120", "app:server"]  # fmt: skip
     else:
         cmd = [sys.executable, "app.py", "--port", str(port), *extra]
-    log = open(Path(database_url.split("///")[-1]).with_suffix(".log"), "w")  # noqa: SIM115
+    log_path = Path(database_url.split("///")[-1]).with_suffix(".log")
+    log = open(log_path, "w")  # noqa: SIM115
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_http(f"http://127.0.0.1:{port}/")
+        try:
+            wait_http(f"http://127.0.0.1:{port}/")
+        except TimeoutError as err:  # say what the server was doing
+            log.flush()
+            tail = "\n".join(log_path.read_text(errors="replace").splitlines()[-40:])
+            raise TimeoutError(f"{err}; the server's log ends:\n{tail}") from err
         yield f"http://127.0.0.1:{port}"
     finally:
         if kill:
