@@ -132,6 +132,10 @@ def clipped(shape: BaseGeometry, box: Box, tolerance: float) -> BaseGeometry:
     demo's box), which keeps the GeoJSON short; a point may then lie that much outside the box.
     """
     part = shapely.clip_by_rect(shape, *box)
+    if part.geom_type == "MultiLineString":
+        # lines kept as two-point segments (the regions' borders) are joined first: a segment
+        # has nothing to simplify (the US states' lines were 276 kB of GeoJSON, 9 kB joined)
+        part = shapely.line_merge(part)
     simple = shapely.simplify(part, tolerance, preserve_topology=True)
     digits = max(0, math.ceil(-math.log10(tolerance / 4)))
     return shapely.transform(simple, lambda xy: np.round(xy, digits))

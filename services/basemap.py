@@ -34,7 +34,7 @@ SAMPLE_POINTS = 20_000  # accounts looked up (evenly spaced) to find the plan's 
 # the demo: DE 73 %, NL 13 %, BE 13 %, LU 0.35 %; then CH 0.19 %, AT 0.12 %... near the borders
 MIN_ACCOUNT_SHARE = 0.0025
 TOWN_LIMIT = 3000  # the largest towns of the box: enough to label densely when zoomed in
-FORMAT = "basemap-1"  # bumped when what a layer, the towns or a view holds changes
+FORMAT = "basemap-2"  # bumped when what a layer, the towns or a view holds changes
 
 
 class Layer(StrEnum):

@@ -104,3 +104,16 @@ def test_towns_in_a_box_come_largest_first_and_stop_at_the_limit():
     rows = json.loads(towns_in_box(names, lat, lon, population, (9, 48, 18, 57), 2))
     assert [r[0] for r in rows] == ["Berlin", "Potsdam"]  # Warsaw and Denver lie outside
     assert rows[0] == ["Berlin", 52.52, 13.4, 3426354]
+
+
+def test_a_border_kept_as_two_point_segments_is_joined_then_simplified():
+    """Issue 18: the regions' lines are stored as segments; joined, they simplify (and weigh less)."""
+    xs = np.linspace(0.0, 10.0, 201)
+    ys = 0.001 * np.sin(xs * 7)  # a wiggle far below the tolerance
+    segments = shapely.MultiLineString(
+        [[(xs[i], ys[i]), (xs[i + 1], ys[i + 1])] for i in range(len(xs) - 1)]
+    )
+    line = clipped(segments, (-1, -1, 11, 1), 0.01)
+    assert line.geom_type == "LineString"  # one line, not 200 segments
+    assert shapely.get_num_coordinates(line) == 2  # straight within the tolerance
+    assert line.hausdorff_distance(shapely.line_merge(segments)) <= 0.01
