@@ -22,6 +22,8 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -1482,7 +1484,7 @@ def _create_engine(url: str) -> Engine:
         cursor = dbapi_conn.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         if not memory:
-            cursor.execute("PRAGMA journal_mode = WAL")
+            set_wal(cursor)
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
@@ -1492,6 +1494,25 @@ def _create_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def set_wal(cursor: Any, wait_s: float = SQLITE_BUSY_TIMEOUT_MS / 1000) -> None:
+    """Put the SQLite file in WAL mode, waiting while another process holds it.
+
+    Two gunicorn workers starting on a new file both open it while one of them creates the
+    tables: SQLite then answers this pragma "database is locked" at once, without its busy
+    wait, and the worker failed to boot (gunicorn then stopped the whole server). Retried
+    until ``wait_s`` has passed.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.05)
 
 
 @contextmanager

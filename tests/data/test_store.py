@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -799,3 +800,39 @@ def test_0007_goes_down_and_up_again_and_the_totals_go_with_their_data_set(tmp_p
         with store.engine.begin() as conn:  # the totals go with their data set
             conn.execute(sa.text("DELETE FROM datasets WHERE id = :d"), {"d": again})
         assert store.totals_info(again) is None
+
+
+class _LockedCursor:
+    """A cursor whose WAL pragma finds the file locked ``times`` times (as a booting worker did)."""
+
+    def __init__(self, times: int) -> None:
+        self.times, self.calls = times, 0
+
+    def execute(self, sql: str) -> None:
+        self.calls += 1
+        if self.calls <= self.times:
+            raise sqlite3.OperationalError("database is locked")
+
+
+def test_wal_mode_waits_while_another_worker_creates_the_file():
+    from data.store import set_wal
+
+    cursor = _LockedCursor(times=3)
+    set_wal(cursor, wait_s=5)
+    assert cursor.calls == 4  # three refusals, then WAL
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        set_wal(_LockedCursor(times=10**6), wait_s=0.2)  # not forever
+
+
+def test_workers_opening_a_new_file_at_once_all_open_it(tmp_path):
+    """Six processes open one new SQLite file at once (gunicorn's workers at a first start):
+    one creates the tables, the others wait; none fails. (The race that once failed a worker's
+    WAL pragma, and gunicorn with it, is timing-dependent; ``set_wal``'s retry is shown above.)"""
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    code = f"from data.store import Store; Store({url!r}).close()"
+    procs = [subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE)
+             for _ in range(6)]  # fmt: skip
+    failures = [p.communicate(timeout=120)[1].decode()[-300:] for p in procs]
+    assert [p.returncode for p in procs] == [0] * 6, [f for f in failures if f]
+    with Store(url) as store, store.engine.connect() as conn:
+        assert conn.scalar(sa.text("SELECT version_num FROM alembic_version")) == HEAD
