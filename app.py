@@ -151,9 +151,9 @@ def create_app(settings: Settings | None = None) -> Dash:
     register_geometry_route(app.server)
     register_basemap_route(app.server)
     register_language(app)  # issue 16: each request's interface language
-    # issue 18: the scenario's board (kept in the store) and the bundled basemap read in a
-    # background thread, so that the worker answers at once and a first page finds them ready
-    warmup.warm_in_background(session.database_url, session.scenario_id)
+    # issue 18: the scenario's board, its first map's polygons and its basemap (all kept in the
+    # store) read before the worker answers, so that its first page finds them ready
+    warmup.warm_before_serving(session.database_url, session.scenario_id)
     register_upload_limit(app.server, settings.max_upload_bytes)  # before a body is read
 
     @app.server.after_request

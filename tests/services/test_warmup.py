@@ -104,3 +104,10 @@ def test_the_warm_up_makes_the_first_maps_cell_polygons(tmp_path):
     body = maps.geometry(url, tiling, drawing.level, view_key(drawing.snapped))
     assert maps.geometry.cache_info().misses == made  # made by the warm-up
     assert json.loads(body)["features"]
+
+
+def test_a_warm_up_before_serving_that_fails_is_logged_and_the_worker_still_starts(
+    tmp_path, caplog
+):
+    warmup.warm_before_serving(f"sqlite:///{tmp_path / 'empty.sqlite'}", 12345)  # no raise
+    assert "warm-up failed" in caplog.text
