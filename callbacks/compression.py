@@ -17,6 +17,7 @@ MIMETYPES = ["application/json", "application/geo+json", "text/html", "text/css"
              "text/javascript", "application/javascript"]  # fmt: skip
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/")
 NOT_KEPT = "-"
+EXTENSION = "hexalign_compress"
 
 
 def cache_key(request: Request) -> str:
@@ -47,4 +48,6 @@ def register_compression(server: Flask) -> Compress:
     server.config["COMPRESS_MIMETYPES"] = MIMETYPES
     server.config["COMPRESS_CACHE_KEY"] = cache_key
     server.config["COMPRESS_CACHE_BACKEND"] = StaticCache
-    return Compress(server)
+    compress = Compress(server)
+    server.extensions[EXTENSION] = compress  # what app.warm_answers filled can be looked at
+    return compress
