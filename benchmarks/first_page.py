@@ -21,16 +21,13 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import defaultdict
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_READY, free_port, wait_http
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, MAP_READY, serve
 
 VIEWPORT = {"width": 1600, "height": 1000}
 
@@ -62,27 +59,6 @@ LONG_TASKS = """() => {
   };
   poll();
 }"""
-
-
-@contextmanager
-def served(root: Path, database_url: str, workers: int = 2):
-    """gunicorn on ``root``'s app, demo data, until the block ends."""
-    port = free_port()
-    env = {**os.environ, "HEXALIGN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-    cmd = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-           "--no-control-socket", "--timeout", "120", "app:server"]  # fmt: skip
-    log = open(Path(database_url.split("///")[-1]).with_suffix(".log"), "a")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def outputs_of(post: str | None) -> str:
@@ -188,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for i in range(args.starts):
-            with served(args.root, url) as base:
+            with serve(url, gunicorn_workers=2, root=args.root) as base:
                 load = os.getloadavg()[0]
                 got = profile_page(browser, base, cpu=args.cpu)
                 firsts.append(got["drawn_ms"])

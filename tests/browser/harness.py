@@ -46,10 +46,12 @@ def wait_http(url: str, timeout: float = 90.0) -> None:
 
 
 @contextmanager
-def serve(database_url: str, *extra: str, gunicorn_workers: int = 0, kill: bool = False):
+def serve(database_url: str, *extra: str, gunicorn_workers: int = 0, kill: bool = False,
+          root: Path = ROOT):  # fmt: skip
     """Run the app (python app.py, or gunicorn with N workers) and yield its base URL.
 
-    ``kill`` ends it with SIGKILL instead of SIGTERM: a crash, not a shutdown.
+    ``kill`` ends it with SIGKILL instead of SIGTERM: a crash, not a shutdown. ``root`` is the
+    checkout served (``benchmarks.first_page`` compares two).
     """
     port = free_port()
     env = {**os.environ, "HEXALIGN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
@@ -60,7 +62,7 @@ def serve(database_url: str, *extra: str, gunicorn_workers: int = 0, kill: bool 
         cmd = [sys.executable, "app.py", "--port", str(port), *extra]
     log_path = Path(database_url.split("///")[-1]).with_suffix(".log")
     log = open(log_path, "w")  # noqa: SIM115
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         try:
             wait_http(f"http://127.0.0.1:{port}/")

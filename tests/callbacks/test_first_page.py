@@ -5,20 +5,17 @@ from __future__ import annotations
 import json
 from types import SimpleNamespace
 
-import pytest
 from dash import dcc
 from dash._callback import GLOBAL_CALLBACK_LIST
 from flask import Flask
 
 import app
 import callbacks.map as cb
-from callbacks.context import DATABASE_URL_KEY, DEFAULT_DATASET_KEY, DEFAULT_SCENARIO_KEY
 from callbacks.first_page import first_page
 from layouts.first_page import fetched_urls
 from layouts.ids import Ids
 from layouts.main import main_layout
 from services import editing
-from tests.planning.test_tally import world
 
 
 def _ids(component) -> set[str]:
@@ -60,20 +57,6 @@ def test_no_callback_of_the_closed_sections_alone_fires_at_page_load():
         and outs <= hidden
     ]
     assert firing == []
-
-
-@pytest.fixture
-def served(tmp_path):
-    url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
-    m = world()
-    dataset, working = editing.ensure_scenarios(
-        url, "north", m.accounts, m.reps, m.call_plan, resolution=7
-    )
-    server = Flask(__name__)
-    server.config.update({DATABASE_URL_KEY: url, DEFAULT_SCENARIO_KEY: working,
-                          DEFAULT_DATASET_KEY: dataset})  # fmt: skip
-    with server.app_context():
-        yield url, working
 
 
 def test_the_layout_carries_the_first_map_and_panel_and_the_load_calls_draw_nothing(

@@ -15,16 +15,11 @@ from pathlib import Path
 
 import plotly
 import plotly.graph_objects as go
-import pytest
-from flask import Flask
 
 import app
-from callbacks.context import DATABASE_URL_KEY, DEFAULT_DATASET_KEY, DEFAULT_SCENARIO_KEY
 from callbacks.first_page import first_page
 from layouts.curve import curve_figure
-from services import editing
 from tests.architecture.layers import python_files
-from tests.planning.test_tally import world
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / app.PLOTLY_BUNDLE
@@ -139,20 +134,6 @@ def test_the_scan_sees_dicts_graph_objects_and_express(tmp_path):
     )
     kinds = {kind for _, _, kind in trace_types_in(source)}
     assert kinds == {"express", "pie", "heatmap", "violin", "sankey"}
-
-
-@pytest.fixture
-def served(tmp_path):
-    url = f"sqlite:///{tmp_path / 'plans.sqlite'}"
-    m = world()
-    dataset, working = editing.ensure_scenarios(
-        url, "north", m.accounts, m.reps, m.call_plan, resolution=7
-    )
-    server = Flask(__name__)
-    server.config.update({DATABASE_URL_KEY: url, DEFAULT_SCENARIO_KEY: working,
-                          DEFAULT_DATASET_KEY: dataset})  # fmt: skip
-    with server.app_context():
-        yield url, working
 
 
 def test_the_first_pages_figures_and_the_curve_use_bundled_types(served):
