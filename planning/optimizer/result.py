@@ -11,6 +11,13 @@ from planning.optimizer.constraints import territory_pieces
 from planning.optimizer.instance import Instance
 from planning.optimizer.milp import relative_gap
 from planning.optimizer.settings import Settings
+from planning.optimizer.shape import (
+    MIN_POLSBY_POPPER,
+    corridor_units,
+    edge_share,
+    inland_polsby_popper,
+    polsby_popper,
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +113,54 @@ def contiguity_statements(instance: Instance, owner: np.ndarray, pieces: np.ndar
     return out
 
 
+def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None) -> list[str]:
+    """Say, per territory below the Polsby-Popper floor or with one-cell corridors, why.
+
+    Issue 13 point 3: no territory below 0.15 *where the area allows it*, and
+    say when it does not. The area is to blame when the territory spans
+    islands with no adjacency link, or when leaving out its sides at the
+    area's edge (a coast, a border) lifts it over the floor; otherwise the
+    plan is, and the sentence says so (with the worst deviation when the run
+    ended off target, since balance came first).
+    """
+    if instance.adjacency is None:
+        return []
+    pp = polsby_popper(instance, owner)
+    inland = inland_polsby_popper(instance, owner)
+    edge = edge_share(instance, owner)
+    corridor = np.bincount(owner[corridor_units(instance, owner)], minlength=instance.n_reps)
+    out = []
+    for r in range(instance.n_reps):
+        name = f"rep {instance.rep_label(r)}'s territory"
+        if np.isfinite(pp[r]) and pp[r] < MIN_POLSBY_POPPER:
+            islands = len(np.unique(instance.components[owner == r]))
+            head = f"{name} has Polsby-Popper {pp[r]:.3f}, below {MIN_POLSBY_POPPER:.2f}"
+            if islands > 1:
+                why = (
+                    f"it spans {islands} islands with no adjacency link: the area does "
+                    "not allow one compact piece"
+                )
+            elif inland[r] >= MIN_POLSBY_POPPER:
+                why = (
+                    f"{edge[r]:.0%} of its border is the area's edge (a coast or border); "
+                    f"without it {inland[r]:.3f}: the area does not allow a rounder piece"
+                )
+            elif worst is not None:
+                why = (
+                    f"the run ended off target (worst deviation {worst:.1%}) and kept "
+                    "balance before shape"
+                )
+            else:
+                why = "neither islands nor the area's edge explain it"
+            out.append(f"{head}: {why}")
+    if corridor.any():
+        each = ", ".join(
+            f"{instance.rep_label(r)} {corridor[r]}" for r in np.flatnonzero(corridor).tolist()
+        )
+        out.append(f"cells in one-cell corridors, per rep: {each}")
+    return out
+
+
 def island_statements(
     instance: Instance, settings: Settings, owner: np.ndarray, load, target, off
 ) -> list[str]:
@@ -181,6 +236,9 @@ def summarize(
         messages += contiguity_statements(instance, owner, pieces)
         if settings.contiguity:
             messages += island_statements(instance, settings, owner, load, target, off)
+        if settings.contiguity and settings.shape_rules:  # issue 13 point 3
+            worst = float(np.abs(dev[:, cols]).max()) if off else None
+            messages += shape_statements(instance, owner, worst)
     else:
         pieces = np.bincount(owner, minlength=instance.n_reps).clip(max=1)
     if settings.max_capacity and instance.capacity is not None:

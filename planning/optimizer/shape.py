@@ -93,6 +93,14 @@ def polsby_popper(instance: Instance, owner: np.ndarray, sides: int | None = Non
     the perimeter counts the sides of a territory's units not shared with the
     same owner.
     """
+    units, perimeter, area_one = _territory_sides(instance, owner, sides)
+    return _ratio(units * area_one, perimeter)
+
+
+def _territory_sides(
+    instance: Instance, owner: np.ndarray, sides: int | None
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Per territory: units, perimeter in unit sides, and the area of one unit."""
     owner = np.asarray(owner)
     k = sides or unit_sides(instance)
     area_one = k / (4.0 * math.tan(math.pi / k))
@@ -101,11 +109,53 @@ def polsby_popper(instance: Instance, owner: np.ndarray, sides: int | None = Non
     a, b = instance.edges
     same = (owner[a] == owner[b]) & (owner[a] >= 0)
     shared = np.bincount(owner[a[same]], minlength=instance.n_reps) * 2
-    perimeter = units * k - shared
+    return units, units * k - shared, area_one
+
+
+def _ratio(area: np.ndarray, perimeter: np.ndarray) -> np.ndarray:
+    """``4 pi area / perimeter^2``, NaN where there is no perimeter."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(
-            perimeter > 0, 4 * math.pi * units * area_one / np.maximum(perimeter, 1) ** 2, np.nan
-        )
+        return np.where(perimeter > 0, 4 * math.pi * area / np.maximum(perimeter, 1) ** 2, np.nan)
+
+
+def edge_sides(instance: Instance, sides: int | None = None) -> np.ndarray:
+    """``(U,)`` sides of every unit at the area's edge (a coast, a border): no neighbour there."""
+    k = sides or unit_sides(instance)
+    if instance.adjacency is None:
+        return np.full(instance.n_units, k)
+    return np.clip(k - np.diff(instance.adjacency[0]), 0, None)
+
+
+def inland_polsby_popper(
+    instance: Instance, owner: np.ndarray, sides: int | None = None
+) -> np.ndarray:
+    """``(R,)`` Polsby-Popper with the sides at the area's edge left out of the perimeter.
+
+    Why: a territory along a ragged coast or a border has a long perimeter no
+    plan can shorten. When this figure clears the floor while
+    :func:`polsby_popper` does not, the area, not the plan, makes it thin.
+    """
+    owner = np.asarray(owner)
+    k = sides or unit_sides(instance)
+    units, perimeter, area_one = _territory_sides(instance, owner, k)
+    coast = _coast_sides(instance, owner, k)
+    return _ratio(units * area_one, perimeter - coast)
+
+
+def _coast_sides(instance: Instance, owner: np.ndarray, k: int) -> np.ndarray:
+    """``(R,)`` sides of every territory at the area's edge."""
+    assigned = owner >= 0
+    return np.bincount(owner[assigned], weights=edge_sides(instance, k)[assigned],
+                       minlength=instance.n_reps)  # fmt: skip
+
+
+def edge_share(instance: Instance, owner: np.ndarray, sides: int | None = None) -> np.ndarray:
+    """``(R,)`` share of every territory's perimeter at the area's edge (0 without perimeter)."""
+    owner = np.asarray(owner)
+    k = sides or unit_sides(instance)
+    _, perimeter, _ = _territory_sides(instance, owner, k)
+    coast = _coast_sides(instance, owner, k)
+    return np.where(perimeter > 0, coast / np.maximum(perimeter, 1), 0.0)
 
 
 def corridor_pairs_near(

@@ -63,12 +63,35 @@ def test_there_are_fixtures_from_20_to_200_units():
     assert len(sizes) >= 3 and min(sizes) == 20 and max(sizes) >= 200
 
 
-@pytest.mark.parametrize("minimize", ["cost", "disruption"])
-@pytest.mark.parametrize("path", FIXTURES, ids=[p.stem for p in FIXTURES])
+def proven_cases() -> list[tuple[Path, str]]:
+    """Every (fixture, objective) with a proven optimum.
+
+    The fewest moved units is proven up to 40 units only: at 100 units HiGHS
+    left a 36 % gap after 600 s (anchored flows: plan 14, bound 9) and found
+    no plan in 900 s with lazy cuts or one flow (docs/benchmarks.md), so the
+    100- and 200-unit fixtures hold the least cost alone.
+    """
+    cases = []
+    for path in FIXTURES:
+        fixture = json.loads(path.read_text())
+        cases.append((path, "cost"))
+        if fixture["optimum_moved_units"] is not None:
+            cases.append((path, "disruption"))
+    return cases
+
+
+CASES = proven_cases()
+
+
+def test_the_fewest_moved_units_is_proven_up_to_40_units():
+    with_moves = {json.loads(p.read_text())["params"]["n_units"] for p, m in CASES
+                  if m == "disruption"}  # fmt: skip
+    assert max(with_moves) == 40 and min(with_moves) == 20
+
+
+@pytest.mark.parametrize(("path", "minimize"), CASES, ids=[f"{p.stem}-{m}" for p, m in CASES])
 def test_balance_instance_reaches_the_proven_optimum(path, minimize, tmp_path, capsys):
     fixture = json.loads(path.read_text())
-    if minimize == "disruption" and fixture["optimum_moved_units"] is None:
-        pytest.skip("HiGHS does not prove the fewest moved units at this size")
     params = fixture["params"]
     instance = seeded_instance(**params)
     files = write_instance(instance, tmp_path)

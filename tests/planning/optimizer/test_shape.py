@@ -10,8 +10,11 @@ import pytest
 
 from planning.optimizer import Settings, balance
 from planning.optimizer.constraints import territory_pieces
+from planning.optimizer.result import shape_statements
 from planning.optimizer.shape import (
     corridor_units,
+    edge_share,
+    inland_polsby_popper,
     move_creates_corridor,
     neighbour_sets,
     polsby_popper,
@@ -141,3 +144,68 @@ def test_a_stop_says_when_only_a_higher_cap_reaches_the_tolerance():
     assert not result.within_tolerance
     (stop,) = [m for m in result.messages if m.startswith("stopped:")]
     assert "cap on accounts moved" in stop and "only a higher cap can reach the tolerance" in stop
+
+
+# -- saying why a territory is below the floor (issue 13 point 3: "say when the area does not
+# allow it") --------------------------------------------------------------------------------
+
+
+def test_a_strip_along_the_area_edge_is_blamed_on_the_area():
+    # rep R2 (digit 1) holds the top row of a 5 x 16 hex world: 16 cells, 15 shared edges,
+    # perimeter 96 - 30 = 66 sides, area 16 x 2.598 = 41.57: PP = 4 pi 41.57 / 66^2 = 0.1199.
+    # The top row's cells have 4 neighbours (2 at the ends: 4 and 3 sides free): 14 x 2 + 4 + 3
+    # = 35 sides at the edge, 31 inland: 4 pi 41.57 / 31^2 = 0.5436.
+    inst, owner = hex_world(["1" * 16] + ["0" * 16] * 4)
+    assert polsby_popper(inst, owner)[1] == pytest.approx(0.11992, abs=1e-4)
+    assert inland_polsby_popper(inst, owner)[1] == pytest.approx(0.54357, abs=1e-4)
+    assert edge_share(inst, owner)[1] == pytest.approx(35 / 66)
+    said = shape_statements(inst, owner, worst=None)
+    assert said[0] == (
+        "rep R2's territory has Polsby-Popper 0.120, below 0.15: 53% of its border is the "
+        "area's edge (a coast or border); without it 0.544: the area does not allow a rounder piece"
+    )
+
+
+def test_a_lace_inland_is_the_plans_fault_and_the_sentence_says_so():
+    # the same strip across the middle row: only 3 + 1 sides at its two ends are at the edge,
+    # 62 inland: 4 pi 41.57 / 62^2 = 0.1359, still below the floor; all 16 cells are thin
+    inst, owner = hex_world(["0" * 16] * 2 + ["1" * 16] + ["0" * 16] * 2)
+    assert inland_polsby_popper(inst, owner)[1] == pytest.approx(0.13589, abs=1e-4)
+    said = [line for line in shape_statements(inst, owner, worst=None) if line.startswith("rep R2")]
+    assert said == [
+        "rep R2's territory has Polsby-Popper 0.120, below 0.15: neither islands nor the "
+        "area's edge explain it",
+    ]
+    assert shape_statements(inst, owner, worst=None)[-1] == (
+        "cells in one-cell corridors, per rep: R2 16"
+    )
+    assert shape_statements(inst, owner, worst=0.131)[-2].endswith(
+        "the run ended off target (worst deviation 13.1%) and kept balance before shape"
+    )
+
+
+def test_a_territory_on_seven_islands_is_blamed_on_the_water():
+    from planning.optimizer.instance import Instance, adjacency_from_edges
+    from planning.optimizer.synthetic import hex_adjacency
+
+    # a 3 x 3 hex island (units 0-8) and seven one-cell islands (9-15) with no link
+    indptr, indices = hex_adjacency(3, 3)
+    src = np.repeat(np.arange(9), np.diff(indptr))
+    inst = Instance(
+        measures=np.ones((16, 1)), measure_names=("workload",), cost=np.zeros((16, 2)),
+        adjacency=adjacency_from_edges(src, indices, 16), current=np.zeros(16, dtype=np.int64),
+        rep_ids=np.array(["North", "Isles"]),
+    )  # fmt: skip
+    owner = np.array([0] * 9 + [1] * 7)
+    # 7 hexagons, no shared side: 4 pi (7 x 2.598) / 42^2 = 0.1296
+    assert polsby_popper(inst, owner)[1] == pytest.approx(0.12956, abs=1e-4)
+    assert shape_statements(inst, owner, worst=None) == [
+        "rep Isles's territory has Polsby-Popper 0.130, below 0.15: it spans 7 islands with "
+        "no adjacency link: the area does not allow one compact piece"
+    ]
+
+
+def test_a_signable_plan_gets_no_shape_sentence():
+    inst, owner = hex_world(["00011", "00011", "00011", "22211", "22211"])
+    assert polsby_popper(inst, owner).min() >= 0.15
+    assert shape_statements(inst, owner, worst=None) == []
