@@ -113,6 +113,18 @@ def contiguity_statements(instance: Instance, owner: np.ndarray, pieces: np.ndar
     return out
 
 
+def main_island(instance: Instance, owner: np.ndarray) -> np.ndarray:
+    """``owner`` with every territory cut down to the island holding most of its units (-1 else)."""
+    comps = instance.components
+    pair = owner.astype(np.int64) * (int(comps.max()) + 1) + comps
+    keys, counts = np.unique(pair[owner >= 0], return_counts=True)
+    rep_of = keys // (int(comps.max()) + 1)
+    order = np.lexsort((-counts, rep_of))  # per rep, its biggest island first
+    first = np.unique(rep_of[order], return_index=True)[1]
+    kept = np.isin(pair, keys[order][first]) & (owner >= 0)
+    return np.where(kept, owner, -1)
+
+
 def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None) -> list[str]:
     """Say, per territory below the Polsby-Popper floor or with one-cell corridors, why.
 
@@ -126,33 +138,38 @@ def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None)
     if instance.adjacency is None:
         return []
     pp = polsby_popper(instance, owner)
-    inland = inland_polsby_popper(instance, owner)
-    edge = edge_share(instance, owner)
+    main = main_island(instance, owner)
+    pp_main = polsby_popper(instance, main)
+    inland = inland_polsby_popper(instance, main)
+    edge = edge_share(instance, main)
     corridor = np.bincount(owner[corridor_units(instance, owner)], minlength=instance.n_reps)
     out = []
     for r in range(instance.n_reps):
-        name = f"rep {instance.rep_label(r)}'s territory"
-        if np.isfinite(pp[r]) and pp[r] < MIN_POLSBY_POPPER:
-            islands = len(np.unique(instance.components[owner == r]))
-            head = f"{name} has Polsby-Popper {pp[r]:.3f}, below {MIN_POLSBY_POPPER:.2f}"
-            if islands > 1:
-                why = (
-                    f"it spans {islands} islands with no adjacency link: the area does "
-                    "not allow one compact piece"
-                )
-            elif inland[r] >= MIN_POLSBY_POPPER:
-                why = (
-                    f"{edge[r]:.0%} of its border is the area's edge (a coast or border); "
-                    f"without it {inland[r]:.3f}: the area does not allow a rounder piece"
-                )
-            elif worst is not None:
-                why = (
-                    f"the run ended off target (worst deviation {worst:.1%}) and kept "
-                    "balance before shape"
-                )
-            else:
-                why = "neither islands nor the area's edge explain it"
-            out.append(f"{head}: {why}")
+        if not (np.isfinite(pp[r]) and pp[r] < MIN_POLSBY_POPPER):
+            continue
+        islands = len(np.unique(instance.components[owner == r]))
+        head = (
+            f"rep {instance.rep_label(r)}'s territory has Polsby-Popper {pp[r]:.3f}, "
+            f"below {MIN_POLSBY_POPPER:.2f}"
+        )
+        if islands > 1 and pp_main[r] >= MIN_POLSBY_POPPER:
+            why = (
+                f"it spans {islands} islands with no adjacency link and its main island's "
+                f"piece alone has {pp_main[r]:.3f}: the area does not allow one compact piece"
+            )
+        elif inland[r] >= MIN_POLSBY_POPPER:
+            why = (
+                f"{edge[r]:.0%} of its border is the area's edge (a coast or border); "
+                f"without it {inland[r]:.3f}: the area does not allow a rounder piece"
+            )
+        elif worst is not None:
+            why = (
+                f"the run ended off target (worst deviation {worst:.1%}) and kept "
+                "balance before shape"
+            )
+        else:
+            why = "neither islands nor the area's edge explain it"
+        out.append(f"{head}: {why}")
     if corridor.any():
         each = ", ".join(
             f"{instance.rep_label(r)} {corridor[r]}" for r in np.flatnonzero(corridor).tolist()

@@ -201,8 +201,28 @@ def test_a_territory_on_seven_islands_is_blamed_on_the_water():
     assert polsby_popper(inst, owner)[1] == pytest.approx(0.12956, abs=1e-4)
     assert shape_statements(inst, owner, worst=None) == [
         "rep Isles's territory has Polsby-Popper 0.130, below 0.15: it spans 7 islands with "
-        "no adjacency link: the area does not allow one compact piece"
-    ]
+        "no adjacency link and its main island's piece alone has 0.907: the area does not allow "
+        "one compact piece"
+    ]  # one hexagon alone: 4 pi 2.598 / 6^2 = 0.907
+
+
+def test_an_island_does_not_excuse_a_lace_on_the_main_land():
+    from planning.optimizer.instance import Instance, adjacency_from_edges
+    from planning.optimizer.synthetic import hex_adjacency
+
+    # the middle row of a 5 x 16 hex world (the lace above, 0.1199) plus a one-cell island
+    indptr, indices = hex_adjacency(5, 16)
+    src = np.repeat(np.arange(80), np.diff(indptr))
+    inst = Instance(
+        measures=np.ones((81, 1)), measure_names=("workload",), cost=np.zeros((81, 2)),
+        adjacency=adjacency_from_edges(src, indices, 81), current=np.zeros(81, dtype=np.int64),
+    )  # fmt: skip
+    owner = np.array([0] * 32 + [1] * 16 + [0] * 32 + [1])
+    # 17 hexagons, perimeter 66 + 6: 4 pi (17 x 2.598) / 72^2 = 0.107; its main piece is 0.120
+    said = [line for line in shape_statements(inst, owner, worst=None) if "neither" in line]
+    assert len(said) == 1
+    assert said[0].endswith("Polsby-Popper 0.107, below 0.15: neither islands nor the area's "
+                            "edge explain it")  # fmt: skip
 
 
 def test_a_signable_plan_gets_no_shape_sentence():
