@@ -130,8 +130,10 @@ def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None)
 
     Issue 13 point 3: no territory below 0.15 *where the area allows it*, and
     say when it does not. The area is to blame when the territory spans
-    islands with no adjacency link, or when leaving out its sides at the
-    area's edge (a coast, a border) lifts it over the floor; otherwise the
+    islands with no adjacency link and its main island's piece clears the
+    floor, or when most of that piece's border is the area's edge (a coast, a
+    border) and leaving those sides out lifts it over the floor (a lace with
+    a stretch of coast is not excused); otherwise the
     plan is, and the sentence says so (with the worst deviation when the run
     ended off target, since balance came first).
     """
@@ -157,7 +159,7 @@ def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None)
                 f"it spans {islands} islands with no adjacency link and its main island's "
                 f"piece alone has {pp_main[r]:.3f}: the area does not allow one compact piece"
             )
-        elif inland[r] >= MIN_POLSBY_POPPER:
+        elif edge[r] >= 0.5 and inland[r] >= MIN_POLSBY_POPPER:
             why = (
                 f"{edge[r]:.0%} of its border is the area's edge (a coast or border); "
                 f"without it {inland[r]:.3f}: the area does not allow a rounder piece"

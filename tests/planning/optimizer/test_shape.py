@@ -229,3 +229,17 @@ def test_a_signable_plan_gets_no_shape_sentence():
     inst, owner = hex_world(["00011", "00011", "00011", "22211", "22211"])
     assert polsby_popper(inst, owner).min() >= 0.15
     assert shape_statements(inst, owner, worst=None) == []
+
+
+def test_a_lace_with_a_stretch_of_coast_is_not_excused():
+    # 12 cells along the top edge and a tail of 6 down column 11 to the bottom edge: 18 cells,
+    # perimeter 74 sides of which 28 at the edge (38 %): PP 4 pi 46.77 / 74^2 = 0.107; without
+    # the edge 0.278, but most of its border is inland, so the plan is to blame
+    inst, owner = hex_world(["1" * 12 + "0000"] + ["0" * 11 + "10000"] * 6)
+    assert edge_share(inst, owner)[1] == pytest.approx(28 / 74)
+    assert inland_polsby_popper(inst, owner)[1] == pytest.approx(0.2777, abs=1e-4)
+    said = [line for line in shape_statements(inst, owner, worst=0.09) if line.startswith("rep R2")]
+    assert said == [
+        "rep R2's territory has Polsby-Popper 0.107, below 0.15: the run ended off target "
+        "(worst deviation 9.0%) and kept balance before shape"
+    ]
