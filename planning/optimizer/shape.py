@@ -134,12 +134,13 @@ def inland_polsby_popper(
     Why: a territory along a ragged coast or a border has a long perimeter no
     plan can shorten. When this figure clears the floor while
     :func:`polsby_popper` does not, the area, not the plan, makes it thin.
+    At most 1 (a territory almost all coast would otherwise score above a circle).
     """
     owner = np.asarray(owner)
     k = sides or unit_sides(instance)
     units, perimeter, area_one = _territory_sides(instance, owner, k)
     coast = _coast_sides(instance, owner, k)
-    return _ratio(units * area_one, perimeter - coast)
+    return np.minimum(_ratio(units * area_one, perimeter - coast), 1.0)
 
 
 def _coast_sides(instance: Instance, owner: np.ndarray, k: int) -> np.ndarray:
