@@ -145,7 +145,8 @@ def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None)
     inland = inland_polsby_popper(instance, main)
     edge = edge_share(instance, main)
     corridor = np.bincount(owner[corridor_units(instance, owner)], minlength=instance.n_reps)
-    out = []
+    out: list[str] = []
+    plan_made: list[str] = []
     for r in range(instance.n_reps):
         if not (np.isfinite(pp[r]) and pp[r] < MIN_POLSBY_POPPER):
             continue
@@ -155,23 +156,26 @@ def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None)
             f"below {MIN_POLSBY_POPPER:.2f}"
         )
         if islands > 1 and pp_main[r] >= MIN_POLSBY_POPPER:
-            why = (
-                f"it spans {islands} islands with no adjacency link and its main island's "
-                f"piece alone has {pp_main[r]:.3f}: the area does not allow one compact piece"
+            out.append(
+                f"{head}: it spans {islands} islands with no adjacency link and its main "
+                f"island's piece alone has {pp_main[r]:.3f}: the area does not allow one "
+                "compact piece"
             )
         elif edge[r] >= 0.5 and inland[r] >= MIN_POLSBY_POPPER:
-            why = (
-                f"{edge[r]:.0%} of its border is the area's edge (a coast or border); "
+            out.append(
+                f"{head}: {edge[r]:.0%} of its border is the area's edge (a coast or border); "
                 f"without it {inland[r]:.3f}: the area does not allow a rounder piece"
             )
-        elif worst is not None:
-            why = (
-                f"the run ended off target (worst deviation {worst:.1%}) and kept "
-                "balance before shape"
-            )
         else:
-            why = "neither islands nor the area's edge explain it"
-        out.append(f"{head}: {why}")
+            plan_made.append(f"{instance.rep_label(r)} {pp[r]:.3f}")
+    if plan_made:
+        why = (
+            f"as the run ended off target (worst deviation {worst:.1%}) and kept balance "
+            "before shape"
+            if worst is not None
+            else "which neither islands nor the area's edge explain"
+        )
+        out.append(f"Polsby-Popper below {MIN_POLSBY_POPPER:.2f}, {why}: {', '.join(plan_made)}")
     if corridor.any():
         each = ", ".join(
             f"{instance.rep_label(r)} {corridor[r]}" for r in np.flatnonzero(corridor).tolist()
