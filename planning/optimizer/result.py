@@ -17,6 +17,7 @@ from planning.optimizer.shape import (
     edge_share,
     inland_polsby_popper,
     polsby_popper,
+    regular_tiling,
 )
 
 
@@ -137,8 +138,8 @@ def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None)
     plan is, and the sentence says so (with the worst deviation when the run
     ended off target, since balance came first).
     """
-    if instance.adjacency is None:
-        return []
+    if not regular_tiling(instance):
+        return []  # graph Polsby-Popper has no meaning on irregular units
     pp = polsby_popper(instance, owner)
     main = main_island(instance, owner)
     pp_main = polsby_popper(instance, main)

@@ -118,6 +118,17 @@ def _ratio(area: np.ndarray, perimeter: np.ndarray) -> np.ndarray:
         return np.where(perimeter > 0, 4 * math.pi * area / np.maximum(perimeter, 1) ** 2, np.nan)
 
 
+def regular_tiling(instance: Instance) -> bool:
+    """Whether the units may tile the area as equal polygons (H3 cells, a grid): at most 6 sides.
+
+    Polsby-Popper on the graph, edge sides and corridors mean something only
+    there; on an irregular graph (points joined by Delaunay, degrees 3-12)
+    the largest degree is no polygon's side count. No regular polygon tiles
+    the plane with more than six neighbours a side.
+    """
+    return instance.adjacency is not None and unit_sides(instance) <= 6
+
+
 def edge_sides(instance: Instance, sides: int | None = None) -> np.ndarray:
     """``(U,)`` sides of every unit at the area's edge (a coast, a border): no neighbour there."""
     k = sides or unit_sides(instance)

@@ -18,6 +18,7 @@ from planning.optimizer.shape import (
     move_creates_corridor,
     neighbour_sets,
     polsby_popper,
+    regular_tiling,
     thin_units,
 )
 from planning.optimizer.synthetic import grid_instance
@@ -243,3 +244,14 @@ def test_a_lace_with_a_stretch_of_coast_is_not_excused():
         "Polsby-Popper below 0.15, as the run ended off target (worst deviation 9.0%) and kept "
         "balance before shape: R2 0.107"
     )
+
+
+def test_no_shape_sentence_on_irregular_units():
+    from planning.optimizer.synthetic import seeded_instance
+
+    # Delaunay units have 3-12 neighbours: no equal polygons, no graph Polsby-Popper to judge
+    inst = seeded_instance(100, 5, seed=0, locked_share=0.1)
+    assert not regular_tiling(inst)
+    assert shape_statements(inst, inst.current, worst=None) == []
+    hexes, owner = hex_world(["0011", "0011", "2233", "2233"])
+    assert regular_tiling(hexes)
