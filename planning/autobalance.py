@@ -23,7 +23,9 @@ import numpy as np
 
 from planning import disruption
 from planning.market import SECONDS_PER_HOUR
+from planning.metrics import rep_metrics
 from planning.optimizer import BalanceResult, Instance, Settings, adjacency_from_edges, balance
+from planning.optimizer.result import shape_statements
 from planning.plan import Plan
 
 MEASURES = ("workload", "tam")
@@ -94,6 +96,7 @@ def balance_plan(
         inner = replace(settings, disruption_cap=cap)
     result = balance(instance, inner, rng=rng, should_stop=should_stop, progress=progress)
     proposal = Plan.from_owner(plan.market, result.assignment, plan.locked)
+    result = _table_compactness(instance, inner, result, proposal)
     result = _in_accounts(result, proposal, asked, already)
     if settings.mode == "design" and settings.disruption_cap is not None:
         # issue 13 point 3 (h13b): say that the cap does not bind a design from scratch
@@ -104,6 +107,30 @@ def balance_plan(
         )
         result = replace(result, messages=(*result.messages, note))
     return proposal, result
+
+
+def _table_compactness(
+    instance: Instance, settings: Settings, result: BalanceResult, proposal: Plan
+) -> BalanceResult:
+    """The shape sentences with the rep table's Polsby-Popper, so the two agree (issue 13).
+
+    The optimizer judges shapes on its cell graph (within 0.003 of the table's
+    figure on the demo); the table measures the cells' true outlines. The
+    sentences are written again from the table's figure, in the same place.
+    """
+    if not (settings.contiguity and settings.shape_rules):
+        return result
+    worst = None if result.within_tolerance else abs(result.worst_deviation)
+    graph = shape_statements(instance, result.assignment, worst)
+    table_pp = rep_metrics(proposal)["polsby_popper"].to_numpy(dtype=float)
+    table = shape_statements(instance, result.assignment, worst, pp=table_pp)
+    if table == graph:
+        return result
+    messages = list(result.messages)
+    at = next((i for i, m in enumerate(messages) if m in graph), len(messages))
+    kept = [m for m in messages if m not in graph]
+    at = min(at, len(kept))
+    return replace(result, messages=(*kept[:at], *table, *kept[at:]))
 
 
 def _in_accounts(

@@ -126,7 +126,9 @@ def main_island(instance: Instance, owner: np.ndarray) -> np.ndarray:
     return np.where(kept, owner, -1)
 
 
-def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None) -> list[str]:
+def shape_statements(
+    instance: Instance, owner: np.ndarray, worst: float | None, pp: np.ndarray | None = None
+) -> list[str]:
     """Say, per territory below the Polsby-Popper floor or with one-cell corridors, why.
 
     Issue 13 point 3: no territory below 0.15 *where the area allows it*, and
@@ -136,11 +138,13 @@ def shape_statements(instance: Instance, owner: np.ndarray, worst: float | None)
     border) and leaving those sides out lifts it over the floor (a lace with
     a stretch of coast is not excused); otherwise the
     plan is, and the sentence says so (with the worst deviation when the run
-    ended off target, since balance came first).
+    ended off target, since balance came first). ``pp``: the figure to judge
+    and quote per rep, the graph's by default (the app passes its rep table's,
+    measured on the cells' true shapes, so the sentence and the table agree).
     """
     if not regular_tiling(instance):
         return []  # graph Polsby-Popper has no meaning on irregular units
-    pp = polsby_popper(instance, owner)
+    pp = polsby_popper(instance, owner) if pp is None else np.asarray(pp, dtype=float)
     main = main_island(instance, owner)
     pp_main = polsby_popper(instance, main)
     inland = inland_polsby_popper(instance, main)

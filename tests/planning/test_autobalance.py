@@ -140,3 +140,25 @@ def test_design_says_the_cap_on_accounts_moved_does_not_apply(start):
     notes = [m for m in result.messages if "does not apply" in m]
     assert len(notes) == 1 and "5%" in notes[0]
     assert sum(m.startswith("stopped:") for m in result.messages) == 1
+
+
+def test_shape_sentences_quote_the_rep_tables_polsby_popper():
+    """The optimizer judges shapes on its cell graph; the sentences quote the table (issue 13).
+
+    On this world's baseline every territory is below 0.15: the graph gives R4 0.072, the rep
+    table (true cell outlines) 0.071; the result must say 0.071, as the table does.
+    """
+    from planning.autobalance import _table_compactness
+    from planning.optimizer.result import summarize
+
+    plan, _ = baseline_plan(world())
+    instance = plan_instance(plan)
+    settings = Settings(tolerance=0.05)
+    table = rep_metrics(plan)["polsby_popper"]
+    graph = summarize(instance, settings, instance.current)
+    assert any("0.072" in m for m in graph.messages)
+    said = _table_compactness(instance, settings, graph, plan).messages
+    line = next(m for m in said if m.startswith("Polsby-Popper below 0.15"))
+    assert line.endswith(", ".join(f"{r} {table[r]:.3f}" for r in table.index))
+    assert not any("0.072" in m for m in said)
+    assert len(said) == len(graph.messages)
