@@ -185,18 +185,24 @@ def test_a_lace_inland_is_the_plans_fault_and_the_sentence_says_so():
     )
 
 
-def test_a_territory_on_seven_islands_is_blamed_on_the_water():
+def island_world(rows: int, cols: int, loose: int, rep_ids=None):
+    """A ``rows x cols`` hex island (units first) and ``loose`` one-cell islands after it."""
     from planning.optimizer.instance import Instance, adjacency_from_edges
     from planning.optimizer.synthetic import hex_adjacency
 
-    # a 3 x 3 hex island (units 0-8) and seven one-cell islands (9-15) with no link
-    indptr, indices = hex_adjacency(3, 3)
-    src = np.repeat(np.arange(9), np.diff(indptr))
-    inst = Instance(
-        measures=np.ones((16, 1)), measure_names=("workload",), cost=np.zeros((16, 2)),
-        adjacency=adjacency_from_edges(src, indices, 16), current=np.zeros(16, dtype=np.int64),
-        rep_ids=np.array(["North", "Isles"]),
+    indptr, indices = hex_adjacency(rows, cols)
+    n = rows * cols + loose
+    src = np.repeat(np.arange(rows * cols), np.diff(indptr))
+    return Instance(
+        measures=np.ones((n, 1)), measure_names=("workload",), cost=np.zeros((n, 2)),
+        adjacency=adjacency_from_edges(src, indices, n), current=np.zeros(n, dtype=np.int64),
+        rep_ids=rep_ids,
     )  # fmt: skip
+
+
+def test_a_territory_on_seven_islands_is_blamed_on_the_water():
+    # a 3 x 3 hex island (units 0-8) and seven one-cell islands (9-15) with no link
+    inst = island_world(3, 3, 7, rep_ids=np.array(["North", "Isles"]))
     owner = np.array([0] * 9 + [1] * 7)
     # 7 hexagons, no shared side: 4 pi (7 x 2.598) / 42^2 = 0.1296
     assert polsby_popper(inst, owner)[1] == pytest.approx(0.12956, abs=1e-4)
@@ -208,16 +214,8 @@ def test_a_territory_on_seven_islands_is_blamed_on_the_water():
 
 
 def test_an_island_does_not_excuse_a_lace_on_the_main_land():
-    from planning.optimizer.instance import Instance, adjacency_from_edges
-    from planning.optimizer.synthetic import hex_adjacency
-
     # the middle row of a 5 x 16 hex world (the lace above, 0.1199) plus a one-cell island
-    indptr, indices = hex_adjacency(5, 16)
-    src = np.repeat(np.arange(80), np.diff(indptr))
-    inst = Instance(
-        measures=np.ones((81, 1)), measure_names=("workload",), cost=np.zeros((81, 2)),
-        adjacency=adjacency_from_edges(src, indices, 81), current=np.zeros(81, dtype=np.int64),
-    )  # fmt: skip
+    inst = island_world(5, 16, 1)
     owner = np.array([0] * 32 + [1] * 16 + [0] * 32 + [1])
     # 17 hexagons, perimeter 66 + 6: 4 pi (17 x 2.598) / 72^2 = 0.107; its main piece is 0.120
     said = [line for line in shape_statements(inst, owner, worst=None) if "neither" in line]
