@@ -136,9 +136,9 @@ def shape_statements(
     islands with no adjacency link and its main island's piece clears the
     floor, or when most of that piece's border is the area's edge (a coast, a
     border) and leaving those sides out lifts it over the floor (a lace with
-    a stretch of coast is not excused); otherwise the
-    plan is, and the sentence says so (with the worst deviation when the run
-    ended off target, since balance came first). ``pp``: the figure to judge
+    a stretch of coast is not excused); otherwise the plan is, and the
+    sentence says so (with the worst deviation when the run ended off
+    target, since balance came first). ``pp``: the figure to judge
     and quote per rep, the graph's by default (the app passes its rep table's,
     measured on the cells' true shapes, so the sentence and the table agree).
     """
