@@ -135,9 +135,30 @@ def relaxed_plan_exists(
     rule one out (contiguity and whole units may still). None: no answer
     within ``time_limit`` or the instance is larger than ``RELAXATION_LIMIT``.
     """
+    exists, _ = relaxed_plan(instance, settings, with_cap=with_cap, with_ceiling=with_ceiling,
+                             time_limit=time_limit)  # fmt: skip
+    return exists
+
+
+def relaxed_plan(
+    instance: Instance,
+    settings: Settings,
+    *,
+    with_cap: bool = True,
+    with_ceiling: bool = True,
+    time_limit: float = 5.0,
+    keep_current: bool = False,
+) -> tuple[bool | None, np.ndarray | None]:
+    """:func:`relaxed_plan_exists`, and the LP's ``(U, R)`` shares of every unit per rep.
+
+    ``keep_current``: among the plans that meet the rules, the one that keeps
+    the most disruption weight with its current owner (a vertex, by simplex:
+    few units split), as a start for a search that stalled off target;
+    otherwise any (interior point), as the yes/no question needs.
+    """
     n_units, n_reps = instance.n_units, instance.n_reps
     if n_units * n_reps > RELAXATION_LIMIT:
-        return None
+        return None, None
     n = n_units * n_reps
     uu = np.repeat(np.arange(n_units), n_reps)
     rr = np.tile(np.arange(n_reps), n_units)
@@ -209,8 +230,8 @@ def relaxed_plan_exists(
         row = sparse.csr_matrix((-weight[had] / total, (np.zeros(len(had)), cols)), shape=(1, n))
         blocks.append(row)
         rhs.append(np.array([-(1 - settings.disruption_cap) + 1e-9]))
-    if not blocks:
-        return True
+    if not blocks and not keep_current:
+        return True, None
     extra = 1 if total_rows else 0  # the team total's variable
     width = n + extra
 
@@ -227,18 +248,21 @@ def relaxed_plan_exists(
     bounds = np.column_stack([lower.ravel(), upper.ravel()])
     if extra:
         bounds = np.vstack([bounds, [0.0, np.inf]])
+    c = np.zeros(width)
+    if keep_current and len(had) and weight[had].sum() > 0:
+        c[had * n_reps + instance.current[had]] = -weight[had] / weight[had].sum()
     solved = linprog(
-        np.zeros(width),
-        A_ub=sparse.vstack([padded(b) for b in blocks]).tocsr(),
-        b_ub=np.concatenate(rhs),
+        c,
+        A_ub=sparse.vstack([padded(b) for b in blocks]).tocsr() if blocks else None,
+        b_ub=np.concatenate(rhs) if blocks else None,
         A_eq=a_eq.tocsr(),
         b_eq=b_eq,
         bounds=bounds,
-        method="highs-ipm",
+        method="highs" if keep_current else "highs-ipm",
         options={"time_limit": max(time_limit, 0.1)},
     )
     if solved.status == 0:
-        return True
+        return True, solved.x[:n].reshape(n_units, n_reps)
     if solved.status == 2:
-        return False
-    return None
+        return False, None
+    return None, None

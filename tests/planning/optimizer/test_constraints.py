@@ -12,6 +12,7 @@ from planning.optimizer import Instance, Settings, adjacency_from_edges, grid_ad
 from planning.optimizer.constraints import (
     excess_pieces,
     locks_kept,
+    relaxed_plan,
     relaxed_plan_exists,
     removal_keeps_connected,
     territory_pieces,
@@ -165,3 +166,14 @@ def test_the_relaxation_proves_a_cap_on_units_moved_rules_out_the_tolerance():
     assert relaxed_plan_exists(inst, Settings(disruption_cap=0.32)) is True
     assert relaxed_plan_exists(inst, Settings(disruption_cap=0.31, mode="design")) is True
     assert relaxed_plan_exists(inst, Settings(disruption_cap=0.31), with_cap=False) is True
+
+
+def test_the_relaxations_plan_keeps_the_most_weight_with_its_owner():
+    """The same three units: rep 1 needs 1.9 of workload, and unit 2 (2 per unit of weight) is
+    the cheapest way to give it: 0.95 of unit 2 moves, everything else stays (issue 13)."""
+    inst = Instance(np.array([1.0, 1.0, 2.0]), ("workload",), np.zeros((3, 2)),
+                    grid_adjacency(1, 3), current=np.zeros(3, dtype=np.int64))  # fmt: skip
+    exists, shares = relaxed_plan(inst, Settings(disruption_cap=0.32), keep_current=True)
+    assert exists is True and shares is not None
+    np.testing.assert_allclose(shares, [[1, 0], [1, 0], [0.05, 0.95]], atol=1e-7)
+    assert relaxed_plan(inst, Settings(disruption_cap=0.31), keep_current=True) == (False, None)

@@ -334,3 +334,32 @@ def test_design_ignores_units_that_cost_nobody_anything():
     result = balance(inst, Settings(mode="design", seed=0, exact=False, time_limit=20))
     assert result.within_tolerance, result.messages
     assert result.contiguous.all()
+
+
+def test_a_search_stalled_off_target_restarts_once_from_the_relaxations_plan():
+    """TAM piled toward one side, every rep's capacity 3 % over an equal share of the workload
+    (issue 13 point 3): the search stalls far off target and, after three restarts, starts once
+    more from the LP relaxation's plan, its pieces joined; every rule still holds."""
+    from dataclasses import replace
+
+    from planning.optimizer import score
+    from planning.optimizer.constraints import excess_pieces, locks_kept
+    from planning.optimizer.synthetic import grid_instance
+
+    team = grid_instance(16, 16, 5, seed=1, travel_per_step=0.3, hexagonal=True)
+    x = np.arange(256) % 16
+    measures = team.measures.copy()
+    measures[:, 1] *= np.exp(0.3 * x)
+    load = score.loads(team, team.current)[:, 0]
+    team = replace(team, measures=measures, capacity=np.full(5, 1.03 * load.sum() / 5))
+    settings = Settings(balance=(("tam", 1.0),), tolerance=0.05, time_limit=6, seed=0,
+                        max_capacity=True)  # fmt: skip
+    result = balance(team, settings)
+    assert not result.within_tolerance
+    said = [m for m in result.messages if "LP relaxation's plan" in m]
+    assert said == [
+        "restarted once from the LP relaxation's plan (territories in pieces, then joined)"
+    ]
+    assert excess_pieces(team, result.assignment) == 0 and locks_kept(team, result.assignment)
+    ceiling = score.capacity_ceiling(team, settings)
+    assert (score.loads(team, result.assignment)[:, 0] <= ceiling + 1e-9).all()
