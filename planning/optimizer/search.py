@@ -758,8 +758,12 @@ class _Search(EscapeMoves):
         return time.perf_counter() < self.deadline - RESTART_MARGIN
 
     def _lp_start_allowed(self) -> bool:
-        """Once per run, with contiguity, a clock, and a quarter of the time still left."""
-        if self.lp_started or not self.contiguity or self.deadline is None:
+        """Once per rebalance run, with contiguity, a clock, and a quarter of the time left.
+
+        Not in design: there the LP has no plan to stay near (any vertex will
+        do), and its rounding may pull reps off the island they live on.
+        """
+        if self.lp_started or not self.rebalance or not self.contiguity or self.deadline is None:
             return False
         limit = float(self.settings.time_limit or 0.0)
         return self.deadline - time.perf_counter() > LP_START_LEFT * limit
@@ -780,7 +784,7 @@ class _Search(EscapeMoves):
         self.lp_started = True
         inst = self.instance
         _, shares = relaxed_plan(inst, self.settings, time_limit=RELAXATION_SECONDS,
-                                 keep_current=self.rebalance)  # fmt: skip
+                                 keep_current=True)  # fmt: skip
         if shares is None:
             return None
         owner = np.argmax(shares, axis=1).astype(np.int64)
